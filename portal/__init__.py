@@ -1,0 +1,60 @@
+"""Public complaint portal for illegal construction and illegal land use.
+
+``create_app`` builds the WSGI application: the citizen app (``/``), the JSON API
+(``/api/v1``), Open311 (``/open311/v2``), provider hooks (``/hooks``) and the staff app
+(``/staff``), which has its own blueprints and templates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(settings: Settings | None = None, deps=None) -> Flask:
+    from portal.services.deps import build_deps
+    from portal.web import errors, i18n, logs, security
+
+    settings = settings or Settings.from_env()
+    logs.configure(settings)
+    deps = deps or build_deps(settings)
+
+    app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
+    app.config.update(
+        SECRET_KEY=deps.secrets.secret_key,
+        MAX_CONTENT_LENGTH=6 * settings.photo_limit + 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=512 * 1024,
+        SESSION_COOKIE_NAME="portal_staff",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.secure_cookies == "1",
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_PATH="/staff",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the staff session
+        WTF_CSRF_SSL_STRICT=False,  # Referer is never sent (Referrer-Policy: no-referrer)
+        PROPAGATE_EXCEPTIONS=False,
+        TRAP_HTTP_EXCEPTIONS=False,
+        API_TITLE="Complaint portal API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.extensions["portal"] = deps
+    app.extensions["portal_settings"] = settings
+
+    i18n.init(app)
+    security.init(app, settings)
+    errors.init(app)
+
+    from portal.web.citizen import bp as citizen_bp
+
+    app.register_blueprint(citizen_bp)
+    from portal.web.api import init_api
+
+    init_api(app)
+    return app

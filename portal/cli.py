@@ -1,0 +1,166 @@
+"""The ``portal`` command: thin, each command parses, calls one service and prints.
+
+    portal serve [--demo] [--host H] [--port P] [--data-dir D]
+    portal db init
+    portal apikey add NAME [--scope public|staff] [--county CODE]
+    portal deadline --from ISO8601 --working-days N
+    portal calendar set DATE workday|holiday --note TEXT
+    portal calendar list YEAR
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+
+import click
+
+from portal.config import Settings
+
+
+def _settings(data_dir: str | None = None, **overrides) -> Settings:
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    return Settings.from_env(**overrides)
+
+
+def _deps(settings: Settings):
+    from portal.services.deps import build_deps
+
+    return build_deps(settings)
+
+
+@click.group()
+def main() -> None:
+    """Public complaint portal for illegal construction and illegal land use."""
+
+
+# --- serve ------------------------------------------------------------------------------
+@main.command()
+@click.option("--demo", is_flag=True, help="Demo county, demo banner, SMS outbox page, demo staff accounts.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", default=None, help="Folder for the embedded default (PORTAL_DATA_DIR).")
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int) -> None:
+    """Serve the portal with waitress (a production WSGI server)."""
+    import waitress
+
+    from portal import create_app
+
+    overrides = {"demo": "1"} if demo else {}
+    if demo and "PORTAL_PUBLIC_URL" not in os.environ:
+        overrides["public_url"] = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    settings = _settings(data_dir, **overrides)
+    deps = _deps(settings)
+    app = create_app(settings, deps)
+    if demo:
+        from portal.services import demo as demo_service
+
+        click.echo(demo_service.welcome(deps, settings))
+    click.echo(f"Serving on http://{host}:{port} (data in {settings.data_path.resolve()}); Ctrl+C stops.")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="portal", clear_untrusted_proxy_headers=True)
+
+
+# --- db ---------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """The store."""
+
+
+@db.command("init")
+@click.option("--data-dir", default=None)
+def db_init(data_dir: str | None) -> None:
+    """Create the schema (SQLite) or the table (DynamoDB, where the caller may create it)."""
+    settings = _settings(data_dir)
+    if settings.store == "dynamodb":
+        from portal.store.dynamodb import DynamoStore
+
+        DynamoStore.from_settings(settings).create_table()
+        click.echo(f"DynamoDB table {settings.dynamodb_table} ready.")
+    else:
+        from portal.store.sqlite import SqliteStore
+
+        SqliteStore(settings.sqlite_file).close()
+        click.echo(f"SQLite database ready at {settings.sqlite_file}.")
+
+
+# --- API keys ---------------------------------------------------------------------------
+@main.group()
+def apikey() -> None:
+    """Open311 API keys."""
+
+
+@apikey.command("add")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["public", "staff"]), default="public", show_default=True)
+@click.option("--county", "county_code", default=None, help="Division code (default: the first county).")
+@click.option("--data-dir", default=None)
+def apikey_add(name: str, scope: str, county_code: str | None, data_dir: str | None) -> None:
+    """Create an API key; it is printed once and stored only as a keyed hash."""
+    from portal.domain.errors import DomainError
+    from portal.services import apikeys
+
+    deps = _deps(_settings(data_dir))
+    try:
+        key = apikeys.create(deps, name, scope, county_code or deps.counties.default.code, deps.clock.now())
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(key)
+    click.echo(f"(scope {scope}; shown once, keep it safe)", err=True)
+
+
+# --- deadlines and the calendar ---------------------------------------------------------
+@main.command()
+@click.option("--from", "start", required=True, help="ISO 8601 instant with an offset (Z accepted).")
+@click.option("--working-days", "n", required=True, type=click.IntRange(1, 365))
+@click.option("--data-dir", default=None)
+def deadline(start: str, n: int, data_dir: str | None) -> None:
+    """Print the end of a clock of N working days from an instant (23:59:59 Asia/Shanghai)."""
+    from portal.timeutil import iso_local, parse_iso
+
+    try:
+        instant = parse_iso(start)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from") from None
+    deps = _deps(_settings(data_dir))
+    due, provisional = deps.calendar().due_after_working_days(instant, n)
+    click.echo(iso_local(due))
+    if provisional:
+        click.echo("provisional: the span reaches a year with no official holiday arrangement", err=True)
+
+
+@main.group()
+def calendar() -> None:
+    """Working-day overrides (when the State Council publishes a year)."""
+
+
+@calendar.command("set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("kind", type=click.Choice(["workday", "holiday"]))
+@click.option("--note", required=True)
+@click.option("--data-dir", default=None)
+def calendar_set(day, kind: str, note: str, data_dir: str | None) -> None:
+    """Mark DATE a working day or a holiday; open clocks are recomputed."""
+    from portal.services import calendar_admin
+
+    deps = _deps(_settings(data_dir))
+    moved = calendar_admin.set_day(deps, day.date(), kind == "workday", note, "cli", deps.clock.now())
+    click.echo(f"{day.date().isoformat()} is now a {kind}; {moved} open clock(s) recomputed.")
+
+
+@calendar.command("list")
+@click.argument("year", type=click.IntRange(1950, 2100))
+@click.option("--data-dir", default=None)
+def calendar_list(year: int, data_dir: str | None) -> None:
+    """Overrides and days off of YEAR, and whether its arrangement is official."""
+    from portal.services import calendar_admin
+
+    deps = _deps(_settings(data_dir))
+    for line in calendar_admin.describe_year(deps, year):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""County data files: a marshmallow schema validates each at start-up, and the error names
+the bad field (``departments.3.phone: Missing data for required field.``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from portal.domain.county import (
+    TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
+)
+from portal.domain.geo import Point, ring_contains
+
+CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$", error="must be lower-case letters, digits, '-' or '_'")
+
+
+class CountyFileError(ValueError):
+    pass
+
+
+class Coordinate(fields.List):
+    def __init__(self, **kwargs):
+        super().__init__(fields.Float(allow_nan=False), validate=validate.Length(equal=2), **kwargs)
+
+
+def _ring_field(**kwargs):
+    return fields.List(Coordinate(), validate=validate.Length(min=4), **kwargs)
+
+
+def _check_ring(ring, path, errors):
+    lng_ok = all(-180 <= p[0] <= 180 for p in ring)
+    lat_ok = all(-90 <= p[1] <= 90 for p in ring)
+    if not (lng_ok and lat_ok):
+        errors[path] = ["coordinates must be [longitude, latitude] in range"]
+    elif list(ring[0]) != list(ring[-1]):
+        errors[path] = ["a ring must end where it starts"]
+
+
+class ContactMixin:
+    mailbox = fields.String(required=True, validate=validate.Length(min=1))
+    email = fields.Email(required=True)
+    phone = fields.String(required=True, validate=validate.Regexp(r"^[0-9\-+ ]{5,20}$", error="not a phone number"))
+    placeholder = fields.Boolean(load_default=False)
+
+
+class DepartmentSchema(ContactMixin, Schema):
+    code = fields.String(required=True, validate=CODE)
+    kind = fields.String(required=True, validate=validate.OneOf(["bureau", "oversight", "discipline", "finance"]))
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    duties = fields.String(load_default="")
+    note = fields.String(load_default="")
+
+
+class TownshipSchema(ContactMixin, Schema):
+    code = fields.String(required=True, validate=CODE)
+    kind = fields.String(required=True, validate=validate.OneOf(["town", "township", "ethnic_township", "management_area"]))
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    polygons = fields.List(_ring_field(), required=True, validate=validate.Length(min=1))
+
+
+class LeadField(fields.Field):
+    """A department code, ``township``, or ``{inside: ..., outside: ...}``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return (value, value)
+        if isinstance(value, dict) and set(value) == {"inside", "outside"} and all(isinstance(v, str) for v in value.values()):
+            return (value["inside"], value["outside"])
+        raise ValidationError("must be a department code, 'township', or {inside: ..., outside: ...}")
+
+
+class CategorySchema(Schema):
+    code = fields.String(required=True, validate=CODE)
+    group = fields.String(required=True, validate=validate.OneOf(["construction", "land", "mining", "housing", "officials"]))
+    title = fields.String(required=True, validate=validate.Length(min=2, max=80))
+    example = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    basis = fields.String(required=True, validate=validate.Length(min=2))
+    lead = LeadField(required=True)
+    discipline_only = fields.Boolean(load_default=False)
+
+
+class BandSchema(Schema):
+    min = fields.Integer(required=True, validate=validate.Range(min=0))
+    max = fields.Integer(required=True, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if data["min"] > data["max"]:
+            raise ValidationError("min must not exceed max", "min")
+
+
+class ScheduleSchema(BandSchema):
+    categories = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1))
+
+
+class RewardsSchema(Schema):
+    claim_window_days = fields.Integer(required=True, validate=validate.Range(min=1, max=3650))
+    currency = fields.String(load_default="CNY")
+    default = fields.Nested(BandSchema, required=True)
+    schedule = fields.List(fields.Nested(ScheduleSchema), load_default=list)
+    flag_after_rewards = fields.Integer(load_default=2, validate=validate.Range(min=1))
+    flag_period_days = fields.Integer(load_default=365, validate=validate.Range(min=1))
+
+
+class CountySchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="must be a 6-digit division code"))
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    full_name = fields.String(required=True)
+    sms_signature = fields.String(required=True, validate=validate.Length(min=2, max=20))
+    hosts = fields.List(fields.String(), load_default=list)
+    demo_geometry = fields.Boolean(load_default=False)
+    map_center = Coordinate(required=True)
+    stock_cutoff = fields.Date(required=True)
+    boundary = fields.List(_ring_field(), required=True, validate=validate.Length(min=1))
+    built_up_area = fields.List(_ring_field(), required=True)
+    rewards = fields.Nested(RewardsSchema, required=True)
+    departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
+    townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
+    categories = fields.List(fields.Nested(CategorySchema), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def _cross_references(self, data, **kwargs):
+        errors: dict[str, list[str]] = {}
+        for i, ring in enumerate(data.get("boundary", [])):
+            _check_ring(ring, f"boundary.{i}", errors)
+        for i, ring in enumerate(data.get("built_up_area", [])):
+            _check_ring(ring, f"built_up_area.{i}", errors)
+        dept_codes = [d["code"] for d in data.get("departments", [])]
+        town_codes = [t["code"] for t in data.get("townships", [])]
+        for name, codes in (("departments", dept_codes), ("townships", town_codes)):
+            for i, code in enumerate(codes):
+                if codes.index(code) != i or (name == "townships" and code in dept_codes):
+                    errors[f"{name}.{i}.code"] = [f"duplicate code {code!r}"]
+        kinds = [d["kind"] for d in data.get("departments", [])]
+        for kind in ("discipline", "oversight", "finance"):
+            if kinds.count(kind) != 1:
+                errors["departments"] = [f"exactly one department of kind {kind!r} is required"]
+        boundary = data.get("boundary", [])
+        for i, town in enumerate(data.get("townships", [])):
+            for j, ring in enumerate(town["polygons"]):
+                _check_ring(ring, f"townships.{i}.polygons.{j}", errors)
+                if boundary and f"townships.{i}.polygons.{j}" not in errors:
+                    inside = [any(ring_contains(b, _nudge(p, ring)) for b in boundary) for p in ring[:-1]]
+                    if not all(inside):
+                        errors[f"townships.{i}.polygons.{j}"] = ["polygon reaches outside the county boundary"]
+        handlers = {d["code"] for d in data.get("departments", []) if d["kind"] in ("bureau", "discipline")}
+        category_codes = []
+        for i, cat in enumerate(data.get("categories", [])):
+            category_codes.append(cat["code"])
+            if category_codes.index(cat["code"]) != i:
+                errors[f"categories.{i}.code"] = [f"duplicate code {cat['code']!r}"]
+            for lead in cat["lead"]:
+                if lead != TOWNSHIP and lead not in handlers:
+                    errors[f"categories.{i}.lead"] = [f"unknown department {lead!r}"]
+            if cat["discipline_only"] and any(lead not in handlers or
+                                               next(d for d in data["departments"] if d["code"] == lead)["kind"] != "discipline"
+                                               for lead in cat["lead"] if lead != TOWNSHIP):
+                errors[f"categories.{i}.lead"] = ["a discipline-only category must be led by the discipline department"]
+        for i, band in enumerate(data.get("rewards", {}).get("schedule", [])):
+            unknown = [c for c in band["categories"] if c not in category_codes]
+            if unknown:
+                errors[f"rewards.schedule.{i}.categories"] = [f"unknown categories {unknown}"]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _nudge(p, ring):
+    """A vertex nudged a hair toward its ring's centre, so shared edges count as inside."""
+    cx = sum(q[0] for q in ring[:-1]) / (len(ring) - 1)
+    cy = sum(q[1] for q in ring[:-1]) / (len(ring) - 1)
+    return Point(p[0] + (cx - p[0]) * 1e-6, p[1] + (cy - p[1]) * 1e-6)
+
+
+def _flatten(messages, prefix="") -> list[str]:
+    lines = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            lines += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        lines.append(f"{prefix}: {' '.join(messages)}")
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            lines += _flatten(value, f"{prefix}.{i}")
+    else:
+        lines.append(f"{prefix}: {messages}")
+    return lines
+
+
+def _ring(raw) -> tuple:
+    return tuple((float(p[0]), float(p[1])) for p in raw)
+
+
+def parse_county(raw: dict, source: str = "<county data>") -> County:
+    try:
+        data = CountySchema().load(raw)
+    except ValidationError as exc:
+        raise CountyFileError(f"{source}: " + "; ".join(_flatten(exc.messages))) from None
+    rewards = data["rewards"]
+    by_category = {}
+    for band in rewards["schedule"]:
+        for code in band["categories"]:
+            by_category[code] = RewardBand(band["min"], band["max"])
+    return County(
+        code=data["code"], name=data["name"], full_name=data["full_name"], sms_signature=data["sms_signature"],
+        boundary=tuple(_ring(r) for r in data["boundary"]),
+        built_up_area=tuple(_ring(r) for r in data["built_up_area"]),
+        departments=tuple(
+            Department(code=d["code"], kind=d["kind"], name=d["name"], mailbox=d["mailbox"], email=d["email"],
+                       phone=d["phone"], duties=d["duties"] or d["note"], placeholder=d["placeholder"])
+            for d in data["departments"]),
+        townships=tuple(
+            Township(code=t["code"], kind=t["kind"], name=t["name"], mailbox=t["mailbox"], email=t["email"],
+                     phone=t["phone"], polygons=tuple(_ring(r) for r in t["polygons"]), placeholder=t["placeholder"])
+            for t in data["townships"]),
+        categories=tuple(
+            Category(code=c["code"], group=c["group"], title=c["title"], example=c["example"], basis=c["basis"],
+                     lead_inside=c["lead"][0], lead_outside=c["lead"][1], discipline_only=c["discipline_only"])
+            for c in data["categories"]),
+        rewards=RewardRules(
+            claim_window_days=rewards["claim_window_days"], currency=rewards["currency"],
+            default=RewardBand(rewards["default"]["min"], rewards["default"]["max"]), by_category=by_category,
+            flag_after_rewards=rewards["flag_after_rewards"], flag_period_days=rewards["flag_period_days"]),
+        stock_cutoff=data["stock_cutoff"] if isinstance(data["stock_cutoff"], date) else date.fromisoformat(data["stock_cutoff"]),
+        map_center=(float(data["map_center"][0]), float(data["map_center"][1])),
+        hosts=tuple(data["hosts"]),
+        demo_geometry=data["demo_geometry"],
+    )
+
+
+def load_county(path: str | Path) -> County:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CountyFileError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise CountyFileError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise CountyFileError(f"{path}: expected a mapping at the top level")
+    return parse_county(raw, source=path.name)

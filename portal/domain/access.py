@@ -1,0 +1,144 @@
+"""Who may see and do what: the one table every staff page and API call is checked against.
+
+Scope (RULES.md §1-2):
+- officer and head: tickets their department leads (the head also assigns);
+- township: tickets it co-handles (the on-site check) or leads;
+- supervisor (the leading-group office): every ticket except discipline-only ones;
+- discipline: the only role that sees reports involving public officials (000 §2(3), §4(2)4;
+  004 C36), and every ticket it leads;
+- finance, custodian, admin: no tickets at all (rewards, disclosure requests, accounts).
+No role ever sees the reporter's phone or receipt: those never leave the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portal.i18n import N_
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    HEAD = "head"
+    TOWNSHIP = "township"
+    SUPERVISOR = "supervisor"
+    DISCIPLINE = "discipline"
+    FINANCE = "finance"
+    CUSTODIAN = "custodian"
+    ADMIN = "admin"
+
+
+ROLE_TITLES = {
+    Role.OFFICER: N_("部门经办人"),
+    Role.HEAD: N_("部门负责人"),
+    Role.TOWNSHIP: N_("乡镇执法队"),
+    Role.SUPERVISOR: N_("领导小组办公室（督办）"),
+    Role.DISCIPLINE: N_("纪委监委"),
+    Role.FINANCE: N_("财政（奖励发放）"),
+    Role.CUSTODIAN: N_("身份信息保管人"),
+    Role.ADMIN: N_("系统管理员"),
+}
+
+#: the unit kind each role belongs to (checked when an account is created)
+ROLE_UNIT_KIND = {
+    Role.OFFICER: "bureau",
+    Role.HEAD: "bureau",
+    Role.TOWNSHIP: "township",
+    Role.SUPERVISOR: "oversight",
+    Role.DISCIPLINE: "discipline",
+    Role.FINANCE: "finance",
+    Role.CUSTODIAN: "oversight",
+    Role.ADMIN: "oversight",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: Role
+    unit: str  #: department or township code
+    county: str
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    TRANSFER = "transfer"
+    ASK_INFO = "ask_info"
+    ONSITE = "onsite"
+    STOP_ORDER = "stop_order"
+    RECTIFIED = "rectified"
+    CONCLUDE = "conclude"
+    WRITTEN_NOTICE = "written_notice"
+    REOPEN = "reopen"
+    ASSIGN = "assign"
+    CASE = "case"  #: merge, split, mark stock/new
+    AUDIT = "audit"  #: read a ticket's audit trail
+    DISCLOSURE_REQUEST = "disclosure_request"
+
+
+def _leads(actor: Actor, ticket) -> bool:
+    return ticket.lead == actor.unit
+
+
+def can_view(actor: Actor, ticket) -> bool:
+    if ticket.county != actor.county:
+        return False
+    if ticket.discipline_only:
+        return actor.role == Role.DISCIPLINE
+    if actor.role in (Role.OFFICER, Role.HEAD):
+        return _leads(actor, ticket)
+    if actor.role == Role.TOWNSHIP:
+        return ticket.co_handler == actor.unit or _leads(actor, ticket)
+    if actor.role == Role.SUPERVISOR:
+        return True
+    if actor.role == Role.DISCIPLINE:
+        return _leads(actor, ticket)
+    return False
+
+
+def _handles(actor: Actor, ticket) -> bool:
+    """The lead unit's case workers: officers and heads of the lead department, the township
+    when it leads, the discipline commission for its tickets."""
+    if not _leads(actor, ticket):
+        return False
+    return actor.role in (Role.OFFICER, Role.HEAD, Role.TOWNSHIP, Role.DISCIPLINE)
+
+
+def _on_site(actor: Actor, ticket) -> bool:
+    return actor.role == Role.TOWNSHIP and ticket.co_handler == actor.unit
+
+
+def can(actor: Actor, action: Action, ticket) -> bool:
+    """The authorization table. Every branch starts from ``can_view``: out of scope is out."""
+    if not can_view(actor, ticket):
+        return False
+    if action == Action.VIEW:
+        return True
+    if action in (Action.ACCEPT, Action.DECLINE, Action.TRANSFER, Action.ASK_INFO, Action.CONCLUDE,
+                  Action.WRITTEN_NOTICE, Action.DISCLOSURE_REQUEST):
+        return _handles(actor, ticket)
+    if action in (Action.ONSITE, Action.STOP_ORDER, Action.RECTIFIED):
+        return _on_site(actor, ticket) or _handles(actor, ticket)
+    if action == Action.ASSIGN:
+        return _leads(actor, ticket) and actor.role in (Role.HEAD, Role.DISCIPLINE)
+    if action == Action.REOPEN:
+        return actor.role == Role.SUPERVISOR or (ticket.discipline_only and actor.role == Role.DISCIPLINE)
+    if action == Action.CASE:
+        return _handles(actor, ticket) or actor.role == Role.SUPERVISOR
+    if action == Action.AUDIT:
+        return actor.role in (Role.SUPERVISOR, Role.DISCIPLINE)
+    return False
+
+
+def can_see_queue_of(actor: Actor) -> str | None:
+    """Which list the actor's queue page shows: ``unit`` (lead), ``area`` (township), ``county`` (supervisor)."""
+    if actor.role in (Role.OFFICER, Role.HEAD, Role.DISCIPLINE):
+        return "unit"
+    if actor.role == Role.TOWNSHIP:
+        return "area"
+    if actor.role == Role.SUPERVISOR:
+        return "county"
+    return None

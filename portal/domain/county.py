@@ -1,0 +1,147 @@
+"""A county as the portal sees it: its departments, townships, built-up area and catalog.
+
+Loaded from a data file (``portal/counties/*.yaml``) by ``portal.counties.load_county``;
+plain immutable values here, so the domain can be tested without files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Sequence
+
+from portal.domain.geo import Point, Ring, polygons_contain
+
+#: the value of ``Category.lead_*`` meaning "the territorial township of the point"
+TOWNSHIP = "township"
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    kind: str  # bureau | oversight | discipline | finance
+    name: str
+    mailbox: str
+    email: str
+    phone: str
+    duties: str = ""
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class Township:
+    code: str
+    kind: str  # town | township | ethnic_township | management_area
+    name: str
+    mailbox: str
+    email: str
+    phone: str
+    polygons: tuple[Ring, ...]
+    placeholder: bool = False
+
+    def contains(self, point: Point) -> bool:
+        return polygons_contain(self.polygons, point)
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    group: str  # construction | land | mining | housing | officials
+    title: str
+    example: str
+    basis: str
+    lead_inside: str  # department code or TOWNSHIP, inside the county built-up area
+    lead_outside: str  # the same, outside it
+    discipline_only: bool = False
+
+    @property
+    def differs_by_area(self) -> bool:
+        return self.lead_inside != self.lead_outside
+
+
+@dataclass(frozen=True)
+class RewardBand:
+    min_yuan: int
+    max_yuan: int
+
+
+@dataclass(frozen=True)
+class RewardRules:
+    claim_window_days: int
+    currency: str
+    default: RewardBand
+    by_category: dict[str, RewardBand] = field(default_factory=dict)
+    flag_after_rewards: int = 2
+    flag_period_days: int = 365
+
+    def band(self, category: str) -> RewardBand:
+        return self.by_category.get(category, self.default)
+
+
+GROUP_TITLES = {
+    "construction": "违法建设",
+    "land": "违法用地",
+    "mining": "违法采矿",
+    "housing": "违法售房",
+    "officials": "公职人员问题",
+}
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    name: str
+    full_name: str
+    sms_signature: str
+    boundary: tuple[Ring, ...]
+    built_up_area: tuple[Ring, ...]
+    departments: tuple[Department, ...]
+    townships: tuple[Township, ...]
+    categories: tuple[Category, ...]
+    rewards: RewardRules
+    stock_cutoff: date
+    map_center: tuple[float, float]
+    hosts: tuple[str, ...] = ()
+    demo_geometry: bool = False
+
+    # --- lookups -----------------------------------------------------------------------
+    def contains(self, point: Point) -> bool:
+        return polygons_contain(self.boundary, point)
+
+    def in_built_up_area(self, point: Point) -> bool:
+        return polygons_contain(self.built_up_area, point)
+
+    def township_at(self, point: Point) -> Township | None:
+        """Management areas come first in the file: where one lies inside a township, it is the unit (004 C8)."""
+        for township in self.townships:
+            if township.contains(point):
+                return township
+        return None
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def department(self, code: str) -> Department | None:
+        return next((d for d in self.departments if d.code == code), None)
+
+    def township(self, code: str) -> Township | None:
+        return next((t for t in self.townships if t.code == code), None)
+
+    def unit_name(self, code: str | None) -> str:
+        """Display name of a department or township code."""
+        if not code:
+            return ""
+        unit = self.department(code) or self.township(code)
+        return unit.name if unit else code
+
+    def is_unit(self, code: str) -> bool:
+        return self.department(code) is not None or self.township(code) is not None
+
+    @property
+    def discipline_department(self) -> str:
+        return next(d.code for d in self.departments if d.kind == "discipline")
+
+    @property
+    def handling_departments(self) -> Sequence[Department]:
+        """Departments a ticket can be routed or transferred to."""
+        return [d for d in self.departments if d.kind in ("bureau", "discipline")]

@@ -1,0 +1,63 @@
+"""Filing tokens: each filing form carries one, sealed by the server (AES-GCM under a key
+derived from the hash key). It holds a nonce and the receipt drawn for this submission, so
+
+- a form submitted twice creates one complaint (the nonce's hash is a unique pointer), and
+  the second answer shows the same receipt, even if the first answer never arrived;
+- a form cannot be posted from another site without first reading a token (CSRF);
+- nothing about the submission is stored before it is filed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from portal.crypto.envelope import b64d, b64e
+from portal.domain.errors import DomainError
+from portal.domain.receipts import new_receipt
+from portal.i18n import N_
+from portal.services.deps import Deps
+
+TOKEN_TTL = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class FilingToken:
+    nonce: str
+    receipt: str
+    issued_at: datetime
+
+    def submission_hash(self, deps: Deps) -> str:
+        return deps.hasher.digest("submission", self.nonce)
+
+
+def _key(deps: Deps) -> bytes:
+    return deps.hasher.derive("filing-token")
+
+
+def issue(deps: Deps, now: datetime) -> str:
+    payload = json.dumps({"n": secrets.token_hex(16), "r": new_receipt(), "t": int(now.timestamp())}).encode()
+    nonce = os.urandom(12)
+    return b64e(nonce + AESGCM(_key(deps)).encrypt(nonce, payload, b"filing-token"))
+
+
+def open_token(deps: Deps, token: str | None, now: datetime) -> FilingToken:
+    expired = DomainError(N_("表单已过期或无效，请刷新页面后重新填写提交。"), field="token")
+    if not token or len(token) > 400:
+        raise expired
+    try:
+        raw = b64d(token)
+        payload = json.loads(AESGCM(_key(deps)).decrypt(raw[:12], raw[12:], b"filing-token"))
+        issued = datetime.fromtimestamp(int(payload["t"]), tz=now.tzinfo)
+        receipt, nonce = str(payload["r"]), str(payload["n"])
+    except (InvalidTag, ValueError, KeyError, TypeError):
+        raise expired from None
+    if not (issued - timedelta(minutes=5) <= now <= issued + TOKEN_TTL):
+        raise expired
+    return FilingToken(nonce=nonce, receipt=receipt, issued_at=issued)

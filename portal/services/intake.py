@@ -1,0 +1,231 @@
+"""Filing a complaint: validate everything, route on the server, store the complaint, its
+history, its case, its receipt pointer and its uploads in one transaction, and only then
+hand back the receipt. A form posted twice files once and answers with the same receipt.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import phonenumbers
+
+from portal.domain.cases import Case, CaseMember
+from portal.domain.complaint import Complaint, Contact
+from portal.domain.county import County
+from portal.domain.errors import DomainError, ValidationFailed
+from portal.domain.geo import Point
+from portal.domain.routing import route
+from portal.i18n import N_
+from portal.ids import new_id
+from portal.ports import ConditionFailed
+from portal.services import filing_tokens, ratelimit, uploads, verification
+from portal.services.deps import Deps
+from portal.services.notifications import contact_context
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION_MIN = 5
+DESCRIPTION_MAX = 2000
+ADDRESS_MAX = 200
+
+
+@dataclass
+class FilingInput:
+    token: str | None
+    category: str | None
+    description: str | None
+    address: str | None = None
+    lat: str | float | None = None
+    lng: str | float | None = None
+    township: str | None = None
+    phone: str | None = None
+    upload_ids: list[str] = field(default_factory=list)
+    confirmed_exif: set[str] = field(default_factory=set)
+    honeypot: str | None = None
+
+
+@dataclass(frozen=True)
+class FilingResult:
+    complaint_id: str
+    receipt: str
+    lead_name: str
+    phone_pending: bool
+    duplicate: bool = False
+
+
+def clean_text(value, limit: int) -> str:
+    """Normalise, drop control characters (newlines and tabs stay), trim. Markup is kept as
+    text: templates escape it when rendering, so it is stored faithfully and shown inert."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.strip()[: limit + 1]
+
+
+def parse_phone(raw: str | None) -> str | None:
+    """A mainland mobile number in E.164, or None if none was given; DomainError if malformed."""
+    if raw is None or not str(raw).strip():
+        return None
+    text = str(raw).strip()
+    if len(text) > 32:
+        raise DomainError(N_("手机号码格式不正确，请填写11位手机号码。"), field="phone")
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        raise DomainError(N_("手机号码格式不正确，请填写11位手机号码。"), field="phone") from None
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (
+            phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        raise DomainError(N_("手机号码格式不正确，请填写11位手机号码。"), field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_point(lat, lng) -> Point | None:
+    blank = lambda v: v is None or (isinstance(v, str) and not v.strip())  # noqa: E731
+    if blank(lat) and blank(lng):
+        return None
+    if blank(lat) or blank(lng):
+        raise DomainError(N_("经度和纬度要同时填写。"), field="location")
+    try:
+        lat_f, lng_f = float(str(lat).strip()), float(str(lng).strip())
+        if not (math.isfinite(lat_f) and math.isfinite(lng_f)):
+            raise ValueError
+        return Point(lng=lng_f, lat=lat_f)
+    except (ValueError, TypeError):
+        raise DomainError(N_("坐标格式不正确，纬度在前、经度在后，例如 26.49 和 113.77。"), field="location") from None
+
+
+def validate(county: County, data: FilingInput):
+    """Every field checked before anything is stored; all errors at once."""
+    errors: dict[str, list[DomainError]] = {}
+
+    def fail(exc: DomainError):
+        errors.setdefault(exc.field or "form", []).append(exc)
+
+    description = clean_text(data.description, DESCRIPTION_MAX)
+    if len(description) < DESCRIPTION_MIN:
+        fail(DomainError(N_("请描述看到的情况（至少 %(n)s 个字）。"), field="description", n=DESCRIPTION_MIN))
+    elif len(description) > DESCRIPTION_MAX:
+        fail(DomainError(N_("情况描述太长了，请控制在 %(n)s 字以内。"), field="description", n=DESCRIPTION_MAX))
+    address = clean_text(data.address, ADDRESS_MAX)
+    if len(address) > ADDRESS_MAX:
+        fail(DomainError(N_("地址太长了，请控制在 %(n)s 字以内。"), field="address", n=ADDRESS_MAX))
+    category = clean_text(data.category, 64)
+    point = routing = phone = None
+    try:
+        point = parse_point(data.lat, data.lng)
+    except DomainError as exc:
+        fail(exc)
+    try:
+        phone = parse_phone(data.phone)
+    except DomainError as exc:
+        fail(exc)
+    if "location" not in errors:
+        try:
+            routing = route(county, category, point, clean_text(data.township, 64) or None)
+        except DomainError as exc:
+            fail(exc)
+    if len(data.upload_ids) > uploads.MAX_PHOTOS:
+        fail(DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos", n=uploads.MAX_PHOTOS))
+    if errors:
+        raise ValidationFailed(errors)
+    return description, address, category, point, routing, phone
+
+
+def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime) -> FilingResult:
+    token = filing_tokens.open_token(deps, data.token, now)
+    submission = token.submission_hash(deps)
+    existing = deps.repos.complaints.id_for_submission(submission)
+    if existing:
+        return _duplicate(deps, existing, token)
+    if data.honeypot:
+        # a field people never see was filled: a bot. Refuse without saying why.
+        raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
+    description, address, category, point, routing, phone = validate(county, data)
+    ratelimit.check(deps, "file", client, now)
+    evidence, upload_ops = uploads.take(deps, submission, data.upload_ids, data.confirmed_exif)
+
+    complaint_id = new_id(now)
+    seq = deps.repos.counters.next_sequence("complaint")
+    contact = None
+    if phone:
+        contact = Contact(envelope=deps.keyring.encrypt(phone.encode(), contact_context(complaint_id)),
+                          phone_hash=deps.hasher.digest("phone", phone))
+    case_id = new_id(now)
+    complaint = Complaint.file(
+        id=complaint_id, seq=seq, county=county.code, category=category, description=description, address=address,
+        point=point, routing=routing, received_at=now, receipt_hash=deps.hasher.digest("receipt", token.receipt),
+        case_id=case_id, evidence=evidence, contact=contact, calendar=deps.calendar(),
+        lead_name=county.unit_name(routing.lead),
+    )
+    case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, now, seq))
+    ops = deps.repos.complaints.save_ops(complaint)
+    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
+    ops.append(deps.repos.cases.save_op(case))
+    ops += upload_ops
+    code_message = None
+    if contact is not None:
+        code_ops, code_message = verification.start_ops(deps, complaint, county, now)
+        ops += code_ops
+    try:
+        deps.store.write(ops)
+    except ConditionFailed:
+        # the same form, posted twice at once: the other post filed it
+        existing = deps.repos.complaints.id_for_submission(submission)
+        if existing:
+            return _duplicate(deps, existing, token)
+        raise
+    deps.repos.complaints.committed(complaint)
+    log.info("complaint %s filed (category %s)", complaint_id, category)
+    if code_message is not None:
+        verification.send_code(deps, code_message, now)
+    return FilingResult(complaint_id=complaint_id, receipt=token.receipt, lead_name=county.unit_name(routing.lead),
+                        phone_pending=contact is not None)
+
+
+def _duplicate(deps: Deps, complaint_id: str, token) -> FilingResult:
+    complaint = deps.repos.complaints.get(complaint_id)
+    county = deps.counties.get(complaint.county) or deps.counties.default
+    return FilingResult(complaint_id=complaint_id, receipt=token.receipt, lead_name=county.unit_name(complaint.lead),
+                        phone_pending=complaint.contact is not None and complaint.contact.verified_at is None,
+                        duplicate=True)
+
+
+@dataclass(frozen=True)
+class NeedsConfirmation:
+    """Some photos carry a capture time or place: the reporter decides whether to keep them."""
+
+    staged: list  # list[uploads.StagedPhoto]
+    upload_ids: list[str]
+
+
+def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[bytes], client: str,
+                now: datetime, reviewed: bool) -> FilingResult | NeedsConfirmation:
+    """The HTML form's single entry point: photos travel in the same post (JavaScript off) or
+    were uploaded before (``data.upload_ids``). Every field and every photo is checked before
+    anything is stored; photos whose capture facts the reporter has not yet reviewed send
+    the reporter to a confirmation step first."""
+    token = filing_tokens.open_token(deps, data.token, now)
+    submission = token.submission_hash(deps)
+    existing = deps.repos.complaints.id_for_submission(submission)
+    if existing:
+        return _duplicate(deps, existing, token)
+    validate(county, data)
+    if len(photos) + len(data.upload_ids) > uploads.MAX_PHOTOS:
+        raise ValidationFailed({"photos": [DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos",
+                                                        n=uploads.MAX_PHOTOS)]})
+    from portal.evidence.sanitize import sanitize
+
+    cleans = [sanitize(raw, deps.settings.photo_limit) for raw in photos]  # all or nothing
+    staged = []
+    for clean in cleans:
+        ratelimit.check(deps, "upload", client, now)
+        staged.append(uploads.keep_clean(deps, submission, clean, now))
+    data.upload_ids = list(data.upload_ids) + [s.upload_id for s in staged]
+    if not reviewed and any(s.taken_at or s.taken_lat is not None for s in staged):
+        return NeedsConfirmation(staged=staged, upload_ids=data.upload_ids)
+    return file_complaint(deps, county, data, client, now)

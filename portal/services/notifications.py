@@ -1,0 +1,188 @@
+"""SMS to reporters: outbox rows written in the same transaction as the state change that
+calls for them, then sent by the sweeper (or at once, right after the commit).
+
+A row is claimed with a conditional write before it is sent, so two sweepers never send
+one message twice; a failed attempt is retried with backoff; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.domain.complaint import Complaint, Notify
+from portal.domain.messages import MessageStatus, OutboxMessage
+from portal.ports import ConditionFailed, DecryptionError, Op, SmsPermanentError, SmsTemporaryError
+from portal.services.deps import Deps
+from portal.store import keys as K
+from portal.notify.texts import text_for
+
+log = logging.getLogger(__name__)
+
+
+def contact_context(complaint_id: str) -> dict:
+    return {"record": f"complaint/{complaint_id}", "field": "contact"}
+
+
+def callback_url(deps: Deps) -> str | None:
+    if deps.settings.sms != "twilio":
+        return None
+    return deps.settings.public_url.rstrip("/") + "/hooks/twilio/status"
+
+
+def message_for(deps: Deps, complaint: Complaint, kind: Notify, trigger: int, now: datetime,
+                body: str | None = None) -> OutboxMessage | None:
+    """An outbox row for ``kind``; None when the reporter left no usable (verified) phone."""
+    contact = complaint.contact
+    if contact is None or contact.envelope is None or contact.purged_at is not None:
+        return None
+    if kind != "code" and contact.verified_at is None:
+        return None
+    county = deps.counties.get(complaint.county) or deps.counties.default
+    if body is None:
+        body = text_for(kind, signature=county.sms_signature, public_url=deps.settings.public_url,
+                        decline_reason=complaint.decline_reason,
+                        finding=complaint.finding.value if complaint.finding else None)
+    kind_value = kind.value if isinstance(kind, Notify) else kind
+    return OutboxMessage(
+        pk=K.complaint_pk(complaint.id), sk=f"{K.sms_sk(kind_value)}#{trigger:06d}", county=complaint.county,
+        kind=kind_value, body=body, to_envelope=contact.envelope, to_context=contact_context(complaint.id),
+        complaint_id=complaint.id, created_at=now, next_attempt_at=now,
+    )
+
+
+def pending_messages(deps: Deps, complaint: Complaint, now: datetime) -> list[OutboxMessage]:
+    messages = []
+    for kind, trigger in complaint.new_notifications:
+        message = message_for(deps, complaint, kind, trigger, now)
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def commit_complaint(deps: Deps, complaint: Complaint, now: datetime, extra_ops: list[Op] | None = None,
+                     send_now: bool = True) -> list[OutboxMessage]:
+    """Store the complaint, its new events and the SMS rows it calls for, in one transaction;
+    then try to send those rows at once (the sweeper retries whatever does not go out)."""
+    messages = pending_messages(deps, complaint, now)
+    ops = deps.repos.complaints.save_ops(complaint)
+    ops += [deps.repos.outbox.save_op(m) for m in messages]
+    ops += list(extra_ops or [])
+    deps.store.write(ops)
+    deps.repos.complaints.committed(complaint)
+    for m in messages:
+        deps.repos.outbox.committed(m)
+    if send_now:
+        for m in messages:
+            deliver(deps, m.pk, m.sk, now)
+    return messages
+
+
+@dataclass
+class DeliveryResult:
+    status: str  # sent | delivered | retry | failed | skipped
+
+
+def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
+    """Claim one outbox row and hand it to the SMS provider. Safe to call from two sweepers
+    at once: the claim is a conditional write, and only its winner sends."""
+    message = deps.repos.outbox.get(pk, sk)
+    if message is None:
+        return DeliveryResult("skipped")
+    wake = message.wake_at()
+    if wake is None or wake > now:
+        return DeliveryResult("skipped")
+    message.claim(now)
+    try:
+        deps.store.write([deps.repos.outbox.save_op(message)])
+    except ConditionFailed:
+        return DeliveryResult("skipped")  # another sweeper took it
+    deps.repos.outbox.committed(message)
+
+    try:
+        if message.to_envelope is None:
+            raise SmsPermanentError("contact purged")
+        phone = deps.keyring.decrypt(message.to_envelope, message.to_context).decode()
+        receipt = deps.sms.send(phone, message.body, callback_url=callback_url(deps))
+    except SmsTemporaryError as exc:
+        message.retry_later(now, type(exc).__name__ + ": " + _safe(exc))
+        outcome = "failed" if message.status == MessageStatus.FAILED else "retry"
+        _save_message(deps, message)
+        if outcome == "failed":
+            _apply_to_complaint(deps, message, now, failed=True)
+        log.info("sms %s %s: %s (attempt %d)", message.kind, message.sk, outcome, message.attempts)
+        return DeliveryResult(outcome)
+    except (SmsPermanentError, DecryptionError) as exc:
+        message.fail(now, type(exc).__name__ + ": " + _safe(exc))
+        _save_message(deps, message)
+        _apply_to_complaint(deps, message, now, failed=True)
+        log.warning("sms %s %s refused for good", message.kind, message.sk)
+        return DeliveryResult("failed")
+
+    message.sent(now, receipt.provider_id, delivered=receipt.status == "delivered")
+    if message.kind == "code" and not deps.settings.is_demo:
+        message.body = "[verification code sent]"  # a spent code has no business in the store
+    ops = [deps.repos.outbox.save_op(message), deps.repos.outbox.provider_pointer_op(message)]
+    deps.store.write(ops)
+    deps.repos.outbox.committed(message)
+    _apply_to_complaint(deps, message, now, sent=True, delivered=message.status == MessageStatus.DELIVERED)
+    return DeliveryResult(message.status.value)
+
+
+def _safe(exc: Exception) -> str:
+    """Provider errors may quote the number they failed on: keep only a short, digit-free reason."""
+    text = str(exc)[:120]
+    return "".join("#" if ch.isdigit() else ch for ch in text)
+
+
+def _save_message(deps: Deps, message: OutboxMessage) -> None:
+    deps.store.write([deps.repos.outbox.save_op(message)])
+    deps.repos.outbox.committed(message)
+
+
+def _apply_to_complaint(deps: Deps, message: OutboxMessage, at: datetime, *, sent: bool = False,
+                        delivered: bool = False, failed: bool = False) -> None:
+    """Tell the complaint what became of its notice (a decline notice sent meets the acceptance
+    clock; a result delivered meets the result-notice clock). Retried on a concurrent write."""
+    if message.complaint_id is None or message.kind not in Notify._value2member_map_:
+        return
+    kind = Notify(message.kind)
+    for _ in range(5):
+        complaint = deps.repos.complaints.get(message.complaint_id)
+        if complaint is None:
+            return
+        if sent:
+            complaint.notice_sent(kind, at)
+        if delivered:
+            complaint.notice_delivered(kind, at)
+        if failed:
+            complaint.notice_failed(kind, at, permanent=True)
+        try:
+            deps.store.write(deps.repos.complaints.save_ops(complaint))
+            deps.repos.complaints.committed(complaint)
+            return
+        except ConditionFailed:
+            continue
+    log.error("could not record the notice outcome on complaint %s", message.complaint_id)
+
+
+def record_provider_status(deps: Deps, provider_id: str, status: str, now: datetime) -> bool:
+    """A status callback from the provider (already authenticated by the caller)."""
+    for _ in range(5):
+        message = deps.repos.outbox.by_provider_id(provider_id)
+        if message is None:
+            return False
+        if not message.provider_status(now, status):
+            return False
+        try:
+            deps.store.write([deps.repos.outbox.save_op(message)])
+        except ConditionFailed:
+            continue
+        deps.repos.outbox.committed(message)
+        if message.status == MessageStatus.DELIVERED:
+            _apply_to_complaint(deps, message, now, delivered=True)
+        elif message.status in (MessageStatus.UNDELIVERED, MessageStatus.FAILED):
+            _apply_to_complaint(deps, message, now, failed=True)
+        return True
+    return False

@@ -1,0 +1,65 @@
+"""Rate limits that track no one: counters keyed by an HMAC of the client address with a
+salt that rotates daily and is kept in the store, so every process (and every Lambda
+container) shares them, and yesterday's counters cannot be linked to today's. No IP address
+is ever stored or logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from portal.domain.errors import RateLimited
+from portal.i18n import N_
+from portal.services.deps import Deps
+from portal.timeutil import local, local_date
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window: str  # hour | day
+
+
+LIMITS = {
+    "file": Limit(20, "day"),  # complaints filed per client
+    "upload": Limit(60, "day"),  # photos staged per client
+    "receipt_miss": Limit(10, "hour"),  # wrong receipts tried per client (guessing)
+    "receipt_miss_all": Limit(2000, "hour"),  # wrong receipts tried by everyone (distributed guessing)
+    "reply": Limit(30, "day"),
+    "verify_send": Limit(3, "day"),  # verification codes sent to one phone (keyed by phone hash)
+    "verify_client": Limit(10, "day"),  # verification codes requested per client
+    "api": Limit(600, "hour"),  # JSON/Open311 calls per client
+}
+
+
+def _window(now: datetime, window: str) -> tuple[str, datetime]:
+    value = local(now)
+    if window == "hour":
+        start = value.replace(minute=0, second=0, microsecond=0)
+        return start.strftime("%Y%m%d%H"), start + timedelta(hours=2)
+    start = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.strftime("%Y%m%d"), start + timedelta(days=2)
+
+
+def client_key(deps: Deps, address: str | None, now: datetime) -> str:
+    day = local_date(now).isoformat()
+    salt = deps.repos.salts.for_day(day, expires_at=now + timedelta(days=2))
+    return deps.hasher.digest("client:" + salt, address or "-")
+
+
+def hit(deps: Deps, name: str, key: str, now: datetime) -> int:
+    limit = LIMITS[name]
+    window, expires = _window(now, limit.window)
+    return deps.repos.counters.hit(name, window, key, expires)
+
+
+def check(deps: Deps, name: str, key: str, now: datetime) -> None:
+    """Count one use and refuse it if over the limit."""
+    if hit(deps, name, key, now) > LIMITS[name].count:
+        raise RateLimited(N_("操作太频繁，请稍后再试。"))
+
+
+def exceeded(deps: Deps, name: str, key: str, now: datetime) -> bool:
+    limit = LIMITS[name]
+    window, _ = _window(now, limit.window)
+    return deps.repos.counters.peek(name, window, key) >= limit.count

@@ -1,0 +1,120 @@
+"""What the reporter sees and does with the receipt: the status page, replies to a request
+for information, phone verification. A wrong receipt counts against a per-client limit
+(and a global one) before any lookup, so receipts cannot be guessed at scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from portal.domain.complaint import (
+    FINDING_TITLES, STATUS_TITLES, Complaint, Event, Status,
+)
+from portal.domain.deadlines import ClockKind
+from portal.domain.errors import DomainError, RateLimited
+from portal.domain.receipts import normalize
+from portal.i18n import N_
+from portal.ports import ConditionFailed
+from portal.services import ratelimit
+from portal.services.deps import Deps
+from portal.services.notifications import commit_complaint
+
+
+@dataclass
+class HistoryLine:
+    at: datetime
+    text: str  #: msgid (or verbatim text when ``params`` is {"text": ...})
+    params: dict
+    by_reporter: bool
+
+
+@dataclass
+class ReporterView:
+    status: Status
+    status_title: str
+    category_title: str
+    lead_name: str
+    received_at: datetime
+    acceptance_due: datetime | None
+    result_due: datetime | None
+    provisional: bool
+    history: list[HistoryLine]
+    info_pending: bool
+    can_reply: bool
+    finding_title: str | None
+    result_text: str
+    phone_on_file: bool
+    phone_verified: bool
+    evidence_count: int
+    extras: dict = field(default_factory=dict)  #: later features (rewards, disclosure) add their parts here
+
+
+WRONG_RECEIPT = N_("回执号不正确。请核对16位数字后再试。")
+
+
+def find_by_receipt(deps: Deps, receipt_text: str | None, client: str, now: datetime) -> tuple[Complaint, str]:
+    """The complaint for a receipt, or DomainError. Guessing is limited per client and overall."""
+    if ratelimit.exceeded(deps, "receipt_miss", client, now) or ratelimit.exceeded(deps, "receipt_miss_all", "all", now):
+        raise RateLimited(N_("查询失败次数太多，请一小时后再试。"))
+    receipt = normalize(receipt_text)
+    complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt)) if receipt else None
+    if complaint is None:
+        ratelimit.hit(deps, "receipt_miss", client, now)
+        ratelimit.hit(deps, "receipt_miss_all", "all", now)
+        raise DomainError(WRONG_RECEIPT, field="receipt")
+    return complaint, receipt
+
+
+def _history(events: list[Event]) -> list[HistoryLine]:
+    return [HistoryLine(at=e.at, text=e.public, params=e.params, by_reporter=e.actor == "reporter")
+            for e in events if e.public]
+
+
+def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
+    """The reporter's view; opening it after the conclusion is the written notice for a
+    reporter without a phone (it meets the result-notice clock, 004 C20 / L17)."""
+    if complaint.result_read_on_status_page(now):
+        try:
+            commit_complaint(deps, complaint, now)
+        except ConditionFailed:
+            complaint = deps.repos.complaints.get(complaint.id)
+    county = deps.counties.get(complaint.county) or deps.counties.default
+    category = county.category(complaint.category)
+    acceptance = complaint.clock(ClockKind.ACCEPTANCE)
+    result = complaint.clock(ClockKind.RESULT_NOTICE)
+    return ReporterView(
+        status=complaint.status,
+        status_title=STATUS_TITLES[complaint.status],
+        category_title=category.title if category else complaint.category,
+        lead_name=county.unit_name(complaint.lead),
+        received_at=complaint.received_at,
+        acceptance_due=acceptance.due_at if acceptance else None,
+        result_due=result.due_at if result else None,
+        provisional=any(c.provisional and c.is_open for c in complaint.clocks.values()),
+        history=_history(deps.repos.complaints.history(complaint.id)),
+        info_pending=complaint.info_pending,
+        can_reply=complaint.is_open,
+        finding_title=FINDING_TITLES[complaint.finding] if complaint.finding else None,
+        result_text=complaint.result_text,
+        phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
+        phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
+        evidence_count=len(complaint.evidence),
+    )
+
+
+def reply(deps: Deps, complaint: Complaint, text: str | None, client: str, now: datetime) -> None:
+    from portal.services.intake import clean_text
+
+    ratelimit.check(deps, "reply", client, now)
+    body = clean_text(text, 2000)
+    if len(body) > 2000:
+        raise DomainError(N_("补充内容太长了，请控制在 %(n)s 字以内。"), field="text", n=2000)
+    for _ in range(3):
+        complaint.reporter_reply(now, body)
+        try:
+            commit_complaint(deps, complaint, now)
+            return
+        except ConditionFailed:
+            complaint = deps.repos.complaints.get(complaint.id)
+    raise DomainError(N_("系统繁忙，请稍后再试。"))

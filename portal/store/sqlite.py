@@ -1,0 +1,228 @@
+"""SQLite adapter of the store port: one file, WAL, schema created on first use.
+
+The table mirrors the DynamoDB table column for column (``portal.store.schema``); each
+secondary index is a partial index over the rows that carry its key attributes, so both
+adapters have the same sparse-index semantics. Writes run in ``BEGIN IMMEDIATE``
+transactions; every connection belongs to one thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from portal.ports import ABSENT, ANY, Check, ConditionFailed, Delete, Item, Op, Page, Put
+from portal.store.schema import TABLE
+from portal.store.validation import check_item, check_query
+
+_INDEX_COLUMNS = [c for ix in TABLE.indexes for c in (ix.pk, ix.sk)]
+_COLUMNS = ["pk", "sk", "version", "body", "expires_at", *_INDEX_COLUMNS]
+
+
+def _schema_sql() -> list[str]:
+    columns = ",\n  ".join(f"{c} TEXT" for c in _INDEX_COLUMNS)
+    statements = [
+        f"""CREATE TABLE IF NOT EXISTS items (
+  pk TEXT NOT NULL,
+  sk TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  expires_at INTEGER,
+  {columns},
+  PRIMARY KEY (pk, sk)
+) WITHOUT ROWID"""
+    ]
+    for ix in TABLE.indexes:
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS ix_{ix.name} ON items ({ix.pk}, {ix.sk}, pk, sk) "
+            f"WHERE {ix.pk} IS NOT NULL"
+        )
+    statements.append("CREATE INDEX IF NOT EXISTS ix_expiry ON items (expires_at) WHERE expires_at IS NOT NULL")
+    return statements
+
+
+class SqliteStore:
+    """``Store`` on SQLite. ``epoch`` is injectable so expiry can be tested with a fixed clock."""
+
+    def __init__(self, path: str | Path, *, epoch: Callable[[], float] = time.time):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._epoch = epoch
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        conn = self._conn()
+        with conn:
+            for statement in _schema_sql():
+                conn.execute(statement)
+
+    # --- connections -------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL keeps commits atomic
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # --- reads -------------------------------------------------------------------------
+    def _now(self) -> int:
+        return int(self._epoch())
+
+    @staticmethod
+    def _row_to_item(row: sqlite3.Row | tuple) -> Item:
+        values = dict(zip(_COLUMNS, row))
+        keys = {c: values[c] for c in _INDEX_COLUMNS if values[c] is not None}
+        return Item(
+            pk=values["pk"], sk=values["sk"], version=values["version"], body=json.loads(values["body"]),
+            keys=keys, expires_at=values["expires_at"],
+        )
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        row = self._conn().execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE pk = ? AND sk = ? "
+            "AND (expires_at IS NULL OR expires_at > ?)",
+            (pk, sk, self._now()),
+        ).fetchone()
+        return self._row_to_item(row) if row else None
+
+    def query(self, pk, *, index=None, sk_prefix=None, sk_from=None, sk_to=None, limit=100, cursor=None,
+              descending=False) -> Page:
+        check_query(index, sk_prefix, sk_from, sk_to, limit)
+        if index is None:
+            pk_col, sk_col = "pk", "sk"
+        else:
+            ix = TABLE.index(index)
+            pk_col, sk_col = ix.pk, ix.sk
+        where = [f"{pk_col} = ?", "(expires_at IS NULL OR expires_at > ?)"]
+        params: list = [pk, self._now()]
+        if sk_prefix is not None:
+            where.append(f"substr({sk_col}, 1, ?) = ?")
+            params += [len(sk_prefix), sk_prefix]
+        if sk_from is not None:
+            where.append(f"{sk_col} >= ?")
+            params.append(sk_from)
+        if sk_to is not None:
+            where.append(f"{sk_col} <= ?")
+            params.append(sk_to)
+        order_cols = [sk_col] if index is None else [sk_col, "pk", "sk"]
+        if cursor:
+            last = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+            comparator = "<" if descending else ">"
+            where.append(f"({', '.join(order_cols)}) {comparator} ({', '.join('?' for _ in order_cols)})")
+            params += last
+        direction = "DESC" if descending else "ASC"
+        order = ", ".join(f"{c} {direction}" for c in order_cols)
+        rows = self._conn().execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        items = [self._row_to_item(r) for r in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            last_item = items[-1]
+            if index is None:
+                last_values = [last_item.sk]
+            else:
+                last_values = [last_item.keys[sk_col], last_item.pk, last_item.sk]
+            next_cursor = base64.urlsafe_b64encode(json.dumps(last_values).encode()).decode()
+        return Page(items=items, cursor=next_cursor)
+
+    # --- writes ------------------------------------------------------------------------
+    def write(self, ops: Sequence[Op]) -> None:
+        if not ops:
+            return
+        seen = set()
+        for op in ops:
+            key = (op.item.pk, op.item.sk) if isinstance(op, Put) else (op.pk, op.sk)
+            if key in seen:
+                raise ValueError(f"one transaction touches {key} twice")
+            seen.add(key)
+            if isinstance(op, Put):
+                check_item(op.item)
+        conn = self._conn()
+        now = self._now()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for index, op in enumerate(ops):
+                pk, sk = (op.item.pk, op.item.sk) if isinstance(op, Put) else (op.pk, op.sk)
+                row = conn.execute(
+                    "SELECT version FROM items WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
+                    (pk, sk, now),
+                ).fetchone()
+                current = row[0] if row else None
+                if op.expect is not ANY:
+                    if op.expect == ABSENT and current is not None:
+                        raise ConditionFailed(index)
+                    if op.expect != ABSENT and current != op.expect:
+                        raise ConditionFailed(index)
+                if isinstance(op, Put):
+                    item = op.item
+                    values = {
+                        "pk": item.pk, "sk": item.sk, "version": (current or 0) + 1,
+                        "body": json.dumps(item.body, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                        "expires_at": item.expires_at,
+                        **{c: item.keys.get(c) for c in _INDEX_COLUMNS},
+                    }
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO items ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                        [values[c] for c in _COLUMNS],
+                    )
+                elif isinstance(op, Delete):
+                    conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (pk, sk))
+                elif not isinstance(op, Check):
+                    raise TypeError(f"unknown operation {op!r}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
+        now = self._now()
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT version, body, expires_at FROM items WHERE pk = ? AND sk = ?", (pk, sk)
+            ).fetchone()
+            if row is None or (row[2] is not None and row[2] <= now):
+                value, version = by, 1
+            else:
+                value, version = int(json.loads(row[1]).get("n", 0)) + by, row[0] + 1
+            conn.execute(
+                "INSERT OR REPLACE INTO items (pk, sk, version, body, expires_at) VALUES (?, ?, ?, ?, ?)",
+                (pk, sk, version, json.dumps({"n": value}), expires_at),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return value
+
+    # --- housekeeping (not part of the port) -------------------------------------------
+    def purge_expired(self) -> int:
+        """Remove expired rows (DynamoDB does this itself through TTL)."""
+        conn = self._conn()
+        cur = conn.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?", (self._now(),))
+        return cur.rowcount

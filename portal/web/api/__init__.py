@@ -1,0 +1,378 @@
+"""The JSON API for filing and status (flask-smorest + marshmallow), described by OpenAPI 3
+at ``/api/v1/openapi.json``. The same services as the HTML forms stand behind it."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from portal.domain.errors import DomainError, NotFound
+from portal.domain.geo import Point
+from portal.domain.receipts import display
+from portal.i18n import N_
+from portal.services import filing_tokens, intake, ratelimit, reporter, uploads, verification
+from portal.timeutil import iso_local
+from portal.web.common import client_key, county, deps, now, translate
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Filing and following complaints")
+
+
+# --- schemas -----------------------------------------------------------------------------
+class ProblemSchema(Schema):
+    code = fields.Integer(required=True)
+    message = fields.String(required=True, metadata={"description": "in the request's language (Chinese by default)"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class CategorySchema(Schema):
+    code = fields.String()
+    group = fields.String()
+    title = fields.String()
+    example = fields.String()
+
+
+class UnitSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    mailbox = fields.String()
+    email = fields.String()
+    phone = fields.String()
+    placeholder = fields.Boolean(metadata={"description": "contact details are demo placeholders"})
+
+
+class CatalogSchema(Schema):
+    county = fields.String()
+    categories = fields.List(fields.Nested(CategorySchema))
+    departments = fields.List(fields.Nested(UnitSchema))
+    townships = fields.List(fields.Nested(UnitSchema))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+
+
+class PlaceQuerySchema(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
+    lng = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+
+
+class PlaceSchema(Schema):
+    in_county = fields.Boolean()
+    township = fields.String(allow_none=True)
+    township_name = fields.String(allow_none=True)
+    in_built_up_area = fields.Boolean()
+
+
+class UploadFormSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(max=400))
+
+
+class UploadFileSchema(Schema):
+    photo = Upload(required=True)
+
+
+class UploadSchema(Schema):
+    upload_id = fields.String()
+    status = fields.String()
+    taken_at = fields.String(allow_none=True, metadata={"description": "capture time offered for confirmation"})
+    taken_lat = fields.Float(allow_none=True)
+    taken_lng = fields.Float(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class PresignSchema(Schema):
+    upload_id = fields.String()
+    url = fields.String()
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.String())
+
+
+class UploadQuerySchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(max=400))
+
+
+class ComplaintInSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(max=400))
+    category = fields.String(required=True, validate=validate.Length(max=64))
+    description = fields.String(required=True, validate=validate.Length(max=20000))
+    address = fields.String(load_default=None, validate=validate.Length(max=2000))
+    lat = fields.Float(load_default=None, allow_nan=False)
+    lng = fields.Float(load_default=None, allow_nan=False)
+    township = fields.String(load_default=None, validate=validate.Length(max=64))
+    phone = fields.String(load_default=None, validate=validate.Length(max=64))
+    upload_ids = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                             validate=validate.Length(max=uploads.MAX_PHOTOS))
+    confirmed_exif = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                                 validate=validate.Length(max=uploads.MAX_PHOTOS))
+
+
+class FilingOutSchema(Schema):
+    receipt = fields.String(metadata={"description": "16 digits: the reporter's only credential, shown once"})
+    receipt_display = fields.String()
+    lead_department = fields.String()
+    phone_verification_required = fields.Boolean()
+    duplicate = fields.Boolean()
+
+
+class ReceiptSchema(Schema):
+    receipt = fields.String(required=True, validate=validate.Length(max=64))
+
+
+class ReplySchema(ReceiptSchema):
+    text = fields.String(required=True, validate=validate.Length(max=20000))
+
+
+class CodeSchema(ReceiptSchema):
+    code = fields.String(required=True, validate=validate.Length(max=16))
+
+
+class HistorySchema(Schema):
+    at = fields.String()
+    text = fields.String()
+    by_reporter = fields.Boolean()
+
+
+class StatusSchema(Schema):
+    status = fields.String()
+    status_title = fields.String()
+    category = fields.String()
+    lead_department = fields.String()
+    received_at = fields.String()
+    acceptance_due = fields.String(allow_none=True)
+    result_due = fields.String(allow_none=True)
+    deadlines_provisional = fields.Boolean()
+    info_requested = fields.Boolean()
+    finding = fields.String(allow_none=True)
+    result = fields.String()
+    phone_on_file = fields.Boolean()
+    phone_verified = fields.Boolean()
+    history = fields.List(fields.Nested(HistorySchema))
+
+
+class OkSchema(Schema):
+    ok = fields.Boolean()
+
+
+ERRORS = (400, 404, 409, 413, 429)
+
+
+def _errors(view):
+    for code in ERRORS:
+        view = bp.alt_response(code, schema=ProblemSchema, description="error in the request's language")(view)
+    return view
+
+
+def _status_json(complaint):
+    view = reporter.view(deps(), complaint, now())
+    return {
+        "status": view.status.value, "status_title": translate(view.status_title), "category": view.category_title,
+        "lead_department": view.lead_name, "received_at": iso_local(view.received_at),
+        "acceptance_due": iso_local(view.acceptance_due) if view.acceptance_due else None,
+        "result_due": iso_local(view.result_due) if view.result_due else None,
+        "deadlines_provisional": view.provisional, "info_requested": view.info_pending,
+        "finding": translate(view.finding_title) if view.finding_title else None, "result": view.result_text,
+        "phone_on_file": view.phone_on_file, "phone_verified": view.phone_verified,
+        "history": [{"at": iso_local(h.at), "text": translate(h.text, h.params), "by_reporter": h.by_reporter}
+                    for h in view.history],
+    }
+
+
+def _complaint_for(receipt):
+    complaint, _ = reporter.find_by_receipt(deps(), receipt, client_key(), now())
+    return complaint
+
+
+# --- routes ------------------------------------------------------------------------------
+@bp.route("/catalog")
+class CatalogView(MethodView):
+    @bp.response(200, CatalogSchema)
+    def get(self):
+        """What can be reported, and who handles reports (the public directory)."""
+        c = county()
+        return {
+            "county": c.name,
+            "categories": [{"code": x.code, "group": x.group, "title": x.title, "example": x.example}
+                           for x in c.categories],
+            "departments": [vars(d) for d in c.departments],
+            "townships": [{k: getattr(t, k) for k in ("code", "name", "kind", "mailbox", "email", "phone", "placeholder")}
+                          for t in c.townships],
+        }
+
+
+class GeoJsonSchema(Schema):
+    type = fields.String()
+    features = fields.List(fields.Dict())
+
+
+@bp.route("/map")
+class MapView(MethodView):
+    @bp.response(200, GeoJsonSchema)
+    def get(self):
+        """The county's outline, townships and built-up area as GeoJSON (for the map; demo geometry is marked)."""
+        c = county()
+
+        def feature(kind, name, rings, code=None):
+            return {"type": "Feature", "properties": {"kind": kind, "name": name, "code": code,
+                                                      "demo": c.demo_geometry},
+                    "geometry": {"type": "MultiPolygon", "coordinates": [[list(map(list, r))] for r in rings]}}
+
+        features = [feature("boundary", c.name, c.boundary)]
+        features += [feature("township", t.name, t.polygons, t.code) for t in c.townships]
+        features.append(feature("built_up_area", "县城建成区", c.built_up_area))
+        return {"type": "FeatureCollection", "features": features}
+
+
+@bp.route("/places")
+class PlaceView(MethodView):
+    @bp.arguments(PlaceQuerySchema, location="query")
+    @bp.response(200, PlaceSchema)
+    @_errors
+    def get(self, args):
+        """Which township a point lies in (feedback for the map pin; routing itself happens at filing)."""
+        c = county()
+        point = Point(lng=args["lng"], lat=args["lat"])
+        inside = c.contains(point)
+        township = c.township_at(point) if inside else None
+        return {"in_county": inside, "township": township.code if township else None,
+                "township_name": township.name if township else None,
+                "in_built_up_area": inside and c.in_built_up_area(point)}
+
+
+@bp.route("/filing-tokens")
+class FilingTokenView(MethodView):
+    @bp.response(201, TokenSchema)
+    def post(self):
+        """A sealed token for one filing: post it with the complaint (and its photos)."""
+        return {"token": filing_tokens.issue(deps(), now())}
+
+
+@bp.route("/uploads")
+class UploadView(MethodView):
+    @bp.arguments(UploadFormSchema, location="form")
+    @bp.arguments(UploadFileSchema, location="files")
+    @bp.response(201, UploadSchema)
+    @_errors
+    def post(self, form, files):
+        """Upload one photo through the portal: it is sanitised at once (all metadata dropped);
+        its capture time and place, if any, are returned for the reporter to confirm."""
+        d, moment = deps(), now()
+        token = filing_tokens.open_token(d, form["token"], moment)
+        ratelimit.check(d, "upload", client_key(), moment)
+        staged = uploads.stage(d, token.submission_hash(d), files["photo"].stream.read(d.settings.photo_limit + 1),
+                               moment)
+        return {"upload_id": staged.upload_id, "status": "ready",
+                "taken_at": iso_local(staged.taken_at) if staged.taken_at else None,
+                "taken_lat": staged.taken_lat, "taken_lng": staged.taken_lng, "error": None}
+
+
+@bp.route("/uploads/presign")
+class PresignView(MethodView):
+    @bp.arguments(TokenSchema)
+    @bp.response(201, PresignSchema)
+    @_errors
+    def post(self, args):
+        """A presigned POST to upload a photo straight to object storage (serverless deployments)."""
+        d, moment = deps(), now()
+        token = filing_tokens.open_token(d, args["token"], moment)
+        ratelimit.check(d, "upload", client_key(), moment)
+        form = uploads.presign(d, token.submission_hash(d), moment)
+        if form is None:
+            raise DomainError(N_("本平台通过网页直接上传照片，请使用 /api/v1/uploads。"), field="token")
+        return {"upload_id": form["upload_id"], "url": form["url"], "fields_": form["fields"]}
+
+
+@bp.route("/uploads/<string:upload_id>")
+class UploadStateView(MethodView):
+    @bp.arguments(UploadQuerySchema, location="query")
+    @bp.response(200, UploadSchema)
+    @_errors
+    def get(self, args, upload_id):
+        """The state of an upload (after a direct upload, sanitising takes a moment)."""
+        d = deps()
+        token = filing_tokens.open_token(d, args["token"], now())
+        state = uploads.upload_state(d, token.submission_hash(d), upload_id)
+        if state is None:
+            raise NotFound(N_("照片已失效，请重新上传。"))
+        return {"upload_id": upload_id, "status": state.get("status"), "taken_at": state.get("taken_at"),
+                "taken_lat": state.get("taken_lat"), "taken_lng": state.get("taken_lng"),
+                "error": translate(state["error"]) if state.get("error") else None}
+
+
+@bp.route("/complaints")
+class ComplaintView(MethodView):
+    @bp.arguments(ComplaintInSchema)
+    @bp.response(201, FilingOutSchema)
+    @_errors
+    def post(self, args):
+        """File a complaint. Posting the same token twice files once and returns the same receipt."""
+        data = intake.FilingInput(
+            token=args["token"], category=args["category"], description=args["description"],
+            address=args["address"], lat=args["lat"], lng=args["lng"], township=args["township"],
+            phone=args["phone"], upload_ids=args["upload_ids"], confirmed_exif=set(args["confirmed_exif"]),
+            honeypot=request.args.get("website"),
+        )
+        result = intake.file_complaint(deps(), county(), data, client_key(), now())
+        return {"receipt": result.receipt, "receipt_display": display(result.receipt),
+                "lead_department": result.lead_name, "phone_verification_required": result.phone_pending,
+                "duplicate": result.duplicate}
+
+
+@bp.route("/status")
+class StatusView(MethodView):
+    @bp.arguments(ReceiptSchema)
+    @bp.response(200, StatusSchema)
+    @_errors
+    def post(self, args):
+        """A complaint's status, by receipt (posted, never in a URL)."""
+        return _status_json(_complaint_for(args["receipt"]))
+
+
+@bp.route("/status/reply")
+class ReplyView(MethodView):
+    @bp.arguments(ReplySchema)
+    @bp.response(200, StatusSchema)
+    @_errors
+    def post(self, args):
+        """Answer the department's request for information, anonymously."""
+        complaint = _complaint_for(args["receipt"])
+        reporter.reply(deps(), complaint, args["text"], client_key(), now())
+        return _status_json(deps().repos.complaints.get(complaint.id))
+
+
+@bp.route("/status/verify")
+class VerifyView(MethodView):
+    @bp.arguments(CodeSchema)
+    @bp.response(200, StatusSchema)
+    @_errors
+    def post(self, args):
+        """Confirm the phone with the 6-digit code sent to it."""
+        complaint = _complaint_for(args["receipt"])
+        verification.confirm(deps(), complaint, args["code"], now())
+        return _status_json(deps().repos.complaints.get(complaint.id))
+
+
+@bp.route("/status/resend")
+class ResendView(MethodView):
+    @bp.arguments(ReceiptSchema)
+    @bp.response(200, OkSchema)
+    @_errors
+    def post(self, args):
+        """Send a new verification code (limited per phone and per day)."""
+        complaint = _complaint_for(args["receipt"])
+        c = deps().counties.get(complaint.county) or county()
+        verification.resend(deps(), complaint, c, client_key(), now())
+        return {"ok": True}
+
+
+def init_api(app: Flask) -> None:
+    api = Api(app, spec_kwargs={"info": {"description": "Public complaint portal for illegal construction and "
+                                                        "illegal land use. Texts are Chinese by default."}})
+    api.register_blueprint(bp)
+
+    @app.before_request
+    def api_rate_limit():
+        if request.path.startswith(("/api/", "/open311/")):
+            ratelimit.check(deps(), "api", client_key(), now())

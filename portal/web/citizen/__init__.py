@@ -1,0 +1,180 @@
+"""The citizen app: home, filing form, receipt, status page. Works with JavaScript off;
+scripts only add the map pin, "use my location", photo previews and upload progress.
+
+No cookie is set for citizens (except a language choice), nothing about a reporter is
+logged, and every page that carries a receipt is sent with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import segno
+from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
+
+from portal.domain.county import GROUP_TITLES
+from portal.domain.deadlines import ACCEPTANCE_WORKING_DAYS, RESULT_NOTICE_WORKING_DAYS
+from portal.domain.errors import DomainError, ValidationFailed
+from portal.domain.receipts import display
+from portal.evidence.sanitize import ACCEPT_ATTRIBUTE
+from portal.services import demo, filing_tokens, intake, reporter, uploads, verification
+from portal.services.intake import FilingInput, NeedsConfirmation
+from portal.web.common import client_key, county, deps, error_text, now
+
+bp = Blueprint("citizen", __name__, template_folder="../../templates")
+
+MAX_PHOTOS = uploads.MAX_PHOTOS
+
+
+def _catalog(c):
+    groups = {}
+    for category in c.categories:
+        groups.setdefault(category.group, []).append(category)
+    return [(GROUP_TITLES.get(g, g), cats) for g, cats in groups.items()]
+
+
+def _common(**extra):
+    c = county()
+    return dict(county=c, groups=_catalog(c), demo=deps().settings.is_demo,
+                accept_days=ACCEPTANCE_WORKING_DAYS, result_days=RESULT_NOTICE_WORKING_DAYS,
+                max_photos=MAX_PHOTOS, accept_types=ACCEPT_ATTRIBUTE,
+                photo_mb=deps().settings.photo_limit // (1024 * 1024),
+                tiles_url=deps().settings.map_tiles_url, direct_upload=deps().settings.blobs == "s3", **extra)
+
+
+@bp.get("/")
+def home():
+    return render_template("citizen/home.html", **_common())
+
+
+@bp.get("/report")
+def report_form():
+    token = filing_tokens.issue(deps(), now())
+    return render_template("citizen/report.html", token=token, form={"category": request.args.get("category", "")},
+                           errors={}, **_common())
+
+
+def _filing_input(form) -> FilingInput:
+    return FilingInput(
+        token=form.get("token"), category=form.get("category"), description=form.get("description"),
+        address=form.get("address"), lat=form.get("lat"), lng=form.get("lng"), township=form.get("township"),
+        phone=form.get("phone"), upload_ids=[u for u in form.getlist("upload_ids") if u][:MAX_PHOTOS + 1],
+        confirmed_exif=set(form.getlist("confirm_exif")), honeypot=form.get("website"),
+    )
+
+
+def _form_again(form, exc: DomainError, status: int = 400):
+    if isinstance(exc, ValidationFailed):
+        errors = {f: [error_text(e) for e in errs] for f, errs in exc.errors.items()}
+    else:
+        errors = {exc.field or "form": [error_text(exc)]}
+    token = form.get("token") or ""
+    if "token" in errors:  # an expired form gets a fresh token; the rest of the input stays
+        token = filing_tokens.issue(deps(), now())
+        errors["form"] = errors.pop("token")
+    values = {k: form.get(k, "") for k in ("category", "description", "address", "lat", "lng", "township", "phone")}
+    values["upload_ids"] = form.getlist("upload_ids")
+    return render_template("citizen/report.html", token=token, form=values, errors=errors, **_common()), status
+
+
+@bp.post("/report")
+def report_submit():
+    form = request.form
+    data = _filing_input(form)
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    limit = deps().settings.photo_limit
+    try:
+        photos = [f.stream.read(limit + 1) for f in files[: MAX_PHOTOS + 1]]
+        outcome = intake.submit_form(deps(), county(), data, photos, client_key(), now(),
+                                     reviewed=form.get("exif_reviewed") == "1")
+    except DomainError as exc:
+        return _form_again(form, exc, exc.status)
+    if isinstance(outcome, NeedsConfirmation):
+        states = {s.upload_id: s for s in outcome.staged}
+        return render_template("citizen/confirm.html", data=data, staged=outcome.staged, states=states,
+                               upload_ids=outcome.upload_ids, **_common())
+    return _receipt(outcome)
+
+
+def _receipt(result):
+    status_url = deps().settings.public_url.rstrip("/") + "/status"
+    qr = segno.make(f"{status_url}#r={result.receipt}", error="m")
+    svg = Markup(qr.svg_inline(scale=4, dark="#111", light="#fff", omitsize=False))
+    return render_template("citizen/receipt.html", receipt=result.receipt, receipt_display=display(result.receipt),
+                           qr_svg=svg, result=result, status_url=status_url, **_common())
+
+
+@bp.get("/status")
+def status_lookup():
+    return render_template("citizen/status_lookup.html", error=None, **_common())
+
+
+def _status_page(complaint, receipt, message=None, errors=None, status=200):
+    view = reporter.view(deps(), complaint, now())
+    return render_template("citizen/status.html", view=view, receipt=receipt, message=message,
+                           errors=errors or {}, **_common()), status
+
+
+def with_receipt(view):
+    """Look the complaint up by the posted receipt (rate limited); a wrong one gets the lookup page."""
+
+    @wraps(view)
+    def wrapper():
+        try:
+            complaint, receipt = reporter.find_by_receipt(deps(), request.form.get("receipt"), client_key(), now())
+        except DomainError as exc:
+            return render_template("citizen/status_lookup.html", error=error_text(exc), **_common()), exc.status
+        return view(complaint, receipt)
+
+    return wrapper
+
+
+@bp.post("/status")
+@with_receipt
+def status_show(complaint, receipt):
+    return _status_page(complaint, receipt)
+
+
+@bp.post("/status/reply")
+@with_receipt
+def status_reply(complaint, receipt):
+    try:
+        reporter.reply(deps(), complaint, request.form.get("text"), client_key(), now())
+    except DomainError as exc:
+        return _status_page(complaint, receipt, errors={"reply": error_text(exc)}, status=exc.status)
+    return _status_page(deps().repos.complaints.get(complaint.id), receipt, message="reply_sent")
+
+
+@bp.post("/status/verify")
+@with_receipt
+def status_verify(complaint, receipt):
+    try:
+        verification.confirm(deps(), complaint, request.form.get("code"), now())
+    except DomainError as exc:
+        return _status_page(complaint, receipt, errors={"verify": error_text(exc)}, status=exc.status)
+    return _status_page(deps().repos.complaints.get(complaint.id), receipt, message="phone_verified")
+
+
+@bp.post("/status/resend")
+@with_receipt
+def status_resend(complaint, receipt):
+    c = deps().counties.get(complaint.county) or county()
+    try:
+        verification.resend(deps(), complaint, c, client_key(), now())
+    except DomainError as exc:
+        return _status_page(complaint, receipt, errors={"verify": error_text(exc)}, status=exc.status)
+    return _status_page(complaint, receipt, message="code_sent")
+
+
+@bp.get("/demo/outbox")
+def demo_outbox():
+    """Demo mode only: the SMS rows as the provider would get them (phones stay encrypted)."""
+    if not deps().settings.is_demo:
+        abort(404)
+    return render_template("citizen/demo_outbox.html", rows=demo.outbox_rows(deps(), county().code), **_common())
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"ok": True}

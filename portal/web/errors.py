@@ -1,0 +1,63 @@
+"""Errors in the user's language: HTML pages for people, JSON for the APIs. No stack trace,
+no request data and no server detail ever reaches a response."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from portal.domain.errors import DomainError, ValidationFailed
+from portal.web.common import error_text
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/open311/", "/hooks/"))
+
+
+def _message(code: int) -> str:
+    return {
+        400: _("请求有误，请检查后重试。"),
+        403: _("没有权限访问这个页面。"),
+        404: _("页面不存在。"),
+        405: _("不支持这种请求方式。"),
+        413: _("上传的内容太大了：每张照片不能超过 10 MB，最多 6 张。"),
+        429: _("操作太频繁，请稍后再试。"),
+    }.get(code, _("系统出错了，请稍后再试。您的举报如已显示回执号，就已经保存。"))
+
+
+def render_error(code: int, message: str | None = None, errors: dict | None = None):
+    message = message or _message(code)
+    if _wants_json():
+        body = {"code": code, "message": message}
+        if errors:
+            body["errors"] = errors
+        return jsonify(body), code
+    template = "staff/error.html" if request.path.startswith("/staff") else "citizen/error.html"
+    return render_template(template, code=code, message=message), code
+
+
+def init(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        errors = None
+        if isinstance(exc, ValidationFailed):
+            errors = {field: [error_text(e) for e in errs] for field, errs in exc.errors.items()}
+        return render_error(exc.status, error_text(exc), errors)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code == 422 and _wants_json():  # flask-smorest validation: keep its field messages
+            data = getattr(exc, "data", {}) or {}
+            return render_error(400, _("请求有误，请检查后重试。"), data.get("messages"))
+        code = exc.code or 500
+        return render_error(code if code in (400, 403, 404, 405, 413, 429) else (400 if code < 500 else 500))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url_rule.rule if request.url_rule else "?")
+        return render_error(500)

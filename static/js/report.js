@@ -1,0 +1,194 @@
+/* Filing form enhancements. The form works without this file: it adds the map pin, "use
+ * my location", the category example, photo previews and upload progress. Photos are
+ * uploaded (and sanitised on the server) as soon as they are chosen; the form then posts
+ * only their upload ids. Nothing here talks to any host but the portal (or, on serverless
+ * deployments, the portal's own upload bucket). */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  if (!form) return;
+  var token = form.querySelector("input[name=token]").value;
+  var latInput = document.getElementById("lat");
+  var lngInput = document.getElementById("lng");
+  var feedback = document.getElementById("place-feedback");
+
+  // --- category example -----------------------------------------------------------------
+  var category = document.getElementById("category");
+  var example = document.getElementById("category-example");
+  function showExample() {
+    var option = category.options[category.selectedIndex];
+    example.textContent = option && option.dataset.example ? (form.dataset.exampleLabel || "例如：") + option.dataset.example : "";
+  }
+  category.addEventListener("change", showExample);
+  showExample();
+
+  Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
+
+  // --- map ------------------------------------------------------------------------------
+  var mapEl = document.getElementById("map");
+  var marker = null, map = null;
+  function describePlace(lat, lng) {
+    if (!mapEl.dataset.places) return;
+    fetch(mapEl.dataset.places + "?lat=" + encodeURIComponent(lat) + "&lng=" + encodeURIComponent(lng),
+          { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (place) {
+        if (!place) { feedback.textContent = ""; return; }
+        if (!place.in_county) { feedback.textContent = mapEl.dataset.outside || "这个位置不在本县范围内。"; return; }
+        feedback.textContent = (place.township_name || "") + (place.in_built_up_area ? (mapEl.dataset.builtUp || "（县城建成区内）") : "");
+      })
+      .catch(function () { feedback.textContent = ""; });
+  }
+  function setPoint(lat, lng, pan) {
+    latInput.value = lat.toFixed(6);
+    lngInput.value = lng.toFixed(6);
+    if (map) {
+      if (marker) marker.setLatLng([lat, lng]); else marker = window.L.marker([lat, lng]).addTo(map);
+      if (pan) map.setView([lat, lng], 15);
+    }
+    describePlace(lat, lng);
+  }
+  if (window.L && mapEl) {
+    mapEl.hidden = false;
+    var center = mapEl.dataset.center.split(",").map(Number);  // lng,lat
+    map = window.L.map(mapEl, { attributionControl: false }).setView([center[1], center[0]], 11);
+    if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18 }).addTo(map);
+    fetch(mapEl.dataset.geojson || "/api/v1/map", { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (geo) {
+        if (!geo) return;
+        window.L.geoJSON(geo, {
+          style: function (f) {
+            return f.properties.kind === "built_up_area" ? { color: "#b3261e", weight: 2, fillOpacity: 0.08 }
+                 : f.properties.kind === "boundary" ? { color: "#333", weight: 2, fill: false }
+                 : { color: "#5f6b73", weight: 1, fillOpacity: 0.03 };
+          },
+          onEachFeature: function (f, layer) { if (f.properties.name) layer.bindTooltip(f.properties.name); }
+        }).addTo(map);
+      });
+    map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, false); });
+    if (latInput.value && lngInput.value) setPoint(Number(latInput.value), Number(lngInput.value), true);
+  }
+  var locate = document.getElementById("locate");
+  if (locate) {
+    if (!navigator.geolocation) { locate.hidden = true; }
+    locate.addEventListener("click", function () {
+      feedback.textContent = locate.dataset.waiting || "正在定位…";
+      navigator.geolocation.getCurrentPosition(
+        function (pos) { setPoint(pos.coords.latitude, pos.coords.longitude, true); },
+        function () { feedback.textContent = locate.dataset.failed || "无法获取位置，请在地图上点选或填写坐标。"; },
+        { enableHighAccuracy: true, timeout: 15000 });
+    });
+  }
+
+  // --- photos ---------------------------------------------------------------------------
+  var input = document.getElementById("photos");
+  var list = document.getElementById("photo-list");
+  var max = Number(input.dataset.max || 6);
+  var direct = input.dataset.direct === "1";
+  var pending = 0;
+  function countPhotos() { return form.querySelectorAll("input[name=upload_ids]").length + pending; }
+
+  function addHidden(name, value) {
+    var el = document.createElement("input");
+    el.type = "hidden"; el.name = name; el.value = value;
+    form.appendChild(el);
+    return el;
+  }
+  function offerFacts(row, up) {
+    if (!up.taken_at && up.taken_lat == null) return;
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox"; box.name = "confirm_exif"; box.value = up.upload_id; box.checked = true;
+    label.appendChild(box);
+    var text = " " + (input.dataset.keepFacts || "作为证据提交：");
+    if (up.taken_at) text += " " + up.taken_at.replace("T", " ").slice(0, 16);
+    if (up.taken_lat != null) text += " " + up.taken_lat.toFixed(5) + ", " + up.taken_lng.toFixed(5);
+    label.appendChild(document.createTextNode(text));
+    row.appendChild(label);
+  }
+  function uploadThroughPortal(file, bar, done, fail) {
+    var data = new FormData();
+    data.append("token", token);
+    data.append("photo", file);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", input.dataset.uploadUrl);
+    xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = e.loaded / e.total; };
+    xhr.onload = function () {
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+      if (xhr.status === 201 && body) done(body); else fail(body && body.message);
+    };
+    xhr.onerror = function () { fail(null); };
+    xhr.send(data);
+  }
+  function uploadDirect(file, bar, done, fail) {
+    fetch(input.dataset.presignUrl, { method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+                                       body: JSON.stringify({ token: token }) })
+      .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
+      .then(function (res) {
+        if (!res.ok) { fail(res.body && res.body.message); return; }
+        var data = new FormData();
+        Object.keys(res.body.fields).forEach(function (k) { data.append(k, res.body.fields[k]); });
+        data.append("file", file);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", res.body.url);
+        xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = e.loaded / e.total; };
+        xhr.onload = function () {
+          if (xhr.status >= 300) { fail(null); return; }
+          var tries = 0;
+          (function poll() {
+            fetch(input.dataset.stateUrl.replace("UPLOAD_ID", res.body.upload_id) + "?token=" + encodeURIComponent(token),
+                  { credentials: "omit" })
+              .then(function (r) { return r.json(); })
+              .then(function (state) {
+                if (state.status === "ready") done(state);
+                else if (state.status === "rejected") fail(state.error);
+                else if (++tries < 30) setTimeout(poll, 1000);
+                else fail(null);
+              }).catch(function () { fail(null); });
+          })();
+        };
+        xhr.onerror = function () { fail(null); };
+        xhr.send(data);
+      }).catch(function () { fail(null); });
+  }
+  input.addEventListener("change", function () {
+    var files = Array.prototype.slice.call(input.files);
+    input.value = "";  // the files travel by upload, not with the form
+    files.forEach(function (file) {
+      var row = document.createElement("div");
+      row.className = "photo";
+      var img = document.createElement("img");
+      img.alt = "";
+      img.src = URL.createObjectURL(file);
+      var box = document.createElement("div");
+      box.className = "grow";
+      var bar = document.createElement("progress");
+      bar.max = 1; bar.value = 0;
+      var state = document.createElement("div");
+      state.className = "state";
+      box.appendChild(bar); box.appendChild(state);
+      row.appendChild(img); row.appendChild(box);
+      list.appendChild(row);
+      if (countPhotos() >= max) { bar.hidden = true; state.textContent = input.dataset.tooMany || "照片已达上限。"; return; }
+      pending += 1;
+      var done = function (up) {
+        pending -= 1; bar.hidden = true;
+        state.textContent = input.dataset.uploaded || "已上传（照片中的设备信息已删除）";
+        addHidden("upload_ids", up.upload_id);
+        offerFacts(box, up);
+      };
+      var fail = function (message) {
+        pending -= 1; bar.hidden = true;
+        state.textContent = message || input.dataset.failed || "上传失败，请重试。";
+        row.classList.add("failed");
+      };
+      (direct ? uploadDirect : uploadThroughPortal)(file, bar, done, fail);
+    });
+    if (!form.querySelector("input[name=exif_reviewed]")) addHidden("exif_reviewed", "1");
+  });
+  form.addEventListener("submit", function (e) {
+    if (pending > 0) { e.preventDefault(); alert(input.dataset.wait || "照片还在上传，请稍候再提交。"); }
+  });
+})();
