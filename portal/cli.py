@@ -3,6 +3,7 @@
     portal serve [--demo] [--host H] [--port P] [--data-dir D]
     portal db init
     portal apikey add NAME [--scope public|staff] [--county CODE]
+    portal sweep [--now ISO8601] [--dry-run]
     portal deadline --from ISO8601 --working-days N
     portal calendar set DATE workday|holiday --note TEXT
     portal calendar list YEAR
@@ -109,6 +110,29 @@ def apikey_add(name: str, scope: str, county_code: str | None, data_dir: str | N
         raise click.ClickException(str(exc)) from None
     click.echo(key)
     click.echo(f"(scope {scope}; shown once, keep it safe)", err=True)
+
+
+# --- the sweeper ------------------------------------------------------------------------
+@main.command()
+@click.option("--now", "at", default=None, help="Sweep as of this ISO 8601 instant (default: now).")
+@click.option("--dry-run", is_flag=True, help="Report what is due without changing or sending anything.")
+@click.option("--data-dir", default=None)
+def sweep(at: str | None, dry_run: bool, data_dir: str | None) -> None:
+    """Act on every clock, SMS and upload that is due (what the scheduled function runs)."""
+    import json
+
+    from portal.services import sweeper
+    from portal.timeutil import parse_iso
+
+    deps = _deps(_settings(data_dir))
+    try:
+        now = parse_iso(at) if at else deps.clock.now()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
+    report = sweeper.sweep(deps, now, dry_run=dry_run)
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    if report.errors:
+        sys.exit(1)
 
 
 # --- deadlines and the calendar ---------------------------------------------------------

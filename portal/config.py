@@ -63,6 +63,7 @@ class Settings:
     retention_days: str = _env("PORTAL_RETENTION_DAYS", "Days after a case closes before contact data, codes and payee details are purged.", "365")
     max_photo_bytes: str = _env("PORTAL_MAX_PHOTO_BYTES", "Largest photo accepted, in bytes.", str(10 * 1024 * 1024))
     sweep_shards: str = _env("PORTAL_SWEEP_SHARDS", "Number of buckets the due index is sharded over (DynamoDB write spread).", "8")
+    rate_limit_factor: str = _env("PORTAL_RATE_LIMIT_FACTOR", "Multiplies every anonymous rate limit (raise it for load tests only).", "1")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> "Settings":
@@ -94,7 +95,7 @@ class Settings:
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"{self._var(name)} must be one of {', '.join(allowed)}")
         for name in ("session_idle_minutes", "merge_radius_m", "merge_window_days", "retention_days",
-                     "max_photo_bytes", "sweep_shards"):
+                     "max_photo_bytes", "sweep_shards", "rate_limit_factor"):
             try:
                 if int(getattr(self, name)) <= 0:
                     raise ValueError

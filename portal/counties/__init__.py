@@ -233,7 +233,9 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
 def load_county(path: str | Path) -> County:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present: the county file is parsed at every cold start
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         raise CountyFileError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:

@@ -53,13 +53,16 @@ def hit(deps: Deps, name: str, key: str, now: datetime) -> int:
     return deps.repos.counters.hit(name, window, key, expires)
 
 
+def allowed(deps: Deps, name: str) -> int:
+    return LIMITS[name].count * int(deps.settings.rate_limit_factor)
+
+
 def check(deps: Deps, name: str, key: str, now: datetime) -> None:
     """Count one use and refuse it if over the limit."""
-    if hit(deps, name, key, now) > LIMITS[name].count:
+    if hit(deps, name, key, now) > allowed(deps, name):
         raise RateLimited(N_("操作太频繁，请稍后再试。"))
 
 
 def exceeded(deps: Deps, name: str, key: str, now: datetime) -> bool:
-    limit = LIMITS[name]
-    window, _ = _window(now, limit.window)
-    return deps.repos.counters.peek(name, window, key) >= limit.count
+    window, _ = _window(now, LIMITS[name].window)
+    return deps.repos.counters.peek(name, window, key) >= allowed(deps, name)

@@ -46,7 +46,7 @@ def _code_ops(deps: Deps, complaint: Complaint, county: County, now: datetime, c
 
 def start_ops(deps: Deps, complaint: Complaint, county: County, now: datetime) -> tuple[list[Op], OutboxMessage | None]:
     """Operations (stored with the new complaint) for its first code, if the phone may get one today."""
-    if ratelimit.hit(deps, "verify_send", complaint.contact.phone_hash, now) > ratelimit.LIMITS["verify_send"].count:
+    if ratelimit.hit(deps, "verify_send", complaint.contact.phone_hash, now) > ratelimit.allowed(deps, "verify_send"):
         return [], None
     envelope = deps.keyring.encrypt(pyotp.random_base32().encode(), _context(complaint.id))
     return _code_ops(deps, complaint, county, now, 1, envelope, ABSENT)
@@ -66,7 +66,7 @@ def resend(deps: Deps, complaint: Complaint, county: County, client: str, now: d
     if record is not None and now < from_store(record.body["sent_at"]) + timedelta(minutes=1):
         raise RateLimited(N_("验证码刚刚发出，请一分钟后再重新获取。"))
     ratelimit.check(deps, "verify_client", client, now)
-    if ratelimit.hit(deps, "verify_send", complaint.contact.phone_hash, now) > ratelimit.LIMITS["verify_send"].count:
+    if ratelimit.hit(deps, "verify_send", complaint.contact.phone_hash, now) > ratelimit.allowed(deps, "verify_send"):
         raise RateLimited(N_("这个号码今天获取验证码的次数已达上限，请明天再试。"))
     if record is None:
         envelope = deps.keyring.encrypt(pyotp.random_base32().encode(), _context(complaint.id))

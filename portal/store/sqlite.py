@@ -70,6 +70,8 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL keeps commits atomic
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA cache_size=-32768")  # 32 MiB of page cache per connection
+            conn.execute("PRAGMA mmap_size=268435456")  # read through the OS page cache, no copies
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
             with self._lock:

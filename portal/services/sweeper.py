@@ -1,0 +1,161 @@
+"""The sweeper: the one service behind ``portal sweep`` and the scheduled Lambda function
+(``functions/deadlines.py``). It reads only what is due, through the sparse, sharded due
+index (never a scan of open complaints), and for each item:
+
+- complaint: reminds the department one working day before its acceptance decision is due
+  (004 C20, L17), warns when a result notice is at risk, records each breach once and
+  escalates it once (to the supervisors, or for discipline-only reports to the discipline
+  commission alone), purges contact data when its retention ends;
+- SMS row: sends it (claimed first by a conditional write), retrying failures with backoff;
+- staged upload nobody filed: removes it;
+- and whatever later features register in ``HANDLERS``.
+
+Safe when two sweeps run at once: every change is a conditional write on the version read,
+alerts are created with "must not exist", and an SMS row is sent only by the sweeper whose
+claim succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from portal.domain.complaint import Alert, Complaint
+from portal.domain.deadlines import LADDER_KINDS, ClockKind
+from portal.ports import ConditionFailed, Op
+from portal.services import uploads
+from portal.services.deps import Deps
+from portal.services.notifications import commit_complaint, deliver
+from portal.store import keys as K
+from portal.store.repositories import DueRef
+
+log = logging.getLogger(__name__)
+
+#: the token the CloudWatch metric filter in infra/ counts
+ERROR_TOKEN = "SWEEP_ERROR"
+
+
+@dataclass
+class SweepReport:
+    due: int = 0
+    complaints: int = 0
+    reminders: int = 0
+    warnings: int = 0
+    breaches: int = 0
+    messages: dict = field(default_factory=dict)  # outcome -> count
+    uploads_removed: int = 0
+    other: int = 0
+    skipped: int = 0
+    errors: int = 0
+    dry_run: bool = False
+    would: list = field(default_factory=list)  # dry run: what would happen
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def alert_targets(complaint: Complaint, alert: Alert, supervisors: str) -> list[str]:
+    """Who hears of an alert. Reports about public officials stay with the discipline
+    commission alone (000 §2(3); 004 C36); the ladder concerns the township's leaders and
+    is shown to the supervisors (004 C34, L30)."""
+    if complaint.discipline_only:
+        return [complaint.lead]
+    if alert.kind == "reminder":
+        return [complaint.lead]
+    township = complaint.co_handler
+    if alert.clock in LADDER_KINDS or alert.clock == ClockKind.ONSITE:
+        targets = [township, supervisors]
+    elif alert.clock == ClockKind.RECTIFICATION:
+        targets = [township, complaint.lead, supervisors]
+    else:
+        targets = [complaint.lead, supervisors]
+    return list(dict.fromkeys(t for t in targets if t))
+
+
+def sweep_complaint(deps: Deps, complaint_id: str, now: datetime, report: SweepReport) -> None:
+    for _ in range(5):
+        complaint = deps.repos.complaints.get(complaint_id)
+        if complaint is None:
+            return
+        wake = complaint.wake_at()
+        if wake is None or wake > now:
+            report.skipped += 1  # another sweep got here first, or the index lagged
+            return
+        alerts = complaint.sweep(now)
+        if not complaint.new_events:
+            report.skipped += 1
+            return
+        if report.dry_run:
+            report.would += [f"{complaint_id} {a.kind} {a.clock.value}" for a in alerts]
+            return
+        county = deps.counties.get(complaint.county) or deps.counties.default
+        supervisors = next(d.code for d in county.departments if d.kind == "oversight")
+        ops: list[Op] = []
+        for alert in alerts:
+            for unit in alert_targets(complaint, alert, supervisors):
+                ops.append(deps.repos.alerts.op(complaint.county, unit, alert.kind, alert.clock.value,
+                                                complaint.id, alert.at, alert.due_at))
+        try:
+            commit_complaint(deps, complaint, now, extra_ops=ops)
+        except ConditionFailed:
+            continue  # someone changed the ticket meanwhile: look again
+        report.complaints += 1
+        for alert in alerts:
+            if alert.kind == "reminder":
+                report.reminders += 1
+            elif alert.kind == "at_risk":
+                report.warnings += 1
+            else:
+                report.breaches += 1
+        return
+    log.warning("complaint %s kept changing under the sweeper; left for the next sweep", complaint_id)
+
+
+def _complaint(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    sweep_complaint(deps, ref.pk.split("#", 1)[1], now, report)
+
+
+def _message(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    if report.dry_run:
+        report.would.append(f"send {ref.sk}")
+        return
+    outcome = deliver(deps, ref.pk, ref.sk, now).status
+    report.messages[outcome] = report.messages.get(outcome, 0) + 1
+
+
+def _upload(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    if report.dry_run:
+        report.would.append(f"remove unclaimed upload {ref.pk}")
+        return
+    if uploads.sweep_unclaimed(deps, ref.pk, now):
+        report.uploads_removed += 1
+
+
+#: (does this handler take the item?, handler) — later features append their own
+HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
+    (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
+    (lambda ref: ref.sk.startswith("SMS#"), _message),
+    (lambda ref: ref.pk.startswith("UPL#"), _upload),
+]
+
+
+def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
+    report = SweepReport(dry_run=dry_run)
+    refs = deps.repos.due.due(now)
+    report.due = len(refs)
+    for ref in refs:
+        handler = next((h for accepts, h in HANDLERS if accepts(ref)), None)
+        try:
+            if handler is None:
+                report.other += 1
+                log.warning("nothing handles due item %s %s", ref.pk.split("#", 1)[0], ref.sk.split("#", 1)[0])
+                continue
+            handler(deps, ref, now, report)
+        except Exception:
+            report.errors += 1
+            log.exception("%s while sweeping %s", ERROR_TOKEN, ref.pk.split("#", 1)[0])
+    if report.errors:
+        log.error("%s: %d item(s) failed in this sweep", ERROR_TOKEN, report.errors)
+    return report
