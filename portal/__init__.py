@@ -49,7 +49,6 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
 
     i18n.init(app)
     security.init(app, settings)
-    errors.init(app)
 
     from portal.web.citizen import bp as citizen_bp
 
@@ -57,4 +56,5 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.api import init_api
 
     init_api(app)
+    errors.init(app)  # last: replaces flask-smorest's HTTP error handler with the portal's
     return app
