@@ -52,7 +52,7 @@ class Settings:
     # --- web -----------------------------------------------------------------------------
     public_url: str = _env("PORTAL_PUBLIC_URL", "Public base URL (status links in SMS, Twilio callback signature).", "http://127.0.0.1:8000")
     demo: str = _env("PORTAL_DEMO", "`1` shows the demo banner and the SMS outbox page.", "0")
-    county_files: str = _env("PORTAL_COUNTY_FILES", "Comma-separated county data files (YAML); the first is the default county.", str(DEMO_COUNTY_FILE))
+    county_files: str = _env("PORTAL_COUNTY_FILES", "Comma-separated county data files (YAML); the first is the default county. Unset: the demo county, `portal/counties/yanling.yaml`.")
     map_tiles_url: str = _env("PORTAL_MAP_TILES_URL", "Tile URL template served by the county (`/tiles/{z}/{x}/{y}.png`); empty draws township outlines only, no third-party requests.", "")
     session_idle_minutes: str = _env("PORTAL_SESSION_IDLE_MINUTES", "Staff session idle timeout in minutes.", "15")
     secure_cookies: str = _env("PORTAL_SECURE_COOKIES", "`1` marks the staff cookies Secure (browsers accept them on http://localhost).", "1")
@@ -135,7 +135,8 @@ class Settings:
 
     @property
     def county_paths(self) -> list[Path]:
-        return [Path(p.strip()) for p in self.county_files.split(",") if p.strip()]
+        paths = [Path(p.strip()) for p in (self.county_files or "").split(",") if p.strip()]
+        return paths or [DEMO_COUNTY_FILE]
 
     @property
     def idle_timeout_seconds(self) -> int:
