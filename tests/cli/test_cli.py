@@ -1,0 +1,112 @@
+"""The `portal` command: deadlines, the calendar's override table, the sweeper, API keys."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from portal.cli import main
+from portal.config import Settings
+from portal.services.deps import build_deps
+from portal.timeutil import parse_iso
+from tests.services.helpers import file
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize("start,n,expected", [
+    ("2026-02-13T10:00:00+08:00", 3, "2026-02-25T23:59:59+08:00"),
+    ("2026-02-13T17:30:00Z", 3, "2026-02-26T23:59:59+08:00"),
+    ("2026-09-29T07:00:00Z", 7, "2026-10-14T23:59:59+08:00"),
+])
+def test_004_c20_deadline_prints_the_due_instant(run, start, n, expected):
+    result = run("deadline", "--from", start, "--working-days", str(n))
+    assert result.exit_code == 0
+    assert result.stdout.strip() == expected
+
+
+def test_deadline_refuses_a_naive_instant(run):
+    result = CliRunner().invoke(main, ["deadline", "--from", "2026-02-13T10:00:00", "--working-days", "3"])
+    assert result.exit_code != 0 and "offset" in result.output
+
+
+def test_deadline_says_when_it_is_provisional(run):
+    result = run("deadline", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "3")
+    assert result.stdout.strip() == "2027-01-05T23:59:59+08:00"
+    assert "provisional" in result.stderr
+
+
+def test_calendar_override_changes_deadlines_and_recomputes_open_clocks(run, tmp_path):
+    settings = Settings.from_env({}, data_dir=str(tmp_path / "data"))
+
+    class Clock:
+        def now(self):
+            return parse_iso("2026-12-30T10:00:00+08:00")
+
+    deps = build_deps(settings, clock=Clock())
+    complaint, _ = file(deps)
+    acceptance = complaint.clocks["acceptance"]
+    assert acceptance.provisional
+    before = acceptance.due_at
+    deps.close()
+
+    listed = run("calendar", "list", "2027")
+    assert "PROVISIONAL" in listed.stdout and "2027-01-01 holiday" in listed.stdout
+    result = run("calendar", "set", "2027-01-04", "holiday", "--note", "国办发明电〔2026〕示例号")
+    assert result.exit_code == 0 and "1 open clock(s) recomputed" in result.stdout
+    listed = run("calendar", "list", "2027")
+    assert "official arrangement" in listed.stdout and "2027-01-04 holiday  (override" in listed.stdout
+    assert run("deadline", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "3").stdout.strip() \
+        == "2027-01-06T23:59:59+08:00"
+
+    deps = build_deps(settings, clock=Clock())
+    stored = deps.repos.complaints.get(complaint.id)
+    moved = stored.clocks["acceptance"]
+    assert moved.due_at > before and not moved.provisional
+    assert any(e.kind == "clocks_recomputed" for e in deps.repos.complaints.history(complaint.id))
+    deps.close()
+
+
+def test_sweep_reports_json_and_dry_run(run, tmp_path):
+    settings = Settings.from_env({}, data_dir=str(tmp_path / "data"))
+
+    class Clock:
+        def now(self):
+            return parse_iso("2026-11-23T10:00:00+08:00")
+
+    deps = build_deps(settings, clock=Clock())
+    file(deps)
+    deps.close()
+    dry = run("sweep", "--now", "2026-11-30T12:00:00+08:00", "--dry-run")
+    assert json.loads(dry.stdout)["would"] and json.loads(dry.stdout)["breaches"] == 0
+    real = run("sweep", "--now", "2026-11-30T12:00:00+08:00")
+    report = json.loads(real.stdout)
+    assert report["breaches"] >= 2 and report["errors"] == 0
+    again = json.loads(run("sweep", "--now", "2026-11-30T12:00:00+08:00").stdout)
+    assert again["breaches"] == 0
+
+
+def test_apikey_add_prints_the_key_once_and_stores_its_hash(run, tmp_path):
+    result = run("apikey", "add", "hotline-12345", "--scope", "staff")
+    key = result.stdout.strip()
+    assert key.startswith("k_") and len(key) > 30
+    database = (tmp_path / "data" / "portal.sqlite3").read_bytes()
+    assert key.encode() not in database
+    bad = CliRunner().invoke(main, ["apikey", "add", "<script>"])
+    assert bad.exit_code != 0
+
+
+def test_db_init_creates_the_database(run, tmp_path):
+    result = run("db", "init")
+    assert result.exit_code == 0 and (tmp_path / "data" / "portal.sqlite3").exists()
