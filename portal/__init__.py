@@ -56,5 +56,8 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.api import init_api
 
     init_api(app)
+    from portal.web.hooks import init_app as init_hooks
+
+    init_hooks(app)
     errors.init(app)  # last: replaces flask-smorest's HTTP error handler with the portal's
     return app

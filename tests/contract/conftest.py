@@ -4,14 +4,17 @@ Local, moto) get it from their own fixtures, installed by the README's test comm
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from tests.fakes.clock import ManualClock
+from tests.fakes.twilio_api import FakeTwilioApi
 
 STORE_ADAPTERS = ["sqlite"]
 BLOB_ADAPTERS = ["files"]
 KEYRING_ADAPTERS = ["local"]
-SMS_ADAPTERS = ["outbox"]
+SMS_ADAPTERS = ["outbox", "twilio"]
 
 
 @pytest.fixture
@@ -49,10 +52,23 @@ def keyring(request, tmp_path):
     raise AssertionError(request.param)
 
 
+@pytest.fixture
+def twilio_api():
+    """The local fake Twilio Messages API, on loopback."""
+    with FakeTwilioApi("AC" + secrets.token_hex(16), secrets.token_hex(16)) as fake:
+        yield fake
+
+
 @pytest.fixture(params=SMS_ADAPTERS)
 def sms_sender(request):
     if request.param == "outbox":
         from portal.notify.outbox_sender import LocalOutboxSender
 
         return LocalOutboxSender()
+    if request.param == "twilio":
+        from portal.notify.twilio_sender import TwilioSender
+
+        fake = request.getfixturevalue("twilio_api")
+        return TwilioSender(fake.account_sid, fake.auth_token, messaging_service_sid="MG" + secrets.token_hex(16),
+                            api_base=fake.url)
     raise AssertionError(request.param)
