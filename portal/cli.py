@@ -44,11 +44,14 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--data-dir", default=None, help="Folder for the embedded default (PORTAL_DATA_DIR).")
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int) -> None:
+@click.option("--sweep-every", default=60, show_default=True, type=click.IntRange(0, 3600),
+              help="Run the sweeper in the background every N seconds (0: leave it to cron and `portal sweep`).")
+def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, sweep_every: int) -> None:
     """Serve the portal with waitress (a production WSGI server)."""
     import waitress
 
     from portal import create_app
+    from portal.services.background import start_sweeper
 
     overrides = {"demo": "1"} if demo else {}
     if demo and "PORTAL_PUBLIC_URL" not in os.environ:
@@ -60,6 +63,8 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int) 
         from portal.services import demo as demo_service
 
         click.echo(demo_service.welcome(deps, settings))
+    if sweep_every:
+        start_sweeper(deps, sweep_every)
     click.echo(f"Serving on http://{host}:{port} (data in {settings.data_path.resolve()}); Ctrl+C stops.")
     waitress.serve(app, host=host, port=port, threads=threads, ident="portal", clear_untrusted_proxy_headers=True)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from portal.domain.complaint import Complaint, Notify
 from portal.domain.messages import MessageStatus, OutboxMessage
@@ -17,6 +17,7 @@ from portal.ports import ConditionFailed, DecryptionError, Op, SmsPermanentError
 from portal.services.deps import Deps
 from portal.store import keys as K
 from portal.notify.texts import text_for
+from portal.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +128,15 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
     deps.store.write(ops)
     deps.repos.outbox.committed(message)
     _apply_to_complaint(deps, message, now, sent=True, delivered=message.status == MessageStatus.DELIVERED)
+    early = deps.repos.records.get(f"SMSID#{receipt.provider_id}", EARLY_STATUS)
+    if early is not None:  # the provider's callback beat our own write of its id
+        record_provider_status(deps, receipt.provider_id, early.body["status"], now)
     return DeliveryResult(message.status.value)
 
 
 def _safe(exc: Exception) -> str:
-    """Provider errors may quote the number they failed on: keep only a short, digit-free reason."""
-    text = str(exc)[:120]
-    return "".join("#" if ch.isdigit() else ch for ch in text)
+    """Provider errors may quote the number they failed on: mask it, keep status and code."""
+    return redact(str(exc))[:160]
 
 
 def _save_message(deps: Deps, message: OutboxMessage) -> None:
@@ -167,11 +170,20 @@ def _apply_to_complaint(deps: Deps, message: OutboxMessage, at: datetime, *, sen
     log.error("could not record the notice outcome on complaint %s", message.complaint_id)
 
 
+#: where a status callback that arrives before the sender recorded the provider's id waits
+EARLY_STATUS = "EARLY"
+
+
 def record_provider_status(deps: Deps, provider_id: str, status: str, now: datetime) -> bool:
-    """A status callback from the provider (already authenticated by the caller)."""
+    """A status callback from the provider (already authenticated by the caller). A callback
+    can beat the sender's own write of the provider id by milliseconds: it is parked for a
+    day and applied by ``deliver`` once the id is known (providers do not resend callbacks)."""
     for _ in range(5):
         message = deps.repos.outbox.by_provider_id(provider_id)
         if message is None:
+            if status in ("delivered", "undelivered", "failed"):
+                deps.repos.records.put(f"SMSID#{provider_id}", EARLY_STATUS, {"status": status},
+                                       expires_at=now + timedelta(days=1))
             return False
         if not message.provider_status(now, status):
             return False

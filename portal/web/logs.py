@@ -5,19 +5,9 @@ Request access logs are never written by the portal (waitress writes none either
 from __future__ import annotations
 
 import logging
-import re
 
 from portal.config import Settings
-
-_DIGITS = re.compile(r"(?<![0-9A-Za-z])\+?\d[\d \-]{7,}\d(?![0-9A-Za-z])")
-_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
-_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b")
-
-
-def redact(text: str) -> str:
-    text = _IPV4.sub("[ip]", text)
-    text = _IPV6.sub("[ip]", text)
-    return _DIGITS.sub("[digits]", text)
+from portal.redaction import redact
 
 
 class RedactingFilter(logging.Filter):
@@ -47,6 +37,8 @@ def configure(settings: Settings) -> None:
     for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
-    # the development server's access log names client addresses: silence it
+    # the development server's access log names client addresses; twilio's client logs each
+    # request it makes: neither belongs in the portal's log
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     _configured = True
