@@ -9,7 +9,7 @@ import pytest
 from tests.fakes.clock import ManualClock
 
 STORE_ADAPTERS = ["sqlite"]
-BLOB_ADAPTERS = ["files"]
+BLOB_ADAPTERS = ["files", "s3"]
 KEYRING_ADAPTERS = ["local"]
 SMS_ADAPTERS = ["outbox"]
 
@@ -36,8 +36,16 @@ def blobs(request, tmp_path):
     if request.param == "files":
         from portal.blobs.files import FileBlobStore
 
-        return FileBlobStore(tmp_path / "blobs")
-    raise AssertionError(request.param)
+        yield FileBlobStore(tmp_path / "blobs")
+    elif request.param == "s3":
+        from moto import mock_aws
+
+        from tests.aws import s3_blob_store
+
+        with mock_aws():
+            yield s3_blob_store(tmp_path / "data")
+    else:  # pragma: no cover - every listed adapter has a branch
+        raise AssertionError(request.param)
 
 
 @pytest.fixture(params=KEYRING_ADAPTERS)
