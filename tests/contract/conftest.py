@@ -10,7 +10,7 @@ from tests.fakes.clock import ManualClock
 
 STORE_ADAPTERS = ["sqlite"]
 BLOB_ADAPTERS = ["files", "s3"]
-KEYRING_ADAPTERS = ["local"]
+KEYRING_ADAPTERS = ["local", "kms"]
 SMS_ADAPTERS = ["outbox"]
 
 
@@ -53,8 +53,16 @@ def keyring(request, tmp_path):
     if request.param == "local":
         from portal.crypto.local_keyring import LocalKeyring
 
-        return LocalKeyring(tmp_path / "keys" / "master.key")
-    raise AssertionError(request.param)
+        yield LocalKeyring(tmp_path / "keys" / "master.key")
+    elif request.param == "kms":
+        from moto import mock_aws
+
+        from tests.aws import kms_keyring
+
+        with mock_aws():
+            yield kms_keyring()
+    else:  # pragma: no cover - every listed adapter has a branch
+        raise AssertionError(request.param)
 
 
 @pytest.fixture(params=SMS_ADAPTERS)
