@@ -130,6 +130,7 @@
         if (!res.ok) { fail(res.body && res.body.message); return; }
         var data = new FormData();
         Object.keys(res.body.fields).forEach(function (k) { data.append(k, res.body.fields[k]); });
+        data.append("Content-Type", file.type);  // the upload policy requires an image/* type
         data.append("file", file);
         var xhr = new XMLHttpRequest();
         xhr.open("POST", res.body.url);

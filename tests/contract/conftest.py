@@ -12,8 +12,8 @@ from tests.fakes.clock import ManualClock
 from tests.fakes.twilio_api import FakeTwilioApi
 
 STORE_ADAPTERS = ["sqlite"]
-BLOB_ADAPTERS = ["files"]
-KEYRING_ADAPTERS = ["local"]
+BLOB_ADAPTERS = ["files", "s3"]
+KEYRING_ADAPTERS = ["local", "kms"]
 SMS_ADAPTERS = ["outbox", "twilio"]
 
 
@@ -39,8 +39,16 @@ def blobs(request, tmp_path):
     if request.param == "files":
         from portal.blobs.files import FileBlobStore
 
-        return FileBlobStore(tmp_path / "blobs")
-    raise AssertionError(request.param)
+        yield FileBlobStore(tmp_path / "blobs")
+    elif request.param == "s3":
+        from moto import mock_aws
+
+        from tests.aws import s3_blob_store
+
+        with mock_aws():
+            yield s3_blob_store(tmp_path / "data")
+    else:  # pragma: no cover - every listed adapter has a branch
+        raise AssertionError(request.param)
 
 
 @pytest.fixture(params=KEYRING_ADAPTERS)
@@ -48,8 +56,16 @@ def keyring(request, tmp_path):
     if request.param == "local":
         from portal.crypto.local_keyring import LocalKeyring
 
-        return LocalKeyring(tmp_path / "keys" / "master.key")
-    raise AssertionError(request.param)
+        yield LocalKeyring(tmp_path / "keys" / "master.key")
+    elif request.param == "kms":
+        from moto import mock_aws
+
+        from tests.aws import kms_keyring
+
+        with mock_aws():
+            yield kms_keyring()
+    else:  # pragma: no cover - every listed adapter has a branch
+        raise AssertionError(request.param)
 
 
 @pytest.fixture
