@@ -9,18 +9,24 @@ from flask import Flask, request
 from portal.config import Settings
 
 
+def bucket_origin(bucket: str, region: str) -> str:
+    """The virtual-hosted origin of an S3 bucket (the China regions use amazonaws.com.cn)."""
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://{bucket}.s3.{region}.{suffix}"
+
+
 def content_security_policy(settings: Settings) -> str:
-    extra_connect = ""
-    if settings.blobs == "s3" and settings.s3_incoming_bucket:
-        # the browser posts photos straight to the incoming bucket (presigned POST)
-        extra_connect = f" https://{settings.s3_incoming_bucket}.s3.{settings.aws_region}.amazonaws.com"
-        if settings.aws_region.startswith("cn-"):
-            extra_connect = f" https://{settings.s3_incoming_bucket}.s3.{settings.aws_region}.amazonaws.com.cn"
+    extra_connect = extra_img = ""
+    if settings.blobs == "s3" and settings.s3_incoming_bucket and settings.s3_evidence_bucket:
+        # the browser posts photos straight to the incoming bucket (presigned POST), and staff
+        # pages show evidence through short-lived presigned GETs from the evidence bucket
+        extra_connect = " " + bucket_origin(settings.s3_incoming_bucket, settings.aws_region)
+        extra_img = " " + bucket_origin(settings.s3_evidence_bucket, settings.aws_region)
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data: blob:",
+        f"img-src 'self' data: blob:{extra_img}",
         "font-src 'self'",
         f"connect-src 'self'{extra_connect}",
         f"form-action 'self'{extra_connect}",
