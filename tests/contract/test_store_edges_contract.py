@@ -5,6 +5,8 @@ store adapter unchanged."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from portal.ports import ABSENT, ANY, Check, ConditionFailed, Delete, Item, Put
@@ -227,3 +229,51 @@ def test_malformed_increments_are_refused(store):
         store.increment("", "k")
     with pytest.raises(ValueError):
         store.increment("RATE#x", "k", expires_at=12.5)
+
+
+# --- concurrency -----------------------------------------------------------------------
+
+
+def _race(workers: int, work) -> None:
+    barrier = threading.Barrier(workers)
+    errors = []
+
+    def run(n):
+        barrier.wait()
+        try:
+            work(n)
+        except Exception as exc:  # noqa: BLE001 - reported below, with the worker's number
+            errors.append((n, exc))
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_concurrent_transactions_have_one_winner_and_write_nothing_else(store):
+    put(store, "P#race", "#", {"v": "start"})
+    winners = []
+
+    def attempt(n):
+        try:
+            store.write([Put(Item("P#race", "#", {"v": n}), expect=1), Put(Item(f"P#side{n}", "#", {}), expect=ABSENT)])
+            winners.append(n)
+        except ConditionFailed as exc:
+            assert exc.index == 0
+
+    _race(5, attempt)
+    assert len(winners) == 1
+    assert store.get("P#race", "#").body == {"v": winners[0]}
+    assert [n for n in range(5) if store.get(f"P#side{n}", "#")] == winners
+
+
+def test_concurrent_unconditional_puts_count_every_version(store):
+    def overwrite(n):
+        for i in range(8):
+            put(store, "P#busy", "#", {"by": n, "i": i}, expect=ANY)
+
+    _race(4, overwrite)
+    assert store.get("P#busy", "#").version == 32
