@@ -72,9 +72,12 @@ def dynamodb_local():
     from tests.fakes.dynamodb_local import DynamoDBLocal, DynamoDBLocalUnavailable
 
     local = DynamoDBLocal()
+    problem = None
     try:
         local.start()
     except DynamoDBLocalUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem:
+        pytest.fail(problem, pytrace=False)
     yield local
     local.stop()
