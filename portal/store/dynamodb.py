@@ -8,7 +8,7 @@ A counter written by ``increment`` holds its value in a number attribute ``n`` i
 body, because DynamoDB can add to a number atomically but not to text inside a JSON string;
 it is read back as the body ``{"n": n}``, as SQLite stores it.
 
-Decisions (see also the README of ``infra/``):
+Decisions:
 
 - Expiry: DynamoDB's TTL deletes expired items lazily (within days), so every read filters
   ``expires_at <= now`` and every condition treats an expired item as absent.
@@ -29,6 +29,10 @@ Decisions (see also the README of ``infra/``):
   ``WRITE_ATTEMPTS`` times in all; after that it surfaces as ``ConditionFailed`` naming the
   conflicting operation, which callers already handle by reloading and retrying. Nothing
   is written by a cancelled transaction, so retrying it is safe.
+- Network retries: botocore resends a request that timed out. A transaction carries an
+  idempotency token (botocore fills ``ClientRequestToken``), so a resent one is not applied
+  twice; a resent single conditional write whose first copy did land reports
+  ``ConditionFailed``, and the caller's reload shows the write.
 """
 
 from __future__ import annotations
