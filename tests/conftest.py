@@ -59,3 +59,25 @@ def receipt_from(html: str) -> str:
     found = re.search(r'id="receipt-number">([^<]+)<', html)
     assert found, "no receipt on the page"
     return found.group(1).replace(" ", "")
+
+
+# --- DynamoDB Local ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local():
+    """A running DynamoDB Local (one JVM per test process, so per xdist worker):
+    ``.endpoint_url`` and ``.client()``, a factory of boto3 clients for it. Fails, never
+    skips, when Java or the jar is missing."""
+    from tests.fakes.dynamodb_local import DynamoDBLocal, DynamoDBLocalUnavailable
+
+    local = DynamoDBLocal()
+    problem = None
+    try:
+        local.start()
+    except DynamoDBLocalUnavailable as exc:
+        problem = str(exc)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    yield local
+    local.stop()

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from portal.ports import ABSENT, ANY, Check, ConditionFailed, Delete, Item, Op, Page, Put
+from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Page, Put
 from portal.store.schema import TABLE
-from portal.store.validation import check_item, check_query
+from portal.store.validation import check_increment, check_ops, check_query, op_key
 
 _INDEX_COLUMNS = [c for ix in TABLE.indexes for c in (ix.pk, ix.sk)]
 _COLUMNS = ["pk", "sk", "version", "body", "expires_at", *_INDEX_COLUMNS]
@@ -130,7 +130,7 @@ class SqliteStore:
             params.append(sk_to)
         order_cols = [sk_col] if index is None else [sk_col, "pk", "sk"]
         if cursor:
-            last = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+            last = self._decode_cursor(cursor, pk, len(order_cols))
             comparator = "<" if descending else ">"
             where.append(f"({', '.join(order_cols)}) {comparator} ({', '.join('?' for _ in order_cols)})")
             params += last
@@ -148,27 +148,33 @@ class SqliteStore:
                 last_values = [last_item.sk]
             else:
                 last_values = [last_item.keys[sk_col], last_item.pk, last_item.sk]
-            next_cursor = base64.urlsafe_b64encode(json.dumps(last_values).encode()).decode()
+            next_cursor = base64.urlsafe_b64encode(json.dumps([pk, *last_values]).encode()).decode()
         return Page(items=items, cursor=next_cursor)
+
+    @staticmethod
+    def _decode_cursor(cursor: str, pk: str, width: int) -> list[str]:
+        """The sort position a cursor holds (after its partition, which must be ``pk``)."""
+        try:
+            values = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+        except ValueError:
+            raise ValueError("malformed cursor") from None
+        if not isinstance(values, list) or len(values) != width + 1 or not all(isinstance(v, str) for v in values):
+            raise ValueError("malformed cursor")
+        if values[0] != pk:
+            raise ValueError("the cursor belongs to another partition")
+        return values[1:]
 
     # --- writes ------------------------------------------------------------------------
     def write(self, ops: Sequence[Op]) -> None:
+        check_ops(ops)
         if not ops:
             return
-        seen = set()
-        for op in ops:
-            key = (op.item.pk, op.item.sk) if isinstance(op, Put) else (op.pk, op.sk)
-            if key in seen:
-                raise ValueError(f"one transaction touches {key} twice")
-            seen.add(key)
-            if isinstance(op, Put):
-                check_item(op.item)
         conn = self._conn()
         now = self._now()
         conn.execute("BEGIN IMMEDIATE")
         try:
             for index, op in enumerate(ops):
-                pk, sk = (op.item.pk, op.item.sk) if isinstance(op, Put) else (op.pk, op.sk)
+                pk, sk = op_key(op)
                 row = conn.execute(
                     "SELECT version FROM items WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
                     (pk, sk, now),
@@ -193,14 +199,13 @@ class SqliteStore:
                     )
                 elif isinstance(op, Delete):
                     conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (pk, sk))
-                elif not isinstance(op, Check):
-                    raise TypeError(f"unknown operation {op!r}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
 
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
+        check_increment(pk, sk, by, expires_at)
         now = self._now()
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")

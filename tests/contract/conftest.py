@@ -5,13 +5,14 @@ Local, moto) get it from their own fixtures, installed by the README's test comm
 from __future__ import annotations
 
 import secrets
+import uuid
 
 import pytest
 
 from tests.fakes.clock import ManualClock
 from tests.fakes.twilio_api import FakeTwilioApi
 
-STORE_ADAPTERS = ["sqlite"]
+STORE_ADAPTERS = ["sqlite", "dynamodb"]
 BLOB_ADAPTERS = ["files", "s3"]
 KEYRING_ADAPTERS = ["local", "kms"]
 SMS_ADAPTERS = ["outbox", "twilio"]
@@ -22,12 +23,26 @@ def contract_clock():
     return ManualClock()
 
 
-@pytest.fixture(params=STORE_ADAPTERS)
+#: marks by adapter, for selecting with ``-m``
+_ADAPTER_MARKS = {"dynamodb": [pytest.mark.dynamodb]}
+
+
+@pytest.fixture(params=[pytest.param(a, marks=_ADAPTER_MARKS.get(a, [])) for a in STORE_ADAPTERS])
 def store(request, tmp_path, contract_clock):
     if request.param == "sqlite":
         from portal.store.sqlite import SqliteStore
 
         adapter = SqliteStore(tmp_path / "contract.sqlite3", epoch=contract_clock.epoch)
+    elif request.param == "dynamodb":
+        from portal.store.dynamodb import DynamoStore
+
+        local = request.getfixturevalue("dynamodb_local")
+        table = f"contract-{uuid.uuid4().hex}"  # a fresh table per test: no state leaks between tests
+        adapter = DynamoStore(local.client(), table, epoch=contract_clock.epoch)
+        adapter.create_table()
+        admin = local.client()
+        request.addfinalizer(admin.close)
+        request.addfinalizer(lambda: admin.delete_table(TableName=table))
     else:  # pragma: no cover - every listed adapter has a branch
         raise AssertionError(request.param)
     yield adapter

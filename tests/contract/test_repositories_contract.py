@@ -1,0 +1,213 @@
+"""The typed repositories (portal/store/repositories.py) on every store adapter: written once
+over the store port, they must behave the same on SQLite and DynamoDB Local."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+
+from portal.config import DEMO_COUNTY_FILE
+from portal.counties import load_county
+from portal.domain.calendar import WorkingCalendar
+from portal.domain.complaint import Complaint, Status
+from portal.domain.messages import MessageStatus, OutboxMessage
+from portal.domain.routing import route
+from portal.ids import new_id
+from portal.ports import ConditionFailed
+from portal.store import keys as K
+from portal.store.repositories import Repositories
+from portal.timeutil import to_store
+
+SHARDS = 4
+CATEGORY = "c1-no-planning-permit"
+
+
+@pytest.fixture(scope="module")
+def county():
+    return load_county(DEMO_COUNTY_FILE)
+
+
+@pytest.fixture
+def repos(store):
+    return Repositories(store, shards=SHARDS)
+
+
+def file_complaint(repos, county, now: datetime, *, receipt_hash: str | None = None,
+                   township: str = "xiayang") -> Complaint:
+    """Store a new complaint as the intake service does: the complaint, its first events and
+    its receipt pointer in one transaction."""
+    routing = route(county, CATEGORY, None, township)
+    complaint_id = new_id(now)
+    complaint = Complaint.file(
+        id=complaint_id, seq=repos.counters.next_sequence("complaint"), county=county.code, category=CATEGORY,
+        description="村道旁新建三层楼房，没有公示规划许可。", address="霞阳镇", point=None, routing=routing,
+        received_at=now, receipt_hash=receipt_hash or f"receipt-{complaint_id}", case_id=new_id(now), evidence=[],
+        contact=None, calendar=WorkingCalendar(), lead_name=county.unit_name(routing.lead),
+    )
+    ops = repos.complaints.save_ops(complaint) + repos.complaints.pointer_ops(complaint, None, None)
+    repos.store.write(ops)
+    repos.complaints.committed(complaint)
+    return complaint
+
+
+def queue_partition(county, bucket: str) -> str:
+    return f"Q#{county.code}#natural_resources#{bucket}"
+
+
+# --- complaints ------------------------------------------------------------------------
+
+
+def test_complaint_saved_and_loaded_unchanged(repos, county, contract_clock):
+    filed = file_complaint(repos, county, contract_clock.now())
+    loaded = repos.complaints.get(filed.id)
+    assert loaded == filed
+    assert loaded.version == 1
+    assert repos.complaints.get("01NOSUCHCOMPLAINT000000000") is None
+
+
+def test_history_grows_with_each_committed_change(repos, county, contract_clock):
+    filed = file_complaint(repos, county, contract_clock.now())
+    assert [e.kind for e in repos.complaints.history(filed.id)] == ["filed", "routed"]
+    complaint = repos.complaints.get(filed.id)
+    complaint.accept(contract_clock.advance(hours=1), "officer", "natural_resources", note="现场核查")
+    repos.store.write(repos.complaints.save_ops(complaint))
+    repos.complaints.committed(complaint)
+    history = repos.complaints.history(filed.id)
+    assert [(e.n, e.kind) for e in history] == [(1, "filed"), (2, "routed"), (3, "accepted")]
+    assert history[2].note == "现场核查"
+    assert repos.complaints.get(filed.id).status == Status.ACCEPTED
+
+
+def test_a_stale_complaint_is_not_saved_nor_its_events(repos, county, contract_clock):
+    filed = file_complaint(repos, county, contract_clock.now())
+    first, second = repos.complaints.get(filed.id), repos.complaints.get(filed.id)
+    now = contract_clock.advance(hours=1)
+    first.accept(now, "officer-a", "natural_resources")
+    repos.store.write(repos.complaints.save_ops(first))
+    second.decline(now, "officer-b", "natural_resources", "out_of_scope", "不属于受理范围。")
+    with pytest.raises(ConditionFailed):
+        repos.store.write(repos.complaints.save_ops(second))
+    assert [e.actor for e in repos.complaints.history(filed.id)] == ["reporter", "system", "officer-a"]
+    assert repos.complaints.get(filed.id).status == Status.ACCEPTED
+
+
+def test_department_queue_orders_by_nearest_deadline_and_moves_closed_tickets(repos, county, contract_clock):
+    start = contract_clock.now()
+    filed = [file_complaint(repos, county, start + timedelta(hours=h)) for h in (5, 0, 30, 2)]
+    by_deadline = sorted(filed, key=lambda c: (c.next_due(), c.id))
+    assert [c.id for c in by_deadline] != [c.id for c in filed]  # the order is the store's doing
+    active = queue_partition(county, "active")
+    listed, cursor = repos.complaints.list("queue", active, limit=3)
+    assert cursor is not None
+    more, cursor = repos.complaints.list("queue", active, limit=3, cursor=cursor)
+    assert cursor is None
+    assert [c.id for c in listed + more] == [c.id for c in by_deadline]
+    newest_deadline_first, _ = repos.complaints.list("queue", active, descending=True)
+    assert [c.id for c in newest_deadline_first] == [c.id for c in reversed(by_deadline)]
+
+    declined = repos.complaints.get(by_deadline[0].id)
+    declined.decline(contract_clock.advance(hours=1), "officer", "natural_resources", "out_of_scope",
+                     "不属于受理范围。")
+    repos.store.write(repos.complaints.save_ops(declined))
+    assert [c.id for c in repos.complaints.iterate("queue", active)] == [c.id for c in by_deadline[1:]]
+    assert [c.id for c in repos.complaints.iterate("queue", queue_partition(county, "done"))] == [declined.id]
+    assert [c.id for c in repos.complaints.iterate("area", f"A#{county.code}#xiayang#active")] == [
+        c.id for c in by_deadline[1:]]
+
+
+def test_a_receipt_points_to_one_complaint_only(repos, county, contract_clock):
+    first = file_complaint(repos, county, contract_clock.now(), receipt_hash="same-receipt")
+    with pytest.raises(ConditionFailed):
+        file_complaint(repos, county, contract_clock.advance(minutes=1), receipt_hash="same-receipt")
+    assert repos.complaints.id_for_receipt("same-receipt") == first.id
+    assert repos.complaints.get_by_receipt("same-receipt").id == first.id
+    assert repos.complaints.get_by_receipt("other-receipt") is None
+    # the refused complaint's transaction wrote nothing: only the first is queued
+    assert [c.id for c in repos.complaints.iterate("queue", queue_partition(county, "active"))] == [first.id]
+
+
+# --- due index -------------------------------------------------------------------------
+
+
+def outbox_message(n: int, wake: datetime, county) -> OutboxMessage:
+    return OutboxMessage(pk=f"CMP#due{n:02d}", sk="SMS#accepted#000003", county=county.code, kind="accepted",
+                         body="您的举报已受理。", to_envelope=None, to_context={}, complaint_id=f"due{n:02d}",
+                         created_at=wake - timedelta(minutes=1), next_attempt_at=wake)
+
+
+def test_due_returns_only_due_items_across_every_shard(repos, county, contract_clock):
+    now = contract_clock.now()
+    messages = [outbox_message(n, now + timedelta(minutes=n - 10), county) for n in range(20)]  # 11 due, 9 not yet
+    repos.store.write([repos.outbox.save_op(m) for m in messages])
+    complaint = file_complaint(repos, county, now - timedelta(days=30))  # its clocks woke long ago
+    shards = {K.shard_of(m.pk + m.sk, SHARDS) for m in messages}
+    assert len(shards) == SHARDS  # the case below really reads every shard
+
+    due = repos.due.due(now, limit_per_shard=2)  # small pages: paging inside each shard too
+    wanted = sorted([(m.pk, m.sk, m.wake_at()) for m in messages if m.wake_at() <= now]
+                    + [(K.complaint_pk(complaint.id), K.META, complaint.wake_at())], key=lambda r: r[2])
+    assert [(r.pk, r.sk, r.wake) for r in due] == [(pk, sk, to_store(w)) for pk, sk, w in wanted]
+
+    sent = repos.outbox.get(messages[0].pk, messages[0].sk)
+    sent.claim(now)
+    sent.sent(now, "SM0001", delivered=True)  # a delivered message leaves the due index
+    repos.store.write([repos.outbox.save_op(sent)])
+    assert (sent.pk, sent.sk) not in {(r.pk, r.sk) for r in repos.due.due(now)}
+    assert len(repos.due.due(now)) == len(due) - 1
+
+
+# --- outbox ----------------------------------------------------------------------------
+
+
+def test_outbox_message_found_by_provider_id(repos, county, contract_clock):
+    now = contract_clock.now()
+    message = outbox_message(1, now, county)
+    repos.store.write([repos.outbox.save_op(message)])
+    repos.outbox.committed(message)
+    message.claim(now)
+    repos.store.write([repos.outbox.save_op(message)])
+    repos.outbox.committed(message)
+    message.sent(now, "SM4f2a", delivered=False)
+    repos.store.write([repos.outbox.save_op(message), repos.outbox.provider_pointer_op(message)])
+    found = repos.outbox.by_provider_id("SM4f2a")
+    assert (found.pk, found.sk, found.status, found.version) == (message.pk, message.sk, MessageStatus.SENT, 3)
+    assert repos.outbox.by_provider_id("SMunknown") is None
+    assert [m.kind for m in repos.outbox.recent(county.code)] == ["accepted"]
+
+
+# --- counters and salts ----------------------------------------------------------------
+
+
+def test_counters_count_per_window_and_key_and_expire(repos, contract_clock):
+    now = contract_clock.now()
+    window_end = now + timedelta(minutes=10)
+    assert [repos.counters.hit("file", "w1", "client-a", window_end) for _ in range(3)] == [1, 2, 3]
+    assert repos.counters.hit("file", "w1", "client-b", window_end) == 1
+    assert repos.counters.hit("file", "w2", "client-a", window_end) == 1
+    assert repos.counters.peek("file", "w1", "client-a") == 3
+    assert repos.counters.peek("file", "w1", "client-c") == 0
+    contract_clock.advance(minutes=11)
+    assert repos.counters.peek("file", "w1", "client-a") == 0
+    assert repos.counters.hit("file", "w1", "client-a", contract_clock.now() + timedelta(minutes=10)) == 1
+    assert [repos.counters.next_sequence("complaint") for _ in range(3)] == [1, 2, 3]
+
+
+def test_one_salt_per_day_shared_by_racing_processes_and_then_replaced(repos, contract_clock):
+    expires = contract_clock.now() + timedelta(days=2)
+    salts, barrier = [], threading.Barrier(4)
+
+    def first_request_of_the_day():
+        barrier.wait()
+        salts.append(repos.salts.for_day("2026-11-23", expires))
+
+    threads = [threading.Thread(target=first_request_of_the_day) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(salts) == 4 and len(set(salts)) == 1
+    assert repos.salts.for_day("2026-11-24", expires) != salts[0]
+    contract_clock.advance(days=2, seconds=1)
+    assert repos.salts.for_day("2026-11-23", contract_clock.now() + timedelta(days=2)) != salts[0]
