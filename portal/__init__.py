@@ -57,4 +57,6 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.api import init_api
 
     init_api(app)
+    from portal.web.open311 import init_app as init_open311
+    init_open311(app)
     return app
