@@ -59,5 +59,8 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.hooks import init_app as init_hooks
 
     init_hooks(app)
-    errors.init(app)  # last: replaces flask-smorest's HTTP error handler with the portal's
+    from portal.web.open311 import init_app as init_open311
+
+    init_open311(app)
+    errors.init(app)  # the portal's error pages for every blueprint (flask-smorest registers none)
     return app

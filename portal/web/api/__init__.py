@@ -3,11 +3,15 @@ at ``/api/v1/openapi.json``. The same services as the HTML forms stand behind it
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.geo import Point
@@ -17,7 +21,44 @@ from portal.services import filing_tokens, intake, ratelimit, reporter, uploads,
 from portal.timeutil import iso_local
 from portal.web.common import client_key, county, deps, now, translate
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Filing and following complaints")
+
+class _Parser(FlaskParser):
+    """webargs' Flask parser, with two changes:
+
+    - a JSON body that the json module refuses with something other than a decoding error
+      (an integer longer than Python's digit limit: ValueError; nesting deeper than the
+      stack: RecursionError) is invalid JSON, a 400 like any other, not a server error;
+    - the ``form_and_files`` location: the fields and the files of one multipart body, loaded
+      by one schema (OpenAPI 3 has a single request body per operation)."""
+
+    __location_map__ = dict(FlaskParser.__location_map__, form_and_files="load_form_and_files")
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise  # webargs answers these itself
+        except (ValueError, RecursionError):
+            raise json.JSONDecodeError("a number or a nesting this API cannot read", "<body>", 0) from None
+
+    def load_form_and_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = _Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = dict(Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                                 form_and_files="multipart/form-data")
+
+
+class _Api(Api):
+    def _register_error_handlers(self):
+        """Register nothing: flask-smorest's HTTPException handler would replace the portal's
+        (``portal.web.errors``) for the whole app, answering every 404 with English JSON, even on
+        citizen pages, and schema errors with 422 instead of the portal's Chinese 400."""
+
+
+bp = _Blueprint("api", __name__, url_prefix="/api/v1", description="Filing and following complaints")
 
 
 # --- schemas -----------------------------------------------------------------------------
@@ -69,9 +110,6 @@ class PlaceSchema(Schema):
 
 class UploadFormSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(max=400))
-
-
-class UploadFileSchema(Schema):
     photo = Upload(required=True)
 
 
@@ -251,17 +289,16 @@ class FilingTokenView(MethodView):
 
 @bp.route("/uploads")
 class UploadView(MethodView):
-    @bp.arguments(UploadFormSchema, location="form")
-    @bp.arguments(UploadFileSchema, location="files")
+    @bp.arguments(UploadFormSchema, location="form_and_files")
     @bp.response(201, UploadSchema)
     @_errors
-    def post(self, form, files):
+    def post(self, form):
         """Upload one photo through the portal: it is sanitised at once (all metadata dropped);
         its capture time and place, if any, are returned for the reporter to confirm."""
         d, moment = deps(), now()
         token = filing_tokens.open_token(d, form["token"], moment)
         ratelimit.check(d, "upload", client_key(), moment)
-        staged = uploads.stage(d, token.submission_hash(d), files["photo"].stream.read(d.settings.photo_limit + 1),
+        staged = uploads.stage(d, token.submission_hash(d), form["photo"].stream.read(d.settings.photo_limit + 1),
                                moment)
         return {"upload_id": staged.upload_id, "status": "ready",
                 "taken_at": iso_local(staged.taken_at) if staged.taken_at else None,
@@ -368,8 +405,8 @@ class ResendView(MethodView):
 
 
 def init_api(app: Flask) -> None:
-    api = Api(app, spec_kwargs={"info": {"description": "Public complaint portal for illegal construction and "
-                                                        "illegal land use. Texts are Chinese by default."}})
+    api = _Api(app, spec_kwargs={"info": {"description": "Public complaint portal for illegal construction and "
+                                                         "illegal land use. Texts are Chinese by default."}})
     api.register_blueprint(bp)
 
     @app.before_request
