@@ -198,6 +198,8 @@ class Complaint:
     closed_at: datetime | None = None
     purge_at: datetime | None = None  #: when contact data is purged (retention)
     case_kind: str = "new"  #: new | stock (004 C22, L19), mirrored from the case for the ladder
+    #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
+    public_id: str = ""
     event_count: int = 0
     version: int = 0
     #: events and notifications recorded since load; the repository writes and clears them
@@ -210,13 +212,13 @@ class Complaint:
     def file(cls, *, id: str, seq: int, county: str, category: str, description: str, address: str,
              point: Point | None, routing, received_at: datetime, receipt_hash: str, case_id: str,
              evidence: list[Evidence], contact: Contact | None, calendar: WorkingCalendar,
-             lead_name: str) -> "Complaint":
+             lead_name: str, public_id: str = "") -> "Complaint":
         c = cls(
             id=id, seq=seq, county=county, category=category, description=description, address=address,
             lat=point.lat if point else None, lng=point.lng if point else None, township=routing.township,
             in_built_up_area=routing.in_built_up_area, lead=routing.lead, co_handler=routing.co_handler,
             discipline_only=routing.discipline_only, received_at=received_at, receipt_hash=receipt_hash,
-            case_id=case_id, evidence=list(evidence), contact=contact,
+            case_id=case_id, evidence=list(evidence), contact=contact, public_id=public_id,
         )
         c._add_clock(acceptance_clock(received_at, calendar))
         if routing.co_handler:

@@ -160,7 +160,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         id=complaint_id, seq=seq, county=county.code, category=category, description=description, address=address,
         point=point, routing=routing, received_at=now, receipt_hash=deps.hasher.digest("receipt", token.receipt),
         case_id=case_id, evidence=evidence, contact=contact, calendar=deps.calendar(),
-        lead_name=county.unit_name(routing.lead),
+        lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id),
     )
     case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, now, seq))
     ops = deps.repos.complaints.save_ops(complaint)
@@ -185,6 +185,11 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         verification.send_code(deps, code_message, now)
     return FilingResult(complaint_id=complaint_id, receipt=token.receipt, lead_name=county.unit_name(routing.lead),
                         phone_pending=contact is not None)
+
+
+def public_id_for(deps: Deps, complaint_id: str) -> str:
+    """The id shown outside the portal (Open311): keyed, so it carries no filing time."""
+    return deps.hasher.digest("public-id", complaint_id)[:20]
 
 
 def _duplicate(deps: Deps, complaint_id: str, token) -> FilingResult:

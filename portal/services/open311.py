@@ -21,6 +21,7 @@ layer to translate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,10 +30,9 @@ from portal.domain.county import GROUP_TITLES, TOWNSHIP, County
 from portal.domain.deadlines import ACCEPTANCE_WORKING_DAYS, ClockKind
 from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.i18n import N_
-from portal.ids import is_id
 from portal.services import apikeys, filing_tokens, intake
 from portal.services.deps import Deps
-from portal.timeutil import iso_local, parse_iso, to_store
+from portal.timeutil import iso_local, local, parse_iso, to_store
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 #: when this API last changed (discovery's ``changeset``)
@@ -44,6 +44,7 @@ MAX_RESULTS = 1000
 WINDOW = timedelta(days=90)
 #: decimal places of a location shown without a staff key (0.01 degree: about 1 km)
 PUBLIC_PLACES = 2
+_PUBLIC_ID = re.compile(r"^[0-9a-f]{20}$")
 
 #: internal states Open311 calls ``open``: still running, or concluded with the result not yet
 #: told to the reporter (its 7-working-day clock runs, 004 C20, L17); the rest are ``closed``
@@ -217,8 +218,8 @@ def submit(deps: Deps, county: County, api_key: str | None, form: Submission, no
     else:
         notice = Msg(N_("举报已收到，已转交%(lead)s办理，%(days)s个工作日内作出是否受理的决定。请把回执号告诉举报人，"
                         "凭回执号可在本平台“查询进展”页面查看办理情况。"), params)
-    return [{"service_request_id": result.complaint_id, "service_notice": notice, "account_id": None,
-             "receipt": result.receipt}]
+    return [{"service_request_id": intake.public_id_for(deps, result.complaint_id), "service_notice": notice,
+             "account_id": None, "receipt": result.receipt}]
 
 
 # --- service requests -------------------------------------------------------------------------
@@ -244,15 +245,24 @@ def _expected_at(c: Complaint) -> datetime | None:
     return clock.due_at if clock is not None and clock.is_open else None
 
 
+def _day(instant: datetime) -> datetime:
+    """Midnight (Asia/Shanghai) of the instant's day: what public callers get instead of the minute."""
+    return local(instant).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def record(county: County, c: Complaint, who: Caller) -> dict:
-    """A complaint as an Open311 service request, as far as ``who`` may see it."""
+    """A complaint as an Open311 service request, as far as ``who`` may see it. Public callers
+    get the place to about 1 km and the dates to the day: a reported party must not be able to
+    match a report to the minute someone was seen near the site. The id is the keyed
+    ``public_id``, which (unlike the internal, time-sortable id) carries no filing time."""
     category = county.category(c.category)
     point = c.point
     if point is not None and not who.staff:
         point = point.rounded(PUBLIC_PLACES)
     expected = _expected_at(c)
+    coarse = (lambda t: t) if who.staff else _day
     return {
-        "service_request_id": c.id,
+        "service_request_id": c.public_id,
         "status": "open" if c.status in OPEN_STATES else "closed",
         "status_notes": Msg(STATUS_TITLES[c.status]),
         "service_name": category.title if category else c.category,
@@ -260,8 +270,8 @@ def record(county: County, c: Complaint, who: Caller) -> dict:
         "description": c.description if who.staff else None,
         "agency_responsible": county.unit_name(c.lead),
         "service_notice": None,
-        "requested_datetime": _iso(c.received_at),
-        "updated_datetime": _iso(_updated_at(c)),
+        "requested_datetime": _iso(coarse(c.received_at)),
+        "updated_datetime": _iso(coarse(_updated_at(c))),
         "expected_datetime": _iso(expected) if expected else None,
         "address": (c.address or None) if who.staff else None,
         "lat": point.lat if point else None,
@@ -274,8 +284,15 @@ def _visible(county: County, c: Complaint | None) -> bool:
     return c is not None and c.county == county.code and not c.discipline_only
 
 
+def _by_public_id(deps: Deps, public_id: str) -> Complaint | None:
+    if not _PUBLIC_ID.match(public_id or ""):
+        return None
+    complaint_id = deps.repos.complaints.id_for_public(public_id)
+    return deps.repos.complaints.get(complaint_id) if complaint_id else None
+
+
 def get_request(deps: Deps, county: County, who: Caller, request_id: str) -> list[dict]:
-    complaint = deps.repos.complaints.get(request_id) if is_id(request_id) else None
+    complaint = _by_public_id(deps, request_id)
     if not _visible(county, complaint):
         raise NotFound(N_("没有这件举报。"), field="service_request_id")
     return [record(county, complaint, who)]
@@ -330,7 +347,7 @@ def find_requests(deps: Deps, county: County, who: Caller, query: Query, now: da
         ids = list(dict.fromkeys(i.strip() for i in query.service_request_id.split(",") if i.strip()))
         if len(ids) > MAX_RESULTS:
             raise DomainError(N_("一次最多查询 %(n)s 件举报。"), field="service_request_id", n=MAX_RESULTS)
-        found = (deps.repos.complaints.get(i) if is_id(i) else None for i in ids)
+        found = (_by_public_id(deps, i) for i in ids)
         return [record(county, c, who) for c in found if _visible(county, c)]
     start, end = _window(query, now)
     codes = _codes(county, query.service_code)

@@ -80,6 +80,8 @@ class Complaints:
     def pointer_ops(self, c: Complaint, submission_hash: str | None, submission_ttl: datetime | None) -> list[Op]:
         """Unique pointers created with the complaint: its receipt hash and the form submission."""
         ops: list[Op] = [Put(Item(pk=K.receipt_pk(c.receipt_hash), sk=K.POINTER, body={"complaint": c.id}), expect=ABSENT)]
+        if c.public_id:
+            ops.append(Put(Item(pk=f"PUB#{c.public_id}", sk=K.POINTER, body={"complaint": c.id}), expect=ABSENT))
         if submission_hash:
             ops.append(Put(Item(pk=K.submission_pk(submission_hash), sk=K.POINTER, body={"complaint": c.id},
                                 expires_at=_epoch(submission_ttl) if submission_ttl else None), expect=ABSENT))
@@ -102,6 +104,10 @@ class Complaints:
     def get_by_receipt(self, receipt_hash: str) -> Complaint | None:
         complaint_id = self.id_for_receipt(receipt_hash)
         return self.get(complaint_id) if complaint_id else None
+
+    def id_for_public(self, public_id: str) -> str | None:
+        item = self.store.get(f"PUB#{public_id}", K.POINTER)
+        return item.body["complaint"] if item else None
 
     def id_for_submission(self, submission_hash: str) -> str | None:
         item = self.store.get(K.submission_pk(submission_hash), K.POINTER)

@@ -30,6 +30,39 @@ def _message(code: int) -> str:
     }.get(code, _("系统出错了，请稍后再试。您的举报如已显示回执号，就已经保存。"))
 
 
+#: marshmallow's default messages, in the user's language
+_FIELD_MESSAGES = {
+    "Missing data for required field.": lambda: _("必须填写。"),
+    "Field may not be null.": lambda: _("不能为空。"),
+    "Unknown field.": lambda: _("不认识这个字段。"),
+    "Not a valid string.": lambda: _("应为文本。"),
+    "Not a valid number.": lambda: _("应为数字。"),
+    "Not a valid integer.": lambda: _("应为整数。"),
+    "Not a valid boolean.": lambda: _("应为 true 或 false。"),
+    "Not a valid list.": lambda: _("应为列表。"),
+    "Invalid input type.": lambda: _("格式不正确。"),
+    "Invalid value.": lambda: _("取值不正确。"),
+}
+
+
+def field_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Flatten flask-smorest's ``{location: {field: [message]}}`` into ``{field: [message]}``
+    with every message in the user's language (unknown ones become a generic one)."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = str(key) if key not in ("json", "form", "query", "files", "headers", "cookies") or prefix else ""
+            for field, texts in field_errors(value, f"{prefix}.{name}" if prefix and name else (prefix or name)).items():
+                out.setdefault(field, []).extend(texts)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix or "request"] = [_FIELD_MESSAGES.get(m, lambda: _("格式不正确或超出允许范围。"))() for m in messages]
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            for field, texts in field_errors(value, f"{prefix}.{i}").items():
+                out.setdefault(field, []).extend(texts)
+    return out
+
+
 def render_error(code: int, message: str | None = None, errors: dict | None = None):
     message = message or _message(code)
     if _wants_json():
@@ -56,7 +89,7 @@ def init(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code == 422 and _wants_json():  # flask-smorest validation: keep its field messages
             data = getattr(exc, "data", {}) or {}
-            return render_error(400, _("请求有误，请检查后重试。"), data.get("messages"))
+            return render_error(400, _("请求有误，请检查后重试。"), field_errors(data.get("messages") or {}))
         code = exc.code or 500
         return render_error(code if code in (400, 403, 404, 405, 413, 429) else (400 if code < 500 else 500))
 

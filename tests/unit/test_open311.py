@@ -63,7 +63,7 @@ def test_accepted_is_open_without_an_expected_instant(deps, county, clock):
     c = file(deps, county)
     clock.advance(hours=5)
     c = accept(deps, c)
-    rec = open311.record(county, c, PUBLIC)
+    rec = open311.record(county, c, STAFF)
     assert (rec["status"], rec["status_notes"].text, rec["expected_datetime"]) == (
         "open", STATUS_TITLES[Status.ACCEPTED], None)
     assert parse_iso(rec["updated_datetime"]) == clock.now().replace(microsecond=0)
@@ -85,7 +85,7 @@ def test_closed_after_the_written_notice_with_the_closing_instant(deps, county, 
     clock.advance(days=1)
     c.record_written_notice(clock.now(), "officer", c.lead, "已邮寄书面告知。")
     c = commit(deps, c)
-    rec = open311.record(county, c, PUBLIC)
+    rec = open311.record(county, c, STAFF)
     assert (rec["status"], rec["status_notes"].text, rec["expected_datetime"]) == (
         "closed", STATUS_TITLES[Status.CLOSED], None)
     assert parse_iso(rec["updated_datetime"]) == c.closed_at.replace(microsecond=0)
@@ -96,7 +96,7 @@ def test_declined_is_closed_with_the_decline_in_the_notes(deps, county, clock):
     clock.advance(hours=3)
     c.decline(clock.now(), "officer", c.lead, "already_handled", "该处已于上月依法拆除。")
     c = commit(deps, c)
-    rec = open311.record(county, c, PUBLIC)
+    rec = open311.record(county, c, STAFF)
     assert (rec["status"], rec["status_notes"].text, rec["expected_datetime"]) == (
         "closed", STATUS_TITLES[Status.DECLINED], None)
     assert parse_iso(rec["updated_datetime"]) == clock.now().replace(microsecond=0)
@@ -136,18 +136,18 @@ def test_reports_about_officials_are_not_found_by_id_or_listed(deps, county):
     """000 §2(3): only the discipline commission may know such a report exists."""
     hidden = file(deps, county, category="o1-public-official")
     with pytest.raises(NotFound):
-        open311.get_request(deps, county, STAFF, hidden.id)
+        open311.get_request(deps, county, STAFF, hidden.public_id)
     assert open311.find_requests(deps, county, STAFF, Query(), deps.clock.now()) == []
-    assert open311.find_requests(deps, county, STAFF, Query(service_request_id=hidden.id), deps.clock.now()) == []
+    assert open311.find_requests(deps, county, STAFF, Query(service_request_id=hidden.public_id), deps.clock.now()) == []
 
 
 def test_a_report_transferred_to_the_discipline_commission_disappears(deps, county):
     c = file(deps, county)
-    assert open311.get_request(deps, county, STAFF, c.id)
+    assert open311.get_request(deps, county, STAFF, c.public_id)
     c.transfer(deps.clock.now(), "officer", c.lead, "discipline", "县纪委监委", "涉及村干部", to_is_discipline=True)
     commit(deps, c)
     with pytest.raises(NotFound):
-        open311.get_request(deps, county, STAFF, c.id)
+        open311.get_request(deps, county, STAFF, c.public_id)
     assert open311.find_requests(deps, county, STAFF, Query(), deps.clock.now()) == []
 
 
@@ -226,11 +226,11 @@ def test_default_window_is_the_last_90_days_newest_first(deps, county, clock):
     clock.advance(minutes=5)
     second = file(deps, county, category="l5-villager-house-without-approval")
     found = open311.find_requests(deps, county, PUBLIC, Query(), clock.now())
-    assert [r["service_request_id"] for r in found] == [second.id, first.id]
+    assert [r["service_request_id"] for r in found] == [second.public_id, first.public_id]
     older = Query(start_date=iso_local(old.received_at - timedelta(hours=1)))
-    assert [r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, older, clock.now())] == [old.id]
+    assert [r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, older, clock.now())] == [old.public_id]
     before = Query(end_date=iso_local(first.received_at - timedelta(days=1)))
-    assert [r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, before, clock.now())] == [old.id]
+    assert [r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, before, clock.now())] == [old.public_id]
 
 
 def test_status_and_service_code_filters(deps, county, clock):
@@ -243,20 +243,20 @@ def test_status_and_service_code_filters(deps, county, clock):
     def ids(**filters):
         return {r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, Query(**filters), clock.now())}
 
-    assert ids(status="open") == {running.id, concluded.id}
-    assert ids(status="closed") == {declined.id}
-    assert ids(status="open,closed") == ids() == {running.id, declined.id, concluded.id}
-    assert ids(service_code="l1-occupy-land") == {declined.id, concluded.id}
-    assert ids(service_code="l1-occupy-land", status="open") == {concluded.id}
+    assert ids(status="open") == {running.public_id, concluded.public_id}
+    assert ids(status="closed") == {declined.public_id}
+    assert ids(status="open,closed") == ids() == {running.public_id, declined.public_id, concluded.public_id}
+    assert ids(service_code="l1-occupy-land") == {declined.public_id, concluded.public_id}
+    assert ids(service_code="l1-occupy-land", status="open") == {concluded.public_id}
     assert ids(service_code="c1-no-planning-permit,l1-occupy-land") == ids()
 
 
 def test_ids_override_every_other_filter(deps, county, clock):
     a, b = file(deps, county), file(deps, county)
     clock.advance(days=200)
-    query = Query(service_request_id=f" {b.id},{a.id},nonsense,{b.id}", status="closed",
+    query = Query(service_request_id=f" {b.public_id},{a.public_id},nonsense,{b.public_id}", status="closed",
                   start_date="2001-01-01T00:00:00Z")
-    assert [r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, query, clock.now())] == [b.id, a.id]
+    assert [r["service_request_id"] for r in open311.find_requests(deps, county, PUBLIC, query, clock.now())] == [b.public_id, a.public_id]
 
 
 def test_at_most_max_results_the_newest(deps, county, clock, monkeypatch):
@@ -266,9 +266,9 @@ def test_at_most_max_results_the_newest(deps, county, clock, monkeypatch):
         clock.advance(minutes=1)
     monkeypatch.setattr(open311, "MAX_RESULTS", 3)
     found = open311.find_requests(deps, county, PUBLIC, Query(), deps.clock.now())
-    assert len(found) == 3 and made[0].id not in {r["service_request_id"] for r in found}
+    assert len(found) == 3 and made[0].public_id not in {r["service_request_id"] for r in found}
     with pytest.raises(DomainError):
-        open311.find_requests(deps, county, PUBLIC, Query(service_request_id=",".join(c.id for c in made)),
+        open311.find_requests(deps, county, PUBLIC, Query(service_request_id=",".join(c.public_id for c in made)),
                               deps.clock.now())
 
 
@@ -294,7 +294,7 @@ def test_submit_files_through_intake_and_returns_the_receipt_once(deps, county):
     (created,) = open311.submit(deps, county, key, Submission(
         service_code="c4-no-work-permit", description="小区旁工地没有施工许可公示牌，夜里还在施工。", lat="26.49",
         long="113.77", address_string="霞阳镇某小区东侧"), deps.clock.now())
-    complaint = deps.repos.complaints.get(created["service_request_id"])
+    complaint = deps.repos.complaints.get(deps.repos.complaints.id_for_public(created["service_request_id"]))
     assert complaint.lead == "housing" and complaint.co_handler == "xiayang"
     assert complaint.receipt_hash == deps.hasher.digest("receipt", created["receipt"])
     assert len(created["receipt"]) == 16 and created["receipt"].isdigit()
@@ -323,3 +323,15 @@ def test_the_filing_limit_counts_per_key(deps, county):
     with pytest.raises(RateLimited):
         open311.submit(deps, county, first, form, deps.clock.now())
     assert open311.submit(deps, county, second, form, deps.clock.now())
+
+
+def test_public_callers_get_dates_to_the_day_and_an_id_without_a_filing_time(deps, county, clock):
+    """A reported party must not match a report to the minute someone was near the site."""
+    clock.set(parse_iso("2026-11-23T15:47:12+08:00"))
+    c = file(deps, county)
+    public = open311.record(county, c, PUBLIC)
+    staff = open311.record(county, c, STAFF)
+    assert public["requested_datetime"] == "2026-11-23T00:00:00+08:00"
+    assert staff["requested_datetime"] == "2026-11-23T15:47:12+08:00"
+    assert public["service_request_id"] == staff["service_request_id"] == c.public_id != c.id
+    assert len(c.public_id) == 20 and c.id[:10] not in c.public_id

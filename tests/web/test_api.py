@@ -76,3 +76,12 @@ def test_errors_are_chinese_json_with_fields(client, deps):
 def test_presign_is_refused_on_the_embedded_default(client):
     response = client.post("/api/v1/uploads/presign", json={"token": token(client)})
     assert response.status_code == 400 and "/api/v1/uploads" in response.json["message"]
+
+
+def test_schema_errors_are_flattened_and_in_chinese(client):
+    response = client.post("/api/v1/complaints", json={"token": 5, "surprise": True})
+    assert response.status_code == 400
+    errors = response.json["errors"]
+    assert errors["category"] == ["必须填写。"]
+    assert errors["token"] == ["应为文本。"]
+    assert errors["surprise"] == ["不认识这个字段。"]
