@@ -24,4 +24,4 @@ def test_a_body_the_schema_refuses_is_a_400_naming_the_fields(client):
     assert response.status_code == 400
     body = response.get_json()
     assert body["message"] == "请求有误，请检查后重试。"
-    assert set(body["errors"]["json"]) == {"token", "category", "description"}
+    assert set(body["errors"]) == {"token", "category", "description"}
