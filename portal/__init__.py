@@ -57,4 +57,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.api import init_api
 
     init_api(app)
+    from portal.web.staff import init_app as init_staff
+
+    init_staff(app)
     return app
