@@ -64,13 +64,19 @@ def staff_context():
     }
 
 
-def init_app(app: Flask) -> None:
+def _register_children() -> None:
     from portal.web.staff import admin, audit, auth, cases, tickets, workqueue
 
+    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp):
+        bp.register_blueprint(child)
+
+
+_register_children()
+
+
+def init_app(app: Flask) -> None:
     # CSRF is checked by ``signed_in_and_csrf`` for this blueprint tree only
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.session_interface = StaffSessionInterface()
-    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp):
-        bp.register_blueprint(child)
     app.register_blueprint(bp)
