@@ -75,13 +75,13 @@ def merge(deps: Deps, actor: Actor, complaint_id: str, other_id: str | None, not
     """Merge the cases of two tickets; the case holding the earlier report survives (its first
     reporter, 004 C20 / L17, is the merged case's first reporter)."""
     note = text(note, "note", 500)
-    if other_id == complaint_id:
-        raise Conflict(N_("不能把案件合并到它自己。"))
     for _ in range(RETRIES):
         one = scope.load(deps, actor, complaint_id)
-        other = scope.load(deps, actor, other_id)
+        other = scope.load(deps, actor, (other_id or "").strip().upper())
         scope.require(actor, Action.CASE, one)
         scope.require(actor, Action.CASE, other)
+        if one.id == other.id:
+            raise Conflict(N_("不能把案件合并到它自己。"))
         if one.case_id == other.case_id:
             raise Conflict(N_("这两件举报已经在同一个案件中。"))
         case_a, case_b = _case(deps, one.case_id), _case(deps, other.case_id)
