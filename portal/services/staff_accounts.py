@@ -46,10 +46,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
-
-
 def check_new_password(password: str | None) -> str:
     password = password or ""
     if len(password) < PASSWORD_MIN:

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from portal.domain.access import Action, Actor, can
 from portal.domain.complaint import (
-    DECLINE_REASONS, FINDING_TITLES, STATUS_TITLES, Complaint, Event, Evidence, Finding, Status,
+    FINDING_TITLES, STATUS_TITLES, Complaint, Event, Evidence, Finding, Status,
 )
 from portal.domain.county import County, Department
-from portal.domain.deadlines import CLOCK_TITLES, Clock, ClockKind
+from portal.domain.deadlines import CLOCK_TITLES, ClockKind
 from portal.domain.errors import NotFound
 from portal.domain.staff import StaffAccount
 from portal.i18n import N_
@@ -207,5 +207,4 @@ def photo(deps: Deps, actor: Actor, complaint_id: str, n: int, now: datetime) ->
     return Photo(evidence, data, url)
 
 
-DECLINE_CHOICES = DECLINE_REASONS
 FINDING_CHOICES = [(f.value, FINDING_TITLES[f]) for f in Finding]

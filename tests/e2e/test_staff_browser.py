@@ -30,7 +30,7 @@ PASSWORD = "officer-password-2026"
 @pytest.fixture
 def served(tmp_path):
     """The portal on http://127.0.0.1:<free port> (plain http, so the staff cookie is not Secure)."""
-    settings = Settings.from_env({}, data_dir=str(tmp_path / "data"), secure_cookies="0", demo="1",
+    settings = Settings.from_env({}, data_dir=str(tmp_path / "data"), secure_cookies="0", demo="0",
                                  public_url="http://127.0.0.1")
     deps = build_deps(settings)
     server = waitress.create_server(create_app(settings, deps), host="127.0.0.1", port=0, threads=4)
