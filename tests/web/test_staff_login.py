@@ -68,6 +68,22 @@ def test_a_totp_code_is_refused_the_second_time_even_after_a_restart(app, deps, 
     other_deps.close()
 
 
+def test_two_logins_racing_with_one_code_let_only_one_in(deps, clock, monkeypatch):
+    """The second login read the account before the first one stored the step: its write is
+    refused (the version moved on), and judged again on fresh data it fails."""
+    acc = account(deps, "zhang", "officer", "natural_resources")
+    stale = deps.repos.staff.get("zhang")
+    step = staff_auth.check_password(deps, "zhang", PASSWORD, clock.now())
+    code = pyotp.TOTP(acc.secret).at(clock.now())
+    assert staff_auth.complete_login(deps, step, code, clock.now()).username == "zhang"
+    reads = iter([stale])
+    real_get = deps.repos.staff.get
+    monkeypatch.setattr(deps.repos.staff, "get", lambda username: next(reads, None) or real_get(username))
+    with pytest.raises(staff_auth.LoginFailed):
+        staff_auth.complete_login(deps, step, code, clock.now())
+    assert real_get("zhang").failed_logins == 1
+
+
 def test_a_code_one_step_off_is_accepted(app, deps, clock):
     acc = account(deps, "zhang", "officer", "natural_resources")
     late = pyotp.TOTP(acc.secret).at(clock.now() - timedelta(seconds=30))

@@ -35,10 +35,6 @@ class StaffSession(CallbackDict, SessionMixin):
         self.rotate = False
         self.ended = False
 
-    @property
-    def username(self) -> str | None:
-        return self.record.username if self.record and not self.rotate else None
-
     def begin(self, username: str | None) -> None:
         """A new session id for a new stage of the login (no session fixation); data is kept."""
         self.rotate = True
