@@ -31,14 +31,14 @@ PUBLIC_ENDPOINTS = {"staff.auth.login", "staff.auth.login_submit", "staff.auth.t
 @bp.before_request
 def signed_in_and_csrf():
     if request.endpoint not in PUBLIC_ENDPOINTS:
-        account = staff_auth.session_account(deps(), getattr(session, "record", None))
+        record = getattr(session, "record", None)
+        account = staff_auth.session_account(deps(), record)
         if account is None:
-            record = getattr(session, "record", None)
-            cookie = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
             if record is not None and record.username:
-                session.begin(None)  # the account changed its password or was deactivated
-            if (record is None and cookie) or (record is not None and record.username):
-                session["notice"] = "expired"  # the session timed out or no longer stands
+                session.begin(None)  # the password changed, or the account was deactivated
+                session["notice"] = "expired"
+            elif record is None and request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
+                session["notice"] = "expired"  # the session timed out or was ended
             return redirect(url_for("staff.auth.login"), code=303)
         g.account = account
         g.actor = account.actor
