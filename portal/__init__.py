@@ -62,5 +62,8 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.open311 import init_app as init_open311
 
     init_open311(app)
+    from portal.web.staff import init_app as init_staff
+
+    init_staff(app)
     errors.init(app)  # the portal's error pages for every blueprint (flask-smorest registers none)
     return app

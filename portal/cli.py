@@ -3,6 +3,8 @@
     portal serve [--demo] [--host H] [--port P] [--data-dir D]
     portal db init
     portal apikey add NAME [--scope public|staff] [--county CODE]
+    portal staff add --username U --department D --role R [--county C] [--name N]
+    portal staff reset-totp U | unlock U | list
     portal sweep [--now ISO8601] [--dry-run]
     portal deadline --from ISO8601 --working-days N
     portal calendar set DATE workday|holiday --note TEXT
@@ -138,6 +140,106 @@ def sweep(at: str | None, dry_run: bool, data_dir: str | None) -> None:
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     if report.errors:
         sys.exit(1)
+
+
+# --- staff accounts ---------------------------------------------------------------------
+@main.group()
+def staff() -> None:
+    """Staff accounts: password (Argon2id) plus TOTP."""
+
+
+def _county_for(deps, code: str | None):
+    county = deps.counties.get(code) if code else deps.counties.default
+    if county is None:
+        raise click.BadParameter(f"no county with division code {code}", param_hint="--county")
+    return county
+
+
+def _show_totp(provisioned) -> None:
+    import segno
+
+    click.echo(provisioned.otpauth_uri)
+    segno.make(provisioned.otpauth_uri, error="m").terminal(compact=True)
+    click.echo("Scan the code (or enter the URI) in an authenticator app; it is not shown again.", err=True)
+
+
+@staff.command("add")
+@click.option("--username", required=True)
+@click.option("--department", "unit", required=True, help="Department or township code from the county file.")
+@click.option("--role", required=True, help="officer, head, township, supervisor, discipline, finance, custodian or admin.")
+@click.option("--county", "county_code", default=None, help="Division code (default: the first county).")
+@click.option("--name", "display_name", default=None, help="Display name (default: the username).")
+@click.option("--data-dir", default=None)
+def staff_add(username: str, unit: str, role: str, county_code: str | None, display_name: str | None,
+              data_dir: str | None) -> None:
+    """Create an account. A password piped on stdin is used; otherwise one is generated and
+    printed once. Prints the TOTP provisioning URI and its QR code. The role must fit the
+    unit's kind (officer/head: a bureau; township: a township; supervisor, custodian, admin:
+    the leading-group office; discipline; finance)."""
+    from portal.domain.errors import DomainError
+    from portal.services import staff_accounts
+
+    password = None
+    if not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n") or None  # nothing piped: generate one
+    deps = _deps(_settings(data_dir))
+    try:
+        provisioned = staff_accounts.create(deps, county=_county_for(deps, county_code), username=username, unit=unit,
+                                            role=role, display_name=display_name, password=password,
+                                            now=deps.clock.now())
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Account {provisioned.account.username} ({role}, {unit}) created.")
+    if provisioned.password:
+        click.echo(f"Password (shown once): {provisioned.password}")
+    _show_totp(provisioned)
+
+
+@staff.command("reset-totp")
+@click.argument("username")
+@click.option("--data-dir", default=None)
+def staff_reset_totp(username: str, data_dir: str | None) -> None:
+    """Give USERNAME a new TOTP secret (a lost authenticator); the old one stops working."""
+    from portal.domain.errors import DomainError
+    from portal.services import staff_accounts
+
+    deps = _deps(_settings(data_dir))
+    try:
+        provisioned = staff_accounts.reset_totp(deps, username, deps.clock.now())
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    _show_totp(provisioned)
+
+
+@staff.command("unlock")
+@click.argument("username")
+@click.option("--data-dir", default=None)
+def staff_unlock(username: str, data_dir: str | None) -> None:
+    """Clear USERNAME's failed logins and lock."""
+    from portal.domain.errors import DomainError
+    from portal.services import staff_accounts
+
+    deps = _deps(_settings(data_dir))
+    try:
+        account = staff_accounts.unlock(deps, username, deps.clock.now())
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Account {account.username} unlocked.")
+
+
+@staff.command("list")
+@click.option("--county", "county_code", default=None)
+@click.option("--data-dir", default=None)
+def staff_list(county_code: str | None, data_dir: str | None) -> None:
+    """The county's accounts: username, role, unit, state."""
+    from portal.services import staff_accounts
+
+    deps = _deps(_settings(data_dir))
+    now = deps.clock.now()
+    for a in staff_accounts.in_county(deps, _county_for(deps, county_code).code):
+        state = ("inactive" if not a.active else "locked" if a.hard_locked
+                 else "backing off" if a.login_blocked(now) else "ok")
+        click.echo(f"{a.username}\t{a.role.value}\t{a.unit}\t{state}\tfailed={a.failed_logins}")
 
 
 # --- deadlines and the calendar ---------------------------------------------------------

@@ -46,6 +46,22 @@ def welcome(deps: Deps, settings) -> str:
         f"  JSON API            {url}/api/v1/openapi.json",
         f"  Open311             {url}/open311/v2/discovery.json",
     ]
+    lines += _staff_lines(deps, url)
     lines.append("")
     return "\n".join(lines)
+
+
+def _staff_lines(deps: Deps, url: str) -> list[str]:
+    """The demo staff accounts (created on first start): one per role, each with its fixed
+    password and the TOTP URI to add to an authenticator app (or to feed ``pyotp``)."""
+    from portal.services import staff_accounts
+
+    lines = ["", f"Staff workspace: {url}/staff/  (password, then the 6-digit TOTP code)",
+             "  No authenticator app at hand? A current code: "
+             ".venv/bin/python -c \"import pyotp,sys; print(pyotp.parse_uri(sys.argv[1]).now())\" '<otpauth URI>'"]
+    for p in staff_accounts.ensure_demo_accounts(deps, deps.clock.now()):
+        a = p.account
+        lines.append(f"  {a.role.value:<11} {a.username:<16} password {p.password:<22} unit {a.unit}")
+        lines.append(f"              {p.otpauth_uri}")
+    return lines
 

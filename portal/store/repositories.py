@@ -293,16 +293,22 @@ class Sessions:
     def __init__(self, store: Store):
         self.store = store
 
-    def create(self, session_hash: str, username: str, now: datetime, lifetime: timedelta) -> None:
+    def create(self, session_hash: str, username: str | None, now: datetime, lifetime: timedelta,
+               data: dict | None = None) -> None:
+        """``username`` is None while a login is under way; ``data`` is the web session's own
+        (the CSRF token, the pending login step, one-time messages)."""
         self.store.write([Put(Item(pk=f"SESS#{session_hash}", sk=K.POINTER,
-                                   body={"username": username, "created_at": to_store(now), "seen_at": to_store(now)},
+                                   body={"username": username, "created_at": to_store(now), "seen_at": to_store(now),
+                                         "data": data or {}},
                                    expires_at=_epoch(now + lifetime)), expect=ABSENT)])
 
     def get(self, session_hash: str) -> Item | None:
         return self.store.get(f"SESS#{session_hash}", K.POINTER)
 
-    def touch(self, item: Item, now: datetime) -> None:
+    def touch(self, item: Item, now: datetime, data: dict | None = None) -> None:
         body = dict(item.body, seen_at=to_store(now))
+        if data is not None:
+            body["data"] = data
         try:
             self.store.write([Put(Item(pk=item.pk, sk=item.sk, body=body, expires_at=item.expires_at),
                                   expect=item.version)])

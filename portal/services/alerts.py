@@ -1,0 +1,49 @@
+"""The alerts a staff member's unit received from the sweeper (reminders, at-risk warnings,
+escalated breaches), limited to tickets the staff member can still see: a ticket moved to
+another department, or to the discipline commission, drops out of the list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.domain.access import Actor, can_see_queue_of
+from portal.domain.deadlines import ClockKind
+from portal.i18n import N_
+from portal.services import scope
+from portal.services.deps import Deps
+from portal.timeutil import from_store
+
+ALERT_TITLES = {
+    "reminder": N_("受理期限提醒"),
+    "at_risk": N_("即将超期"),
+    "breach": N_("已超期"),
+}
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    kind: str
+    title: str
+    clock: ClockKind
+    complaint_id: str
+    at: datetime
+    due_at: datetime
+
+
+def for_actor(deps: Deps, actor: Actor, limit: int = 100) -> list[AlertLine]:
+    if can_see_queue_of(actor) is None:
+        return []
+    lines, visible = [], {}
+    for row in deps.repos.alerts.for_unit(actor.county, actor.unit, limit=limit * 2):
+        complaint_id = row["complaint"]
+        if complaint_id not in visible:
+            visible[complaint_id] = scope.visible(deps, actor, complaint_id) is not None
+        if not visible[complaint_id] or row.get("clock") not in ClockKind._value2member_map_:
+            continue
+        lines.append(AlertLine(kind=row["kind"], title=ALERT_TITLES.get(row["kind"], row["kind"]),
+                               clock=ClockKind(row["clock"]), complaint_id=complaint_id,
+                               at=from_store(row["at"]), due_at=from_store(row["due_at"])))
+        if len(lines) >= limit:
+            break
+    return lines

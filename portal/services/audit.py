@@ -1,0 +1,96 @@
+"""The audit trail: every time a staff member opens a ticket or one of its photos, exports
+the ledger, or acts (the workflow writes the action's entry in the action's own
+transaction). Supervisors read the trail of every ticket they can see; the discipline
+commission reads the trail of its own tickets (``Action.AUDIT``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.domain.access import Action, Actor, Role, can
+from portal.domain.complaint import Complaint
+from portal.domain.errors import Forbidden
+from portal.i18n import N_
+from portal.services import scope
+from portal.services.deps import Deps
+from portal.timeutil import from_store
+
+ACTION_TITLES = {
+    "view": N_("查看举报"),
+    "view_photo": N_("查看照片"),
+    "export": N_("导出台账"),
+    "view_audit": N_("查看操作记录"),
+    "accept": N_("受理"),
+    "decline": N_("不予受理"),
+    "transfer": N_("移交"),
+    "ask_info": N_("请举报人补充信息"),
+    "onsite": N_("登记现场核查"),
+    "stop_order": N_("责令停止违法行为"),
+    "rectified": N_("登记整改完成"),
+    "conclude": N_("办结"),
+    "written_notice": N_("登记书面告知"),
+    "reopen": N_("重新办理"),
+    "assign": N_("分派经办人"),
+    "case_merge": N_("合并案件"),
+    "case_split": N_("拆分案件"),
+    "case_mark": N_("标记存量/新增"),
+    "login": N_("登录"),
+    "password_changed": N_("修改密码"),
+    "account_created": N_("创建账号"),
+    "totp_reset": N_("重置动态验证码"),
+    "account_unlocked": N_("解除锁定"),
+}
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    actor: str
+    role: str
+    unit: str
+    action: str
+    complaint_id: str | None
+    detail: dict
+
+
+def record(deps: Deps, actor: Actor, action: str, now: datetime, complaint: Complaint | None = None,
+           detail: dict | None = None) -> None:
+    deps.repos.audit.record(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit, action=action,
+                            county=complaint.county if complaint else actor.county,
+                            complaint_id=complaint.id if complaint else None, detail=detail)
+
+
+def _line(row: dict) -> AuditLine:
+    return AuditLine(at=from_store(row["at"]), actor=row["actor"], role=row["role"], unit=row["unit"],
+                     action=row["action"], complaint_id=row.get("complaint"), detail=dict(row.get("detail") or {}))
+
+
+def for_ticket(deps: Deps, actor: Actor, complaint_id: str, now: datetime) -> tuple[Complaint, list[AuditLine]]:
+    complaint = scope.load(deps, actor, complaint_id)
+    scope.require(actor, Action.AUDIT, complaint)
+    lines = [_line(r) for r in deps.repos.audit.for_complaint(complaint.id)]
+    record(deps, actor, "view_audit", now, complaint)
+    return complaint, sorted(lines, key=lambda line: line.at, reverse=True)
+
+
+def recent(deps: Deps, actor: Actor, now: datetime, limit: int = 200) -> list[AuditLine]:
+    """The county's latest entries the actor may read: those of tickets it may audit, and (for
+    supervisors) the account changes, which concern no ticket."""
+    if actor.role not in (Role.SUPERVISOR, Role.DISCIPLINE):
+        raise Forbidden(scope.FORBIDDEN)
+    allowed: dict[str, bool] = {}
+    out = []
+    for row in deps.repos.audit.recent(actor.county, limit=limit):
+        complaint_id = row.get("complaint")
+        if complaint_id is None:
+            if actor.role == Role.SUPERVISOR:
+                out.append(_line(row))
+            continue
+        if complaint_id not in allowed:
+            complaint = scope.visible(deps, actor, complaint_id)
+            allowed[complaint_id] = complaint is not None and can(actor, Action.AUDIT, complaint)
+        if allowed[complaint_id]:
+            out.append(_line(row))
+    record(deps, actor, "view_audit", now)
+    return out

@@ -1,0 +1,302 @@
+"""The case workflow: one function per action a staff member takes on a ticket.
+
+Each function loads the ticket, checks ``portal.domain.access.can`` for the actor (out of
+view: not found; in view but not permitted: forbidden), parses and bounds every input,
+calls the domain method (which appends the event), and commits the complaint, its events,
+the SMS rows they call for and the audit entry in one transaction
+(``notifications.commit_complaint``). A concurrent change makes the conditional write fail;
+the action is then judged again on a fresh copy, a few times, before giving up.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Callable, Mapping
+
+from portal.domain.access import Action, Actor, Role
+from portal.domain.complaint import DECLINE_REASONS, Complaint, Finding, Measures
+from portal.domain.county import County, Department
+from portal.domain.errors import Conflict, DomainError
+from portal.evidence.sanitize import sanitize
+from portal.i18n import N_
+from portal.ids import new_id
+from portal.ports import ABSENT, ConditionFailed, Op, Put
+from portal.services import scope, uploads
+from portal.services.deps import Deps
+from portal.services.intake import clean_text
+from portal.services.notifications import commit_complaint
+from portal.timeutil import SHANGHAI, as_utc
+
+RETRIES = 4
+NOTE_MAX = 2000
+SHORT_MAX = 200
+BUSY = N_("这件举报刚刚被其他人办理过，请刷新页面后重试。")
+
+
+# --- input parsing ------------------------------------------------------------------------
+def text(value, field: str, limit: int = NOTE_MAX, required: bool = False,
+         missing: str = N_("请填写这一项。")) -> str:
+    """Clean hostile text (control characters, normalisation) and bound it."""
+    cleaned = clean_text(value, limit)
+    if len(cleaned) > limit:
+        raise DomainError(N_("内容太长了，请控制在 %(n)s 字以内。"), field=field, n=limit)
+    if required and not cleaned:
+        raise DomainError(missing, field=field)
+    return cleaned
+
+
+def local_instant(value, field: str) -> datetime:
+    """A ``datetime-local`` form value (``YYYY-MM-DDTHH:MM``), read in Asia/Shanghai."""
+    raw = (value or "").strip() if isinstance(value, str) else ""
+    try:
+        if not raw or len(raw) > 32:
+            raise ValueError
+        parsed = datetime.fromisoformat(raw)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=SHANGHAI)
+        return as_utc(parsed)
+    except ValueError:
+        raise DomainError(N_("时间格式不正确，请按“年-月-日 时:分”填写。"), field=field) from None
+
+
+def _number(form: Mapping, name: str, kind: type, upper: float) -> float | int | None:
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = kind(raw)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError
+    except ValueError:
+        raise DomainError(N_("请填写数字。"), field=name) from None
+    if value < 0 or value > upper:
+        raise DomainError(N_("数值应在 0 到 %(max)s 之间。"), field=name, max=upper)
+    return value
+
+
+def _flag(form: Mapping, name: str) -> bool:
+    return (form.get(name) or "") in ("1", "on", "true", "yes")
+
+
+def parse_measures(form: Mapping) -> Measures:
+    """The ledger columns (台账, 003 Annex 2 and 3; RULES.md §5) from a form. Fines in 万元."""
+    filing_raw = (form.get("filing_date") or "").strip()
+    filing_date = None
+    if filing_raw:
+        try:
+            filing_date = date.fromisoformat(filing_raw[:10])
+        except ValueError:
+            raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field="filing_date") from None
+    return Measures(
+        summary=text(form.get("summary"), "summary", 1000),
+        area_mu=_number(form, "area_mu", float, 1_000_000),
+        method=text(form.get("method"), "method", SHORT_MAX),
+        filing_authority=text(form.get("filing_authority"), "filing_authority", SHORT_MAX),
+        filing_date=filing_date,
+        penalty_decision=text(form.get("penalty_decision"), "penalty_decision", 500),
+        penalty_executed=_flag(form, "penalty_executed"),
+        fine_wan_yuan=_number(form, "fine_wan_yuan", float, 1_000_000),
+        criminal_referrals=_number(form, "criminal_referrals", int, 10_000) or 0,
+        persons_accountable=_number(form, "persons_accountable", int, 10_000) or 0,
+        court_enforcement=_flag(form, "court_enforcement"),
+        notes=text(form.get("notes"), "notes", 1000),
+        checked_county=_flag(form, "checked_county"),
+        checked_city=_flag(form, "checked_city"),
+        checked_province=_flag(form, "checked_province"),
+        mineral_type=text(form.get("mineral_type"), "mineral_type", 100),
+        products_confiscated=_flag(form, "products_confiscated"),
+        equipment_seized=_flag(form, "equipment_seized"),
+        meets_standard=_flag(form, "meets_standard"),
+        written_off=_flag(form, "written_off"),
+    )
+
+
+def parse_finding(value) -> Finding:
+    try:
+        return Finding(value)
+    except ValueError:
+        raise DomainError(N_("请选择核查结论。"), field="finding") from None
+
+
+# --- the transaction ----------------------------------------------------------------------
+def _act(deps: Deps, actor: Actor, complaint_id: str, action: Action, now: datetime,
+         apply: Callable[[Complaint, County], None], detail: dict | None = None,
+         extra_ops: Callable[[], list[Op]] | None = None) -> Complaint:
+    for _ in range(RETRIES):
+        complaint = scope.load(deps, actor, complaint_id)
+        scope.require(actor, action, complaint)
+        apply(complaint, scope.county_of(deps, complaint))
+        ops = [deps.repos.audit.op(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit,
+                                   action=action.value, county=complaint.county, complaint_id=complaint.id,
+                                   detail=detail)]
+        if extra_ops is not None:
+            ops += extra_ops()
+        try:
+            commit_complaint(deps, complaint, now, extra_ops=ops)
+        except ConditionFailed:
+            continue
+        return complaint
+    raise Conflict(BUSY)
+
+
+# --- actions ------------------------------------------------------------------------------
+def accept(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: datetime) -> Complaint:
+    """004 C20, L17: accept within 3 working days of receipt."""
+    note = text(note, "note")
+    return _act(deps, actor, complaint_id, Action.ACCEPT, now,
+                lambda c, _: c.accept(now, actor.username, actor.unit, note))
+
+
+def decline(deps: Deps, actor: Actor, complaint_id: str, reason: str | None, explanation: str | None,
+            now: datetime) -> Complaint:
+    """004 C20, L17: not eligible; the reporter is told why within 3 working days."""
+    reason = reason if reason in DECLINE_REASONS else ""
+    if not reason:
+        raise DomainError(N_("请选择不予受理的理由。"), field="reason")
+    explanation = text(explanation, "text", required=True, missing=N_("请写明告知举报人的不予受理理由。"))
+    return _act(deps, actor, complaint_id, Action.DECLINE, now,
+                lambda c, _: c.decline(now, actor.username, actor.unit, reason, explanation), {"reason": reason})
+
+
+def transfer_targets(county: County, complaint: Complaint) -> list[Department]:
+    """Departments a ticket can move to: the handling bureaus and the discipline commission.
+    A discipline-only ticket stays with the commission (000 §2(3), §4(2)4; 004 C36)."""
+    targets = [d for d in county.handling_departments if d.code != complaint.lead]
+    if complaint.discipline_only:
+        targets = [d for d in targets if d.kind == "discipline"]
+    return targets
+
+
+def transfer(deps: Deps, actor: Actor, complaint_id: str, to: str | None, reason: str | None,
+             now: datetime) -> Complaint:
+    """Hand the ticket to another department; its clocks keep running (004 C20: the reporter's
+    3 working days do not restart). Transferring to the discipline commission makes the ticket
+    discipline-only (the domain cancels the township's clocks and removes it from every other view)."""
+    reason = text(reason, "reason", required=True, missing=N_("请写明移交理由。"))
+    case_ops: list[Op] = []
+
+    def apply(c: Complaint, county: County) -> None:
+        target = next((d for d in transfer_targets(county, c) if d.code == to), None)
+        if target is None:
+            raise DomainError(N_("请选择要移交的部门。"), field="to")
+        was_discipline_only = c.discipline_only
+        c.transfer(now, actor.username, actor.unit, target.code, target.name, reason,
+                   to_is_discipline=target.kind == "discipline")
+        case_ops[:] = []
+        if c.discipline_only and not was_discipline_only:
+            case_ops[:] = _leave_shared_case(deps, actor, c, now)
+
+    return _act(deps, actor, complaint_id, Action.TRANSFER, now, apply, {"to": to},
+                extra_ops=lambda: list(case_ops))
+
+
+def _leave_shared_case(deps: Deps, actor: Actor, complaint: Complaint, now: datetime) -> list[Op]:
+    """A ticket that becomes discipline-only leaves a case it shares with other tickets: the
+    departments handling those must not learn, from the case, that a report about officials
+    exists (000 §2(3), §4(2)4; 004 C36)."""
+    case = deps.repos.cases.get(complaint.case_id)
+    if case is None or len(case.members) < 2:
+        return []
+    own = case.split_out(complaint.id, new_id(now), now, actor.username, "")
+    complaint.mark_case(now, actor.username, actor.unit, own.id, own.kind, "")
+    return [deps.repos.cases.save_op(case), Put(deps.repos.cases.save_op(own).item, expect=ABSENT)]
+
+
+def ask_information(deps: Deps, actor: Actor, complaint_id: str, question: str | None, now: datetime) -> Complaint:
+    """The question reaches the reporter anonymously through the status page (and by SMS if a
+    verified phone is on file)."""
+    question = text(question, "question", required=True, missing=N_("请写明需要举报人补充的内容。"))
+    return _act(deps, actor, complaint_id, Action.ASK_INFO, now,
+                lambda c, _: c.ask_information(now, actor.username, actor.unit, question))
+
+
+def record_onsite(deps: Deps, actor: Actor, complaint_id: str, arrived_at: str | None, findings: str | None,
+                  photos: list[bytes], now: datetime) -> Complaint:
+    """004 C17(2), L15(2): the on-site check, with its photos. Every input and every photo is
+    checked before anything is stored; the photos are sanitised like the reporter's, staged
+    for this staff member, and taken by the ticket in the same transaction as the record."""
+    arrived = local_instant(arrived_at, "arrived_at")
+    findings = text(findings, "findings", required=True, missing=N_("请填写现场核查情况。"))
+    if len(photos) > uploads.MAX_PHOTOS:
+        raise DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos", n=uploads.MAX_PHOTOS)
+    # scope, state and times are judged (on a throwaway copy) before any photo is kept
+    trial = scope.load(deps, actor, complaint_id)
+    scope.require(actor, Action.ONSITE, trial)
+    trial.record_onsite(now, actor.username, actor.unit, arrived, findings, [])
+    cleans = [sanitize(raw, deps.settings.photo_limit) for raw in photos]
+    owner = f"staff:{actor.username}"
+    staged = [uploads.keep_clean(deps, owner, clean, now).upload_id for clean in cleans]
+    upload_ops: list[Op] = []
+
+    def apply(c: Complaint, _: County) -> None:
+        evidence, ops = uploads.take(deps, owner, staged, confirmed=set(staged), source="onsite")
+        upload_ops[:] = ops
+        if evidence:
+            c.add_evidence(now, actor.username, actor.unit, evidence)
+        c.record_onsite(now, actor.username, actor.unit, arrived, findings, [e.key for e in evidence])
+
+    return _act(deps, actor, complaint_id, Action.ONSITE, now, apply, {"photos": len(staged)},
+                extra_ops=lambda: list(upload_ops))
+
+
+def issue_stop_order(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: datetime) -> Complaint:
+    """004 C17(2), L15(2), C23: stop the work; rectification is due within 5 days."""
+    note = text(note, "note")
+    return _act(deps, actor, complaint_id, Action.STOP_ORDER, now,
+                lambda c, _: c.issue_stop_order(now, actor.username, actor.unit, note))
+
+
+def record_rectified(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: datetime) -> Complaint:
+    """Stopped and rectified: meets the rectification clock and the 004 C34 / L30 ladder."""
+    note = text(note, "note")
+    return _act(deps, actor, complaint_id, Action.RECTIFIED, now,
+                lambda c, _: c.record_rectified(now, actor.username, actor.unit, note))
+
+
+def conclude(deps: Deps, actor: Actor, complaint_id: str, finding: str | None, result_text: str | None,
+             measures: Mapping, now: datetime) -> Complaint:
+    """Handling ends (办结) with a finding, the result for the reporter and the ledger measures
+    (RULES.md §5); the 7-working-day result-notice clock starts (004 C20, L17)."""
+    finding_value = parse_finding(finding)
+    result_text = text(result_text, "result_text", required=True, missing=N_("请填写告知举报人的处理结果。"))
+    parsed = parse_measures(measures)
+    return _act(deps, actor, complaint_id, Action.CONCLUDE, now,
+                lambda c, _: c.conclude(now, actor.username, actor.unit, finding_value, parsed, result_text,
+                                        deps.calendar()),
+                {"finding": finding_value.value})
+
+
+def record_written_notice(deps: Deps, actor: Actor, complaint_id: str, note: str | None,
+                          now: datetime) -> Complaint:
+    """The result was told in writing (004 C20, L17: "in writing or by SMS")."""
+    note = text(note, "note", required=True, missing=N_("请写明书面告知的方式和时间。"))
+    return _act(deps, actor, complaint_id, Action.WRITTEN_NOTICE, now,
+                lambda c, _: c.record_written_notice(now, actor.username, actor.unit, note))
+
+
+def reopen(deps: Deps, actor: Actor, complaint_id: str, reason: str | None, now: datetime) -> Complaint:
+    reason = text(reason, "reason", required=True, missing=N_("请写明重新办理的理由。"))
+    return _act(deps, actor, complaint_id, Action.REOPEN, now,
+                lambda c, _: c.reopen(now, actor.username, actor.unit, reason, deps.calendar()))
+
+
+ASSIGNABLE_ROLES = (Role.OFFICER, Role.HEAD, Role.DISCIPLINE)
+
+
+def assignees(deps: Deps, complaint: Complaint) -> list:
+    """Active case workers of the lead unit."""
+    return [a for a in deps.repos.staff.in_county(complaint.county)
+            if a.unit == complaint.lead and a.active and a.role in ASSIGNABLE_ROLES]
+
+
+def assign(deps: Deps, actor: Actor, complaint_id: str, assignee: str | None, now: datetime) -> Complaint:
+    """The head of the lead unit names the case worker."""
+    wanted = (assignee or "").strip().lower()
+
+    def apply(c: Complaint, _: County) -> None:
+        if wanted not in {a.username for a in assignees(deps, c)}:
+            raise DomainError(N_("请选择本单位的经办人。"), field="assignee")
+        c.assign(now, actor.username, actor.unit, wanted)
+
+    return _act(deps, actor, complaint_id, Action.ASSIGN, now, apply, {"to": wanted})

@@ -1,0 +1,52 @@
+"""The landing page, the work queue with its filters and alerts, and the ledger export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.domain.access import Role, can_see_queue_of
+from portal.domain.complaint import STATUS_TITLES
+from portal.domain.deadlines import CLOCK_TITLES
+from portal.services import alerts, ledger, queue
+from portal.timeutil import local_date
+from portal.web.common import deps, now
+
+bp = Blueprint("workqueue", __name__)
+
+
+@bp.get("/")
+def home():
+    if can_see_queue_of(g.actor) is not None:
+        return redirect(url_for("staff.workqueue.queue_page"), code=303)
+    if g.actor.role == Role.ADMIN:
+        return redirect(url_for("staff.admin.accounts"), code=303)
+    return render_template("staff/home.html")
+
+
+@bp.get("/queue")
+def queue_page():
+    flt = queue.QueueFilter.parse(request.args)
+    moment = now()
+    result = queue.load(deps(), g.actor, flt, moment, cursor=request.args.get("cursor"))
+    county = deps().counties.get(g.actor.county)
+    statuses = queue.ACTIVE_STATUSES if flt.bucket == "active" else queue.DONE_STATUSES
+    return render_template("staff/queue.html", result=result, flt=flt, now=moment, statuses=statuses,
+                           status_titles=STATUS_TITLES, categories=county.categories, townships=county.townships,
+                           category_titles={c.code: c.title for c in county.categories},
+                           alerts=alerts.for_actor(deps(), g.actor, limit=5), clock_titles=CLOCK_TITLES)
+
+
+@bp.get("/alerts")
+def alerts_page():
+    return render_template("staff/alerts.html", alerts=alerts.for_actor(deps(), g.actor, limit=100),
+                           clock_titles=CLOCK_TITLES)
+
+
+@bp.get("/ledger.csv")
+def ledger_export():
+    moment = now()
+    body = ledger.export_csv(deps(), g.actor, moment, _)
+    filename = f"ledger-{g.actor.unit}-{local_date(moment).isoformat()}.csv"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

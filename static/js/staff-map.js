@@ -1,0 +1,29 @@
+/* The ticket's place on a map: a point marker over the county's outline. Tiles only when the
+ * county serves its own (settings.map_tiles_url); no request leaves the portal. */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || !window.L) return;
+  var lat = Number(el.dataset.lat), lng = Number(el.dataset.lng);
+  if (!isFinite(lat) || !isFinite(lng)) return;
+  el.hidden = false;
+  var map = window.L.map(el, { attributionControl: false }).setView([lat, lng], 14);
+  if (el.dataset.tiles) window.L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
+  window.L.circleMarker([lat, lng], { radius: 9, color: "#b3261e", weight: 3, fillOpacity: 0.5 }).addTo(map);
+  if (el.dataset.geojson) {
+    fetch(el.dataset.geojson, { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (geo) {
+        if (!geo) return;
+        window.L.geoJSON(geo, {
+          style: function (f) {
+            return f.properties.kind === "built_up_area" ? { color: "#b3261e", weight: 1, fillOpacity: 0.05 }
+                 : f.properties.kind === "boundary" ? { color: "#333", weight: 2, fill: false }
+                 : { color: "#5f6b73", weight: 1, fillOpacity: 0.02 };
+          },
+          onEachFeature: function (f, layer) { if (f.properties.name) layer.bindTooltip(f.properties.name); }
+        }).addTo(map);
+      })
+      .catch(function () { /* the marker alone still shows the place */ });
+  }
+})();

@@ -1,0 +1,95 @@
+"""The authorization table, written out in full: every role (inside and outside the ticket's
+unit, and from another county) against every action, on an ordinary ticket, a ticket a
+township leads, and a discipline-only ticket (000 §2(3), §4(2)4; 004 C36)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from portal.domain.access import Action, Actor, Role, can, can_see_queue_of, can_view
+
+COUNTY = "430225"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    lead: str
+    co_handler: str | None
+    discipline_only: bool
+    county: str = COUNTY
+
+
+ORDINARY = Ticket(lead="natural_resources", co_handler="xiayang", discipline_only=False)
+TOWNSHIP_LED = Ticket(lead="xiayang", co_handler="xiayang", discipline_only=False)
+DISCIPLINE_ONLY = Ticket(lead="discipline", co_handler=None, discipline_only=True)
+
+ACTORS = {
+    "officer_lead": Actor("o1", Role.OFFICER, "natural_resources", COUNTY),
+    "officer_other": Actor("o2", Role.OFFICER, "housing", COUNTY),
+    "head_lead": Actor("h1", Role.HEAD, "natural_resources", COUNTY),
+    "head_other": Actor("h2", Role.HEAD, "housing", COUNTY),
+    "township_co": Actor("t1", Role.TOWNSHIP, "xiayang", COUNTY),
+    "township_other": Actor("t2", Role.TOWNSHIP, "luyuan", COUNTY),
+    "supervisor": Actor("s1", Role.SUPERVISOR, "leading_group_office", COUNTY),
+    "discipline": Actor("d1", Role.DISCIPLINE, "discipline", COUNTY),
+    "finance": Actor("f1", Role.FINANCE, "finance", COUNTY),
+    "custodian": Actor("c1", Role.CUSTODIAN, "leading_group_office", COUNTY),
+    "admin": Actor("a1", Role.ADMIN, "leading_group_office", COUNTY),
+    "officer_other_county": Actor("x1", Role.OFFICER, "natural_resources", "430000"),
+    "supervisor_other_county": Actor("x2", Role.SUPERVISOR, "leading_group_office", "430000"),
+}
+
+HANDLE = {"view", "accept", "decline", "transfer", "ask_info", "onsite", "stop_order", "rectified", "conclude",
+          "written_notice", "case", "disclosure_request"}
+ON_SITE = {"view", "onsite", "stop_order", "rectified"}
+OVERSEE = {"view", "reopen", "case", "audit"}
+EVERYTHING = {a.value for a in Action}
+
+EXPECTED = {
+    "ordinary": {
+        "officer_lead": HANDLE,
+        "head_lead": HANDLE | {"assign"},
+        "township_co": ON_SITE,
+        "supervisor": OVERSEE,
+    },
+    "township_led": {
+        "township_co": HANDLE,
+        "supervisor": OVERSEE,
+    },
+    "discipline_only": {
+        "discipline": EVERYTHING,
+    },
+}
+TICKETS = {"ordinary": ORDINARY, "township_led": TOWNSHIP_LED, "discipline_only": DISCIPLINE_ONLY}
+
+
+@pytest.mark.parametrize("ticket_name", list(TICKETS))
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_authorization_table(ticket_name, actor_name):
+    """Anyone not listed for a ticket gets nothing at all, not even a view."""
+    ticket, actor = TICKETS[ticket_name], ACTORS[actor_name]
+    expected = EXPECTED[ticket_name].get(actor_name, set())
+    allowed = {a.value for a in Action if can(actor, a, ticket)}
+    assert allowed == expected
+    assert can_view(actor, ticket) == ("view" in expected)
+
+
+def test_000_s2_3_only_the_discipline_commission_sees_reports_about_officials():
+    seeing = {name for name, actor in ACTORS.items() if can_view(actor, DISCIPLINE_ONLY)}
+    assert seeing == {"discipline"}
+
+
+def test_every_action_is_in_the_table():
+    """A new Action must be placed in the table above (this fails until it is)."""
+    listed = set().union(*(s for table in EXPECTED.values() for s in table.values()))
+    assert listed == EVERYTHING
+
+
+@pytest.mark.parametrize("role,queue", [
+    (Role.OFFICER, "unit"), (Role.HEAD, "unit"), (Role.DISCIPLINE, "unit"), (Role.TOWNSHIP, "area"),
+    (Role.SUPERVISOR, "county"), (Role.FINANCE, None), (Role.CUSTODIAN, None), (Role.ADMIN, None),
+])
+def test_which_queue_each_role_lists(role, queue):
+    assert can_see_queue_of(Actor("u", role, "x", COUNTY)) == queue
