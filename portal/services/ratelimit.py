@@ -21,7 +21,8 @@ class Limit:
 
 
 LIMITS = {
-    "file": Limit(20, "day"),  # complaints filed per client
+    # per client address: generous, since mobile carriers put many phones behind one address (CGNAT)
+    "file": Limit(60, "day"),  # complaints filed per client
     "upload": Limit(60, "day"),  # photos staged per client
     "receipt_miss": Limit(10, "hour"),  # wrong receipts tried per client (guessing)
     "receipt_miss_all": Limit(2000, "hour"),  # wrong receipts tried by everyone (distributed guessing)
