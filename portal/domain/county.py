@@ -11,6 +11,7 @@ from datetime import date
 from typing import Sequence
 
 from portal.domain.geo import Point, Ring, polygons_contain
+from portal.i18n import N_
 
 #: the value of ``Category.lead_*`` meaning "the territorial township of the point"
 TOWNSHIP = "township"
@@ -78,12 +79,13 @@ class RewardRules:
         return self.by_category.get(category, self.default)
 
 
+#: the catalog's groups (msgids: the web layer translates them; category titles are county data)
 GROUP_TITLES = {
-    "construction": "违法建设",
-    "land": "违法用地",
-    "mining": "违法采矿",
-    "housing": "违法售房",
-    "officials": "公职人员问题",
+    "construction": N_("违法建设"),
+    "land": N_("违法用地"),
+    "mining": N_("违法采矿"),
+    "housing": N_("违法售房"),
+    "officials": N_("公职人员问题"),
 }
 
 

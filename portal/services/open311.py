@@ -60,6 +60,14 @@ class Msg:
 
 
 @dataclass(frozen=True)
+class Words:
+    """A comma-separated list for the web layer to render: each part a ``Msg`` (translated) or
+    county data (kept as is)."""
+
+    parts: tuple[Msg | str, ...]
+
+
+@dataclass(frozen=True)
 class Caller:
     """Who is asking: ``key`` is a keyed digest of the API key (None without one)."""
 
@@ -157,10 +165,14 @@ def discovery(county: County, base_url: str, demo: bool) -> dict:
     }
 
 
-def _keywords(county: County, category) -> str:
+def _group(category) -> Msg:
+    return Msg(GROUP_TITLES.get(category.group, category.group))
+
+
+def _keywords(county: County, category) -> Words:
     leads = dict.fromkeys((category.lead_inside, category.lead_outside))
-    names = [N_("乡镇人民政府") if code == TOWNSHIP else county.unit_name(code) for code in leads]
-    return ",".join([GROUP_TITLES.get(category.group, category.group), *names])
+    names = [Msg(N_("乡镇人民政府")) if code == TOWNSHIP else county.unit_name(code) for code in leads]
+    return Words((_group(category), *names))
 
 
 def services(county: County) -> list[dict]:
@@ -171,7 +183,7 @@ def services(county: County) -> list[dict]:
         "metadata": True,  # the township attribute of the service definition
         "type": "realtime",
         "keywords": _keywords(county, c),
-        "group": GROUP_TITLES.get(c.group, c.group),
+        "group": _group(c),
     } for c in county.categories]
 
 

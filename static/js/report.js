@@ -2,7 +2,9 @@
  * my location", the category example, photo previews and upload progress. Photos are
  * uploaded (and sanitised on the server) as soon as they are chosen; the form then posts
  * only their upload ids. Nothing here talks to any host but the portal (or, on serverless
- * deployments, the portal's own upload bucket). */
+ * deployments, the portal's own upload bucket). Requests to the portal carry its cookies
+ * (same-origin): a citizen has none but the language choice, so API messages (upload errors,
+ * map labels) come back in the reader's language. */
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -30,7 +32,7 @@
   function describePlace(lat, lng) {
     if (!mapEl.dataset.places) return;
     fetch(mapEl.dataset.places + "?lat=" + encodeURIComponent(lat) + "&lng=" + encodeURIComponent(lng),
-          { credentials: "omit" })
+          { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (place) {
         if (!place) { feedback.textContent = ""; return; }
@@ -53,7 +55,7 @@
     var center = mapEl.dataset.center.split(",").map(Number);  // lng,lat
     map = window.L.map(mapEl, { attributionControl: false }).setView([center[1], center[0]], 11);
     if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18 }).addTo(map);
-    fetch(mapEl.dataset.geojson || "/api/v1/map", { credentials: "omit" })
+    fetch(mapEl.dataset.geojson || "/api/v1/map", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (geo) {
         if (!geo) return;
@@ -123,7 +125,7 @@
     xhr.send(data);
   }
   function uploadDirect(file, bar, done, fail) {
-    fetch(input.dataset.presignUrl, { method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+    fetch(input.dataset.presignUrl, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
                                        body: JSON.stringify({ token: token }) })
       .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (res) {
@@ -140,7 +142,7 @@
           var tries = 0;
           (function poll() {
             fetch(input.dataset.stateUrl.replace("UPLOAD_ID", res.body.upload_id) + "?token=" + encodeURIComponent(token),
-                  { credentials: "omit" })
+                  { credentials: "same-origin" })
               .then(function (r) { return r.json(); })
               .then(function (state) {
                 if (state.status === "ready") done(state);

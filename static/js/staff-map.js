@@ -1,5 +1,6 @@
 /* The ticket's place on a map: a point marker over the county's outline. Tiles only when the
- * county serves its own (settings.map_tiles_url); no request leaves the portal. */
+ * county serves its own (settings.map_tiles_url); no request leaves the portal. The outline
+ * request carries the language cookie (the staff session cookie is limited to /staff). */
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -11,7 +12,7 @@
   if (el.dataset.tiles) window.L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
   window.L.circleMarker([lat, lng], { radius: 9, color: "#b3261e", weight: 3, fillOpacity: 0.5 }).addTo(map);
   if (el.dataset.geojson) {
-    fetch(el.dataset.geojson, { credentials: "omit" })
+    fetch(el.dataset.geojson, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (geo) {
         if (!geo) return;

@@ -14,7 +14,7 @@ from portal.domain.errors import DomainError, Forbidden, NotFound, RateLimited
 from portal.services import apikeys, filing_tokens, intake, open311
 from portal.services.deps import CountyRegistry, build_deps
 from portal.services.notifications import commit_complaint
-from portal.services.open311 import ANONYMOUS, Caller, Msg, Query, Submission
+from portal.services.open311 import ANONYMOUS, Caller, Msg, Query, Submission, Words
 from portal.timeutil import iso_local, parse_iso
 
 STAFF = Caller("staff", key="k-staff")
@@ -202,8 +202,8 @@ def test_one_service_per_category_with_group_and_handling_units(county):
     services = open311.services(county)
     assert [s["service_code"] for s in services] == [c.code for c in county.categories]
     signs = next(s for s in services if s["service_code"] == "c8-outdoor-signs")
-    assert signs["group"] == "违法建设"
-    assert signs["keywords"] == "违法建设,县城市管理和综合执法局,乡镇人民政府"
+    assert signs["group"] == Msg("违法建设")
+    assert signs["keywords"] == Words((Msg("违法建设"), "县城市管理和综合执法局", Msg("乡镇人民政府")))
     assert signs["description"] == county.category("c8-outdoor-signs").example
     assert all(s["type"] == "realtime" and s["metadata"] is True for s in services)
 

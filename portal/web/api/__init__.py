@@ -259,7 +259,7 @@ class MapView(MethodView):
 
         features = [feature("boundary", c.name, c.boundary)]
         features += [feature("township", t.name, t.polygons, t.code) for t in c.townships]
-        features.append(feature("built_up_area", "县城建成区", c.built_up_area))
+        features.append(feature("built_up_area", translate(N_("县城建成区")), c.built_up_area))
         return {"type": "FeatureCollection", "features": features}
 
 

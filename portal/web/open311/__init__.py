@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from portal.domain.errors import DomainError, ValidationFailed
 from portal.services import open311
-from portal.services.open311 import Msg
+from portal.services.open311 import Msg, Words
 from portal.web.common import county, deps, error_text, now, translate
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def _text(value) -> str | None:
     if isinstance(value, Msg):
         return translate(value.text, value.params)
+    if isinstance(value, Words):
+        return ",".join(_text(part) for part in value.parts)
     return value
 
 
