@@ -1,0 +1,153 @@
+"""English on request: ``?lang=en`` turns every page's own text (the template chrome and the
+messages of the code) into English and a ``lang`` cookie keeps the choice; Chinese stays the
+default. County data (names, category titles and examples, directory entries) is not
+translated and is taken out before a page is searched for Chinese."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+
+import pytest
+
+from tests.conftest import form_token, receipt_from
+from tests.web.staff_support import fast_argon2, file, signed_in  # noqa: F401
+
+#: Chinese characters and CJK / full-width punctuation
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+#: the link back to Chinese is named in Chinese on purpose
+TO_CHINESE = '<a href="?lang=zh_CN">中文</a>'
+
+
+def _county_texts(value) -> set[str]:
+    if isinstance(value, str):
+        return {value} if CHINESE.search(value) else set()
+    if dataclasses.is_dataclass(value):
+        return set().union(*(_county_texts(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, (tuple, list)):
+        return set().union(set(), *map(_county_texts, value))
+    if isinstance(value, dict):
+        return set().union(set(), *map(_county_texts, value.values()))
+    return set()
+
+
+def assert_no_chinese_chrome(page: str, county, *data: str) -> None:
+    """No Chinese is left on a page once the county's data (and ``data``, text a person wrote)
+    is taken out; a failure quotes each leftover with a little context."""
+    text = html.unescape(page.replace(TO_CHINESE, ""))
+    for value in sorted(_county_texts(county) | set(data), key=len, reverse=True):
+        text = text.replace(value, "\0")
+    leftovers = [text[max(m.start() - 40, 0):m.end() + 40] for m in CHINESE.finditer(text)]
+    assert not leftovers, "untranslated text on an English page:\n" + "\n---\n".join(leftovers)
+
+
+@pytest.mark.parametrize("path, status, expected", [
+    ("/", 200, ["Make a report", "Our promises", "We decide within 3 working days whether to accept your report",
+                "Illegal construction", "Where to report"]),
+    ("/report", 200, ["What are you reporting?", "What did you see?", "Where is it?", "Submit report",
+                      'data-outside="This place is outside the county."', 'data-example-label="For example: "']),
+    ("/status", 200, ["Check the progress of your report", "16-digit receipt number"]),
+    ("/staff/login", 200, ["Staff sign-in", "Username", "Password", "Next"]),
+    ("/no-such-page", 404, ["Something went wrong", "This page does not exist.", "Back to the home page"]),
+])
+def test_pages_are_english_on_request(client, county, path, status, expected):
+    response = client.get(f"{path}?lang=en")
+    assert response.status_code == status
+    page = response.text
+    assert '<html lang="en">' in page
+    for text in expected:
+        assert text in page
+    assert_no_chinese_chrome(page, county)
+    assert county.name in page  # county data stays as the county file has it
+
+
+def test_errors_of_the_code_are_english(client, county):
+    client.get("/?lang=en")
+    filing = client.post("/report", data={"token": form_token(client.get("/report").text), "description": "x"})
+    assert filing.status_code == 400
+    assert "Please choose the type of problem you are reporting." in filing.text
+    assert "Please describe what you saw (at least" in filing.text
+    assert_no_chinese_chrome(filing.text, county, "x")
+    lookup = client.post("/status", data={"receipt": "1111 2222 3333 4444"})
+    assert "That receipt number is not right." in lookup.text
+    assert_no_chinese_chrome(lookup.text, county)
+
+
+def test_a_report_filed_in_english_is_followed_in_english(client, county):
+    client.get("/?lang=en")
+    description = "主街路口有人没经批准立起了一块大广告牌。"
+    receipt_page = client.post("/report", data={
+        "token": form_token(client.get("/report").text), "category": "c8-outdoor-signs",
+        "description": description, "lat": "26.492", "lng": "113.770"}).text
+    assert "Report submitted" in receipt_page and "Your receipt number" in receipt_page
+    assert_no_chinese_chrome(receipt_page, county)
+    status = client.post("/status", data={"receipt": receipt_from(receipt_page)}).text
+    assert "Received, awaiting acceptance" in status
+    assert "Your report has been received." in status
+    assert re.search(r"Forwarded to \S+ for handling\.", status)  # a msgid with a county name in it
+    assert_no_chinese_chrome(status, county)
+
+
+def test_the_choice_is_remembered_in_a_cookie_and_can_be_undone(client):
+    first = client.get("/?lang=en")
+    cookie = first.headers["Set-Cookie"]
+    assert cookie.startswith("lang=en;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Make a report" in client.get("/report").text  # no parameter: the cookie decides
+    assert "Staff sign-in" in client.get("/staff/login").text
+    back = client.get("/?lang=zh_CN")
+    assert back.headers["Set-Cookie"].startswith("lang=zh_CN;")
+    assert "我要举报" in client.get("/").text
+
+
+def test_chinese_is_the_default(client):
+    response = client.get("/")
+    assert "Set-Cookie" not in response.headers
+    assert '<html lang="zh-CN">' in response.text
+    assert "我要举报" in response.text and "Make a report" not in response.text
+    assert "我要举报" in client.get("/?lang=xx").text  # an unknown language falls back to Chinese
+
+
+def test_the_map_labels_the_built_up_area_in_the_readers_language(client):
+    def built_up(path):
+        features = client.get(path).get_json()["features"]
+        return next(f["properties"]["name"] for f in features if f["properties"]["kind"] == "built_up_area")
+
+    assert built_up("/api/v1/map") == "县城建成区"
+    assert built_up("/api/v1/map?lang=en") == "County town built-up area"
+
+
+def test_open311_groups_and_keywords_are_translated_county_names_are_not(client):
+    def signs(path):
+        return next(s for s in client.get(path).get_json() if s["service_code"] == "c8-outdoor-signs")
+
+    assert signs("/open311/v2/services.json")["keywords"] == "违法建设,县城市管理和综合执法局,乡镇人民政府"
+    english = signs("/open311/v2/services.json?lang=en")
+    assert english["group"] == "Illegal construction"
+    assert english["keywords"] == "Illegal construction,县城市管理和综合执法局,Township government"
+
+
+def test_the_staff_workspace_is_english_on_request(app, deps, clock, county):
+    """A ticket with its action forms and history, the work queue, and the audit log."""
+    filed = file(deps)
+    complaint = deps.repos.complaints.get(filed.complaint_id)
+    note = "已电话联系属地。"
+    written = (complaint.description, complaint.address, note)
+    head = signed_in(app, deps, clock, "head")
+    head.get("/staff/?lang=en")
+    ticket = head.get(f"/staff/tickets/{filed.complaint_id}").get_data(as_text=True)
+    for text in ("Handling deadlines", "Acceptance decision (within 3 working days)", "<summary>Decline</summary>", "Transfer to another department", "Received, awaiting acceptance"):
+        assert text in ticket
+    assert_no_chinese_chrome(ticket, county, *written)
+    assert head.act(filed.complaint_id, "accept", {"note": note}).status_code == 303
+    ticket = head.get(f"/staff/tickets/{filed.complaint_id}").get_data(as_text=True)
+    assert "Accepted." in ticket and "Accepted, being verified and handled" in ticket and "Ledger details" in ticket
+    assert_no_chinese_chrome(ticket, county, *written)
+    queue = head.get("/staff/queue").get_data(as_text=True)
+    assert "Work queue" in queue and "Next deadline" in queue
+    assert_no_chinese_chrome(queue, county, *written)
+    supervisor = signed_in(app, deps, clock, "supervisor")
+    supervisor.get("/staff/?lang=en")
+    audit = supervisor.get(f"/staff/tickets/{filed.complaint_id}/audit").get_data(as_text=True)
+    assert "Audit log of this report" in audit and "View report" in audit and "Department head" in audit
+    assert_no_chinese_chrome(audit, county, *written)
