@@ -365,3 +365,16 @@ def test_an_administrator_registers_a_staff_phone_as_a_keyed_hash(app, deps, clo
     assert "phone_set" in actions and "phone_removed" in actions
     officer = signed_in(app, deps, clock, "officer_housing")
     assert officer.post("/staff/admin/accounts/phone", {"username": "officer", "phone": PHONE}).status_code == 403
+
+
+def test_reward_forms_need_a_signed_in_session_and_a_csrf_token(app, deps, clock, found_true):
+    _, _, case_id = found_true
+    sup = signed_in(app, deps, clock, "supervisor")
+    for path, data in ((f"/staff/rewards/{case_id}/propose", {"amount": "1000", "reason": "属实"}),
+                       (f"/staff/rewards/{case_id}/payee", {})):
+        assert sup.post(path, data, csrf=False).status_code == 400
+    assert deps.repos.rewards.get(case_id).state == RewardState.ELIGIBLE
+    anonymous = app.test_client()
+    for path in ("/staff/rewards", f"/staff/rewards/{case_id}", "/staff/rewards/ledger.xlsx"):
+        response = anonymous.get(path, base_url=PUBLIC_URL)
+        assert response.status_code == 303 and response.headers["Location"].endswith("/staff/login")
