@@ -180,6 +180,20 @@ def test_a_reopened_finding_withdraws_the_reward_and_a_new_conclusion_reinstates
     assert reward.state == RewardState.ELIGIBLE and reward.history[-1].kind == "reinstated"
 
 
+def test_000_s2_3_a_first_report_moved_to_the_discipline_commission_takes_nothing_of_the_case_reward(
+        deps, two_reports):
+    """The ticket leaves its case (no other department learns of it); the case's reward goes to
+    the case's new first reporter (004 C20, L17)."""
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    workflow.transfer(deps, OFFICER, first.id, "discipline", "举报涉及公职人员", now(deps))
+    reward = deps.repos.rewards.get(case_id)
+    assert (reward.state, reward.complaint_id, reward.discipline_only) == (RewardState.ELIGIBLE, later.id, False)
+    assert deps.repos.rewards.case_of(first.id) is None and case_of(deps, first) != case_id
+    assert [r.case_id for r in rewards.in_view(deps, SUP1)] == [case_id]
+
+
 # --- who decides -----------------------------------------------------------------------------------
 def test_004_c20_a_second_supervisor_approves_and_nobody_approves_their_own_proposal(deps, two_reports):
     first, later = two_reports
@@ -198,6 +212,28 @@ def test_004_c20_a_second_supervisor_approves_and_nobody_approves_their_own_prop
     assert len(sms) == 1 and "可申领举报奖励" in sms[0].body
     audit = [a["action"] for a in deps.repos.audit.for_complaint(first.id)]
     assert {"reward_propose", "reward_approve"} <= set(audit)
+
+
+def test_a_decision_racing_another_is_judged_again_on_a_fresh_copy(deps, two_reports, monkeypatch):
+    """The reward is written on the version read: the loser of a race reloads and is refused."""
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    write = deps.store.write
+    raced = []
+
+    def racing(ops):
+        if not raced:
+            raced.append(True)
+            rewards.propose(deps, SUP2, case_id, "900", "同时提出", now(deps))  # lands between read and write
+        return write(ops)
+
+    monkeypatch.setattr(deps.store, "write", racing)
+    with pytest.raises(Conflict):
+        rewards.propose(deps, SUP1, case_id, "1000", "属实", now(deps))
+    reward = deps.repos.rewards.get(case_id)
+    assert (reward.proposal.by, reward.proposal.amount_yuan) == ("sup-2", 900)
+    assert [e.kind for e in reward.history].count("proposed") == 1
 
 
 def test_000_s2_3_rewards_for_reports_about_officials_stay_with_the_discipline_commission(deps):
