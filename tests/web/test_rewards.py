@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from portal.domain.rewards import RewardState
-from portal.services import cases, workflow
+from portal.services import cases
 from portal.timeutil import local_date
 from tests.conftest import PUBLIC_URL
 from tests.services.helpers import file
