@@ -308,11 +308,17 @@ class Payee:
     account: str
 
 
+#: when finance needs the payee details: to pay, and to answer for a payment made
+PAYEE_STATES = frozenset({RewardState.CLAIMED, RewardState.PAID})
+
+
 def reveal_payee(deps: Deps, actor: Actor, case_id: str, now: datetime) -> Payee:
-    """The payee details of a bank-transfer claim, for finance only; the read is audited
-    before anything is shown (no audit entry, no details)."""
+    """The payee details of a bank-transfer claim, for finance only, while it is to be paid or
+    once paid; the read is audited before anything is shown (no audit entry, no details)."""
     reward, ticket = _load(deps, actor, case_id)
     _require(actor, PAY, ticket)
+    if reward.state not in PAYEE_STATES:
+        raise Conflict(N_("只有待发放或已发放的奖励才能查看收款信息。"))
     if reward.claim is None or reward.claim.payee_envelope is None:
         raise Conflict(N_("这项奖励没有银行收款信息（尚未申领、选择了现场领取，或已按保存期限删除）。"))
     deps.repos.audit.record(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit,
@@ -412,7 +418,7 @@ _STATE_OK = {
     "release": lambda r: r.state == RewardState.HELD,
     "refuse": lambda r: r.state == RewardState.HELD,
     "clear-flags": lambda r: bool(r.open_flags),
-    "payee": lambda r: r.claim is not None and r.claim.payee_envelope is not None,
+    "payee": lambda r: r.state in PAYEE_STATES and r.claim is not None and r.claim.payee_envelope is not None,
     "check-code": lambda r: (r.state == RewardState.CLAIMED and r.claim.method == ClaimMethod.IN_PERSON
                              and r.claim.collection_checked_at is None),
     "pay": lambda r: r.state == RewardState.CLAIMED,

@@ -370,3 +370,21 @@ def test_purge_payee_removes_a_collection_code_hash_too(deps, two_reports, clock
     clock.advance(days=int(deps.settings.retention_days))
     assert rewards.purge_payee(deps, case_id, now(deps)) is True
     assert deps.repos.rewards.get(case_id).claim.collection_hash is None
+
+
+def test_finance_reads_payee_details_only_to_pay_or_for_a_payment_made(deps, two_reports):
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    approve(deps, case_id)
+    with pytest.raises(Conflict):
+        rewards.reveal_payee(deps, FINANCE, case_id, now(deps))  # nothing claimed yet
+    claim(deps, first, claim_code(deps, first))
+    assert rewards.reveal_payee(deps, FINANCE, case_id, now(deps)).account == PAYEE["account"]
+    rewards.hold(deps, SUP1, case_id, "待核实", now(deps))
+    with pytest.raises(Conflict):
+        rewards.reveal_payee(deps, FINANCE, case_id, now(deps))  # held: not to be paid now
+    with pytest.raises(Forbidden):
+        rewards.reveal_payee(deps, SUP1, case_id, now(deps))
+    reads = [a for a in deps.repos.audit.for_complaint(first.id) if a["action"] == "reward_payee_read"]
+    assert len(reads) == 1 and reads[0]["detail"] == {"case": case_id}  # the audit names no payee detail
