@@ -3,7 +3,7 @@
     portal serve [--demo] [--host H] [--port P] [--data-dir D]
     portal db init
     portal apikey add NAME [--scope public|staff] [--county CODE]
-    portal staff add --username U --department D --role R [--county C] [--name N]
+    portal staff add --username U --department D --role R [--county C] [--name N] [--phone P]
     portal staff reset-totp U | unlock U | list
     portal sweep [--now ISO8601] [--dry-run]
     portal deadline --from ISO8601 --working-days N
@@ -169,9 +169,11 @@ def _show_totp(provisioned) -> None:
 @click.option("--role", required=True, help="officer, head, township, supervisor, discipline, finance, custodian or admin.")
 @click.option("--county", "county_code", default=None, help="Division code (default: the first county).")
 @click.option("--name", "display_name", default=None, help="Display name (default: the username).")
+@click.option("--phone", default=None,
+              help="The person's own mobile number; only its keyed hash is kept (reward claims from it are held).")
 @click.option("--data-dir", default=None)
 def staff_add(username: str, unit: str, role: str, county_code: str | None, display_name: str | None,
-              data_dir: str | None) -> None:
+              phone: str | None, data_dir: str | None) -> None:
     """Create an account. A password piped on stdin is used; otherwise one is generated and
     printed once. Prints the TOTP provisioning URI and its QR code. The role must fit the
     unit's kind (officer/head: a bureau; township: a township; supervisor, custodian, admin:
@@ -186,7 +188,7 @@ def staff_add(username: str, unit: str, role: str, county_code: str | None, disp
     try:
         provisioned = staff_accounts.create(deps, county=_county_for(deps, county_code), username=username, unit=unit,
                                             role=role, display_name=display_name, password=password,
-                                            now=deps.clock.now())
+                                            now=deps.clock.now(), phone=phone)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Account {provisioned.account.username} ({role}, {unit}) created.")

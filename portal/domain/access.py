@@ -6,7 +6,7 @@ Scope (RULES.md §1-2):
 - supervisor (the leading-group office): every ticket except discipline-only ones;
 - discipline: the only role that sees reports involving public officials (000 §2(3), §4(2)4;
   004 C36), and every ticket it leads;
-- finance, custodian, admin: no tickets at all (rewards, disclosure requests, accounts).
+- finance, custodian, admin: no tickets at all (reward payments, disclosure requests, accounts).
 No role ever sees the reporter's phone or receipt: those never leave the services.
 """
 
@@ -77,6 +77,8 @@ class Action(StrEnum):
     CASE = "case"  #: merge, split, mark stock/new
     AUDIT = "audit"  #: read a ticket's audit trail
     DISCLOSURE_REQUEST = "disclosure_request"
+    REWARD_PROPOSE = "reward_propose"  #: see the case's reward, propose an amount (004 C20, L17)
+    REWARD_APPROVE = "reward_approve"  #: approve or reject another person's proposal; review held claims
 
 
 def _leads(actor: Actor, ticket) -> bool:
@@ -130,7 +132,18 @@ def can(actor: Actor, action: Action, ticket) -> bool:
         return _handles(actor, ticket) or actor.role == Role.SUPERVISOR
     if action == Action.AUDIT:
         return actor.role in (Role.SUPERVISOR, Role.DISCIPLINE)
+    if action in (Action.REWARD_PROPOSE, Action.REWARD_APPROVE):
+        # the leading-group office for the cases it sees; the discipline commission for
+        # reports about officials, which no supervisor sees. The second-person rule (nobody
+        # approves their own proposal) is the reward's own (portal.domain.rewards).
+        return actor.role == Role.SUPERVISOR or (ticket.discipline_only and actor.role == Role.DISCIPLINE)
     return False
+
+
+def pays_rewards(actor: Actor) -> bool:
+    """Finance pays rewards of its county: it sees the payment view (amounts, claims, payee
+    details on request, each read audited) and never a ticket."""
+    return actor.role == Role.FINANCE
 
 
 def can_see_queue_of(actor: Actor) -> str | None:

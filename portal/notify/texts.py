@@ -17,6 +17,7 @@ TEXTS = {
     Notify.REWARD: N_("%(sig)s您的举报经查属实，可申领举报奖励，请凭回执号在查询页面办理：%(url)s"),
 }
 CODE_TEXT = N_("%(sig)s验证码%(code)s，10分钟内有效，用于接收举报进展短信。请勿告诉他人。")
+REWARD_CODE_TEXT = N_("%(sig)s领奖验证码%(code)s，10分钟内有效，仅用于申领举报奖励。请勿告诉他人。")
 
 
 def status_url(public_url: str) -> str:
@@ -35,3 +36,7 @@ def text_for(kind: Notify, *, signature: str, public_url: str, decline_reason: s
 
 def code_text(code: str, signature: str) -> str:
     return CODE_TEXT % {"sig": signature, "code": code}
+
+
+def reward_code_text(code: str, signature: str) -> str:
+    return REWARD_CODE_TEXT % {"sig": signature, "code": code}

@@ -40,6 +40,19 @@ ACTION_TITLES = {
     "account_created": N_("创建账号"),
     "totp_reset": N_("重置动态验证码"),
     "account_unlocked": N_("解除锁定"),
+    "phone_set": N_("登记本人手机（奖励核对）"),
+    "phone_removed": N_("删除本人手机登记"),
+    "reward_propose": N_("提出奖励建议"),
+    "reward_approve": N_("批准奖励"),
+    "reward_reject": N_("驳回奖励建议"),
+    "reward_hold": N_("暂停发放奖励"),
+    "reward_release": N_("复核通过，恢复发放"),
+    "reward_refuse": N_("复核不通过，不予发放"),
+    "reward_clear_flag": N_("处理奖励复核标记"),
+    "reward_payee_read": N_("查看奖励收款信息"),
+    "reward_code_check": N_("核对领奖码"),
+    "reward_pay": N_("登记奖励发放"),
+    "reward_export": N_("导出奖励台账"),
 }
 
 

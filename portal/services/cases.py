@@ -19,7 +19,7 @@ from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.i18n import N_
 from portal.ids import is_id, new_id
 from portal.ports import ABSENT, ConditionFailed, Op, Put
-from portal.services import scope
+from portal.services import rewards, scope
 from portal.services.deps import Deps
 from portal.services.workflow import BUSY, RETRIES, text
 
@@ -91,8 +91,11 @@ def merge(deps: Deps, actor: Actor, complaint_id: str, other_id: str | None, not
         survivor.absorb(absorbed, now, actor.username, note)
         for complaint in members:
             complaint.mark_case(now, actor.username, actor.unit, survivor.id, survivor.kind, note)
+        # 004 C20, L17: one violation, one first reporter; the absorbed case's unpaid reward goes
+        reward_ops = rewards.recompute_ops(deps, [(survivor, members), (absorbed, [])], now, actor.username)
         try:
-            _commit(deps, actor, now, members, [deps.repos.cases.save_op(survivor), deps.repos.cases.save_op(absorbed)],
+            _commit(deps, actor, now, members, [deps.repos.cases.save_op(survivor), deps.repos.cases.save_op(absorbed),
+                                                *reward_ops],
                     "case_merge", one, {"case": survivor.id, "absorbed": absorbed.id})
         except ConditionFailed:
             continue
@@ -112,9 +115,12 @@ def split(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: da
         new_case = case.split_out(complaint.id, new_id(now), now, actor.username, note)
         complaint.mark_case(now, actor.username, actor.unit, new_case.id, new_case.kind, note)
         new_op = Put(deps.repos.cases.save_op(new_case).item, expect=ABSENT)
+        # 004 C20, L17: each case's reward follows its own first reporter (until paid)
+        reward_ops = rewards.recompute_ops(deps, [(case, _members(deps, case)), (new_case, [complaint])], now,
+                                           actor.username)
         try:
-            _commit(deps, actor, now, [complaint], [deps.repos.cases.save_op(case), new_op], "case_split", complaint,
-                    {"from": case.id, "case": new_case.id})
+            _commit(deps, actor, now, [complaint], [deps.repos.cases.save_op(case), new_op, *reward_ops], "case_split",
+                    complaint, {"from": case.id, "case": new_case.id})
         except ConditionFailed:
             continue
         deps.repos.cases.committed(case)

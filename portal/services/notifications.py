@@ -22,6 +22,10 @@ from portal.redaction import redact
 log = logging.getLogger(__name__)
 
 
+#: outbox kinds whose text holds a one-time code: the text is dropped once sent
+ONE_TIME_CODE_KINDS = frozenset({"code", "reward_code"})
+
+
 def contact_context(complaint_id: str) -> dict:
     return {"record": f"complaint/{complaint_id}", "field": "contact"}
 
@@ -122,7 +126,7 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
         return DeliveryResult("failed")
 
     message.sent(now, receipt.provider_id, delivered=receipt.status == "delivered")
-    if message.kind == "code" and not deps.settings.is_demo:
+    if message.kind in ONE_TIME_CODE_KINDS and not deps.settings.is_demo:
         message.body = "[verification code sent]"  # a spent code has no business in the store
     ops = [deps.repos.outbox.save_op(message), deps.repos.outbox.provider_pointer_op(message)]
     deps.store.write(ops)

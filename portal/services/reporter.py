@@ -16,7 +16,7 @@ from portal.domain.errors import DomainError, RateLimited
 from portal.domain.receipts import normalize
 from portal.i18n import N_
 from portal.ports import ConditionFailed
-from portal.services import ratelimit
+from portal.services import ratelimit, reward_claims
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint
 
@@ -100,7 +100,14 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
+        extras=_extras(deps, complaint, now),
     )
+
+
+def _extras(deps: Deps, complaint: Complaint, now: datetime) -> dict:
+    """Parts later features add to the status page: the reward (004 C20, L17)."""
+    part = reward_claims.reporter_part(deps, complaint, now)
+    return {"reward": part} if part is not None else {}
 
 
 def reply(deps: Deps, complaint: Complaint, text: str | None, client: str, now: datetime) -> None:

@@ -25,6 +25,7 @@ from portal.domain.staff import StaffAccount
 from portal.i18n import N_
 from portal.ports import ConditionFailed
 from portal.services.deps import Deps
+from portal.services.intake import parse_phone
 
 PASSWORD_MIN = 12
 #: Argon2 hashes any length, but a megabyte "password" would only burn CPU
@@ -120,8 +121,15 @@ def require_admin(actor: Actor) -> None:
         raise Forbidden(N_("只有系统管理员可以管理账号。"))
 
 
+def phone_hash(deps: Deps, phone: str | None) -> str | None:
+    """The keyed hash of a staff member's own mobile number, for the reward abuse check (a
+    claim verified from a staff phone is held, 004 C20 / L17); the number itself is not kept."""
+    e164 = parse_phone(phone)
+    return deps.hasher.digest("phone", e164) if e164 else None
+
+
 def create(deps: Deps, *, county: County, username: str, unit: str, role: str, display_name: str | None,
-           password: str | None, now: datetime, by: Actor | str = "cli") -> Provisioned:
+           password: str | None, now: datetime, by: Actor | str = "cli", phone: str | None = None) -> Provisioned:
     username = (username or "").strip().lower()
     if not USERNAME.match(username):
         raise DomainError(N_("用户名须为 3-32 位小写字母、数字、点、横线或下划线，并以字母开头。"), field="username")
@@ -134,6 +142,7 @@ def create(deps: Deps, *, county: County, username: str, unit: str, role: str, d
     name = (display_name or username).strip()
     if not name or len(name) > NAME_MAX or not name.isprintable():
         raise DomainError(N_("姓名不能为空，且不超过 %(n)s 个字。"), field="name", n=NAME_MAX)
+    hashed_phone = phone_hash(deps, phone)
     generated = password is None
     password = generate_password() if generated else check_new_password(password)
     secret = pyotp.random_base32()
@@ -141,7 +150,7 @@ def create(deps: Deps, *, county: County, username: str, unit: str, role: str, d
         username=username, county=county.code, role=role_value, unit=unit, display_name=name,
         password_hash=hash_password(password),
         totp_envelope=deps.keyring.encrypt(secret.encode(), totp_context(username)),
-        created_at=now, password_changed_at=now,
+        created_at=now, password_changed_at=now, phone_hash=hashed_phone,
     )
     try:
         deps.store.write([deps.repos.staff.save_op(account), _audit_op(deps, account, by, "account_created", now,
@@ -188,6 +197,17 @@ def reset_totp(deps: Deps, username: str, now: datetime, by: Actor | str = "cli"
 
     account, _ = _change(deps, username, change, "totp_reset", by, now)
     return Provisioned(account, None, provisioning_uri(deps, account, secret))
+
+
+def set_phone(deps: Deps, username: str, phone: str | None, now: datetime, by: Actor | str = "cli") -> StaffAccount:
+    """Register (or, with no number, remove) the staff member's own phone as a keyed hash."""
+    hashed = phone_hash(deps, phone)
+
+    def change(account: StaffAccount) -> None:
+        account.phone_hash = hashed
+
+    account, _ = _change(deps, username, change, "phone_set" if hashed else "phone_removed", by, now)
+    return account
 
 
 def unlock(deps: Deps, username: str, now: datetime, by: Actor | str = "cli") -> StaffAccount:

@@ -8,6 +8,7 @@ index (never a scan of open complaints), and for each item:
   commission alone), purges contact data when its retention ends;
 - SMS row: sends it (claimed first by a conditional write), retrying failures with backoff;
 - staged upload nobody filed: removes it;
+- reward: expires an approved reward unclaimed at the end of its claim window;
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -25,11 +26,11 @@ from typing import Callable
 from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
-from portal.services import uploads
+from portal.services import rewards, uploads
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
-from portal.store.repositories import DueRef
+from portal.store.repositories import DueRef, Rewards
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class SweepReport:
     breaches: int = 0
     messages: dict = field(default_factory=dict)  # outcome -> count
     uploads_removed: int = 0
+    rewards_expired: int = 0
     other: int = 0
     skipped: int = 0
     errors: int = 0
@@ -133,11 +135,24 @@ def _upload(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
         report.uploads_removed += 1
 
 
+def _reward(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """The end of a reward's claim window (004 C20, L17)."""
+    case_id = ref.pk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"expire the unclaimed reward of case {case_id}")
+        return
+    if rewards.expire(deps, case_id, now):
+        report.rewards_expired += 1
+    else:
+        report.skipped += 1
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
     (lambda ref: ref.sk.startswith("SMS#"), _message),
     (lambda ref: ref.pk.startswith("UPL#"), _upload),
+    (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
 ]
 
 

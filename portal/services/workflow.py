@@ -22,7 +22,7 @@ from portal.evidence.sanitize import sanitize
 from portal.i18n import N_
 from portal.ids import new_id
 from portal.ports import ABSENT, ConditionFailed, Op, Put
-from portal.services import scope, uploads
+from portal.services import rewards, scope, uploads
 from portal.services.deps import Deps
 from portal.services.intake import clean_text
 from portal.services.notifications import commit_complaint
@@ -200,7 +200,9 @@ def _leave_shared_case(deps: Deps, actor: Actor, complaint: Complaint, now: date
         return []
     own = case.split_out(complaint.id, new_id(now), now, actor.username, "")
     complaint.mark_case(now, actor.username, actor.unit, own.id, own.kind, "")
-    return [deps.repos.cases.save_op(case), Put(deps.repos.cases.save_op(own).item, expect=ABSENT)]
+    others = [c for c in (deps.repos.complaints.get(cid) for cid in case.member_ids()) if c is not None]
+    return [deps.repos.cases.save_op(case), Put(deps.repos.cases.save_op(own).item, expect=ABSENT),
+            *rewards.recompute_ops(deps, [(case, others), (own, [complaint])], now, actor.username)]
 
 
 def ask_information(deps: Deps, actor: Actor, complaint_id: str, question: str | None, now: datetime) -> Complaint:
@@ -261,10 +263,15 @@ def conclude(deps: Deps, actor: Actor, complaint_id: str, finding: str | None, r
     finding_value = parse_finding(finding)
     result_text = text(result_text, "result_text", required=True, missing=N_("请填写告知举报人的处理结果。"))
     parsed = parse_measures(measures)
-    return _act(deps, actor, complaint_id, Action.CONCLUDE, now,
-                lambda c, _: c.conclude(now, actor.username, actor.unit, finding_value, parsed, result_text,
-                                        deps.calendar()),
-                {"finding": finding_value.value})
+    reward_ops: list[Op] = []
+
+    def apply(c: Complaint, _: County) -> None:
+        c.conclude(now, actor.username, actor.unit, finding_value, parsed, result_text, deps.calendar())
+        # 004 C20, L17: a case found true makes its first reporter eligible for the reward
+        reward_ops[:] = rewards.ticket_changed_ops(deps, c, now, actor.username)
+
+    return _act(deps, actor, complaint_id, Action.CONCLUDE, now, apply, {"finding": finding_value.value},
+                extra_ops=lambda: list(reward_ops))
 
 
 def record_written_notice(deps: Deps, actor: Actor, complaint_id: str, note: str | None,
@@ -277,8 +284,14 @@ def record_written_notice(deps: Deps, actor: Actor, complaint_id: str, note: str
 
 def reopen(deps: Deps, actor: Actor, complaint_id: str, reason: str | None, now: datetime) -> Complaint:
     reason = text(reason, "reason", required=True, missing=N_("请写明重新办理的理由。"))
-    return _act(deps, actor, complaint_id, Action.REOPEN, now,
-                lambda c, _: c.reopen(now, actor.username, actor.unit, reason, deps.calendar()))
+    reward_ops: list[Op] = []
+
+    def apply(c: Complaint, _: County) -> None:
+        c.reopen(now, actor.username, actor.unit, reason, deps.calendar())
+        # the finding is open again: a reward not yet paid follows (004 C20, L17)
+        reward_ops[:] = rewards.ticket_changed_ops(deps, c, now, actor.username)
+
+    return _act(deps, actor, complaint_id, Action.REOPEN, now, apply, extra_ops=lambda: list(reward_ops))
 
 
 ASSIGNABLE_ROLES = (Role.OFFICER, Role.HEAD, Role.DISCIPLINE)

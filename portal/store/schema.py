@@ -13,6 +13,8 @@ ticket audit entry          ``CMP#<id>``                ``AUD#<instant>#<rand>``
 outbox SMS (idempotent)     ``CMP#<id>`` / ``VER#..``   ``SMS#<kind>``
 receipt hash (unique)       ``RCPT#<hmac>``             ``#``
 case                        ``CASE#<id>``               ``#META`` / ``REWARD``
+reward beneficiary pointer  ``CMP#<id>``                ``REWARD``
+reward claims per phone     ``RWDPHONE#<hmac>``         ``<instant>#<case id>``
 staff account               ``STAFF``                   ``<username>``
 ==========================  ==========================  ======================================
 """

@@ -211,3 +211,57 @@ def test_one_salt_per_day_shared_by_racing_processes_and_then_replaced(repos, co
     assert repos.salts.for_day("2026-11-24", expires) != salts[0]
     contract_clock.advance(days=2, seconds=1)
     assert repos.salts.for_day("2026-11-23", contract_clock.now() + timedelta(days=2)) != salts[0]
+
+
+# --- rewards (004 C20, L17) ------------------------------------------------------------
+
+
+def reward_for(case_id: str, complaint_id: str, now: datetime):
+    from portal.domain.rewards import Reward
+
+    return Reward(case_id=case_id, county="430225", category=CATEGORY, complaint_id=complaint_id,
+                  discipline_only=False, created_at=now, eligible_at=now)
+
+
+def test_a_reward_is_saved_on_the_version_read_listed_per_county_and_due_while_approved(repos, contract_clock):
+    from portal.domain.county import RewardBand
+    from portal.domain.rewards import RewardState
+
+    now = contract_clock.now()
+    reward = reward_for(new_id(now), new_id(now), now)
+    repos.store.write([repos.rewards.save_op(reward)])
+    repos.rewards.committed(reward)
+    stale = repos.rewards.get(reward.case_id)
+    reward.propose(now, "sup-1", 500, "属实", RewardBand(200, 2000))
+    reward.approve(now, "sup-2", "", claim_window_days=180)
+    repos.store.write([repos.rewards.save_op(reward)])
+    repos.rewards.committed(reward)
+    stale.propose(now, "sup-3", 600, "属实", RewardBand(200, 2000))
+    with pytest.raises(ConditionFailed):
+        repos.store.write([repos.rewards.save_op(stale)])
+    loaded = repos.rewards.get(reward.case_id)
+    assert loaded == reward and loaded.state == RewardState.APPROVED
+    assert [r.case_id for r in repos.rewards.in_county("430225")] == [reward.case_id]
+    assert repos.due.due(reward.window_ends_at) == []
+    due = repos.due.due(reward.window_ends_at + timedelta(seconds=1))
+    assert [(d.pk, d.sk) for d in due] == [(K.case_pk(reward.case_id), "REWARD")]
+    assert reward.expire(reward.window_ends_at + timedelta(seconds=1))
+    repos.store.write([repos.rewards.save_op(reward)])
+    assert repos.due.due(reward.window_ends_at + timedelta(days=1)) == []  # expired: out of the due index
+
+
+def test_the_beneficiary_pointer_and_the_claims_per_phone(repos, contract_clock):
+    now = contract_clock.now()
+    case_id, complaint_id = new_id(now), new_id(now)
+    assert repos.rewards.case_of(complaint_id) is None
+    repos.store.write([repos.rewards.pointer_op(complaint_id, case_id)])
+    assert repos.rewards.case_of(complaint_id) == case_id
+    repos.store.write([repos.rewards.pointer_delete_op(complaint_id)])
+    assert repos.rewards.case_of(complaint_id) is None
+    older, newer = new_id(now), new_id(now)
+    repos.store.write([repos.rewards.phone_claim_op("hash", now - timedelta(days=400), older, now + timedelta(days=1)),
+                       repos.rewards.phone_claim_op("hash", now - timedelta(days=10), newer, now + timedelta(days=1)),
+                       repos.rewards.phone_claim_op("other", now, new_id(now), now + timedelta(days=1))])
+    assert repos.rewards.phone_claims_since("hash", now - timedelta(days=365)) == [newer]
+    repos.store.write(repos.rewards.phone_claim_delete_ops("hash", newer))
+    assert repos.rewards.phone_claims_since("hash", now - timedelta(days=500)) == [older]

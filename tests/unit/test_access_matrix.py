@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.domain.access import Action, Actor, Role, can, can_see_queue_of, can_view
+from portal.domain.access import Action, Actor, Role, can, can_see_queue_of, can_view, pays_rewards
 
 COUNTY = "430225"
 
@@ -44,7 +44,7 @@ ACTORS = {
 HANDLE = {"view", "accept", "decline", "transfer", "ask_info", "onsite", "stop_order", "rectified", "conclude",
           "written_notice", "case", "disclosure_request"}
 ON_SITE = {"view", "onsite", "stop_order", "rectified"}
-OVERSEE = {"view", "reopen", "case", "audit"}
+OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve"}
 EVERYTHING = {a.value for a in Action}
 
 EXPECTED = {
@@ -74,6 +74,15 @@ def test_authorization_table(ticket_name, actor_name):
     allowed = {a.value for a in Action if can(actor, a, ticket)}
     assert allowed == expected
     assert can_view(actor, ticket) == ("view" in expected)
+
+
+def test_004_c20_rewards_are_decided_by_supervisors_and_for_officials_by_the_discipline_commission():
+    """004 C20, L17: the leading-group office proposes and approves rewards; for reports about
+    officials, which supervisors never see, the discipline commission does (000 §2(3))."""
+    for action in (Action.REWARD_PROPOSE, Action.REWARD_APPROVE):
+        assert {n for n, a in ACTORS.items() if can(a, action, ORDINARY)} == {"supervisor"}
+        assert {n for n, a in ACTORS.items() if can(a, action, DISCIPLINE_ONLY)} == {"discipline"}
+    assert {n for n, a in ACTORS.items() if pays_rewards(a)} == {"finance"}
 
 
 def test_000_s2_3_only_the_discipline_commission_sees_reports_about_officials():

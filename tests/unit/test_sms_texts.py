@@ -33,3 +33,12 @@ def test_a_decline_text_carries_only_the_standard_reason():
 def test_the_code_text_holds_the_code_and_nothing_else_identifying():
     body = code_text("123456", "【炎陵查违】")
     assert "123456" in body and "http" not in body and len(body) <= 70
+
+
+def test_the_reward_code_text_holds_the_code_and_nothing_else_identifying():
+    """004 C20, L17: the code that lets the first reporter claim the reward, and nothing more."""
+    from portal.notify.texts import reward_code_text
+
+    body = reward_code_text("654321", "【炎陵查违】")
+    assert body.startswith("【炎陵查违】") and "654321" in body and "奖励" in body
+    assert "http" not in body and len(body) <= 70

@@ -151,3 +151,17 @@ def test_demo_accounts_exist_only_in_demo_mode(tmp_path):
         staff_accounts.ensure_demo_accounts(deps, deps.clock.now())
     assert deps.repos.staff.in_county("430225") == []
     deps.close()
+
+
+def test_add_with_a_phone_keeps_only_its_keyed_hash(data_dir):
+    """The staff member's own phone, for the reward abuse check (004 C20, L17): only a keyed hash."""
+    result = run(data_dir, "add", "--username", "wang.wu", "--department", "finance", "--role", "finance",
+                 "--phone", "139-1234-5678", input="a-long-enough-password\n")
+    assert result.exit_code == 0, result.output
+    deps, account = stored(data_dir, "wang.wu")
+    assert account.phone_hash == deps.hasher.digest("phone", "+8613912345678")
+    assert b"13912345678" not in deps.settings.sqlite_file.read_bytes()
+    refused = run(data_dir, "add", "--username", "zhao.liu", "--department", "finance", "--role", "finance",
+                  "--phone", "12345", input="a-long-enough-password\n")
+    assert refused.exit_code != 0 and "手机号码格式不正确" in refused.output
+    assert stored(data_dir, "zhao.liu")[1] is None

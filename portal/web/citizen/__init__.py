@@ -18,7 +18,7 @@ from portal.domain.deadlines import ACCEPTANCE_WORKING_DAYS, RESULT_NOTICE_WORKI
 from portal.domain.errors import DomainError, ValidationFailed
 from portal.domain.receipts import display
 from portal.evidence.sanitize import ACCEPT_ATTRIBUTE
-from portal.services import demo, filing_tokens, intake, reporter, uploads, verification
+from portal.services import demo, filing_tokens, intake, reporter, reward_claims, uploads, verification
 from portal.services.intake import FilingInput, NeedsConfirmation
 from portal.web.common import client_key, county, deps, error_text, now
 
@@ -110,10 +110,10 @@ def status_lookup():
     return render_template("citizen/status_lookup.html", error=None, **_common())
 
 
-def _status_page(complaint, receipt, message=None, errors=None, status=200):
+def _status_page(complaint, receipt, message=None, errors=None, status=200, **extra):
     view = reporter.view(deps(), complaint, now())
     return render_template("citizen/status.html", view=view, receipt=receipt, message=message,
-                           errors=errors or {}, **_common()), status
+                           errors=errors or {}, **extra, **_common()), status
 
 
 def with_receipt(view):
@@ -165,6 +165,35 @@ def status_resend(complaint, receipt):
     except DomainError as exc:
         return _status_page(complaint, receipt, errors={"verify": error_text(exc)}, status=exc.status)
     return _status_page(complaint, receipt, message="code_sent")
+
+
+@bp.post("/status/reward/code")
+@with_receipt
+def status_reward_code(complaint, receipt):
+    try:
+        reward_claims.send_code(deps(), complaint, client_key(), now())
+    except DomainError as exc:
+        return _status_page(complaint, receipt, errors={"reward": error_text(exc)}, status=exc.status)
+    return _status_page(complaint, receipt, message="reward_code_sent")
+
+
+@bp.post("/status/reward/claim")
+@with_receipt
+def status_reward_claim(complaint, receipt):
+    form = request.form
+    data = reward_claims.ClaimInput(method=form.get("method"), code=form.get("code"), payee_name=form.get("payee_name"),
+                                    bank=form.get("bank"), account=form.get("account"))
+    try:
+        result = reward_claims.claim(deps(), complaint, data, client_key(), now())
+    except DomainError as exc:
+        if isinstance(exc, ValidationFailed):
+            errors = {f"reward_{f}": " ".join(error_text(e) for e in errs) for f, errs in exc.errors.items()}
+        else:
+            errors = {f"reward_{exc.field}" if exc.field else "reward": error_text(exc)}
+        # what the reporter typed comes back, except the code (spent or wrong either way)
+        kept = {k: form.get(k, "") for k in ("method", "payee_name", "bank", "account")}
+        return _status_page(complaint, receipt, errors=errors, status=exc.status, reward_form=kept)
+    return _status_page(complaint, receipt, message="reward_claimed", collection_code=result.collection_code)
 
 
 @bp.get("/demo/outbox")

@@ -33,6 +33,17 @@ def reset_totp():
                            qr_svg=qr)
 
 
+@bp.post("/accounts/phone")
+def set_phone():
+    account = staff_accounts.set_phone(deps(), request.form.get("username") or "", request.form.get("phone"), now(),
+                                       by=g.actor)
+    if account.phone_hash:
+        flash(_("账号 %(username)s 的手机号码已登记（只保存其加密散列，用于举报奖励防作弊核对）。", username=account.username))
+    else:
+        flash(_("账号 %(username)s 的手机号码登记已删除。", username=account.username))
+    return redirect(url_for("staff.admin.accounts"), code=303)
+
+
 @bp.post("/accounts/unlock")
 def unlock():
     account = staff_accounts.unlock(deps(), request.form.get("username") or "", now(), by=g.actor)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from portal.domain.complaint import DECLINE_REASONS
 from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.i18n import N_
-from portal.services import cases, scope, tickets, uploads, workflow
+from portal.services import cases, rewards, scope, tickets, uploads, workflow
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
 
@@ -57,7 +57,8 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
     return render_template("staff/ticket.html", v=view, c=view.complaint, now=moment, errors=errors or {},
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
-                           tiles_url=deps().settings.map_tiles_url), status
+                           tiles_url=deps().settings.map_tiles_url,
+                           reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
 
 
 @bp.get("/tickets/<complaint_id>")

@@ -1,0 +1,492 @@
+"""Rewards for the first reporter of a report found true (004 C20, L17; the land rules say
+cash): eligibility kept in step with the case, a proposal and an approval by two different
+people, payment by finance, expiry by the sweeper, and the purge of payee data after the
+retention period. The reporter's side (status page, claim code, claim) is in
+``portal.services.reward_claims``; the ledger export in ``portal.services.reward_ledger``.
+The rules themselves (states, decisions) are in ``portal.domain.rewards``.
+
+Who (``portal.domain.access``):
+
+- the leading-group office (supervisors) for the cases it sees: one supervisor proposes an
+  amount with a reason, ANOTHER supervisor approves or rejects it and reviews held claims;
+- reports about officials (discipline-only), which no supervisor sees: one discipline user
+  proposes, another approves;
+- finance, for its county, from the approval on: the payment view (never a ticket), the
+  payee details on request (each read audited), the collection-code check at the counter
+  and the payment record;
+- nobody else sees a reward (404, like a ticket out of view; 403 when in view but not allowed).
+
+Every change commits the reward (conditional on the version read, retried on a concurrent
+write) with its audit entry in one transaction. The audit entry is filed under the first
+reporter's ticket, so the trail's readers (supervisors, the discipline commission for its
+own) see reward actions exactly where they may see the ticket.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable, Sequence
+
+from portal.domain.access import Action, Actor, Role, can, pays_rewards
+from portal.domain.cases import Case
+from portal.domain.complaint import Complaint, Notify
+from portal.domain.county import County, RewardBand
+from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from portal.domain.rewards import ClaimMethod, Reward, RewardState, settle
+from portal.i18n import N_
+from portal.ids import is_id
+from portal.ports import ANY, ConditionFailed, Op, Put
+from portal.services.deps import Deps
+from portal.services.intake import clean_text
+from portal.services.notifications import deliver, message_for
+from portal.timeutil import from_store
+
+log = logging.getLogger(__name__)
+
+RETRIES = 4
+BUSY = N_("这项奖励刚刚被其他人处理过，请刷新页面后重试。")
+NOT_FOUND = N_("没有找到这项奖励，或者它不在您的办理范围内。")
+FORBIDDEN = N_("您的角色不能对这项奖励进行这项操作。")
+NO_REWARDS = N_("您的角色不办理举报奖励。")
+
+#: what finance sees: from the approval on (eligible and proposed rewards are the reviewers' work)
+FINANCE_STATES = frozenset({RewardState.APPROVED, RewardState.CLAIMED, RewardState.HELD, RewardState.PAID,
+                            RewardState.EXPIRED, RewardState.REFUSED})
+#: collection codes are this many digits (shown once to the reporter, checked at the counter)
+COLLECTION_CODE_DIGITS = 10
+#: the alert "clock" of reward alerts (repos.alerts): one per ticket and kind
+ALERT_CLOCK = "reward"
+ALERT_TITLES = {
+    "reward_flag": N_("同一手机号码申领多笔奖励，请复核"),
+    "reward_held": N_("奖励申领暂停发放，请复核"),
+    "reward_cancelled": N_("已批准的奖励因案件变更作废，请重新审批"),
+}
+
+
+def payee_context(case_id: str) -> dict:
+    return {"record": f"reward/{case_id}", "field": "payee"}
+
+
+def collection_hash(deps: Deps, case_id: str, code: str) -> str:
+    return deps.hasher.digest("reward_collection", f"{case_id}:{code}")
+
+
+def county_of(deps: Deps, reward: Reward) -> County:
+    return deps.counties.get(reward.county) or deps.counties.default
+
+
+def band_for(deps: Deps, reward: Reward) -> RewardBand:
+    return county_of(deps, reward).rewards.band(reward.category)
+
+
+def reviewer_unit(deps: Deps, reward: Reward) -> str:
+    """Who reviews and hears of alerts: the discipline commission for reports about
+    officials (000 §2(3)), the leading-group office otherwise."""
+    county = county_of(deps, reward)
+    if reward.discipline_only:
+        return county.discipline_department
+    return next(d.code for d in county.departments if d.kind == "oversight")
+
+
+def alert_op(deps: Deps, reward: Reward, kind: str, now: datetime) -> Op:
+    """One alert per ticket and kind; a later one replaces it (a claim cancelled and made again)."""
+    op = deps.repos.alerts.op(reward.county, reviewer_unit(deps, reward), kind, ALERT_CLOCK, reward.complaint_id,
+                              now, now)
+    return Put(op.item, expect=ANY)
+
+
+# --- eligibility: called by the workflow and the case changes, inside their transactions ---------
+def _paid_elsewhere(deps: Deps, case: Case, members: list[Complaint]) -> bool:
+    for member in members:
+        other = deps.repos.rewards.case_of(member.id)
+        if other and other != case.id:
+            reward = deps.repos.rewards.get(other)
+            if reward is not None and reward.state == RewardState.PAID:
+                return True
+    return False
+
+
+def recompute_ops(deps: Deps, changed: Sequence[tuple[Case, list[Complaint]]], now: datetime,
+                  actor: str) -> list[Op]:
+    """Operations that bring the rewards of ``changed`` cases (each with its tickets as they
+    now stand) in step with them (004 C20, L17): a case found true makes its first reporter
+    eligible; before payment the reward follows the first reporter or is withdrawn; paid,
+    expired and refused rewards never move. The caller commits them with its own change
+    (and retries the whole change on ConditionFailed: the reward is written on the version read)."""
+    ops: list[Op] = []
+    puts: dict[str, str] = {}
+    drops: dict[str, str] = {}
+    for case, members in changed:
+        reward = deps.repos.rewards.get(case.id)
+        before = reward.complaint_id if reward is not None and reward.state != RewardState.WITHDRAWN else None
+        approved_before = reward is not None and reward.state in (RewardState.APPROVED, RewardState.CLAIMED,
+                                                                   RewardState.HELD)
+        result, moved = settle(reward, case, members, paid_elsewhere=_paid_elsewhere(deps, case, members),
+                               now=now, actor=actor)
+        if result is None or not moved:
+            continue
+        ops.append(deps.repos.rewards.save_op(result))
+        after = result.complaint_id if result.state != RewardState.WITHDRAWN else None
+        if before != after:
+            if before:
+                drops[before] = case.id
+            if after:
+                puts[after] = case.id
+        if approved_before and result.state in (RewardState.ELIGIBLE, RewardState.WITHDRAWN):
+            ops.append(alert_op(deps, result, "reward_cancelled", now))
+    for complaint_id, case_id in drops.items():
+        if complaint_id not in puts and deps.repos.rewards.case_of(complaint_id) == case_id:
+            ops.append(deps.repos.rewards.pointer_delete_op(complaint_id))
+    ops += [deps.repos.rewards.pointer_op(cid, case_id) for cid, case_id in puts.items()]
+    return ops
+
+
+def ticket_changed_ops(deps: Deps, complaint: Complaint, now: datetime, actor: str) -> list[Op]:
+    """After a ticket was concluded or reopened: its case's reward, with the ticket as it now stands."""
+    case = deps.repos.cases.get(complaint.case_id)
+    if case is None:
+        return []
+    members = [complaint if m.complaint_id == complaint.id else deps.repos.complaints.get(m.complaint_id)
+               for m in case.members]
+    return recompute_ops(deps, [(case, [m for m in members if m is not None])], now, actor)
+
+
+# --- scope ---------------------------------------------------------------------------------------
+def _load(deps: Deps, actor: Actor, case_id: str | None) -> tuple[Reward, Complaint | None]:
+    """The reward if the actor may see it (finance: from the approval on; reviewers: when they
+    may decide on the first reporter's ticket), else NotFound, the same for every reason."""
+    reward = deps.repos.rewards.get(case_id) if is_id(case_id or "") else None
+    if reward is None or reward.county != actor.county:
+        raise NotFound(NOT_FOUND)
+    if pays_rewards(actor):
+        if reward.state not in FINANCE_STATES:
+            raise NotFound(NOT_FOUND)
+        return reward, None
+    ticket = deps.repos.complaints.get(reward.complaint_id)
+    if ticket is None or not can(actor, Action.REWARD_PROPOSE, ticket):
+        raise NotFound(NOT_FOUND)
+    return reward, ticket
+
+
+#: what each staff action needs: a reviewer's action on the ticket, or finance
+PROPOSE, APPROVE, PAY = "propose", "approve", "pay"
+
+
+def _require(actor: Actor, need: str, ticket: Complaint | None) -> None:
+    if need == PAY:
+        allowed = pays_rewards(actor)
+    else:
+        action = Action.REWARD_PROPOSE if need == PROPOSE else Action.REWARD_APPROVE
+        allowed = ticket is not None and can(actor, action, ticket)
+    if not allowed:
+        raise Forbidden(FORBIDDEN)
+
+
+def _audit_op(deps: Deps, actor: Actor, reward: Reward, action: str, now: datetime, detail: dict | None = None) -> Op:
+    return deps.repos.audit.op(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit, action=action,
+                               county=reward.county, complaint_id=reward.complaint_id,
+                               detail={"case": reward.case_id, **(detail or {})})
+
+
+def _act(deps: Deps, actor: Actor, case_id: str, need: str, now: datetime, apply: Callable[[Reward], None],
+         audit_action: str, detail: dict | None = None,
+         extra_ops: Callable[[Reward], list[Op]] | None = None) -> Reward:
+    for _ in range(RETRIES):
+        reward, ticket = _load(deps, actor, case_id)
+        _require(actor, need, ticket)
+        apply(reward)
+        ops = [deps.repos.rewards.save_op(reward), _audit_op(deps, actor, reward, audit_action, now, detail)]
+        if extra_ops is not None:
+            ops += extra_ops(reward)
+        try:
+            deps.store.write(ops)
+        except ConditionFailed:
+            continue
+        deps.repos.rewards.committed(reward)
+        return reward
+    raise Conflict(BUSY)
+
+
+# --- input ---------------------------------------------------------------------------------------
+def text(value, field: str, limit: int, required: bool = False, missing: str = N_("请填写这一项。")) -> str:
+    cleaned = clean_text(value, limit)
+    if len(cleaned) > limit:
+        raise DomainError(N_("内容太长了，请控制在 %(n)s 字以内。"), field=field, n=limit)
+    if required and not cleaned:
+        raise DomainError(missing, field=field)
+    return cleaned
+
+
+def parse_amount(value) -> int:
+    raw = (value or "").strip() if isinstance(value, str) else ""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 7):
+        raise DomainError(N_("请按整数元填写奖励金额。"), field="amount")
+    return int(raw)
+
+
+def parse_date(value, field: str) -> date:
+    raw = (value or "").strip() if isinstance(value, str) else ""
+    try:
+        if not raw or len(raw) > 10:
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field=field) from None
+
+
+def normalize_collection_code(value) -> str | None:
+    raw = "".join(ch for ch in (value or "") if not ch.isspace() and ch != "-") if isinstance(value, str) else ""
+    return raw if len(raw) == COLLECTION_CODE_DIGITS and raw.isascii() and raw.isdigit() else None
+
+
+# --- reviewers -----------------------------------------------------------------------------------
+def propose(deps: Deps, actor: Actor, case_id: str, amount, reason, now: datetime) -> Reward:
+    """004 C20, L17: a reviewer proposes an amount within the county's band for the category."""
+    amount_yuan = parse_amount(amount)
+    reason = text(reason, "reason", 1000, required=True, missing=N_("请写明奖励建议的理由。"))
+    return _act(deps, actor, case_id, PROPOSE, now,
+                lambda r: r.propose(now, actor.username, amount_yuan, reason, band_for(deps, r)),
+                "reward_propose", {"amount": amount_yuan})
+
+
+def approve(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
+    """A second person approves (never the proposer); the claim window starts, and the first
+    reporter gets the reward SMS if a verified phone is on file."""
+    note = text(note, "note", 1000)
+    messages = []
+
+    def sms(reward: Reward) -> list[Op]:
+        complaint = deps.repos.complaints.get(reward.complaint_id)
+        message = message_for(deps, complaint, Notify.REWARD, len(reward.history), now) if complaint else None
+        messages[:] = [message] if message is not None else []
+        return [deps.repos.outbox.save_op(m) for m in messages]
+
+    reward = _act(deps, actor, case_id, APPROVE, now,
+                  lambda r: r.approve(now, actor.username, note, county_of(deps, r).rewards.claim_window_days),
+                  "reward_approve", extra_ops=sms)
+    for message in messages:
+        deps.repos.outbox.committed(message)
+        deliver(deps, message.pk, message.sk, now)
+    return reward
+
+
+def reject(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
+    note = text(note, "note", 1000, required=True, missing=N_("请写明驳回的理由。"))
+    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.reject(now, actor.username, note), "reward_reject")
+
+
+def hold(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
+    note = text(note, "note", 1000, required=True, missing=N_("请写明暂停发放的理由。"))
+    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.hold(now, actor.username, note), "reward_hold")
+
+
+def release(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
+    note = text(note, "note", 1000, required=True, missing=N_("请写明复核意见。"))
+    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.release(now, actor.username, note), "reward_release")
+
+
+def refuse(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
+    note = text(note, "note", 1000, required=True, missing=N_("请写明复核意见。"))
+    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.refuse(now, actor.username, note), "reward_refuse")
+
+
+def clear_flags(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
+    note = text(note, "note", 1000, required=True, missing=N_("请写明复核意见。"))
+    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.clear_flags(now, actor.username, note),
+                "reward_clear_flag")
+
+
+# --- finance -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Payee:
+    name: str
+    bank: str
+    account: str
+
+
+#: when finance needs the payee details: to pay, and to answer for a payment made
+PAYEE_STATES = frozenset({RewardState.CLAIMED, RewardState.PAID})
+
+
+def reveal_payee(deps: Deps, actor: Actor, case_id: str, now: datetime) -> Payee:
+    """The payee details of a bank-transfer claim, for finance only, while it is to be paid or
+    once paid; the read is audited before anything is shown (no audit entry, no details)."""
+    reward, ticket = _load(deps, actor, case_id)
+    _require(actor, PAY, ticket)
+    if reward.state not in PAYEE_STATES:
+        raise Conflict(N_("只有待发放或已发放的奖励才能查看收款信息。"))
+    if reward.claim is None or reward.claim.payee_envelope is None:
+        raise Conflict(N_("这项奖励没有银行收款信息（尚未申领、选择了现场领取，或已按保存期限删除）。"))
+    deps.repos.audit.record(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit,
+                            action="reward_payee_read", county=reward.county, complaint_id=reward.complaint_id,
+                            detail={"case": reward.case_id})
+    data = json.loads(deps.keyring.decrypt(reward.claim.payee_envelope, payee_context(reward.case_id)))
+    return Payee(name=data["name"], bank=data["bank"], account=data["account"])
+
+
+def check_collection_code(deps: Deps, actor: Actor, case_id: str, code, now: datetime) -> Reward:
+    """Finance checks the code the claimant shows at the counter; each check is recorded, and
+    repeated failures hold the reward for review (and alert the reviewers)."""
+    wanted = normalize_collection_code(code)
+    if wanted is None:
+        raise DomainError(N_("请填写领奖人出示的 %(n)s 位领奖码。"), field="code", n=COLLECTION_CODE_DIGITS)
+    outcome = {}
+
+    def apply(reward: Reward) -> None:
+        stored = reward.claim.collection_hash if reward.claim is not None else None
+        ok = stored is not None and hmac.compare_digest(stored, collection_hash(deps, reward.case_id, wanted))
+        reward.record_code_check(now, actor.username, ok)
+        outcome["ok"] = ok
+
+    def alert(reward: Reward) -> list[Op]:
+        return [alert_op(deps, reward, "reward_held", now)] if reward.state == RewardState.HELD else []
+
+    reward = _act(deps, actor, case_id, PAY, now, apply, "reward_code_check", extra_ops=alert)
+    if not outcome["ok"]:
+        if reward.state == RewardState.HELD:
+            raise Conflict(N_("领奖码连续核对不一致，奖励已暂停发放，待领导小组办公室复核。"))
+        raise DomainError(N_("领奖码不一致，请核对后重试。"), field="code")
+    return reward
+
+
+def record_payment(deps: Deps, actor: Actor, case_id: str, paid_on, amount, reference, now: datetime) -> Reward:
+    """Finance records the payment (date, amount, reference): the reward is paid, and frozen."""
+    day = parse_date(paid_on, "paid_on")
+    amount_yuan = parse_amount(amount)
+    reference = text(reference, "reference", 64, required=True, missing=N_("请填写发放凭证号。"))
+    return _act(deps, actor, case_id, PAY, now, lambda r: r.pay(now, actor.username, day, amount_yuan, reference),
+                "reward_pay", {"amount": amount_yuan})
+
+
+# --- reading -------------------------------------------------------------------------------------
+def in_view(deps: Deps, actor: Actor) -> list[Reward]:
+    """The county's rewards the actor may see, newest first."""
+    if pays_rewards(actor):
+        return [r for r in deps.repos.rewards.in_county(actor.county) if r.state in FINANCE_STATES]
+    if actor.role not in (Role.SUPERVISOR, Role.DISCIPLINE):
+        raise Forbidden(NO_REWARDS)
+    out = []
+    for reward in deps.repos.rewards.in_county(actor.county):
+        ticket = deps.repos.complaints.get(reward.complaint_id)
+        if ticket is not None and can(actor, Action.REWARD_PROPOSE, ticket):
+            out.append(reward)
+    return out
+
+
+@dataclass(frozen=True)
+class RewardAlert:
+    kind: str
+    title: str
+    case_id: str
+    at: datetime
+
+
+def alerts_for(deps: Deps, actor: Actor, rewards: list[Reward]) -> list[RewardAlert]:
+    """The reviewers' reward alerts (flags, holds, approvals cancelled), for rewards in view."""
+    if pays_rewards(actor):
+        return []
+    by_ticket = {r.complaint_id: r for r in rewards}
+    out = []
+    for row in deps.repos.alerts.for_unit(actor.county, actor.unit, limit=200):
+        reward = by_ticket.get(row["complaint"])
+        if row.get("clock") == ALERT_CLOCK and reward is not None and row["kind"] in ALERT_TITLES:
+            out.append(RewardAlert(kind=row["kind"], title=ALERT_TITLES[row["kind"]], case_id=reward.case_id,
+                                   at=from_store(row["at"])))
+    return out
+
+
+@dataclass
+class RewardView:
+    reward: Reward
+    ticket_id: str | None  #: the first reporter's ticket, for reviewers (finance sees no ticket)
+    category_title: str
+    band: RewardBand
+    allowed: set[str]  #: the actions the actor may take now
+    payee: Payee | None = None
+
+
+#: the state each action needs, so a page offers only what can succeed
+_STATE_OK = {
+    "propose": lambda r: r.state == RewardState.ELIGIBLE,
+    "approve": lambda r: r.state == RewardState.PROPOSED,
+    "reject": lambda r: r.state == RewardState.PROPOSED,
+    "hold": lambda r: r.state == RewardState.CLAIMED,
+    "release": lambda r: r.state == RewardState.HELD,
+    "refuse": lambda r: r.state == RewardState.HELD,
+    "clear-flags": lambda r: bool(r.open_flags),
+    "payee": lambda r: r.state in PAYEE_STATES and r.claim is not None and r.claim.payee_envelope is not None,
+    "check-code": lambda r: (r.state == RewardState.CLAIMED and r.claim.method == ClaimMethod.IN_PERSON
+                             and r.claim.collection_checked_at is None),
+    "pay": lambda r: r.state == RewardState.CLAIMED,
+}
+_NEEDS = {"propose": PROPOSE, "approve": APPROVE, "reject": APPROVE, "hold": APPROVE, "release": APPROVE,
+          "refuse": APPROVE, "clear-flags": APPROVE, "payee": PAY, "check-code": PAY, "pay": PAY}
+
+
+def view(deps: Deps, actor: Actor, case_id: str, payee: Payee | None = None) -> RewardView:
+    reward, ticket = _load(deps, actor, case_id)
+    allowed = set()
+    for name, ok in _STATE_OK.items():
+        try:
+            _require(actor, _NEEDS[name], ticket)
+        except Forbidden:
+            continue
+        if ok(reward):
+            allowed.add(name)
+    if reward.proposal is not None and reward.proposal.by == actor.username:
+        allowed -= {"approve", "reject"}  # the second-person rule: a proposer sees no approval form
+    county = county_of(deps, reward)
+    category = county.category(reward.category)
+    return RewardView(reward=reward, ticket_id=ticket.id if ticket is not None else None,
+                      category_title=category.title if category else reward.category,
+                      band=county.rewards.band(reward.category), allowed=allowed, payee=payee)
+
+
+def for_ticket(deps: Deps, actor: Actor, complaint: Complaint) -> Reward | None:
+    """The reward of the ticket's case, for those who decide on rewards (the ticket page)."""
+    if not can(actor, Action.REWARD_PROPOSE, complaint):
+        return None
+    return deps.repos.rewards.get(complaint.case_id)
+
+
+# --- the sweeper and retention ---------------------------------------------------------------------
+def expire(deps: Deps, case_id: str, now: datetime) -> bool:
+    """The end of the claim window: an approved reward nobody claimed expires (the sweeper's handler)."""
+    for _ in range(RETRIES):
+        reward = deps.repos.rewards.get(case_id)
+        if reward is None or not reward.expire(now):
+            return False
+        try:
+            deps.store.write([deps.repos.rewards.save_op(reward)])
+        except ConditionFailed:
+            continue  # claimed (or changed) meanwhile: judge again
+        return True
+    log.warning("reward of case %s kept changing under the sweeper; left for the next sweep", case_id)
+    return False
+
+
+def purge_payee(deps: Deps, case_id: str, now: datetime) -> bool:
+    """Retention: once ``PORTAL_RETENTION_DAYS`` have passed since the reward was paid (or
+    refused), the claim's payee envelope, collection-code hash and phone hash (with its
+    per-phone claim record) are removed; the purge is an entry in the reward's history.
+    False when there is nothing (yet) to purge. Safe to call repeatedly."""
+    for _ in range(RETRIES):
+        reward = deps.repos.rewards.get(case_id)
+        if reward is None or reward.claim is None:
+            return False
+        phone_hash = reward.claim.phone_hash
+        if not reward.purge(now, int(deps.settings.retention_days)):
+            return False
+        ops = [deps.repos.rewards.save_op(reward)]
+        if phone_hash:
+            ops += deps.repos.rewards.phone_claim_delete_ops(phone_hash, case_id)
+        try:
+            deps.store.write(ops)
+        except ConditionFailed:
+            continue
+        return True
+    raise Conflict(BUSY)
