@@ -37,8 +37,9 @@ def _code_ops(deps: Deps, complaint: Complaint, county: County, now: datetime, c
     secret = deps.keyring.decrypt(secret_envelope, _context(complaint.id)).decode()
     code = pyotp.HOTP(secret).at(counter)
     body = {"secret": secret_envelope, "counter": counter, "sent_at": to_store(now), "tries": 0, "verified": False}
-    ops = [deps.repos.records.op(K.complaint_pk(complaint.id), SK, body, expect=expect,
-                                 expires_at=now + timedelta(days=2))]
+    # No expiry: the record carries the code counter, and the counter keys the SMS rows, so a
+    # lapsed record would reuse a spent key. Retention purges it with the contact.
+    ops = [deps.repos.records.op(K.complaint_pk(complaint.id), SK, body, expect=expect)]
     message = message_for(deps, complaint, "code", counter, now, body=code_text(code, county.sms_signature))
     ops.append(deps.repos.outbox.save_op(message))
     return ops, message
@@ -99,8 +100,7 @@ def confirm(deps: Deps, complaint: Complaint, code: str | None, now: datetime) -
     if not (len(code) == 6 and code.isdigit() and pyotp.HOTP(secret).verify(code, body["counter"])):
         body["tries"] += 1
         try:
-            deps.repos.records.put(K.complaint_pk(complaint.id), SK, body, expect=record.version,
-                                   expires_at=now + timedelta(days=2))
+            deps.repos.records.put(K.complaint_pk(complaint.id), SK, body, expect=record.version)
         except ConditionFailed:
             pass
         raise DomainError(N_("验证码不正确，还可以再试 %(n)s 次。"), field="code", n=max(MAX_TRIES - body["tries"], 0))
@@ -108,5 +108,4 @@ def confirm(deps: Deps, complaint: Complaint, code: str | None, now: datetime) -
     body["verified"] = True
     body["tries"] = MAX_TRIES  # the code is spent
     commit_complaint(deps, complaint, now, extra_ops=[
-        deps.repos.records.op(K.complaint_pk(complaint.id), SK, body, expect=record.version,
-                              expires_at=now + timedelta(days=2))])
+        deps.repos.records.op(K.complaint_pk(complaint.id), SK, body, expect=record.version)])

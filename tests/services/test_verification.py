@@ -91,3 +91,11 @@ def test_a_complaint_without_a_phone_cannot_ask_for_codes(deps):
     complaint, _ = file(deps)
     with pytest.raises(DomainError):
         verification.resend(deps, complaint, deps.counties.default, "client", deps.clock.now() + timedelta(minutes=5))
+
+
+def test_a_code_can_be_asked_for_again_days_later(deps, clock):
+    complaint, _ = file(deps, phone=PHONE)
+    clock.advance(days=5)
+    verification.resend(deps, complaint, deps.counties.default, "client", clock.now())
+    verification.confirm(deps, complaint, last_code(deps, complaint.id), clock.now())
+    assert reload(deps, complaint).contact.verified_at is not None
