@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from portal.domain.errors import DomainError, ValidationFailed
-from portal.web.common import error_text
+from portal.web.common import county, deps, error_text
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,11 @@ def render_error(code: int, message: str | None = None, errors: dict | None = No
         if errors:
             body["errors"] = errors
         return jsonify(body), code
-    template = "staff/error.html" if request.path.startswith("/staff") else "citizen/error.html"
-    return render_template(template, code=code, message=message), code
+    if request.path.startswith("/staff"):
+        return render_template("staff/error.html", code=code, message=message), code
+    # the citizen layout names the county of the request and shows the demo banner
+    return render_template("citizen/error.html", code=code, message=message, county=county(),
+                           demo=deps().settings.is_demo), code
 
 
 def init(app: Flask) -> None:
