@@ -242,6 +242,19 @@ def other_costs(portal: Portal, counter: AwsCalls) -> None:
                 pass  # the unknown receipt is answered 404: still a counted request
 
 
+def print_storage(local: DynamoDBLocal) -> None:
+    """What DynamoDB bills storage for after one life (the table was empty): the items and
+    their copies in the indexes; short-lived items (rate counters, salts) included."""
+    client = local.client()
+    try:
+        table = client.describe_table(TableName=TABLE)["Table"]
+    finally:
+        client.close()
+    indexes = sum(ix.get("IndexSizeBytes", 0) for ix in table["GlobalSecondaryIndexes"])
+    print(f"DynamoDB storage after the life: {table['TableSizeBytes'] / 1024:.1f} KB in {table['ItemCount']} items, "
+          f"{indexes / 1024:.1f} KB more in the indexes")
+
+
 def print_tables(counter: AwsCalls, life_steps: list[str], other_steps: list[str]) -> None:
     def row(step):
         calls, units = counter.calls[step], counter.units[step]
@@ -320,6 +333,7 @@ def main() -> None:
         portal = Portal(deps, counter, twilio, clock)
         try:
             complaint_life(portal, counter)
+            print_storage(local)
             other_costs(portal, counter)
         finally:
             deps.close()
