@@ -142,7 +142,7 @@ def test_default_names_match_the_zappa_stage(template, resources, stage):
     assert resolve(prefix["Fn::If"][2], stage, region) == env["PORTAL_SSM_PREFIX"]
     log_group = resources["FunctionLogGroup"]["Properties"]["LogGroupName"]["Fn::Sub"][1]["Name"]
     assert resolve(log_group["Fn::If"][2], stage, region) == f"{zappa['project_name']}-{stage}"
-    assert set(template["Parameters"]) == {"Stage", "FunctionName", "PortalOrigin", "SsmPrefix", "FunctionDeployed"}
+    assert set(template["Parameters"]) == {"Stage", "FunctionName", "PortalOrigins", "SsmPrefix", "FunctionDeployed"}
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -251,12 +251,14 @@ def test_buckets_are_private_encrypted_and_tls_only(resources):
             "Deny", "s3:*", {"Bool": {"aws:SecureTransport": "false"}}), name
 
 
-def test_raw_uploads_expire_after_a_day_and_only_the_portal_may_post_them(resources):
+def test_raw_uploads_expire_after_a_day_and_only_the_portal_may_post_them(template, resources):
     props = resources["IncomingBucket"]["Properties"]
     (rule,) = props["LifecycleConfiguration"]["Rules"]
     assert (rule["Status"], rule["Prefix"], rule["ExpirationInDays"]) == ("Enabled", "incoming/", 1)
     (cors,) = props["CorsConfiguration"]["CorsRules"]
-    assert (cors["AllowedMethods"], cors["AllowedOrigins"]) == (["POST"], [{"Ref": "PortalOrigin"}])
+    assert (cors["AllowedMethods"], cors["AllowedOrigins"]) == (["POST"], {"Ref": "PortalOrigins"})
+    origins = template["Parameters"]["PortalOrigins"]  # one per county host, each an https origin
+    assert (origins["Type"], origins["AllowedPattern"]) == ("CommaDelimitedList", "^https://[A-Za-z0-9.-]+(:[0-9]+)?$")
 
 
 def test_the_rest_api_proxies_to_the_function_in_the_stacks_partition(template, resources):
