@@ -11,7 +11,9 @@ upload form makes the browser ask for the same encryption. Raw uploads are never
 as links: ``url_for`` refuses ``incoming/`` keys.
 
 IAM note: the role needs ``s3:ListBucket`` on both buckets, or S3 answers 403 instead of 404
-for a missing key and ``get``/``exists`` cannot tell "absent" from "forbidden".
+for a missing key and ``get``/``exists`` cannot tell "absent" from "forbidden". The stack
+(infra/template.yaml) grants it only for the prefixes used here; a 403 is therefore a real
+refusal and is raised, never read as a missing blob.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def render_error(code: int, message: str | None = None, errors: dict | None = No
         return jsonify(body), code
     if request.path.startswith("/staff"):
         return render_template("staff/error.html", code=code, message=message), code
-    # the citizen layout names the county and shows the demo banner
+    # the citizen layout names the county of the request and shows the demo banner
     return render_template("citizen/error.html", code=code, message=message, county=county(),
                            demo=deps().settings.is_demo), code
 

@@ -1,6 +1,7 @@
 """Logging that cannot leak a reporter: every record passes a filter that masks digit runs
 long enough to be a phone number or a receipt, and anything shaped like an IP address.
-Request access logs are never written by the portal (waitress writes none either)."""
+Request access logs are never written by the portal (waitress writes none either, and Zappa's
+on AWS Lambda is switched off here)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ def configure(settings: Settings) -> None:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
     # the development server's access log names client addresses; twilio's client logs each
-    # request it makes: neither belongs in the portal's log
+    # request it makes; Zappa's handler logs every request on Lambda with the client's address,
+    # user agent and query string: none of them belongs in the portal's log
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    logging.getLogger("zappa.wsgi").setLevel(logging.WARNING)
     _configured = True

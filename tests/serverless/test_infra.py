@@ -1,21 +1,28 @@
 """infra/template.yaml: valid CloudFormation (cfn-lint), the table the code defines
-(portal/store/schema.py), names that agree with zappa_settings.json, and least privilege."""
+(portal/store/schema.py), names that agree with zappa_settings.json, and least privilege;
+zappa_settings.json: the stages deploy what the stack expects, and no secret."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 import yaml
 
+from portal.config import Settings
 from portal.store.schema import TABLE, dynamodb_table_definition
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "template.yaml"
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
+STAGES = ("dev", "prod")
+#: what a deployer fills in (README.md, "Deploying on AWS"); nothing else in the file varies
+PLACEHOLDERS = {"<ACCOUNT_ID>", "<TWILIO_ACCOUNT_SID>", "<TWILIO_MESSAGING_SERVICE_SID>", "<PUBLIC_HOST>"}
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -49,6 +56,31 @@ def resources(template) -> dict:
 
 def of_type(resources, kind: str) -> dict:
     return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+
+def zappa_stage(stage: str) -> dict:
+    """A stage of zappa_settings.json as Zappa reads it: ``extends`` merged (shallowly)."""
+    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    merged: dict = {}
+    while stage:
+        merged = {**settings[stage], **merged}
+        stage = settings[stage].get("extends")
+    return merged
+
+
+def partition(region: str) -> str:
+    return "aws-cn" if region.startswith("cn-") else "aws"
+
+
+def resolve(value, stage: str, region: str) -> str:
+    """A name the template builds with !Sub, as it comes out for ``stage`` in ``region`` of
+    the account that zappa_settings.json calls <ACCOUNT_ID>."""
+    text = value["Fn::Sub"] if isinstance(value, dict) else value
+    for name, actual in (("Stage", stage), ("AWS::AccountId", "<ACCOUNT_ID>"), ("AWS::Region", region),
+                         ("AWS::Partition", partition(region))):
+        text = text.replace("${" + name + "}", actual)
+    assert "${" not in text, text
+    return text
 
 
 # --- validity --------------------------------------------------------------------------
@@ -94,18 +126,68 @@ def test_table_is_recoverable_and_encrypted_with_the_portal_key(resources):
 # --- names shared with zappa_settings.json ---------------------------------------------
 
 
-@pytest.mark.parametrize("stage", ["dev", "prod"])
+@pytest.mark.parametrize("stage", STAGES)
 def test_default_names_match_the_zappa_stage(template, resources, stage):
-    zappa = json.loads((ROOT / "zappa_settings.json").read_text())
-    env = zappa[stage]["environment_variables"]
-    table_name = resources["Table"]["Properties"]["TableName"]["Fn::Sub"].replace("${Stage}", stage)
-    assert table_name == env["PORTAL_DYNAMODB_TABLE"]
+    zappa = zappa_stage(stage)
+    env, region = zappa["environment_variables"], zappa["aws_region"]
+    name = lambda resource, key: resolve(resources[resource]["Properties"][key], stage, region)  # noqa: E731
+    assert name("Table", "TableName") == env["PORTAL_DYNAMODB_TABLE"]
+    assert name("IncomingBucket", "BucketName") == env["PORTAL_S3_INCOMING_BUCKET"]
+    assert name("EvidenceBucket", "BucketName") == env["PORTAL_S3_EVIDENCE_BUCKET"]
+    assert name("DeploymentBucket", "BucketName") == zappa["s3_bucket"]
+    assert name("PortalKeyAlias", "AliasName") == env["PORTAL_KMS_KEY_ID"]
+    assert zappa["role_arn"] == f"arn:{partition(region)}:iam::<ACCOUNT_ID>:role/{name('ExecutionRole', 'RoleName')}"
     secrets = resources["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     prefix = next(s for s in secrets if s["Sid"] == "Secrets")["Resource"]["Fn::Sub"][1]["Prefix"]
-    assert prefix["Fn::If"][2]["Fn::Sub"].replace("${Stage}", stage) == env["PORTAL_SSM_PREFIX"]
+    assert resolve(prefix["Fn::If"][2], stage, region) == env["PORTAL_SSM_PREFIX"]
     log_group = resources["FunctionLogGroup"]["Properties"]["LogGroupName"]["Fn::Sub"][1]["Name"]
-    assert log_group["Fn::If"][2]["Fn::Sub"].replace("${Stage}", stage) == f"{zappa['dev']['project_name']}-{stage}"
-    assert set(template["Parameters"]) == {"Stage", "FunctionName", "PortalOrigin", "SsmPrefix"}
+    assert resolve(log_group["Fn::If"][2], stage, region) == f"{zappa['project_name']}-{stage}"
+    assert set(template["Parameters"]) == {"Stage", "FunctionName", "PortalOrigins", "SsmPrefix", "FunctionDeployed"}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_zappa_wires_the_sweeper_schedule_and_the_upload_trigger(resources, stage):
+    """Zappa 0.63 builds an S3 trigger from event_source's ``events``, ``prefix`` and
+    ``suffix`` (``key_filters`` is ignored), and routes a bucket's records to the function
+    mapped to the bucket's ARN, so that ARN must be in the region's partition."""
+    zappa = zappa_stage(stage)
+    region = zappa["aws_region"]
+    schedule, upload = zappa["events"]
+    assert schedule == {"function": "functions.deadlines.handler", "expression": "rate(5 minutes)",
+                        "description": f"Complaint portal {stage}: deadline sweeper"}
+    assert upload["function"] == "functions.uploads.handler"
+    incoming = resolve(resources["IncomingBucket"]["Properties"]["BucketName"], stage, region)
+    assert upload["event_source"] == {"arn": f"arn:{partition(region)}:s3:::{incoming}",
+                                      "events": ["s3:ObjectCreated:*"], "prefix": "incoming/"}
+    assert zappa["keep_warm"] is False  # the 5-minute sweep keeps a container warm already
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_zappa_uses_the_stacks_role_and_api_and_shows_no_traceback(stage):
+    zappa = zappa_stage(stage)
+    assert (zappa["app_function"], zappa["runtime"], zappa["project_name"]) == (
+        "portal.wsgi.app", "python3.11", "complaint-portal")
+    assert zappa["manage_roles"] is False  # never Zappa's own role with dynamodb:* and s3:*
+    assert zappa["apigateway_enabled"] is False  # the REST API is the stack's (FunctionDeployed)
+    assert zappa["debug"] is False  # Zappa puts the traceback into a 500 body when debug is on
+    assert zappa["log_level"] == "INFO"  # Zappa logs every raw event at DEBUG
+    assert zappa["use_precompiled_packages"] is False  # no wheel downloads while packaging
+    assert {"boto3", "botocore", "tests", "bench", ".venv", "node_modules"} <= set(zappa["exclude"])
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_zappa_settings_hold_no_secret_and_only_known_settings(stage):
+    zappa = zappa_stage(stage)
+    env = zappa["environment_variables"]
+    known = {f.metadata["env"] for f in fields(Settings)}
+    secret = {f.metadata["env"] for f in fields(Settings) if f.metadata["secret"]}
+    assert set(env) <= known, set(env) - known
+    assert not set(env) & secret
+    assert (env["PORTAL_SECRETS"], env["PORTAL_STORE"], env["PORTAL_BLOBS"], env["PORTAL_KEYRING"],
+            env["PORTAL_SMS"]) == ("ssm", "dynamodb", "s3", "kms", "twilio")
+    text = json.dumps(zappa)
+    assert set(re.findall(r"<[^<>]*>", text)) == PLACEHOLDERS
+    Settings.from_env({k: v for k, v in env.items()})  # every value passes the portal's checks
 
 
 # --- least privilege and storage safety ------------------------------------------------
@@ -124,19 +206,31 @@ def test_execution_role_names_every_resource_and_action(resources):
             targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
             assert not any("*" in action for action in actions), statement["Sid"]
             assert "*" not in targets and "arn:*" not in json.dumps(targets), statement["Sid"]
-            granted[statement["Sid"]] = (sorted(actions), targets)
+            granted[statement["Sid"]] = (sorted(actions), targets, statement.get("Condition"))
     assert granted["UploadAndEvidenceObjects"][1] == [
         {"Fn::Sub": "${IncomingBucket.Arn}/incoming/*"}, {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}]
-    assert granted["DataKey"] == (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-                                  [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
-    assert granted["IndexQueries"] == (["dynamodb:Query"], [{"Fn::Sub": "${Table.Arn}/index/*"}])
+    assert granted["DataKey"][:2] == (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                                      [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
+    assert granted["IndexQueries"][:2] == (["dynamodb:Query"], [{"Fn::Sub": "${Table.Arn}/index/*"}])
     assert granted["Secrets"][0] == ["ssm:GetParameters"]
-    assert set(granted) == {"TableItems", "IndexQueries", "UploadAndEvidenceObjects", "DataKey", "Secrets", "OwnLogs"}
+    assert set(granted) == {"TableItems", "IndexQueries", "UploadAndEvidenceObjects", "ListIncoming",
+                            "ListEvidence", "DataKey", "Secrets", "OwnLogs"}
+
+
+def test_missing_keys_answer_404_through_a_listing_right_kept_to_the_roles_prefixes(resources):
+    """S3 answers 403 for a missing key unless the caller may list the bucket; it checks that
+    right with the key as s3:prefix. The grant is the bucket's own prefix, nothing wider."""
+    statements = {s["Sid"]: s for s in resources["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
+    for sid, bucket, prefix in (("ListIncoming", "IncomingBucket", "incoming/*"),
+                                ("ListEvidence", "EvidenceBucket", "evidence/*")):
+        statement = statements[sid]
+        assert (statement["Action"], statement["Resource"]) == ("s3:ListBucket", {"Fn::GetAtt": [bucket, "Arn"]})
+        assert statement["Condition"] == {"StringLike": {"s3:prefix": prefix}}
 
 
 def test_buckets_are_private_encrypted_and_tls_only(resources):
     buckets = of_type(resources, "AWS::S3::Bucket")
-    assert set(buckets) == {"IncomingBucket", "EvidenceBucket"}
+    assert set(buckets) == {"IncomingBucket", "EvidenceBucket", "DeploymentBucket"}
     policies = {p["Properties"]["Bucket"]["Ref"]: p["Properties"]["PolicyDocument"]["Statement"]
                 for p in of_type(resources, "AWS::S3::BucketPolicy").values()}
     for name, bucket in buckets.items():
@@ -144,20 +238,55 @@ def test_buckets_are_private_encrypted_and_tls_only(resources):
         assert set(props["PublicAccessBlockConfiguration"].values()) == {True}, name
         assert len(props["PublicAccessBlockConfiguration"]) == 4, name
         (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-        assert rule == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
-                                                          "KMSMasterKeyID": {"Fn::GetAtt": ["PortalKey", "Arn"]}},
-                        "BucketKeyEnabled": True}, name
+        if name == "DeploymentBucket":  # code zips only, which Lambda fetches with the deployer's rights
+            assert rule == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+            (expiry,) = props["LifecycleConfiguration"]["Rules"]
+            assert expiry["ExpirationInDays"] == 7
+        else:
+            assert rule == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                              "KMSMasterKeyID": {"Fn::GetAtt": ["PortalKey", "Arn"]}},
+                            "BucketKeyEnabled": True}, name
         (deny,) = policies[name]
         assert (deny["Effect"], deny["Action"], deny["Condition"]) == (
             "Deny", "s3:*", {"Bool": {"aws:SecureTransport": "false"}}), name
 
 
-def test_raw_uploads_expire_after_a_day_and_only_the_portal_may_post_them(resources):
+def test_raw_uploads_expire_after_a_day_and_only_the_portal_may_post_them(template, resources):
     props = resources["IncomingBucket"]["Properties"]
     (rule,) = props["LifecycleConfiguration"]["Rules"]
     assert (rule["Status"], rule["Prefix"], rule["ExpirationInDays"]) == ("Enabled", "incoming/", 1)
     (cors,) = props["CorsConfiguration"]["CorsRules"]
-    assert (cors["AllowedMethods"], cors["AllowedOrigins"]) == (["POST"], [{"Ref": "PortalOrigin"}])
+    assert (cors["AllowedMethods"], cors["AllowedOrigins"]) == (["POST"], {"Ref": "PortalOrigins"})
+    origins = template["Parameters"]["PortalOrigins"]  # one per county host, each an https origin
+    assert (origins["Type"], origins["AllowedPattern"]) == ("CommaDelimitedList", "^https://[A-Za-z0-9.-]+(:[0-9]+)?$")
+
+
+def test_the_rest_api_proxies_to_the_function_in_the_stacks_partition(template, resources):
+    """Zappa 0.63 would write arn:aws: into the integration URI, which API Gateway refuses in
+    the China regions; the stack's API uses the partition it runs in, a regional endpoint (the
+    only kind there) and the function's resource policy instead of its role."""
+    api = {name: r for name, r in resources.items() if r["Type"].startswith("AWS::ApiGateway::")}
+    assert {r.get("Condition") for r in api.values()} == {"WithApi"}
+    assert template["Conditions"]["WithApi"] == {"Fn::Equals": [{"Ref": "FunctionDeployed"}, "true"]}
+    rest = resources["Api"]["Properties"]
+    assert (rest["EndpointConfiguration"], rest["BinaryMediaTypes"]) == ({"Types": ["REGIONAL"]}, ["*/*"])
+    methods = of_type(resources, "AWS::ApiGateway::Method")
+    assert {m["Properties"]["ResourceId"].get("Ref", "root") for m in methods.values()} == {"ApiProxyResource", "root"}
+    for method in methods.values():
+        props = method["Properties"]
+        assert (props["HttpMethod"], props["Integration"]["Type"]) == ("ANY", "AWS_PROXY")
+        assert "Credentials" not in props["Integration"]
+        uri = props["Integration"]["Uri"]["Fn::Sub"][0]
+        assert uri.startswith("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/")
+    assert resources["ApiProxyResource"]["Properties"]["PathPart"] == "{proxy+}"
+    stage = resources["ApiStage"]["Properties"]
+    assert stage["StageName"] == {"Ref": "Stage"}  # the Zappa stage: Zappa strips /<stage> from paths
+    assert not any(s.get("LoggingLevel") or s.get("DataTraceEnabled") for s in stage["MethodSettings"])
+    assert "AccessLogSetting" not in stage  # access logs would hold client addresses
+    permission = resources["ApiInvokePermission"]["Properties"]
+    assert (permission["Principal"], permission["Action"]) == ("apigateway.amazonaws.com", "lambda:InvokeFunction")
+    assert permission["SourceArn"] == {"Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*"}
+    assert "arn:aws:" not in json.dumps(resources)  # every ARN names its partition
 
 
 def test_sweeper_errors_raise_an_alarm(resources):

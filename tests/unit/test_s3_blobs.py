@@ -82,6 +82,25 @@ def test_a_missing_bucket_is_an_error_not_a_missing_blob(tmp_path, aws):
         S3BlobStore.from_settings(aws_settings(tmp_path)).get("evidence/a.jpg")
 
 
+@pytest.mark.parametrize(("operation", "call", "code"), [("GetObject", "get", "AccessDenied"),
+                                                         ("HeadObject", "exists", "403")])
+def test_a_refusal_is_an_error_not_a_missing_blob(store, operation, call, code):
+    """S3 answers 403 for a missing key only to a caller that may not list the bucket; the
+    stack grants the role that right on its prefixes (infra/template.yaml, ListIncoming and
+    ListEvidence), so a 403 is a real refusal (a permission or the KMS key withheld) and must
+    surface, not pass for a photo that is simply not there."""
+    store.put("evidence/a.jpg", b"clean", "image/jpeg")
+
+    def refuse(**_):
+        raise ClientError({"Error": {"Code": code, "Message": "Access Denied"},
+                           "ResponseMetadata": {"HTTPStatusCode": 403}}, operation)
+
+    store._client.meta.events.register(f"before-call.s3.{operation}", refuse)
+    with pytest.raises(ClientError) as raised:
+        getattr(store, call)("evidence/a.jpg")
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
 # --- presigned POST --------------------------------------------------------------------------
 
 def test_upload_policy_pins_the_key_the_size_and_the_encryption(store, kms_key):

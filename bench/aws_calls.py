@@ -1,0 +1,348 @@
+"""The AWS requests of one complaint's life on the serverless deployment, counted, per service
+and operation, with DynamoDB's read and write request units; beside them, what a warm-up
+(building the services), one idle sweep and single page views cost. The input of the cost
+table in the README ("What it costs").
+
+    .venv/bin/python bench/aws_calls.py
+
+The life: a reporter opens the form (page, scripts, map), uploads one photo the way the
+browser does (presigned POST straight to the incoming bucket, polled until the S3-triggered
+sanitiser has cleaned it), files with a phone, confirms the code from the SMS and looks at
+the status; the department accepts the complaint and concludes it (through the services,
+as the staff app does); Twilio posts signed "sent" and "delivered" callbacks for every SMS,
+and the delivered result closes the complaint. The steps are hours or days apart, so the
+KMS data-key caches start empty at each step, as they would in a fresh Lambda container.
+
+Everything the app's boto3 clients send is counted from botocore's event hooks (registered
+on the session the adapters create their clients from): ``after-call`` for the calls, and a
+``before-parameter-build`` hook that asks DynamoDB for ``ReturnConsumedCapacity`` so the
+request units are DynamoDB Local's own accounting (transactions 2x, index writes, item
+sizes). DynamoDB Local holds the table; moto plays S3, KMS and SSM; the fake Twilio API
+takes the SMS. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import sys
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import quote_plus
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the local stand-ins live with the tests
+
+import boto3  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from functions import deadlines as sweeper_function  # noqa: E402
+from functions import uploads as upload_function  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.config import Settings  # noqa: E402
+from portal.crypto.envelope import b64e  # noqa: E402
+from portal.crypto.kms_keyring import KmsKeyring  # noqa: E402
+from portal.domain.complaint import Finding, Measures  # noqa: E402
+from portal.services.deps import build_deps  # noqa: E402
+from portal.services.notifications import commit_complaint  # noqa: E402
+from portal.store.dynamodb import DynamoStore  # noqa: E402
+from tests.aws import browser_post  # noqa: E402
+from tests.conftest import form_token, receipt_from  # noqa: E402
+from tests.fakes import images  # noqa: E402
+from tests.fakes.clock import ManualClock  # noqa: E402
+from tests.fakes.dynamodb_local import DynamoDBLocal  # noqa: E402
+from tests.fakes.twilio_api import FakeTwilioApi, flask_poster  # noqa: E402
+
+REGION = "cn-north-1"
+STAGE = "prod"
+TABLE = f"complaint-portal-{STAGE}"
+INCOMING, EVIDENCE = f"complaint-portal-{STAGE}-incoming", f"complaint-portal-{STAGE}-evidence"
+KEY_ALIAS = f"alias/complaint-portal-{STAGE}"
+SSM_PREFIX = f"/complaint-portal/{STAGE}/"
+PUBLIC_URL = "https://jubao.example.test"
+ACCOUNT, SERVICE, TOKEN = "AC" + secrets.token_hex(16), "MG" + secrets.token_hex(16), secrets.token_hex(16)
+READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
+#: what the form page loads from the portal besides itself (report.html and leaflet)
+PAGE_ASSETS = ("/static/css/citizen.css", "/static/js/report.js", "/static/vendor/leaflet/leaflet.css",
+               "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/images/marker-icon.png",
+               "/static/vendor/leaflet/images/marker-shadow.png")
+
+
+class AwsCalls:
+    """Counts, per step, every call of the clients created from ``events``' session."""
+
+    def __init__(self, events, twilio: FakeTwilioApi):
+        self.twilio = twilio
+        self.calls: dict[str, Counter] = defaultdict(Counter)  # step -> (service, operation) -> calls
+        self.units: dict[str, Counter] = defaultdict(Counter)  # step -> (service, operation) -> RRU or WRU
+        self.requests: Counter = Counter()  # step -> HTTP requests to the portal (API Gateway, Lambda)
+        self.invocations: Counter = Counter()  # step -> other Lambda invocations (S3 trigger, schedule)
+        self.browser_s3: Counter = Counter()  # step -> POSTs a browser sends to the incoming bucket
+        self.sms: Counter = Counter()  # step -> SMS segments handed to Twilio
+        self.seconds: Counter = Counter()  # step -> wall time spent in the app
+        self.step = "setup"
+        events.register("before-parameter-build.dynamodb", self._ask_for_capacity)
+        events.register("after-call", self._count)
+
+    @staticmethod
+    def _ask_for_capacity(params, model, **_):
+        if "ReturnConsumedCapacity" in model.input_shape.members:
+            params.setdefault("ReturnConsumedCapacity", "TOTAL")
+
+    def _count(self, parsed, model, **_):
+        key = (model.service_model.service_id, model.name)
+        self.calls[self.step][key] += 1
+        consumed = parsed.get("ConsumedCapacity") if isinstance(parsed, dict) else None
+        for entry in consumed if isinstance(consumed, list) else [consumed] if consumed else []:
+            self.units[self.step][key] += entry.get("CapacityUnits", 0)
+
+    @contextmanager
+    def counting(self, step: str):
+        self.step = step
+        sent, started = len(self.twilio.messages), time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[step] += time.perf_counter() - started
+            self.sms[step] += sum(sms_segments(m.body) for m in self.twilio.messages[sent:])
+            self.step = "setup"
+
+
+def sms_segments(body: str) -> int:
+    """SMS segments of a Chinese text (UCS-2: 70 characters alone, 67 per part)."""
+    return 1 if len(body) <= 70 else -(-len(body) // 67)
+
+
+class Portal:
+    """The app and the functions on one set of services, with counted requests."""
+
+    def __init__(self, deps, counter: AwsCalls, twilio: FakeTwilioApi, clock: ManualClock):
+        self.deps, self.counter, self.twilio, self.clock = deps, counter, twilio, clock
+        self.client = create_app(deps.settings, deps).test_client()
+        self.base = {"base_url": PUBLIC_URL, "environ_base": {"REMOTE_ADDR": "203.0.113.5"}}
+        upload_function._deps = deps
+
+    def request(self, method: str, path: str, **kwargs):
+        self.counter.requests[self.counter.step] += 1
+        response = self.client.open(path, method=method, **self.base, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+        return response
+
+    def fresh_caches(self) -> None:
+        """Hours pass between steps: the data keys the keyring cached have expired."""
+        self.deps.keyring = KmsKeyring.from_settings(self.deps.settings)
+        self.deps.forget_calendar()
+
+
+def complaint_life(portal: Portal, counter: AwsCalls) -> None:
+    clock, twilio = portal.clock, portal.twilio
+    with counter.counting("1 form page: page, 6 assets, map"):
+        form = portal.request("GET", "/report")
+        for asset in PAGE_ASSETS:
+            portal.request("GET", asset)
+        portal.request("GET", "/api/v1/map")
+        portal.request("GET", "/api/v1/places", query_string={"lat": "26.49", "lng": "113.77"})
+    token = form_token(form.get_data(as_text=True))
+
+    portal.fresh_caches()
+    with counter.counting("2 photo: presign, browser POST, sanitiser, 2 polls"):
+        presigned = portal.request("POST", "/api/v1/uploads/presign", json={"token": token}).get_json()
+        browser_post(presigned, images.phone_jpeg(), "image/jpeg")
+        counter.browser_s3[counter.step] += 1
+        upload_id = presigned["upload_id"]
+        portal.request("GET", f"/api/v1/uploads/{upload_id}", query_string={"token": token})
+        counter.invocations[counter.step] += 1
+        upload_function.handler({"Records": [{
+            "eventSource": "aws:s3", "eventName": "ObjectCreated:Post", "awsRegion": REGION,
+            "s3": {"configurationId": f"complaint-portal-{STAGE}", "bucket": {"name": INCOMING},
+                   "object": {"key": quote_plus(f"incoming/{upload_id}")}}}]}, None)
+        portal.request("GET", f"/api/v1/uploads/{upload_id}", query_string={"token": token})
+
+    with counter.counting("3 filing (form post) and code SMS"):
+        filed = portal.request("POST", "/report", data={
+            "token": token, "category": "c1-no-planning-permit", "description": "村口新建三层楼房，没有看到规划许可公示。",
+            "lat": "26.49", "lng": "113.77", "phone": "13800138000", "exif_reviewed": "1",
+            "upload_ids": [upload_id], "confirm_exif": [upload_id]})
+    receipt = receipt_from(filed.get_data(as_text=True))
+    code = re.search(r"验证码(\d{6})", twilio.messages[-1].body).group(1)
+    complaint_id = _complaint_id(portal, token)  # not counted: the bench's own lookup
+
+    clock.advance(minutes=3)
+    portal.fresh_caches()
+    with counter.counting("4 phone verified and its SMS"):
+        portal.request("POST", "/status/verify", data={"receipt": receipt, "code": code})
+
+    clock.advance(hours=4)
+    portal.fresh_caches()
+    with counter.counting("5 status page viewed"):
+        portal.request("POST", "/status", data={"receipt": receipt})
+
+    clock.advance(hours=20)
+    portal.fresh_caches()
+    with counter.counting("6 accepted (staff) and its SMS"):
+        complaint = portal.deps.repos.complaints.get(complaint_id)
+        complaint.accept(clock.now(), "zhang.wei", complaint.lead)
+        commit_complaint(portal.deps, complaint, clock.now())
+
+    clock.advance(days=5)
+    portal.fresh_caches()
+    with counter.counting("7 concluded (staff) and the result SMS"):
+        complaint = portal.deps.repos.complaints.get(complaint_id)
+        complaint.conclude(clock.now(), "zhang.wei", complaint.lead, Finding.SUBSTANTIATED,
+                           Measures(summary="未批先建三层楼房", method="责令限期拆除"),
+                           "违法建筑已责令当事人自行拆除，现场已恢复原状。", portal.deps.calendar())
+        commit_complaint(portal.deps, complaint, clock.now())
+
+    clock.advance(minutes=1)
+    portal.fresh_caches()
+    poster = flask_poster(portal.client)
+    with counter.counting("8 Twilio callbacks: sent + delivered per SMS"):
+        for message in list(twilio.messages):
+            for status in ("sent", "delivered"):
+                counter.requests[counter.step] += 1
+                twilio.send_status(message.sid, status, poster)
+    closed = portal.deps.repos.complaints.get(complaint_id)
+    item = portal.deps.store._client.get_item(TableName=TABLE, Key={"pk": {"S": f"CMP#{complaint_id}"},
+                                                                      "sk": {"S": "#META"}})["Item"]
+    size = sum(len(k) + len(str(next(iter(v.values()))).encode()) for k, v in item.items())
+    print(f"complaint {closed.status.value}; {len(twilio.messages)} SMS to the reporter; its item is "
+          f"{size / 1024:.1f} KB, copied into {sum(k.endswith('_pk') for k in item)} indexes (projection ALL)")
+
+
+def _complaint_id(portal: Portal, token: str) -> str:
+    from portal.services import filing_tokens
+
+    submission = filing_tokens.open_token(portal.deps, token, portal.clock.now()).submission_hash(portal.deps)
+    return portal.deps.repos.complaints.id_for_submission(submission)
+
+
+def other_costs(portal: Portal, counter: AwsCalls) -> None:
+    portal.clock.advance(minutes=10)
+    portal.fresh_caches()
+    with counter.counting("one sweep, nothing due"):
+        counter.invocations[counter.step] += 1
+        report = sweeper_function.handler({"detail-type": "Scheduled Event"}, None, deps=portal.deps)
+    if report["due"]:
+        print(f"(the idle sweep found {report['due']} due items)")
+    for step, method, path, kwargs in (
+            ("view: home page", "GET", "/", {}),
+            ("view: form page alone", "GET", "/report", {}),
+            ("view: catalog API", "GET", "/api/v1/catalog", {}),
+            ("view: unknown receipt", "POST", "/status", {"data": {"receipt": "1234 5678 1234 5678"}})):
+        with counter.counting(step):
+            try:
+                portal.request(method, path, **kwargs)
+            except RuntimeError:
+                pass  # the unknown receipt is answered 404: still a counted request
+
+
+def print_storage(local: DynamoDBLocal) -> None:
+    """What DynamoDB bills storage for after one life (the table was empty): the items and
+    their copies in the indexes; short-lived items (rate counters, salts) included."""
+    client = local.client()
+    try:
+        table = client.describe_table(TableName=TABLE)["Table"]
+    finally:
+        client.close()
+    indexes = sum(ix.get("IndexSizeBytes", 0) for ix in table["GlobalSecondaryIndexes"])
+    print(f"DynamoDB storage after the life: {table['TableSizeBytes'] / 1024:.1f} KB in {table['ItemCount']} items, "
+          f"{indexes / 1024:.1f} KB more in the indexes")
+
+
+def print_tables(counter: AwsCalls, life_steps: list[str], other_steps: list[str]) -> None:
+    def row(step):
+        calls, units = counter.calls[step], counter.units[step]
+        ddb = {op: n for (svc, op), n in calls.items() if svc == "DynamoDB"}
+        rru = sum(u for (svc, op), u in units.items() if svc == "DynamoDB" and op in READS)
+        wru = sum(u for (svc, op), u in units.items() if svc == "DynamoDB" and op not in READS)
+        s3 = sum(n for (svc, _), n in calls.items() if svc == "S3") + counter.browser_s3[step]
+        kms = sum(n for (svc, _), n in calls.items() if svc == "KMS")
+        ssm = sum(n for (svc, _), n in calls.items() if svc == "SSM")
+        return (counter.requests[step], counter.invocations[step], sum(ddb.values()), rru, wru, s3, kms, ssm,
+                counter.sms[step], counter.seconds[step] * 1000)
+
+    header = f"{'step':52} {'HTTP':>4} {'other':>5} {'DDB':>4} {'RRU':>6} {'WRU':>6} {'S3':>3} {'KMS':>3} {'SSM':>3} {'SMS':>3} {'app ms':>7}"
+    print("\nper step (HTTP: requests through API Gateway, each a Lambda invocation; other: S3 trigger or "
+          "schedule invocations;\nDDB: DynamoDB calls; S3 includes the browser's POST; SMS: segments; app ms: "
+          "time in the app on this machine)")
+    print(header)
+    total = [0] * 10
+    for step in life_steps:
+        values = row(step)
+        total = [a + b for a, b in zip(total, values)]
+        print(f"{step:52} {values[0]:4} {values[1]:5} {values[2]:4} {values[3]:6.1f} {values[4]:6.1f} {values[5]:3} "
+              f"{values[6]:3} {values[7]:3} {values[8]:3} {values[9]:7.0f}")
+    print(f"{'one complaint life, total':52} {total[0]:4} {total[1]:5} {total[2]:4} {total[3]:6.1f} {total[4]:6.1f} "
+          f"{total[5]:3} {total[6]:3} {total[7]:3} {total[8]:3} {total[9]:7.0f}")
+    for step in other_steps:
+        values = row(step)
+        print(f"{step:52} {values[0]:4} {values[1]:5} {values[2]:4} {values[3]:6.1f} {values[4]:6.1f} {values[5]:3} "
+              f"{values[6]:3} {values[7]:3} {values[8]:3} {values[9]:7.0f}")
+
+    print("\none complaint life, per service and operation")
+    print(f"{'service':10} {'operation':28} {'calls':>5} {'RRU':>7} {'WRU':>7}")
+    calls, units = Counter(), Counter()
+    for step in life_steps:
+        calls.update(counter.calls[step])
+        units.update(counter.units[step])
+    for (service, operation), n in sorted(calls.items()):
+        unit = units[(service, operation)]
+        rru, wru = (unit, 0.0) if operation in READS else (0.0, unit)
+        shown = (f"{rru:7.1f} {wru:7.1f}") if service == "DynamoDB" else f"{'':7} {'':7}"
+        print(f"{service:10} {operation:28} {n:5} {shown}")
+    browser = sum(counter.browser_s3[s] for s in life_steps)
+    print(f"{'S3':10} {'POST (browser upload)':28} {browser:5}")
+
+
+def main() -> None:
+    with DynamoDBLocal() as local, mock_aws(), FakeTwilioApi(ACCOUNT, TOKEN) as twilio:
+        os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION)
+        admin = DynamoStore(local.client(), TABLE)
+        admin.create_table()
+        s3 = boto3.client("s3", region_name=REGION)
+        for bucket in (INCOMING, EVIDENCE):
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        kms = boto3.client("kms", region_name=REGION)
+        key = kms.create_key(Description="bench")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=KEY_ALIAS, TargetKeyId=key)
+        ssm = boto3.client("ssm", region_name=REGION)
+        for name, value in (("secret-key", b64e(os.urandom(32))), ("hash-key", b64e(os.urandom(32))),
+                            ("twilio-auth-token", TOKEN)):
+            ssm.put_parameter(Name=SSM_PREFIX + name, Value=value, Type="SecureString", KeyId=key)
+
+        boto3.setup_default_session(region_name=REGION)  # the session the adapters' clients come from
+        counter = AwsCalls(boto3.DEFAULT_SESSION.events, twilio)
+        clock = ManualClock(datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=30))
+        settings = Settings.from_env(
+            {}, store="dynamodb", dynamodb_table=TABLE, dynamodb_endpoint=local.endpoint_url, aws_region=REGION,
+            blobs="s3", s3_incoming_bucket=INCOMING, s3_evidence_bucket=EVIDENCE, keyring="kms", kms_key_id=KEY_ALIAS,
+            secrets="ssm", ssm_prefix=SSM_PREFIX, sms="twilio", twilio_account_sid=ACCOUNT,
+            twilio_messaging_service_sid=SERVICE, twilio_api_base=twilio.url, public_url=PUBLIC_URL,
+            log_level="WARNING")
+        logging.getLogger("responses").setLevel(logging.WARNING)  # moto lets DynamoDB Local and Twilio through
+        with counter.counting("warm-up: services built (per container)"):
+            store = DynamoStore(boto3.client("dynamodb", region_name=REGION, endpoint_url=local.endpoint_url),
+                                TABLE, epoch=clock.epoch)
+            deps = build_deps(settings, clock=clock, store=store)
+        portal = Portal(deps, counter, twilio, clock)
+        try:
+            complaint_life(portal, counter)
+            print_storage(local)
+            other_costs(portal, counter)
+        finally:
+            deps.close()
+            admin.close()
+        life = [s for s in counter.calls.keys() | counter.requests.keys() if s[0].isdigit()]
+        print_tables(counter, sorted(set(life)), ["warm-up: services built (per container)", "one sweep, nothing due",
+                                                  "view: home page", "view: form page alone", "view: catalog API",
+                                                  "view: unknown receipt"])
+
+
+if __name__ == "__main__":
+    main()
