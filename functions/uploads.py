@@ -16,10 +16,10 @@ import logging
 from collections import Counter
 from urllib.parse import unquote_plus
 
-from portal.config import Settings
 from portal.ids import is_id
+from portal.runtime import services
 from portal.services import uploads
-from portal.services.deps import Deps, build_deps
+from portal.services.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +28,9 @@ _deps: Deps | None = None
 
 
 def get_deps() -> Deps:
-    """The services for this container, built once from the environment (secrets from SSM)."""
-    global _deps
-    if _deps is None:
-        from portal.web import logs
-
-        settings = Settings.from_env()
-        logs.configure(settings)
-        _deps = build_deps(settings)
-    return _deps
+    """The services for this container, built once from the environment (secrets from SSM)
+    and shared with the web app and the sweeper."""
+    return _deps if _deps is not None else services()
 
 
 def handler(event, context) -> dict:

@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.services.deps import build_deps
     from portal.web import errors, i18n, logs, security
 
-    settings = settings or Settings.from_env()
+    settings = settings or (deps.settings if deps is not None else Settings.from_env())
     logs.configure(settings)
     deps = deps or build_deps(settings)
 

@@ -4,5 +4,6 @@ Settings come from the environment; secrets from SSM when ``PORTAL_SECRETS=ssm``
 import, once per process or Lambda container."""
 
 from portal import create_app
+from portal.runtime import services
 
-app = create_app()
+app = create_app(deps=services())

@@ -19,6 +19,7 @@ from portal.blobs.s3 import S3BlobStore
 from portal.crypto.envelope import b64e
 from portal.domain.errors import DomainError
 from portal.services import filing_tokens, uploads
+from portal import runtime
 from portal.services.deps import build_deps
 from portal.services.notifications import contact_context
 from portal.store.sqlite import SqliteStore
@@ -240,8 +241,9 @@ def test_the_container_builds_its_services_once_from_the_environment(tmp_path, a
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(function, "_deps", None)
+    monkeypatch.setattr(runtime, "_services", None)
     built = []
-    monkeypatch.setattr(function, "build_deps", lambda settings: built.append(settings) or build_deps(settings))
+    monkeypatch.setattr(runtime, "build_deps", lambda settings: built.append(settings) or build_deps(settings))
 
     deps = function.get_deps()
     try:

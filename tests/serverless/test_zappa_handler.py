@@ -135,8 +135,7 @@ def aws_lambda(dynamodb_local, tmp_path_factory):
             patch.setenv("PORTAL_DYNAMODB_ENDPOINT", dynamodb_local.endpoint_url)
             patch.setenv("PORTAL_TWILIO_API_BASE", twilio.url)
             settings = importlib.import_module("zappa_settings")
-            for function in ("functions.deadlines", "functions.uploads"):
-                patch.setattr(importlib.import_module(function), "_deps", None)
+            patch.setattr(importlib.import_module("portal.runtime"), "_services", None)
             create_aws_resources(settings.ENVIRONMENT_VARIABLES, dynamodb_local)
             try:
                 yield Lambda(settings, twilio)
@@ -154,13 +153,10 @@ def aws_lambda(dynamodb_local, tmp_path_factory):
 
 
 def close_services() -> None:
-    """Close what the container built: the app's services and each function's."""
-    app = getattr(sys.modules.get("portal.wsgi"), "app", None)
-    built = [app.extensions["portal"]] if app is not None else []
-    built += [sys.modules[name]._deps for name in ("functions.deadlines", "functions.uploads")
-              if getattr(sys.modules.get(name), "_deps", None) is not None]
-    for deps in built:
-        deps.close()
+    """Close what the container built: one set of services, shared by the app and the functions."""
+    shared = getattr(sys.modules.get("portal.runtime"), "_services", None)
+    if shared is not None:
+        shared.close()
 
 
 # --- events as AWS sends them ----------------------------------------------------------
@@ -376,7 +372,7 @@ def test_an_error_escaping_the_app_gets_zappas_plain_500_without_a_traceback(aws
 def test_the_five_minute_schedule_runs_the_sweeper_which_sends_what_failed(aws_lambda):
     """The code SMS fails at filing (Twilio unavailable); the sweeper, run by the 5-minute rule
     through Zappa's routing, sends it once its retry is due."""
-    import functions.deadlines
+    import portal.runtime
 
     phone = "+8613800138002"
     aws_lambda.twilio.fail_next(1, status=503)
@@ -389,9 +385,13 @@ def test_the_five_minute_schedule_runs_the_sweeper_which_sends_what_failed(aws_l
     first = aws_lambda.invoke(scheduled_event())
     assert isinstance(first, dict) and first["errors"] == 0 and sent_codes(aws_lambda.twilio, phone) == []
 
-    container = functions.deadlines._deps  # built from the environment by the first run, kept warm
+    container = portal.runtime.services()  # built from the environment by the first run, kept warm
+    real_clock = container.clock
     container.clock = ManualClock(datetime.now(timezone.utc) + timedelta(minutes=2))  # the retry is due
-    second = aws_lambda.invoke(scheduled_event())
+    try:
+        second = aws_lambda.invoke(scheduled_event())
+    finally:
+        container.clock = real_clock
 
     assert second["errors"] == 0 and second["messages"].get("sent", 0) >= 1
     [code] = sent_codes(aws_lambda.twilio, phone)
@@ -448,3 +448,15 @@ def zappa_stage_events() -> list[dict]:
     for placeholder, value in FILLED.items():
         text = text.replace(placeholder, value)
     return json.loads(text)
+
+
+def test_the_app_and_the_functions_share_one_set_of_services(aws_lambda):
+    """A cold container reads SSM once: the web app, the sweeper and the S3 trigger share services."""
+    import functions.uploads
+    import portal.runtime
+    import portal.wsgi
+
+    aws_lambda.invoke(json_event("/api/v1/filing-tokens", {}))  # the container has served a request
+    shared = portal.runtime.services()
+    assert portal.wsgi.app.extensions["portal"] is shared
+    assert functions.uploads.get_deps() is shared
