@@ -431,7 +431,12 @@ class Counters:
 
 
 class Salts:
-    """A random salt per day, shared by every process, deleted two days later."""
+    """A random salt per day, shared by every process. The first use of a day's salt deletes
+    the salts of the days before, so yesterday's keyed hashes cannot be recomputed, even with
+    the hash key; the expiry is a backstop for a day nobody used."""
+
+    #: earlier days whose salts the first use of a new day deletes
+    FORGET_DAYS = 3
 
     def __init__(self, store: Store):
         self.store = store
@@ -444,9 +449,12 @@ class Salts:
             salt = secrets.token_hex(32)
             self.store.write([Put(Item(pk="SALT", sk=day, body={"salt": salt}, expires_at=_epoch(expires_at)),
                                   expect=ABSENT)])
-            return salt
         except ConditionFailed:
             return self.store.get("SALT", day).body["salt"]
+        first = date.fromisoformat(day)
+        self.store.write([Delete("SALT", (first - timedelta(days=n)).isoformat())
+                          for n in range(1, self.FORGET_DAYS + 1)])
+        return salt
 
 
 class Records:
