@@ -82,6 +82,15 @@ class Notify(StrEnum):
     REWARD = "reward"
 
 
+#: what the reporter reads of each step of an identity-disclosure request (portal.domain.disclosure)
+DISCLOSURE_STEPS = {
+    "requested": N_("%(unit)s的工作人员因“%(reason)s”申请查看您的联系方式，需经身份信息保管人批准。"),
+    "approved": N_("身份信息保管人已批准查看您联系方式的申请，理由：%(reason)s"),
+    "denied": N_("身份信息保管人已拒绝查看您联系方式的申请，理由：%(reason)s"),
+    "viewed": N_("经批准，%(unit)s的工作人员查看了您的联系方式。"),
+}
+
+
 @dataclass
 class Event:
     n: int
@@ -519,6 +528,13 @@ class Complaint:
         self.contact.verified_at = now
         self._record(now, "phone_verified", "reporter", public=N_("手机号码已验证，处理进展将以短信通知您。"))
         self._notify(Notify.RECEIVED)
+
+    def record_disclosure(self, now: datetime, step: str, actor: str, unit: str, request_n: int,
+                          params: dict) -> None:
+        """A step of a request to see the reporter's phone (``portal.domain.disclosure``):
+        requested, approved, denied or viewed. The reporter reads every step."""
+        self._record(now, f"disclosure_{step}", actor, unit=unit, public=DISCLOSURE_STEPS[step], params=params,
+                     data={"request": request_n})
 
     # --- retention ----------------------------------------------------------------------
     def schedule_purge(self, now: datetime, retention: timedelta) -> bool:

@@ -16,7 +16,7 @@ from portal.domain.errors import DomainError, RateLimited
 from portal.domain.receipts import normalize
 from portal.i18n import N_
 from portal.ports import ConditionFailed
-from portal.services import ratelimit
+from portal.services import disclosure, ratelimit
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint
 
@@ -100,7 +100,14 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
+        extras=_extras(deps, complaint),
     )
+
+
+def _extras(deps: Deps, complaint: Complaint) -> dict:
+    """The status page's parts from other features (each has a ``template``)."""
+    parts = {"disclosure": disclosure.reporter_part(deps, complaint)}
+    return {name: part for name, part in parts.items() if part is not None}
 
 
 def reply(deps: Deps, complaint: Complaint, text: str | None, client: str, now: datetime) -> None:

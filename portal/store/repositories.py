@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from portal.domain.cases import Case
 from portal.domain.complaint import Complaint, Event, Status
+from portal.domain.disclosure import DisclosureRequest, DisclosureStatus
 from portal.domain.messages import OutboxMessage
 from portal.domain.staff import StaffAccount
 from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, Store
@@ -390,6 +391,47 @@ class Alerts:
         return [dict(i.body) for i in page.items]
 
 
+class Disclosures:
+    """Requests to see a reporter's phone, in the complaint's partition (``DISC#<n>``); while
+    pending they are listed for the county's custodians (``county`` index, ``DISC#<county>``)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @staticmethod
+    def sk(n: int) -> str:
+        return f"DISC#{n:04d}"
+
+    def save_op(self, r: DisclosureRequest) -> Op:
+        keys = {}
+        if r.status == DisclosureStatus.PENDING:
+            keys = {"county_pk": f"DISC#{r.county}", "county_sk": f"{to_store(r.requested_at)}#{r.complaint_id}#{r.n:04d}"}
+        return Put(Item(pk=K.complaint_pk(r.complaint_id), sk=self.sk(r.n), body=dump(r), version=r.version,
+                        keys=keys), expect=_expect(r.version))
+
+    @staticmethod
+    def committed(r: DisclosureRequest) -> None:
+        r.version += 1
+
+    @staticmethod
+    def _load(item: Item) -> DisclosureRequest:
+        r = load(DisclosureRequest, dict(item.body))
+        r.version = item.version
+        return r
+
+    def get(self, complaint_id: str, n: int) -> DisclosureRequest | None:
+        item = self.store.get(K.complaint_pk(complaint_id), self.sk(n))
+        return self._load(item) if item else None
+
+    def for_complaint(self, complaint_id: str) -> list[DisclosureRequest]:
+        page = self.store.query(K.complaint_pk(complaint_id), sk_prefix="DISC#", limit=1000)
+        return [self._load(i) for i in page.items]
+
+    def pending(self, county: str, limit: int = 200) -> list[DisclosureRequest]:
+        page = self.store.query(f"DISC#{county}", index="county", limit=limit)
+        return [self._load(i) for i in page.items]
+
+
 # --------------------------------------------------------------------------------------
 # Calendar overrides, rate limits, salts, staged uploads, phone verification
 # --------------------------------------------------------------------------------------
@@ -488,6 +530,7 @@ class Repositories:
         self.api_keys = ApiKeys(store)
         self.audit = AuditTrail(store)
         self.alerts = Alerts(store)
+        self.disclosures = Disclosures(store)
         self.calendar = CalendarOverrides(store)
         self.counters = Counters(store)
         self.salts = Salts(store)

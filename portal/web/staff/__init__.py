@@ -59,15 +59,16 @@ def staff_context():
         "queue_kind": can_see_queue_of(account.actor) if account else None,
         "is_admin": account is not None and account.role == Role.ADMIN,
         "can_read_audit": account is not None and account.role in (Role.SUPERVISOR, Role.DISCIPLINE),
+        "is_custodian": account is not None and account.role == Role.CUSTODIAN,
         "county": deps().counties.get(account.county) if account else deps().counties.default,
         "demo": deps().settings.is_demo,
     }
 
 
 def _register_children() -> None:
-    from portal.web.staff import admin, audit, auth, cases, tickets, workqueue
+    from portal.web.staff import admin, audit, auth, cases, disclosure, tickets, workqueue
 
-    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp):
+    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, disclosure.bp):
         bp.register_blueprint(child)
 
 

@@ -21,6 +21,8 @@ def home():
         return redirect(url_for("staff.workqueue.queue_page"), code=303)
     if g.actor.role == Role.ADMIN:
         return redirect(url_for("staff.admin.accounts"), code=303)
+    if g.actor.role == Role.CUSTODIAN:
+        return redirect(url_for("staff.disclosure.pending"), code=303)
     return render_template("staff/home.html")
 
 
