@@ -6,6 +6,7 @@ an event the reporter reads."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,7 @@ def closed_with_phone(deps, clock, officer):
 
 def raw_rows(deps, pk, sk) -> int:
     """Rows in the SQLite file itself, expired or not."""
-    with sqlite3.connect(deps.settings.sqlite_file) as conn:
+    with closing(sqlite3.connect(deps.settings.sqlite_file)) as conn:
         return conn.execute("SELECT count(*) FROM items WHERE pk = ? AND sk = ?", (pk, sk)).fetchone()[0]
 
 
