@@ -46,8 +46,13 @@ def configure(settings: Settings) -> None:
     for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
-    # the development server's access log names client addresses; twilio's client logs each
-    # request it makes: neither belongs in the portal's log
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    for name, level in QUIET.items():
+        logging.getLogger(name).setLevel(level)
     _configured = True
+
+
+#: third-party loggers held above DEBUG whatever PORTAL_LOG_LEVEL says: the development
+#: server's access log names client addresses; twilio's client logs each request it makes;
+#: Pillow logs every EXIF tag of a photo it opens (device serial numbers, the owner's name,
+#: GPS), which is what the sanitiser removes
+QUIET = {"werkzeug": logging.WARNING, "twilio.http_client": logging.WARNING, "PIL": logging.INFO}
