@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from portal.crypto.envelope import b64d, b64e
-from portal.domain.errors import RateLimited
-from portal.services import filing_tokens, intake, ratelimit
+from portal.domain.errors import DomainError, RateLimited
+from portal.services import filing_tokens, intake, ratelimit, reporter
 from portal.timeutil import local_date
 from portal.web import logs
 from tests.conftest import form_token, receipt_from
@@ -208,3 +208,32 @@ def test_filings_are_limited_per_client_and_per_day(deps, clock):
     clock.advance(days=1)
     file_as(IPV4)  # a new day, a new salt, a new count
     assert count_complaints(deps) == allowed + 2
+
+
+def test_receipt_guessing_from_many_addresses_meets_the_overall_limit(deps, clock, monkeypatch):
+    """Guessing spread over many addresses (a botnet) meets the limit on all wrong receipts
+    together. The price: once it is reached, nobody can look a receipt up until the hour
+    turns (see the threat model's residual risks)."""
+    monkeypatch.setitem(ratelimit.LIMITS, "receipt_miss_all", ratelimit.Limit(25, "hour"))
+    _, receipt = file_complaint_for_lookup(deps, clock)
+    addresses = [f"198.51.100.{n}" for n in range(1, 30)]
+    refused = 0
+    for address in addresses:
+        key = ratelimit.client_key(deps, address, clock.now())
+        try:
+            reporter.find_by_receipt(deps, "1234 5678 9012 3456", key, clock.now())
+        except RateLimited:
+            refused += 1
+        except DomainError:
+            pass
+    assert refused == len(addresses) - 25
+    with pytest.raises(RateLimited):  # the right receipt waits too, from a fresh address
+        reporter.find_by_receipt(deps, receipt, ratelimit.client_key(deps, "192.0.2.1", clock.now()), clock.now())
+    clock.advance(hours=1)
+    assert reporter.find_by_receipt(deps, receipt, "any", clock.now())[1] == receipt
+
+
+def file_complaint_for_lookup(deps, clock):
+    data = intake.FilingInput(token=filing_tokens.issue(deps, clock.now()), **GOOD)
+    result = intake.file_complaint(deps, deps.counties.default, data, "filer", clock.now())
+    return result.complaint_id, result.receipt
