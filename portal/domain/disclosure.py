@@ -63,7 +63,6 @@ class DisclosureRequest:
     requested_unit: str
     requested_at: datetime
     reason: str
-    discipline_only: bool = False
     status: DisclosureStatus = DisclosureStatus.PENDING
     decided_by: str | None = None
     decided_at: datetime | None = None
@@ -72,11 +71,10 @@ class DisclosureRequest:
     version: int = 0
 
     @classmethod
-    def open(cls, *, complaint_id: str, n: int, county: str, actor: Actor, reason: str, now: datetime,
-             discipline_only: bool) -> "DisclosureRequest":
+    def open(cls, *, complaint_id: str, n: int, county: str, actor: Actor, reason: str,
+             now: datetime) -> "DisclosureRequest":
         return cls(complaint_id=complaint_id, n=n, county=county, requested_by=actor.username,
-                   requested_unit=actor.unit, requested_at=now, reason=clean_reason(reason, "reason"),
-                   discipline_only=discipline_only)
+                   requested_unit=actor.unit, requested_at=now, reason=clean_reason(reason, "reason"))
 
     # --- the custodian's decision ----------------------------------------------------------
     def decide(self, now: datetime, custodian: Actor, approve: bool, reason: str) -> None:

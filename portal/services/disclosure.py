@@ -79,7 +79,7 @@ def request(deps: Deps, actor: Actor, complaint_id: str, reason: str | None, now
         if not custodians(deps, complaint.county):
             raise Conflict(NO_CUSTODIAN)
         new = DisclosureRequest.open(complaint_id=complaint.id, n=len(existing) + 1, county=complaint.county,
-                                     actor=actor, reason=reason, now=now, discipline_only=complaint.discipline_only)
+                                     actor=actor, reason=reason, now=now)
         county = scope.county_of(deps, complaint)
         complaint.record_disclosure(now, "requested", actor.username, actor.unit, new.n,
                                     {"unit": county.unit_name(actor.unit), "reason": new.reason})
@@ -220,7 +220,6 @@ class ReporterLine:
     unit_name: str
     reason: str
     status: DisclosureStatus
-    status_title: str
     decided_at: datetime | None
     decision_reason: str
     views: int
@@ -241,7 +240,7 @@ def reporter_part(deps: Deps, complaint: Complaint) -> ReporterPart | None:
     county = scope.county_of(deps, complaint)
     return ReporterPart(lines=[
         ReporterLine(requested_at=r.requested_at, unit_name=county.unit_name(r.requested_unit), reason=r.reason,
-                     status=r.status, status_title=REQUEST_TITLES[r.status], decided_at=r.decided_at,
+                     status=r.status, decided_at=r.decided_at,
                      decision_reason=r.decision_reason, views=len(r.views))
         for r in requests])
 

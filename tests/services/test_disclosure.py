@@ -184,8 +184,7 @@ def test_only_a_custodian_decides_and_only_the_requester_reads(deps, clock, peop
 def test_the_requester_can_never_decide_their_own_request():
     now = datetime(2026, 11, 23, tzinfo=timezone.utc)
     officer = Actor("li.si", Role.OFFICER, "natural_resources", "430225")
-    request = DisclosureRequest.open(complaint_id="01X", n=1, county="430225", actor=officer, reason=REASON, now=now,
-                                     discipline_only=False)
+    request = DisclosureRequest.open(complaint_id="01X", n=1, county="430225", actor=officer, reason=REASON, now=now)
     with pytest.raises(Forbidden):  # one person holding a second, custodian account
         request.decide(now, Actor("li.si", Role.CUSTODIAN, "leading_group_office", "430225"), True, "批准")
     with pytest.raises(Forbidden):
