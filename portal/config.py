@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Mapping
 
@@ -145,3 +146,8 @@ class Settings:
     @property
     def photo_limit(self) -> int:
         return int(self.max_photo_bytes)
+
+    @property
+    def retention(self) -> timedelta:
+        """How long a closed ticket keeps the reporter's personal data."""
+        return timedelta(days=int(self.retention_days))

@@ -12,7 +12,7 @@ A supervisor may reopen a declined, concluded or closed ticket.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from portal.domain.calendar import WorkingCalendar
@@ -80,6 +80,15 @@ class Notify(StrEnum):
     INFO_REQUESTED = "info_requested"
     RESULT = "result"
     REWARD = "reward"
+
+
+#: what the reporter reads of each step of an identity-disclosure request (portal.domain.disclosure)
+DISCLOSURE_STEPS = {
+    "requested": N_("%(unit)s的工作人员因“%(reason)s”申请查看您的联系方式，需经身份信息保管人批准。"),
+    "approved": N_("身份信息保管人已批准查看您联系方式的申请，理由：%(reason)s"),
+    "denied": N_("身份信息保管人已拒绝查看您联系方式的申请，理由：%(reason)s"),
+    "viewed": N_("经批准，%(unit)s的工作人员查看了您的联系方式。"),
+}
 
 
 @dataclass
@@ -196,7 +205,8 @@ class Complaint:
     rectified_at: datetime | None = None
     concluded_at: datetime | None = None
     closed_at: datetime | None = None
-    purge_at: datetime | None = None  #: when contact data is purged (retention)
+    purge_at: datetime | None = None  #: when personal data is purged (retention), set when the ticket closes
+    purged_at: datetime | None = None  #: when the last retention purge ran
     case_kind: str = "new"  #: new | stock (004 C22, L19), mirrored from the case for the ladder
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
@@ -267,7 +277,7 @@ class Complaint:
     def wake_at(self) -> datetime | None:
         """The earliest instant the sweeper must look at this complaint (due index)."""
         times = [t for t in (c.wake_at() for c in self.clocks.values()) if t is not None]
-        if self.purge_at is not None and self.contact is not None and self.contact.purged_at is None:
+        if self.purge_at is not None:
             times.append(self.purge_at)
         return min(times) if times else None
 
@@ -519,12 +529,47 @@ class Complaint:
         self._record(now, "phone_verified", "reporter", public=N_("手机号码已验证，处理进展将以短信通知您。"))
         self._notify(Notify.RECEIVED)
 
-    def purge_contact(self, now: datetime) -> None:
-        """Retention: the contact envelope and its hash are removed; the purge is an event."""
-        if self.contact is None or self.contact.purged_at is not None:
+    def record_disclosure(self, now: datetime, step: str, actor: str, unit: str, request_n: int,
+                          params: dict) -> None:
+        """A step of a request to see the reporter's phone (``portal.domain.disclosure``):
+        requested, approved, denied or viewed. The reporter reads every step."""
+        self._record(now, f"disclosure_{step}", actor, unit=unit, public=DISCLOSURE_STEPS[step], params=params,
+                     data={"request": request_n})
+
+    # --- retention ----------------------------------------------------------------------
+    def schedule_purge(self, now: datetime, retention: timedelta) -> bool:
+        """A ticket that has closed (declined, or its result told) keeps the reporter's personal
+        data for ``retention`` more, then the sweeper purges it (the due index wakes it at
+        ``purge_at``). Reopening clears the date; closing again sets a new one."""
+        if self.status not in (Status.DECLINED, Status.CLOSED) or self.closed_at is None or self.purge_at is not None:
+            return False
+        if self.purged_at is not None and self.purged_at >= self.closed_at:
+            return False  # this closure's purge already ran
+        self.purge_at = self.closed_at + retention
+        self._record(now, "purge_scheduled", "system", data={"purge_at": self.purge_at.isoformat()})
+        return True
+
+    def purge_due(self, now: datetime) -> bool:
+        return self.purge_at is not None and now >= self.purge_at
+
+    def purge_contact(self, now: datetime, removed: dict[str, int] | None = None) -> None:
+        """Retention ends: the contact envelope and its hash are removed (the purge steps of
+        ``portal.services.retention`` removed the rest, counted in ``removed``); the complaint
+        text, evidence and history stay. The purge is an event."""
+        if self.purge_at is None:
             return
-        self.contact = Contact(envelope=None, phone_hash=None, verified_at=self.contact.verified_at, purged_at=now)
-        self._record(now, "contact_purged", "system", public=N_("按保存期限规定，您的联系方式已删除。"))
+        had_contact = self.contact is not None and self.contact.purged_at is None
+        if had_contact:
+            self.contact = Contact(envelope=None, phone_hash=None, verified_at=self.contact.verified_at,
+                                   purged_at=now)
+        removed = {k: v for k, v in (removed or {}).items() if v}
+        if had_contact:
+            removed["contact"] = 1
+        self.purge_at = None
+        self.purged_at = now
+        self._record(now, "contact_purged", "system",
+                     public=N_("按保存期限规定，您的联系方式已删除。") if had_contact else None,
+                     data={"removed": removed})
 
     # --- sweeping ----------------------------------------------------------------------
     def sweep(self, now: datetime) -> list["Alert"]:
@@ -545,9 +590,6 @@ class Complaint:
                     clock.warned_at = now  # too late to warn; the breach says it
                 self._record(now, "breach_recorded", "system", data={"clock": clock.kind.value})
                 alerts.append(Alert(kind="breach", clock=clock.kind, complaint_id=self.id, at=now, due_at=clock.due_at))
-        if (self.purge_at is not None and now >= self.purge_at and self.contact is not None
-                and self.contact.purged_at is None):
-            self.purge_contact(now)
         return alerts
 
     def recompute_clocks(self, calendar: WorkingCalendar) -> list[str]:

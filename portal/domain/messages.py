@@ -91,6 +91,19 @@ class OutboxMessage:
         self.last_error = error[:200]
         self.history.append({"at": now.isoformat(), "status": "failed", "error": self.last_error})
 
+    def forget_recipient(self, now: datetime) -> bool:
+        """Retention: drop the phone envelope (and a verification code's text); a row still
+        waiting to go out can no longer go and fails. True if anything changed."""
+        if self.to_envelope is None:
+            return False
+        self.to_envelope = None
+        if self.kind == "code":
+            self.body = "[verification code purged]"
+        if self.status in (MessageStatus.PENDING, MessageStatus.SENDING):
+            self.status, self.failed_at, self.lease_until = MessageStatus.FAILED, now, None
+        self.history.append({"at": now.isoformat(), "status": "recipient_purged"})
+        return True
+
     def provider_status(self, now: datetime, status: str) -> bool:
         """Apply a status callback; True if it changed the row. Final states stay final."""
         if self.status in FINAL:

@@ -421,10 +421,13 @@ class Reward:
         self._log(now, "paid", actor, data={"amount": amount_yuan, "paid_on": paid_on.isoformat()})
 
     # --- time ----------------------------------------------------------------------------------
-    def wake_at(self) -> datetime | None:
-        """When the sweeper must look at the reward (the due index): the end of the window."""
+    def wake_at(self, retention_days: int | None = None) -> datetime | None:
+        """When the sweeper must look at the reward (the due index): the end of the claim
+        window, and, once final, when retention ends for the claim's personal data."""
         if self.state == RewardState.APPROVED and self.window_ends_at is not None:
             return self.window_ends_at + timedelta(seconds=1)
+        if retention_days is not None:
+            return self.purge_due_at(retention_days)
         return None
 
     def expire(self, now: datetime) -> bool:

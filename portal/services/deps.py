@@ -139,7 +139,7 @@ def build_deps(settings: Settings, **overrides) -> Deps:
     deps = Deps(
         settings=settings,
         store=store,
-        repos=Repositories(store, shards=int(settings.sweep_shards)),
+        repos=Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days)),
         blobs=overrides.pop("blobs", None) or build_blobs(settings),
         keyring=overrides.pop("keyring", None) or build_keyring(settings),
         hasher=KeyedHasher(secrets.hash_key),

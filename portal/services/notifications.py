@@ -69,7 +69,9 @@ def pending_messages(deps: Deps, complaint: Complaint, now: datetime) -> list[Ou
 def commit_complaint(deps: Deps, complaint: Complaint, now: datetime, extra_ops: list[Op] | None = None,
                      send_now: bool = True) -> list[OutboxMessage]:
     """Store the complaint, its new events and the SMS rows it calls for, in one transaction;
-    then try to send those rows at once (the sweeper retries whatever does not go out)."""
+    then try to send those rows at once (the sweeper retries whatever does not go out). A
+    ticket that has just closed gets its retention date here."""
+    complaint.schedule_purge(now, deps.settings.retention)
     messages = pending_messages(deps, complaint, now)
     ops = deps.repos.complaints.save_ops(complaint)
     ops += [deps.repos.outbox.save_op(m) for m in messages]
@@ -165,6 +167,7 @@ def _apply_to_complaint(deps: Deps, message: OutboxMessage, at: datetime, *, sen
             complaint.notice_delivered(kind, at)
         if failed:
             complaint.notice_failed(kind, at, permanent=True)
+        complaint.schedule_purge(at, deps.settings.retention)
         try:
             deps.store.write(deps.repos.complaints.save_ops(complaint))
             deps.repos.complaints.committed(complaint)

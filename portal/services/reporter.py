@@ -16,7 +16,7 @@ from portal.domain.errors import DomainError, RateLimited
 from portal.domain.receipts import normalize
 from portal.i18n import N_
 from portal.ports import ConditionFailed
-from portal.services import ratelimit, reward_claims
+from portal.services import disclosure, ratelimit, reward_claims
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint
 
@@ -105,9 +105,11 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
 
 
 def _extras(deps: Deps, complaint: Complaint, now: datetime) -> dict:
-    """Parts later features add to the status page: the reward (004 C20, L17)."""
-    part = reward_claims.reporter_part(deps, complaint, now)
-    return {"reward": part} if part is not None else {}
+    """The status page's parts from other features (each has a ``template``): the reward
+    (004 C20, L17) and any request to see the reporter's contact."""
+    parts = {"reward": reward_claims.reporter_part(deps, complaint, now),
+             "disclosure": disclosure.reporter_part(deps, complaint)}
+    return {name: part for name, part in parts.items() if part is not None}
 
 
 def reply(deps: Deps, complaint: Complaint, text: str | None, client: str, now: datetime) -> None:

@@ -5,7 +5,8 @@ index (never a scan of open complaints), and for each item:
 - complaint: reminds the department one working day before its acceptance decision is due
   (004 C20, L17), warns when a result notice is at risk, records each breach once and
   escalates it once (to the supervisors, or for discipline-only reports to the discipline
-  commission alone), purges contact data when its retention ends;
+  commission alone), purges the reporter's personal data when its retention ends
+  (``portal.services.retention``);
 - SMS row: sends it (claimed first by a conditional write), retrying failures with backoff;
 - staged upload nobody filed: removes it;
 - reward: expires an approved reward unclaimed at the end of its claim window;
@@ -26,7 +27,7 @@ from typing import Callable
 from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
-from portal.services import rewards, uploads
+from portal.services import retention, rewards, uploads
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
@@ -48,6 +49,7 @@ class SweepReport:
     messages: dict = field(default_factory=dict)  # outcome -> count
     uploads_removed: int = 0
     rewards_expired: int = 0
+    purged: int = 0
     other: int = 0
     skipped: int = 0
     errors: int = 0
@@ -86,12 +88,17 @@ def sweep_complaint(deps: Deps, complaint_id: str, now: datetime, report: SweepR
             report.skipped += 1  # another sweep got here first, or the index lagged
             return
         alerts = complaint.sweep(now)
-        if not complaint.new_events:
+        purge = complaint.purge_due(now)
+        if not complaint.new_events and not purge:
             report.skipped += 1
             return
         if report.dry_run:
             report.would += [f"{complaint_id} {a.kind} {a.clock.value}" for a in alerts]
+            if purge:
+                report.would.append(f"{complaint_id} purge personal data")
             return
+        if purge:
+            complaint.purge_contact(now, retention.run_steps(deps, complaint, now))
         county = deps.counties.get(complaint.county) or deps.counties.default
         supervisors = next(d.code for d in county.departments if d.kind == "oversight")
         ops: list[Op] = []
@@ -104,6 +111,7 @@ def sweep_complaint(deps: Deps, complaint_id: str, now: datetime, report: SweepR
         except ConditionFailed:
             continue  # someone changed the ticket meanwhile: look again
         report.complaints += 1
+        report.purged += purge
         for alert in alerts:
             if alert.kind == "reminder":
                 report.reminders += 1
@@ -136,13 +144,16 @@ def _upload(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
 
 
 def _reward(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
-    """The end of a reward's claim window (004 C20, L17)."""
+    """The end of a reward's claim window (004 C20, L17), or of the retention of its claim's
+    payee details."""
     case_id = ref.pk.split("#", 1)[1]
     if report.dry_run:
-        report.would.append(f"expire the unclaimed reward of case {case_id}")
+        report.would.append(f"expire or purge the reward of case {case_id}")
         return
     if rewards.expire(deps, case_id, now):
         report.rewards_expired += 1
+    elif rewards.purge_payee(deps, case_id, now):
+        report.purged += 1
     else:
         report.skipped += 1
 

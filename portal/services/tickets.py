@@ -20,7 +20,7 @@ from portal.domain.errors import NotFound
 from portal.domain.staff import StaffAccount
 from portal.i18n import N_
 from portal.ports import BlobNotFound
-from portal.services import audit, cases, scope, workflow
+from portal.services import audit, cases, disclosure, scope, workflow
 from portal.services.deps import Deps
 
 EVENT_TITLES = {
@@ -42,7 +42,12 @@ EVENT_TITLES = {
     "case_changed": N_("案件变更"),
     "evidence_added": N_("补充照片"),
     "phone_verified": N_("举报人已验证手机号码"),
-    "contact_purged": N_("按保存期限删除举报人联系方式"),
+    "purge_scheduled": N_("设定举报人个人信息的删除日期"),
+    "contact_purged": N_("按保存期限删除举报人个人信息"),
+    "disclosure_requested": N_("申请查看举报人联系方式"),
+    "disclosure_approved": N_("保管人批准查看举报人联系方式"),
+    "disclosure_denied": N_("保管人拒绝查看举报人联系方式"),
+    "disclosure_viewed": N_("查看举报人联系方式"),
     "sms_sent": N_("短信已发出"),
     "sms_delivered": N_("短信已送达"),
     "sms_failed": N_("短信发送失败"),
@@ -108,6 +113,7 @@ class TicketView:
     suggestions: list[Complaint] = field(default_factory=list)
     case_members: list[Complaint] = field(default_factory=list)
     finding_title: str | None = None
+    disclosures: disclosure.TicketDisclosures | None = None
 
 
 def _history(events: list[Event], county: County) -> list[HistoryLine]:
@@ -178,6 +184,7 @@ def open_ticket(deps: Deps, actor: Actor, complaint_id: str, now: datetime) -> T
         suggestions=cases.suggestions(deps, actor, complaint, now) if "case" in allowed else [],
         case_members=members,
         finding_title=FINDING_TITLES[complaint.finding] if complaint.finding else None,
+        disclosures=disclosure.for_ticket(deps, actor, complaint, now),
     )
     audit.record(deps, actor, "view", now, complaint)
     return view

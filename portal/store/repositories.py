@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from portal.domain.cases import Case
 from portal.domain.complaint import Complaint, Event, Status
+from portal.domain.disclosure import DisclosureRequest, DisclosureStatus
 from portal.domain.messages import OutboxMessage
 from portal.domain.rewards import Reward
 from portal.domain.staff import StaffAccount
@@ -391,6 +392,47 @@ class Alerts:
         return [dict(i.body) for i in page.items]
 
 
+class Disclosures:
+    """Requests to see a reporter's phone, in the complaint's partition (``DISC#<n>``); while
+    pending they are listed for the county's custodians (``county`` index, ``DISC#<county>``)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    @staticmethod
+    def sk(n: int) -> str:
+        return f"DISC#{n:04d}"
+
+    def save_op(self, r: DisclosureRequest) -> Op:
+        keys = {}
+        if r.status == DisclosureStatus.PENDING:
+            keys = {"county_pk": f"DISC#{r.county}", "county_sk": f"{to_store(r.requested_at)}#{r.complaint_id}#{r.n:04d}"}
+        return Put(Item(pk=K.complaint_pk(r.complaint_id), sk=self.sk(r.n), body=dump(r), version=r.version,
+                        keys=keys), expect=_expect(r.version))
+
+    @staticmethod
+    def committed(r: DisclosureRequest) -> None:
+        r.version += 1
+
+    @staticmethod
+    def _load(item: Item) -> DisclosureRequest:
+        r = load(DisclosureRequest, dict(item.body))
+        r.version = item.version
+        return r
+
+    def get(self, complaint_id: str, n: int) -> DisclosureRequest | None:
+        item = self.store.get(K.complaint_pk(complaint_id), self.sk(n))
+        return self._load(item) if item else None
+
+    def for_complaint(self, complaint_id: str) -> list[DisclosureRequest]:
+        page = self.store.query(K.complaint_pk(complaint_id), sk_prefix="DISC#", limit=1000)
+        return [self._load(i) for i in page.items]
+
+    def pending(self, county: str, limit: int = 200) -> list[DisclosureRequest]:
+        page = self.store.query(f"DISC#{county}", index="county", limit=limit)
+        return [self._load(i) for i in page.items]
+
+
 # --------------------------------------------------------------------------------------
 # Calendar overrides, rate limits, salts, staged uploads, phone verification
 # --------------------------------------------------------------------------------------
@@ -432,7 +474,12 @@ class Counters:
 
 
 class Salts:
-    """A random salt per day, shared by every process, deleted two days later."""
+    """A random salt per day, shared by every process. The first use of a day's salt deletes
+    the salts of the days before, so yesterday's keyed hashes cannot be recomputed, even with
+    the hash key; the expiry is a backstop for a day nobody used."""
+
+    #: earlier days whose salts the first use of a new day deletes
+    FORGET_DAYS = 3
 
     def __init__(self, store: Store):
         self.store = store
@@ -445,9 +492,12 @@ class Salts:
             salt = secrets.token_hex(32)
             self.store.write([Put(Item(pk="SALT", sk=day, body={"salt": salt}, expires_at=_epoch(expires_at)),
                                   expect=ABSENT)])
-            return salt
         except ConditionFailed:
             return self.store.get("SALT", day).body["salt"]
+        first = date.fromisoformat(day)
+        self.store.write([Delete("SALT", (first - timedelta(days=n)).isoformat())
+                          for n in range(1, self.FORGET_DAYS + 1)])
+        return salt
 
 
 class Records:
@@ -483,13 +533,13 @@ class Rewards:
 
     SK = "REWARD"
 
-    def __init__(self, store: Store, shards: int):
-        self.store, self.shards = store, shards
+    def __init__(self, store: Store, shards: int, retention_days: int):
+        self.store, self.shards, self.retention_days = store, shards, retention_days
 
     def item(self, r: Reward) -> Item:
         pk = K.case_pk(r.case_id)
         keys = {"county_pk": f"RWD#{r.county}", "county_sk": f"{to_store(r.created_at)}#{r.case_id}"}
-        keys.update(K.due_keys(pk, self.SK, r.wake_at(), self.shards))
+        keys.update(K.due_keys(pk, self.SK, r.wake_at(self.retention_days), self.shards))
         return Item(pk=pk, sk=self.SK, body=dump(r), version=r.version, keys=keys)
 
     def save_op(self, r: Reward) -> Op:
@@ -550,7 +600,7 @@ class Rewards:
 
 
 class Repositories:
-    def __init__(self, store: Store, shards: int = 8):
+    def __init__(self, store: Store, shards: int = 8, retention_days: int = 365):
         self.store = store
         self.complaints = Complaints(store, shards)
         self.cases = Cases(store)
@@ -561,8 +611,9 @@ class Repositories:
         self.api_keys = ApiKeys(store)
         self.audit = AuditTrail(store)
         self.alerts = Alerts(store)
+        self.disclosures = Disclosures(store)
         self.calendar = CalendarOverrides(store)
         self.counters = Counters(store)
         self.salts = Salts(store)
         self.records = Records(store)
-        self.rewards = Rewards(store, shards)
+        self.rewards = Rewards(store, shards, retention_days)

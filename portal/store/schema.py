@@ -10,6 +10,7 @@ record                      pk                          sk
 complaint                   ``CMP#<id>``                ``#META``
 complaint history event     ``CMP#<id>``                ``EVT#<n:06d>``
 ticket audit entry          ``CMP#<id>``                ``AUD#<instant>#<rand>``
+disclosure request          ``CMP#<id>``                ``DISC#<n:04d>``
 outbox SMS (idempotent)     ``CMP#<id>`` / ``VER#..``   ``SMS#<kind>``
 receipt hash (unique)       ``RCPT#<hmac>``             ``#``
 case                        ``CASE#<id>``               ``#META`` / ``REWARD``

@@ -73,6 +73,7 @@ class SqliteStore:
             conn.execute("PRAGMA cache_size=-32768")  # 32 MiB of page cache per connection
             conn.execute("PRAGMA mmap_size=268435456")  # read through the OS page cache, no copies
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")  # deleted rows (old salts, purged data) are zeroed on disk
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)

@@ -19,9 +19,18 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # format the traceback now, so that the exception's message (which may quote a
+            # number) is masked too; the handler's formatter then uses this text
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 _configured = False
@@ -38,10 +47,15 @@ def configure(settings: Settings) -> None:
     for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
-    # the development server's access log names client addresses; twilio's client logs each
-    # request it makes; Zappa's handler logs every request on Lambda with the client's address,
-    # user agent and query string: none of them belongs in the portal's log
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
-    logging.getLogger("zappa.wsgi").setLevel(logging.WARNING)
+    for name, level in QUIET.items():
+        logging.getLogger(name).setLevel(level)
     _configured = True
+
+
+#: third-party loggers held above DEBUG whatever PORTAL_LOG_LEVEL says: the development
+#: server's access log names client addresses; twilio's client logs each request it makes;
+#: Zappa's handler logs every request on Lambda with the client's address, user agent and
+#: query string; Pillow logs every EXIF tag of a photo it opens (device serial numbers, the
+#: owner's name, GPS), which is what the sanitiser removes
+QUIET = {"werkzeug": logging.WARNING, "twilio.http_client": logging.WARNING, "zappa.wsgi": logging.WARNING,
+         "PIL": logging.INFO}

@@ -7,7 +7,8 @@ in ``messages``. Errors are Twilio-shaped too (``code``, ``message``, ``more_inf
 ``status``) and, like Twilio's, may quote the number they failed on.
 
 Failure controls: ``fail_next(n, status, code)``, ``hang_next(n)`` (answer only after the
-client has given up), ``stop()`` / ``start()`` (connection refused in between, same URL).
+client has given up), ``lose_answer_next(n)`` (accept and send the message, but answer only
+after the client has given up), ``stop()`` / ``start()`` (connection refused in between, same URL).
 ``send_status(sid, status)`` plays Twilio's part afterwards: it POSTs a status callback,
 signed with ``X-Twilio-Signature`` as Twilio signs it, to the message's StatusCallback,
 through a poster: real HTTP by default, or a Flask test client (``flask_poster``).
@@ -180,6 +181,12 @@ class FakeTwilioApi:
         with self._lock:
             self._failures += [("hang", 503, 20503)] * n
 
+    def lose_answer_next(self, n: int = 1) -> None:
+        """The next ``n`` requests are accepted and their messages sent, but the answer comes
+        only after the client has given up (Twilio took it; the caller cannot know)."""
+        with self._lock:
+            self._failures += [("lost", 201, None)] * n
+
     # --- what was sent ---------------------------------------------------------------------
     def message(self, sid: str) -> FakeMessage:
         with self._lock:
@@ -231,7 +238,7 @@ class FakeTwilioApi:
         with self._lock:
             self.attempts += 1
             failure = self._failures.pop(0) if self._failures else None
-        if failure is not None:
+        if failure is not None and failure[0] != "lost":
             kind, status, code = failure
             if kind == "hang":
                 self._release.wait(self.hang_seconds)
@@ -250,6 +257,8 @@ class FakeTwilioApi:
                               status_callback=form.get("StatusCallback"), status="queued", date_created=now)
         with self._lock:
             self.messages.append(message)
+        if failure is not None:  # "lost": sent, but the answer arrives too late
+            self._release.wait(self.hang_seconds)
         return _json(201, self._resource(message))
 
     def _resource(self, m: FakeMessage) -> dict:

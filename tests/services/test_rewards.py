@@ -388,3 +388,26 @@ def test_finance_reads_payee_details_only_to_pay_or_for_a_payment_made(deps, two
         rewards.reveal_payee(deps, SUP1, case_id, now(deps))
     reads = [a for a in deps.repos.audit.for_complaint(first.id) if a["action"] == "reward_payee_read"]
     assert len(reads) == 1 and reads[0]["detail"] == {"case": case_id}  # the audit names no payee detail
+
+
+def test_the_sweeper_purges_payee_details_on_the_rewards_own_clock(deps, two_reports, clock):
+    """A reward paid late (after its ticket's own purge) is still purged: the reward's entry in
+    the due index wakes the sweeper when its retention ends."""
+    from portal.services import sweeper
+
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    approve(deps, case_id)
+    claim(deps, first, claim_code(deps, first))
+    pay(deps, case_id)
+    retention = int(deps.settings.retention_days)
+    clock.advance(days=retention - 1)
+    sweeper.sweep(deps, now(deps))
+    assert deps.repos.rewards.get(case_id).claim.payee_envelope is not None
+    clock.advance(days=1, minutes=1)
+    report = sweeper.sweep(deps, now(deps))
+    assert report.errors == 0
+    reward = deps.repos.rewards.get(case_id)
+    assert reward.claim.payee_envelope is None and reward.history[-1].kind == "purged"
+    assert sweeper.sweep(deps, now(deps)).purged == 0  # once

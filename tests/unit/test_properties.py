@@ -1,5 +1,6 @@
 """Property tests (hypothesis): the calendar's clocks never end on a non-working day and more
-working days never end earlier; no sequence of actions takes a complaint to an invalid state."""
+working days never end earlier; no sequence of actions (retention purges included) takes a
+complaint to an invalid state."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def test_a_later_receipt_never_ends_earlier(a, b, n):
 
 
 CATEGORIES = [c.code for c in COUNTY.categories]
+RETENTION = timedelta(days=365)
 
 
 class ComplaintLifecycle(RuleBasedStateMachine):
@@ -147,6 +149,14 @@ class ComplaintLifecycle(RuleBasedStateMachine):
     def reopen(self):
         self.act(self.complaint and self.complaint.reopen, self.now, "supervisor", "o", "复查", CAL)
 
+    @rule()
+    def retention(self):
+        """What commit_complaint and the sweeper do: schedule the purge on closing, run it when due."""
+        if self.complaint is not None:
+            self.complaint.schedule_purge(self.now, RETENTION)
+            if self.complaint.purge_due(self.now):
+                self.complaint.purge_contact(self.now, {})
+
     @rule(kind=st.sampled_from(["new", "stock"]))
     def mark_case(self, kind):
         if self.complaint is not None:
@@ -177,9 +187,13 @@ class ComplaintLifecycle(RuleBasedStateMachine):
             assert c.finding is None or c.status == Status.ACCEPTED
         if c.status in FINAL_STATUSES:
             assert not c.info_pending
+        if c.purge_at is not None:  # retention runs from the closure, and only while closed
+            assert c.status in (Status.DECLINED, Status.CLOSED) and c.purge_at == c.closed_at + RETENTION
+        if c.contact is not None and c.contact.purged_at is not None:
+            assert c.contact.envelope is None and c.contact.phone_hash is None and not c.contact.usable
         wake = c.wake_at()
         has_open = any(clock.wake_at() is not None for clock in c.clocks.values())
-        assert (wake is not None) == has_open
+        assert (wake is not None) == (has_open or c.purge_at is not None)
         if wake is not None:
             assert wake >= min(clock.started_at for clock in c.clocks.values())
 

@@ -26,6 +26,7 @@ URL_ACTIONS = {
     "onsite": Action.ONSITE, "stop-order": Action.STOP_ORDER, "rectified": Action.RECTIFIED,
     "conclude": Action.CONCLUDE, "written-notice": Action.WRITTEN_NOTICE, "reopen": Action.REOPEN,
     "assign": Action.ASSIGN, "merge": Action.CASE, "split": Action.CASE, "mark": Action.CASE,
+    "disclosure": Action.DISCLOSURE_REQUEST,
 }
 
 #: which seeded tickets each role sees (written out, not derived)
@@ -75,6 +76,7 @@ def valid_form(action: str, other: str) -> dict:
         "rectified": {"note": "已整改"}, "conclude": MEASURES, "written-notice": {"note": "已书面告知"},
         "reopen": {"reason": "重新办理"}, "assign": {"assignee": "w-nr"}, "merge": {"other": other, "note": "合并"},
         "split": {"note": "拆分"}, "mark": {"kind": "stock", "note": "存量"},
+        "disclosure": {"reason": "依法需要举报人出庭作证"},
     }[action]
 
 

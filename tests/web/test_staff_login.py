@@ -282,7 +282,7 @@ def test_admin_resets_a_lost_totp(app, deps, clock):
 
 
 @pytest.mark.parametrize("role,landing", [("officer", "/staff/queue"), ("admin", "/staff/admin/accounts"),
-                                          ("finance", "/staff/rewards"), ("custodian", None)])
+                                          ("finance", "/staff/rewards"), ("custodian", "/staff/disclosures")])
 def test_each_role_lands_on_its_page(app, deps, clock, role, landing):
     staff = signed_in(app, deps, clock, role)
     response = staff.get("/staff/")

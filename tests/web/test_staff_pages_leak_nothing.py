@@ -68,6 +68,10 @@ def seeded(deps, clock):
     from portal.services import cases
 
     cases.merge(deps, actor, ids[0], ids[1], "同一处", now())  # a merged case
+    from portal.services import disclosure
+
+    account(deps, "seed-cus", "custodian", "leading_group_office")
+    disclosure.request(deps, actor, ids[0], "法院要求举报人出庭作证", now())  # waiting for the custodian
     deps.store.write([deps.repos.alerts.op("430225", unit, "breach", "acceptance", ids[0], now(), now())
                       for unit in ("natural_resources", "leading_group_office", "xiayang", "zhongcun")])
     return [(r.complaint_id, r.receipt) for r in filed]
@@ -86,7 +90,7 @@ def fetch_everything(staff, deps, ids) -> list[tuple[str, bytes]]:
 
     for path in ("/staff/", "/staff/queue", "/staff/queue?bucket=done", "/staff/queue?overdue=1",
                  "/staff/queue?status=received&township=zhongcun", "/staff/alerts", "/staff/ledger.csv", "/staff/audit",
-                 "/staff/admin/accounts", "/staff/password", "/staff/no-such-page"):
+                 "/staff/admin/accounts", "/staff/password", "/staff/disclosures", "/staff/no-such-page"):
         get(path)
     for cid in ids:
         complaint = deps.repos.complaints.get(cid)
@@ -97,6 +101,8 @@ def fetch_everything(staff, deps, ids) -> list[tuple[str, bytes]]:
         get(f"/staff/cases/{complaint.case_id}")
         for action in URL_ACTIONS:  # invalid input: the page re-renders with the error
             post(f"/staff/tickets/{cid}/{action}", {"reason": "", "note": "x" * 3000, "other": cid, "kind": "?"})
+        post(f"/staff/disclosures/{cid}/1/approve", {"reason": ""})
+        post(f"/staff/tickets/{cid}/disclosures/1/view", {})
     post("/staff/password", {"current": "wrong", "code": "000000", "password": "x", "confirm": "y"})
     post("/staff/admin/accounts/reset-totp", {"username": "seed-nr"})
     return pages
@@ -116,6 +122,7 @@ def test_no_staff_page_export_or_photo_contains_a_phone_or_a_receipt(app, deps, 
     rendered = {where for where, _ in pages}
     assert {f"GET /staff/tickets/{cid} 200" for cid in in_view} <= rendered
     assert "GET /staff/password 200" in rendered
+    assert ("GET /staff/disclosures 200" in rendered) == (role == "custodian")
     if role in ("officer", "supervisor", "discipline", "township"):
         assert in_view
 

@@ -60,15 +60,16 @@ def staff_context():
         "is_admin": account is not None and account.role == Role.ADMIN,
         "can_read_audit": account is not None and account.role in (Role.SUPERVISOR, Role.DISCIPLINE),
         "handles_rewards": account is not None and account.role in (Role.SUPERVISOR, Role.DISCIPLINE, Role.FINANCE),
+        "is_custodian": account is not None and account.role == Role.CUSTODIAN,
         "county": deps().counties.get(account.county) if account else deps().counties.default,
         "demo": deps().settings.is_demo,
     }
 
 
 def _register_children() -> None:
-    from portal.web.staff import admin, audit, auth, cases, rewards, tickets, workqueue
+    from portal.web.staff import admin, audit, auth, cases, disclosure, rewards, tickets, workqueue
 
-    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp):
+    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp, disclosure.bp):
         bp.register_blueprint(child)
 
 

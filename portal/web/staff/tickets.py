@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from portal.domain.complaint import DECLINE_REASONS
 from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.i18n import N_
-from portal.services import cases, rewards, scope, tickets, uploads, workflow
+from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
 
@@ -48,6 +48,8 @@ ACTIONS = {
     "merge": (lambda d, a, cid, f, t: cases.merge(d, a, cid, f.get("other"), f.get("note"), t), N_("案件已合并。")),
     "split": (lambda d, a, cid, f, t: cases.split(d, a, cid, f.get("note"), t), N_("已拆分为单独的案件。")),
     "mark": (lambda d, a, cid, f, t: cases.mark(d, a, cid, f.get("kind"), f.get("note"), t), N_("案件性质已标记。")),
+    "disclosure": (lambda d, a, cid, f, t: disclosure.request(d, a, cid, f.get("reason"), t),
+                   N_("查看申请已提交，等待身份信息保管人审批。")),
 }
 
 

@@ -23,6 +23,8 @@ def home():
         return redirect(url_for("staff.admin.accounts"), code=303)
     if g.actor.role == Role.FINANCE:
         return redirect(url_for("staff.rewards.rewards_list"), code=303)
+    if g.actor.role == Role.CUSTODIAN:
+        return redirect(url_for("staff.disclosure.pending"), code=303)
     return render_template("staff/home.html")
 
 
