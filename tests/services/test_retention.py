@@ -112,7 +112,7 @@ def test_after_retention_the_sweeper_purges_contact_code_and_sms_envelopes_and_k
     history = deps.repos.complaints.history(complaint.id)
     (event,) = [e for e in history if e.kind == "contact_purged"]
     assert event.public == PURGED_TEXT
-    assert event.data["removed"] == {"sms_envelopes": len(messages), "contact": 1}
+    assert event.data["removed"] == {"verification_record": 1, "sms_envelopes": len(messages), "contact": 1}
     assert [e.n for e in history] == list(range(1, len(history) + 1))
     # the reporter reads it with the receipt
     view = reporter.view(deps, reporter.find_by_receipt(deps, receipt, "client", clock.now())[0], clock.now())
@@ -161,18 +161,19 @@ def test_a_ticket_reopened_after_its_purge_is_purged_again_when_it_closes_again(
 
 
 def test_a_registered_purge_step_runs_with_the_others_and_is_counted(deps, clock, officer, monkeypatch):
-    """The extension point later features (rewards: payee details) plug into."""
+    """The extension point features with personal data of their own plug into (rewards
+    registered the payee details; a step's name is taken once)."""
     monkeypatch.setattr(retention, "PURGE_STEPS", list(retention.PURGE_STEPS))
     seen = []
-    retention.register("payee", lambda d, complaint, now: seen.append((complaint.case_id, now)) or 1)
     with pytest.raises(ValueError):
         retention.register("payee", lambda d, complaint, now: 0)
+    retention.register("archive", lambda d, complaint, now: seen.append((complaint.case_id, now)) or 1)
     complaint, _ = closed_with_phone(deps, clock, officer)
     clock.set(complaint.purge_at)
     sweeper.sweep(deps, clock.now())
     assert seen == [(complaint.case_id, clock.now())]
     (event,) = [e for e in deps.repos.complaints.history(complaint.id) if e.kind == "contact_purged"]
-    assert event.data["removed"]["payee"] == 1
+    assert event.data["removed"]["archive"] == 1
 
 
 def test_a_purge_interrupted_half_way_completes_on_the_next_sweep(deps, clock, officer, monkeypatch):
