@@ -60,7 +60,7 @@ def build(folder: Path, open_count: int, due: int) -> Path:
         batch += deps.repos.complaints.save_ops(complaint)
         batch.append(deps.repos.cases.save_op(Case.open_for(complaint_id, county.code, "l1-occupy-land",
                                                             CaseMember(complaint_id, received, n + 1))))
-        if len(batch) >= 400:
+        if len(batch) >= 96:  # the store's transaction limit is 100 operations
             deps.store.write(batch)
             batch = []
     if batch:
