@@ -11,8 +11,11 @@ import re
 
 import pytest
 
-from tests.conftest import form_token, receipt_from
+from portal.services import cases
+from tests.conftest import PUBLIC_URL, form_token, receipt_from
+from tests.services import helpers
 from tests.web.staff_support import fast_argon2, file, signed_in  # noqa: F401
+from tests.web.test_staff_actions import MEASURES
 
 #: Chinese characters and CJK / full-width punctuation
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
@@ -151,3 +154,115 @@ def test_the_staff_workspace_is_english_on_request(app, deps, clock, county):
     audit = supervisor.get(f"/staff/tickets/{filed.complaint_id}/audit").get_data(as_text=True)
     assert "Audit log of this report" in audit and "View report" in audit and "Department head" in audit
     assert_no_chinese_chrome(audit, county, *written)
+
+
+def _text(response) -> str:
+    """The page with its character references resolved (English has apostrophes)."""
+    assert response.status_code == 200, response.status_code
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _reporter_in_english(app):
+    """A reporter's browser that chose English (the cookie is kept for the public address)."""
+    browser = app.test_client()
+    browser.get("/?lang=en", base_url=PUBLIC_URL)
+    return browser
+
+
+def _status(browser, receipt: str, path: str = "/status", **data) -> str:
+    return _text(browser.post(path, base_url=PUBLIC_URL, data={"receipt": receipt, **data}))
+
+
+def test_the_reward_pages_are_english_on_request(app, deps, clock, county):
+    """004 C20, L17: the reviewers' list, reward page and ticket card; the first reporter's
+    claim on the status page; the later reporter's one line; finance's payee view."""
+    first, first_receipt = helpers.file(deps, phone="13912345678", verify=True)
+    clock.advance(minutes=20)
+    later, later_receipt = helpers.file(deps)
+    officer = signed_in(app, deps, clock, "officer")
+    merge_note, reason, approval, payee, bank = "同一处占地建房", "举报及时，经查属实", "同意", "欧阳测试", "中国农业银行炎陵县支行"
+    cases.merge(deps, deps.repos.staff.get("officer").actor, later.id, first.id, merge_note, clock.now())
+    assert officer.act(later.id, "accept").status_code == 303
+    assert officer.act(later.id, "conclude", MEASURES).status_code == 303
+    case_id = deps.repos.complaints.get(first.id).case_id
+    written = (first.description, later.description, merge_note, reason, approval, payee, bank,
+               *(v for v in MEASURES.values() if isinstance(v, str)))
+
+    sup1 = signed_in(app, deps, clock, "supervisor")
+    sup2 = signed_in(app, deps, clock, "supervisor", username="supervisor-2")
+    sup1.get("/staff/?lang=en")
+    sup2.get("/staff/?lang=en")
+    listing = _text(sup1.get("/staff/rewards"))
+    assert "Reward for reporting" in listing and "Awaiting a proposal" in listing and "Export reward ledger (CSV)" in listing
+    assert_no_chinese_chrome(listing, county, *written)
+    ticket = _text(sup1.get(f"/staff/tickets/{first.id}"))
+    assert "This is the first reporter's report in the case." in ticket and "View reward" in ticket
+    assert_no_chinese_chrome(ticket, county, *written)
+    assert sup1.post(f"/staff/rewards/{case_id}/propose", {"amount": "1500", "reason": reason}).status_code == 303
+    page = _text(sup2.get(f"/staff/rewards/{case_id}"))
+    assert "Awaiting approval" in page and "Decide on the reward proposal" in page and "1500 yuan" in page
+    assert_no_chinese_chrome(page, county, *written)
+    assert sup2.post(f"/staff/rewards/{case_id}/approve", {"note": approval}).status_code == 303
+    page = _text(sup2.get(f"/staff/rewards/{case_id}"))
+    assert "Approved, awaiting the reporter's claim" in page and "Claim deadline" in page and "Reward history" in page
+    assert_no_chinese_chrome(page, county, *written)
+
+    reporter = _reporter_in_english(app)
+    status = _status(reporter, first_receipt)
+    assert "Your reward has been approved: 1500 yuan in cash." in status and "Get a claim code" in status
+    assert "Bank transfer" in status and "Claim the reward" in status
+    assert_no_chinese_chrome(status, county, *written)
+    sent = _status(reporter, first_receipt, "/status/reward/code")
+    assert "A claim code has been sent to your verified mobile number." in sent
+    assert_no_chinese_chrome(sent, county, *written)
+    code = re.search(r"领奖验证码(\d{6})", [m for m in deps.repos.outbox.for_record(f"CMP#{first.id}")
+                                           if m.kind == "reward_code"][-1].body).group(1)
+    claimed = _status(reporter, first_receipt, "/status/reward/claim", code=code, method="bank", payee_name=payee,
+                      bank=bank, account="6228480098765432109")
+    assert "You have claimed your reward (1500 yuan)." in claimed
+    assert_no_chinese_chrome(claimed, county, *written)
+    other = _status(_reporter_in_english(app), later_receipt)
+    assert "The reward for reporting this violation has gone to a report submitted earlier." in other
+    assert_no_chinese_chrome(other, county, *written)
+
+    finance = signed_in(app, deps, clock, "finance")
+    finance.get("/staff/?lang=en")
+    assert_no_chinese_chrome(_text(finance.get("/staff/rewards")), county, *written)
+    shown = _text(finance.post(f"/staff/rewards/{case_id}/payee"))
+    assert "Payee details" in shown and "This view has been recorded." in shown and "Record payment" in shown
+    assert_no_chinese_chrome(shown, county, *written)
+
+
+def test_the_disclosure_pages_are_english_on_request(app, deps, clock, county):
+    """Asking for a reporter's phone, the custodian's requests page, reading the phone, and
+    what the reporter reads of it."""
+    complaint, receipt = helpers.file(deps, phone="13800138000", verify=True)
+    request_reason, decision = "当事人提起行政诉讼，法院要求举报人出庭作证", "法院通知属实，依法批准"
+    written = (complaint.description, request_reason, decision)
+    custodian = signed_in(app, deps, clock, "custodian")
+    officer = signed_in(app, deps, clock, "officer")
+    custodian.get("/staff/?lang=en")
+    officer.get("/staff/?lang=en")
+    ticket = _text(officer.get(f"/staff/tickets/{complaint.id}"))
+    assert "Ask to see the reporter's contact details" in ticket
+    assert_no_chinese_chrome(ticket, county, *written)
+    assert officer.act(complaint.id, "disclosure", {"reason": request_reason}).status_code == 303
+
+    requests = _text(custodian.get("/staff/disclosures"))
+    assert "Requests to see a reporter's contact details" in requests and "Requested by" in requests
+    assert "Reason for the decision (the reporter sees this)" in requests and "Deny" in requests
+    assert_no_chinese_chrome(requests, county, *written)
+    assert custodian.post(f"/staff/disclosures/{complaint.id}/1/approve", {"reason": decision}).status_code == 303
+    assert "No requests are awaiting a decision." in _text(custodian.get("/staff/disclosures"))
+
+    ticket = _text(officer.get(f"/staff/tickets/{complaint.id}"))
+    assert "Approved by the custodian" in ticket and "View contact details (until" in ticket
+    assert_no_chinese_chrome(ticket, county, *written)
+    shown = _text(officer.post(f"/staff/tickets/{complaint.id}/disclosures/1/view"))
+    assert "Reporter's contact details" in shown and "Visible until" in shown
+    assert_no_chinese_chrome(shown, county, *written)
+
+    status = _status(_reporter_in_english(app), receipt)
+    assert "Requests to see your contact details" in status
+    assert "The custodian approved it (" + decision + "). Times staff have viewed your contact details: 1." in status
+    assert_no_chinese_chrome(status, county, *written)
