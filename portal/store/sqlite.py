@@ -35,7 +35,7 @@ def _schema_sql() -> list[str]:
   expires_at INTEGER,
   {columns},
   PRIMARY KEY (pk, sk)
-) WITHOUT ROWID"""
+)"""
     ]
     for ix in TABLE.indexes:
         statements.append(
