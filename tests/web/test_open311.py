@@ -25,7 +25,8 @@ from portal.domain.complaint import Finding, Measures
 from portal.services import apikeys, ratelimit
 from portal.services.notifications import commit_complaint
 
-SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "open311-schemas"
+SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "open311-schemas"
+SHARED_SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "open311-schemas"
 PHONE = "13912345678"
 SEAT = {"lat": "26.49237", "long": "113.77161"}  # 霞阳镇, inside the county built-up area
 CJK = re.compile("[\u4e00-\u9fff]")
@@ -59,6 +60,15 @@ def _registry() -> Registry:
 
 
 REGISTRY = _registry()
+
+
+def test_the_schema_copy_equals_the_shared_originals():
+    """The tests' copy of the published schemas; where the originals sit beside the clone
+    (the development layout), the copy must not have drifted from them."""
+    copies = {p.name: p.read_bytes() for p in SCHEMAS.glob("*.json")}
+    assert len(copies) == 5
+    if SHARED_SCHEMAS.is_dir():
+        assert copies == {p.name: p.read_bytes() for p in SHARED_SCHEMAS.glob("*.json")}
 
 
 def conform(payload, schema_file: str) -> None:
