@@ -67,6 +67,18 @@ def clean_text(value, limit: int) -> str:
     return text.strip()[: limit + 1]
 
 
+def bounded_text(value, field: str, limit: int = 2000, required: bool = False,
+                 missing: str = N_("请填写这一项。")) -> str:
+    """Hostile text cleaned (``clean_text``) and bounded; DomainError naming ``field`` when it is
+    too long, or empty though required (with the ``missing`` message)."""
+    cleaned = clean_text(value, limit)
+    if len(cleaned) > limit:
+        raise DomainError(N_("内容太长了，请控制在 %(n)s 字以内。"), field=field, n=limit)
+    if required and not cleaned:
+        raise DomainError(missing, field=field)
+    return cleaned
+
+
 def parse_phone(raw: str | None) -> str | None:
     """A mainland mobile number in E.164, or None if none was given; DomainError if malformed."""
     if raw is None or not str(raw).strip():

@@ -41,7 +41,7 @@ from portal.i18n import N_
 from portal.ids import is_id
 from portal.ports import ANY, ConditionFailed, Op, Put
 from portal.services.deps import Deps
-from portal.services.intake import clean_text
+from portal.services.intake import bounded_text as text
 from portal.services.notifications import deliver, message_for
 from portal.timeutil import from_store
 
@@ -212,15 +212,6 @@ def _act(deps: Deps, actor: Actor, case_id: str, need: str, now: datetime, apply
 
 
 # --- input ---------------------------------------------------------------------------------------
-def text(value, field: str, limit: int, required: bool = False, missing: str = N_("请填写这一项。")) -> str:
-    cleaned = clean_text(value, limit)
-    if len(cleaned) > limit:
-        raise DomainError(N_("内容太长了，请控制在 %(n)s 字以内。"), field=field, n=limit)
-    if required and not cleaned:
-        raise DomainError(missing, field=field)
-    return cleaned
-
-
 def parse_amount(value) -> int:
     raw = (value or "").strip() if isinstance(value, str) else ""
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 7):

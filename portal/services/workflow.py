@@ -24,7 +24,7 @@ from portal.ids import new_id
 from portal.ports import ABSENT, ConditionFailed, Op, Put
 from portal.services import rewards, scope, uploads
 from portal.services.deps import Deps
-from portal.services.intake import clean_text
+from portal.services.intake import bounded_text
 from portal.services.notifications import commit_complaint
 from portal.timeutil import SHANGHAI, as_utc
 
@@ -35,15 +35,8 @@ BUSY = N_("这件举报刚刚被其他人办理过，请刷新页面后重试。
 
 
 # --- input parsing ------------------------------------------------------------------------
-def text(value, field: str, limit: int = NOTE_MAX, required: bool = False,
-         missing: str = N_("请填写这一项。")) -> str:
-    """Clean hostile text (control characters, normalisation) and bound it."""
-    cleaned = clean_text(value, limit)
-    if len(cleaned) > limit:
-        raise DomainError(N_("内容太长了，请控制在 %(n)s 字以内。"), field=field, n=limit)
-    if required and not cleaned:
-        raise DomainError(missing, field=field)
-    return cleaned
+#: hostile text cleaned and bounded (NOTE_MAX characters unless told otherwise)
+text = bounded_text
 
 
 def local_instant(value, field: str) -> datetime:
