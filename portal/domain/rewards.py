@@ -21,19 +21,29 @@ States::
     eligible | proposed | approved | claimed | held --recompute--> eligible (another first reporter)
                                                               \\-> withdrawn (the case no longer qualifies)
     withdrawn --recompute--> eligible
+    any state but withdrawn --the beneficiary's ticket moves to the discipline commission--> the same
+                              state, reviewed by the commission, detached from the case
 
 **Recompute** (after a conclusion, a reopening, a merge, a split, a transfer out of the case):
 before payment the reward always follows the case's current first reporter. A proposal, an
 approval or a claim made for someone who is no longer the first reporter is cancelled (the
 claim's payee details and collection code are erased at once) and the new first reporter
 needs a new proposal and approval. Paid, expired and refused rewards are frozen: nothing
-moves them. A case whose reporter already holds a paid reward elsewhere (a merge, a split
+moves them. A reward whose beneficiary's ticket was moved to the discipline commission stays
+with that reporter (``move_to_commission``): it is detached from the case it came from, which
+no longer moves it. A case whose reporter already holds a paid reward elsewhere (a merge, a split
 after payment) gets no second reward for the same violation.
 
 **Claim window.** ``claim_window_days`` (county file) from the approval: the reporter can only
 claim once the amount is approved and told (SMS), so the window is the reporter's full time to
 act, as a 领奖通知 works. An approved reward unclaimed at the end of the window expires; an
 eligible or proposed one is the county's work and does not expire.
+
+**Recusal.** A claim verified from a phone registered to staff accounts names those accounts
+(``Claim.staff_matches``, found by keyed-hash comparison): they may not approve, reject, hold,
+release, refuse or clear flags of the reward, and a claim held for that reason is released
+only by a third person, neither the proposer nor the approver (004 C20: the reward is for the
+reporter, decided by people without a stake in it).
 
 Flags (one phone collecting several rewards) never change the state; they are shown with the
 reward until a reviewer clears them. Every transition appends to the reward's own history.
@@ -115,6 +125,7 @@ ENTRY_TITLES = {
     "paid": N_("登记发放"),
     "expired": N_("逾期未申领，奖励失效"),
     "purged": N_("按保存期限删除收款信息"),
+    "moved_to_commission": N_("改由纪委监委审核"),
 }
 
 WITHDRAW_REASONS = {
@@ -122,6 +133,10 @@ WITHDRAW_REASONS = {
     "merged": N_("案件已并入其他案件"),
     "paid_elsewhere": N_("该问题的举报奖励已经发放"),
 }
+
+#: the staff member whose registered phone verified the claim must stay out of the review
+RECUSED = N_("申领验证的手机号码与您账号登记的号码相同，您须回避，不能办理这项奖励。")
+THIRD_PERSON = N_("这项奖励因申领手机号码与工作人员登记的号码相同而暂停发放，须由建议人和批准人以外的第三人复核。")
 
 FLAG_TITLES = {"repeat_phone": N_("同一手机号码在统计期内申领多笔奖励")}
 
@@ -156,15 +171,22 @@ class Claim:
     phone_hash: str | None = None
     #: bank transfer: payee name, bank and account, as a keyring envelope only finance opens
     payee_envelope: str | None = None
-    #: collection in person: keyed hash of the one-time code shown once to the reporter
+    #: collection in person: keyed hash of the one-time code shown to the reporter
     collection_hash: str | None = None
+    #: the same code as a keyring envelope, so that a repeated identical claim (a double tap, a
+    #: lost answer) shows it again for a short while; dropped once the code is checked
+    collection_envelope: str | None = None
     collection_checked_at: datetime | None = None
     failed_checks: int = 0
+    #: staff accounts whose registered phone (keyed hash) equals the verifying phone: recused
+    staff_matches: list[str] = field(default_factory=list)
     purged_at: datetime | None = None
 
     @property
     def holds_personal_data(self) -> bool:
-        return any(v is not None for v in (self.payee_envelope, self.collection_hash, self.phone_hash))
+        return bool(self.staff_matches) or any(
+            v is not None for v in (self.payee_envelope, self.collection_hash, self.collection_envelope,
+                                    self.phone_hash))
 
 
 @dataclass
@@ -209,6 +231,9 @@ class Reward:
     closed_at: datetime | None = None  #: reached paid, expired or refused
     flags: list[Flag] = field(default_factory=list)
     history: list[RewardEntry] = field(default_factory=list)
+    #: the beneficiary's ticket went to the discipline commission and took the reward along:
+    #: the case it came from no longer moves it (``move_to_commission``)
+    detached: bool = False
     version: int = 0
 
     # --- creation and recompute ---------------------------------------------------------
@@ -224,7 +249,7 @@ class Reward:
                   actor: str) -> bool:
         """Follow the case's first reporter before payment; frozen once paid, expired or refused.
         ``target`` is None when the case no longer qualifies (``reason`` says why). True if changed."""
-        if self.state in FINAL:
+        if self.state in FINAL or self.detached:
             return False
         if target is None:
             if self.state == RewardState.WITHDRAWN:
@@ -250,6 +275,30 @@ class Reward:
         self.state, self.eligible_at = RewardState.ELIGIBLE, now
         self._log(now, "retargeted", actor, data={"from": previous, "to": target.complaint_id})
         return True
+
+    def move_to_commission(self, now: datetime) -> None:
+        """The beneficiary's ticket became discipline-only (000 §2(3)) and left its case: the
+        reporter keeps the reward, in whatever state it is, and the commission reviews it from
+        now on. Recorded as the system's doing, with no note, so that nothing names the transfer."""
+        if self.state == RewardState.WITHDRAWN:
+            raise Conflict(N_("已撤回的奖励不能转由纪委监委审核。"))
+        self.discipline_only = True
+        self.detached = True
+        self._log(now, "moved_to_commission", "system")
+
+    def recused(self, actor: str) -> bool:
+        """The actor's registered phone verified the claim: they stay out of its review."""
+        return self.claim is not None and actor in self.claim.staff_matches
+
+    def _require_not_recused(self, actor: str) -> None:
+        if self.recused(actor):
+            raise Forbidden(RECUSED)
+
+    def needs_third_person(self, actor: str) -> bool:
+        """A claim held because a staff phone verified it is released by neither the proposer
+        nor the approver."""
+        return (self.state == RewardState.HELD and self.hold_reason == HOLD_STAFF_PHONE
+                and actor in {self.proposal.by if self.proposal else None, self.approved_by})
 
     def _cancel(self, now: datetime, actor: str) -> None:
         """Drop the proposal, the approval and the claim of a beneficiary who is no longer one."""
@@ -287,6 +336,7 @@ class Reward:
         if self.state != RewardState.PROPOSED:
             raise Conflict(N_("只有待审批的奖励建议才能批准或驳回。"))
         self._second_person(actor, N_("不能批准自己提出的奖励建议，须由另一位有审批权限的人员审批。"))
+        self._require_not_recused(actor)
         self.state = RewardState.APPROVED
         self.approved_by, self.approved_at = actor, now
         self.window_ends_at = end_of_local_day(local_date(now) + timedelta(days=claim_window_days))
@@ -297,6 +347,7 @@ class Reward:
         if self.state != RewardState.PROPOSED:
             raise Conflict(N_("只有待审批的奖励建议才能批准或驳回。"))
         self._second_person(actor, N_("不能驳回自己提出的奖励建议，须由另一位有审批权限的人员审批。"))
+        self._require_not_recused(actor)
         if not note.strip():
             raise DomainError(N_("请写明驳回的理由。"), field="note")
         amount = self.proposal.amount_yuan
@@ -307,6 +358,7 @@ class Reward:
     def hold(self, now: datetime, actor: str, reason: str) -> None:
         if self.state != RewardState.CLAIMED:
             raise Conflict(N_("只有已申领、尚未发放的奖励才能暂停发放。"))
+        self._require_not_recused(actor)
         if not reason.strip():
             raise DomainError(N_("请写明暂停发放的理由。"), field="note")
         self._hold(now, actor, reason.strip())
@@ -317,9 +369,13 @@ class Reward:
         self._log(now, "held", actor, reason)
 
     def release(self, now: datetime, actor: str, note: str) -> None:
-        """The review found nothing wrong: the claim can be paid."""
+        """The review found nothing wrong: the claim can be paid. Not by a recused account;
+        a staff-phone hold not by the proposer or the approver either (004 C20)."""
         if self.state != RewardState.HELD:
             raise Conflict(N_("只有暂停发放的奖励才能复核。"))
+        self._require_not_recused(actor)
+        if self.needs_third_person(actor):
+            raise Forbidden(THIRD_PERSON)
         if not note.strip():
             raise DomainError(N_("请写明复核意见。"), field="note")
         self.state = RewardState.CLAIMED
@@ -329,9 +385,10 @@ class Reward:
         self._log(now, "released", actor, note.strip())
 
     def refuse(self, now: datetime, actor: str, note: str) -> None:
-        """The review found abuse: the reward is not paid (final)."""
+        """The review found abuse: the reward is not paid (final). Not by a recused account."""
         if self.state != RewardState.HELD:
             raise Conflict(N_("只有暂停发放的奖励才能复核。"))
+        self._require_not_recused(actor)
         if not note.strip():
             raise DomainError(N_("请写明复核意见。"), field="note")
         self.state = RewardState.REFUSED
@@ -349,6 +406,7 @@ class Reward:
     def clear_flags(self, now: datetime, actor: str, note: str) -> None:
         if not self.open_flags:
             raise Conflict(N_("这项奖励没有待处理的复核标记。"))
+        self._require_not_recused(actor)
         if not note.strip():
             raise DomainError(N_("请写明复核意见。"), field="note")
         for flag in self.open_flags:
@@ -374,12 +432,12 @@ class Reward:
 
     def record_claim(self, now: datetime, claim: Claim, staff_phone: bool) -> None:
         """The reporter claims within the window. A claim verified from a phone a staff member
-        registered is held for review at once."""
+        registered (``claim.staff_matches``) is held for review at once."""
         self.require_claimable(now)
         self.claim = claim
         self.state = RewardState.CLAIMED
         self._log(now, "claimed", "reporter", data={"method": claim.method.value, "phone_checked": claim.phone_checked})
-        if staff_phone:
+        if staff_phone or claim.staff_matches:
             self._hold(now, "system", HOLD_STAFF_PHONE)
 
     # --- finance -----------------------------------------------------------------------------
@@ -390,6 +448,7 @@ class Reward:
             raise Conflict(N_("只有选择现场领取、待发放的奖励才能核对领奖码。"))
         if ok:
             self.claim.collection_checked_at = now
+            self.claim.collection_envelope = None  # collected: never shown again
             self._log(now, "code_checked", actor)
             return
         self.claim.failed_checks += 1
@@ -453,6 +512,8 @@ class Reward:
         if due is None or now < due:
             return False
         self.claim.payee_envelope = self.claim.collection_hash = self.claim.phone_hash = None
+        self.claim.collection_envelope = None
+        self.claim.staff_matches = []
         self.claim.purged_at = now
         self._log(now, "purged", "system")
         return True

@@ -4,7 +4,14 @@ back out when they turn out to differ, and marked stock (存量) or new (新增)
 A change touches the case record(s) and every complaint whose case changes; each complaint
 gets a ``case_changed`` event (``Complaint.mark_case``). All of it, with the audit entry, is
 one store transaction, retried on a concurrent write. A staff member may change a case only
-if allowed to handle (``Action.CASE``) every ticket the change touches.
+if allowed to handle (``Action.CASE``) every ticket the change touches, the tickets that stay
+behind in a split included.
+
+A merge or split that would void an approved, claimed or held reward (its first reporter no
+longer first, or its case merged away) is refused unless the actor may approve rewards on the
+beneficiary's ticket (004 C20: two people approved it; one case worker may not undo it, nor
+erase the reporter's claim). Such a change goes through the leading-group office (or, for
+reports about officials, the discipline commission), which is alerted and re-approves.
 """
 
 from __future__ import annotations
@@ -49,8 +56,10 @@ def _members(deps: Deps, case: Case) -> list[Complaint]:
     return [c for c in (deps.repos.complaints.get(cid) for cid in case.member_ids()) if c is not None]
 
 
-def _require_all(actor: Actor, complaints: list[Complaint]) -> None:
-    if len(complaints) > MAX_MEMBERS_PER_CHANGE:
+def _require_all(actor: Actor, complaints: list[Complaint], written: bool = True) -> None:
+    """``written``: every ticket is rewritten by the change (a merge, a mark), so their number
+    is bounded by the transaction; a split rewrites only the ticket that leaves."""
+    if written and len(complaints) > MAX_MEMBERS_PER_CHANGE:
         raise DomainError(N_("案件中的举报太多（超过 %(n)s 件），无法一次变更。"), n=MAX_MEMBERS_PER_CHANGE)
     for complaint in complaints:
         if not can(actor, Action.CASE, complaint):
@@ -92,7 +101,8 @@ def merge(deps: Deps, actor: Actor, complaint_id: str, other_id: str | None, not
         for complaint in members:
             complaint.mark_case(now, actor.username, actor.unit, survivor.id, survivor.kind, note)
         # 004 C20, L17: one violation, one first reporter; the absorbed case's unpaid reward goes
-        reward_ops = rewards.recompute_ops(deps, [(survivor, members), (absorbed, [])], now, actor.username)
+        reward_ops = rewards.recompute_ops(deps, [(survivor, members), (absorbed, [])], now, actor.username,
+                                           guard=actor)
         try:
             _commit(deps, actor, now, members, [deps.repos.cases.save_op(survivor), deps.repos.cases.save_op(absorbed),
                                                 *reward_ops],
@@ -112,12 +122,14 @@ def split(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: da
         complaint = scope.load(deps, actor, complaint_id)
         scope.require(actor, Action.CASE, complaint)
         case = _case(deps, complaint.case_id)
+        staying = [c for c in _members(deps, case) if c.id != complaint.id]
+        _require_all(actor, staying, written=False)
         new_case = case.split_out(complaint.id, new_id(now), now, actor.username, note)
         complaint.mark_case(now, actor.username, actor.unit, new_case.id, new_case.kind, note)
         new_op = Put(deps.repos.cases.save_op(new_case).item, expect=ABSENT)
         # 004 C20, L17: each case's reward follows its own first reporter (until paid)
-        reward_ops = rewards.recompute_ops(deps, [(case, _members(deps, case)), (new_case, [complaint])], now,
-                                           actor.username)
+        reward_ops = rewards.recompute_ops(deps, [(case, staying), (new_case, [complaint])], now,
+                                           actor.username, guard=actor)
         try:
             _commit(deps, actor, now, [complaint], [deps.repos.cases.save_op(case), new_op, *reward_ops], "case_split",
                     complaint, {"from": case.id, "case": new_case.id})
@@ -197,4 +209,24 @@ def view(deps: Deps, actor: Actor, case_id: str | None) -> CaseView:
     first = case.first_reporter().complaint_id if case.members else None
     return CaseView(case=case, members=members,
                     first_reporter_id=first if any(c.id == first for c in members) else None,
-                    history=list(case.history))
+                    history=_history_in_scope(deps, actor, case, members))
+
+
+def _named(change: CaseChange) -> list[str]:
+    data = change.data or {}
+    return [*([data["complaint"]] if data.get("complaint") else []), *data.get("complaints", [])]
+
+
+def _history_in_scope(deps: Deps, actor: Actor, case: Case, members: list[Complaint]) -> list[CaseChange]:
+    """The case's changes that name only tickets the actor may see: a ticket moved to the
+    discipline commission, or handled by a unit out of the actor's view, leaves no trace on
+    their page (000 §2(3))."""
+    visible = {c.id: True for c in members}
+
+    def sees(complaint_id: str) -> bool:
+        if complaint_id not in visible:
+            ticket = deps.repos.complaints.get(complaint_id)
+            visible[complaint_id] = ticket is not None and can_view(actor, ticket)
+        return visible[complaint_id]
+
+    return [h for h in case.history if all(sees(cid) for cid in _named(h))]

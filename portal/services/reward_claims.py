@@ -12,7 +12,12 @@ page's routes check it, rate limited per client, before calling in here).
 - Wrong codes count against the client (``reward_code_miss``) and are refused beyond the limit.
 - Bank transfer: payee name, bank and account, one keyring envelope bound to the record
   (``{"record": "reward/<case id>", "field": "payee"}``), opened only for finance.
-- In person: a one-time collection code of 10 digits, shown once, stored only as a keyed hash.
+- In person: a one-time collection code of 10 digits, stored as a keyed hash (checked at the
+  counter) and as a keyring envelope bound to the record (``collection_context``) that serves
+  one purpose: the same receipt claiming in person again within ``REPEAT_WINDOW`` (a double tap,
+  an answer lost on a slow connection), with the same claim code when a phone verified the
+  claim, sees the same code again instead of "already claimed". The envelope is dropped when
+  finance checks the code, and with the claim's other data at the retention purge.
 - Abuse checks: a claim verified from a phone a staff member registered is held for review;
   a phone claiming more than ``flag_after_rewards`` rewards within ``flag_period_days`` flags
   the reward and alerts the reviewers.
@@ -50,6 +55,8 @@ CODE_SK = "RWDCODE"
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(minutes=1)
 MAX_TRIES = 5
+#: how long a repeated identical in-person claim shows the collection code again
+REPEAT_WINDOW = timedelta(minutes=10)
 NAME_MAX, BANK_MAX = 40, 60
 ACCOUNT_DIGITS = (12, 30)
 
@@ -58,6 +65,10 @@ NO_REWARD = N_("这件举报没有可申领的奖励。")
 
 def code_context(complaint_id: str) -> dict:
     return {"record": f"complaint/{complaint_id}", "field": "reward_code"}
+
+
+def collection_context(case_id: str) -> dict:
+    return {"record": f"reward/{case_id}", "field": "collection_code"}
 
 
 def mine(deps: Deps, complaint: Complaint) -> Reward | None:
@@ -196,7 +207,7 @@ class ClaimInput:
 @dataclass(frozen=True)
 class ClaimResult:
     method: ClaimMethod
-    collection_code: str | None  #: in person: shown to the reporter once, never stored
+    collection_code: str | None  #: in person: shown to the reporter (again only to a repeat, ``_repeated``)
 
 
 def _parse(data: ClaimInput) -> tuple[ClaimMethod, dict | None]:
@@ -231,10 +242,51 @@ def _parse(data: ClaimInput) -> tuple[ClaimMethod, dict | None]:
     return method, {"name": name, "bank": bank, "account": account}
 
 
+def _repeated(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: datetime) -> ClaimResult | None:
+    """The same claim posted again (004 C20, L17: the code is the reporter's only way to the
+    cash): in person, within ``REPEAT_WINDOW`` of the claim, before the code was checked at the
+    counter, and, when a phone verified the claim, with the same claim code (checked without
+    spending anything; a wrong one counts against the client). The code shown the first time;
+    None when this is not such a repeat."""
+    if data.method != ClaimMethod.IN_PERSON.value:
+        return None
+    reward = mine(deps, complaint)
+    c = reward.claim if reward is not None else None
+    if (reward is None or reward.state not in (RewardState.CLAIMED, RewardState.HELD) or c is None
+            or c.method != ClaimMethod.IN_PERSON or c.collection_envelope is None
+            or c.collection_checked_at is not None or now > c.at + REPEAT_WINDOW):
+        return None
+    if c.phone_checked:
+        record = deps.repos.records.get(K.complaint_pk(complaint.id), CODE_SK)
+        code = (data.code or "").strip() if isinstance(data.code, str) else ""
+        ok = False
+        well_formed = len(code) == 6 and code.isascii() and code.isdigit()
+        if record is not None and record.body.get("case") == reward.case_id and well_formed:
+            secret = deps.keyring.decrypt(record.body["secret"], code_context(complaint.id)).decode()
+            ok = pyotp.HOTP(secret).verify(code, record.body["counter"])
+        if not ok:
+            ratelimit.hit(deps, "reward_code_miss", client, now)
+            return None
+    code = deps.keyring.decrypt(c.collection_envelope, collection_context(reward.case_id)).decode()
+    return ClaimResult(method=ClaimMethod.IN_PERSON, collection_code=code)
+
+
 def claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: datetime) -> ClaimResult:
-    """The first reporter claims an approved reward within its window (004 C20, L17)."""
+    """The first reporter claims an approved reward within its window (004 C20, L17). The same
+    in-person claim posted again shortly after shows the same collection code (``_repeated``)."""
     if ratelimit.exceeded(deps, "reward_code_miss", client, now):
         raise RateLimited(N_("领奖验证码输错次数太多，请明天再试。"))
+    try:
+        return _claim(deps, complaint, data, client, now)
+    except DomainError:
+        # already claimed, the code already spent, a race lost: to the same claim posted twice?
+        repeated = _repeated(deps, complaint, data, client, now)
+        if repeated is not None:
+            return repeated
+        raise
+
+
+def _claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: datetime) -> ClaimResult:
     _claimable(deps, complaint, now)
     method, payee = _parse(data)
     for _ in range(rewards.RETRIES):
@@ -253,10 +305,13 @@ def claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: 
         else:
             collection_code = f"{secrets.randbelow(10 ** rewards.COLLECTION_CODE_DIGITS):0{rewards.COLLECTION_CODE_DIGITS}d}"
             claim_record.collection_hash = rewards.collection_hash(deps, reward.case_id, collection_code)
-        staff_phone = phone_hash is not None and any(
-            a.phone_hash is not None and hmac.compare_digest(a.phone_hash, phone_hash)
-            for a in deps.repos.staff.in_county(reward.county))
-        reward.record_claim(now, claim_record, staff_phone)
+            claim_record.collection_envelope = deps.keyring.encrypt(collection_code.encode(),
+                                                                    collection_context(reward.case_id))
+        # the staff accounts whose registered phone verified the claim: held, and recused from its review
+        claim_record.staff_matches = sorted(
+            a.username for a in deps.repos.staff.in_county(reward.county)
+            if phone_hash is not None and a.phone_hash is not None and hmac.compare_digest(a.phone_hash, phone_hash))
+        reward.record_claim(now, claim_record, bool(claim_record.staff_matches))
         if phone_hash is not None:
             rules = county.rewards
             earlier = set(deps.repos.rewards.phone_claims_since(phone_hash, now - timedelta(days=rules.flag_period_days)))

@@ -3,7 +3,8 @@ byte-order mark) and XLSX: case, category, amount, who proposed and approved it,
 and the payment reference of every reward the actor may see (``rewards.in_view``).
 
 No reporter identity: no payee name, bank or account, no phone, no receipt, no ticket id (the
-case id is what finance and the reviewers share). Cells a spreadsheet would read as a formula
+case id is what finance and the reviewers share). Finance's rows of discipline-only rewards
+carry a neutral label for the category and no reviewer names (000 §2(3)). Cells a spreadsheet would read as a formula
 are prefixed with ``'``. Each export is recorded in the audit trail.
 """
 
@@ -35,11 +36,13 @@ def _day(instant: datetime | None) -> str:
     return format_local(instant, with_time=False)
 
 
-def _row(n: int, r: Reward, category: str, tr: Callable[[str], str]) -> list:
+def _row(n: int, r: Reward, category: str, tr: Callable[[str], str], masked: bool = False) -> list:
     p, c, pay = r.proposal, r.claim, r.payment
+    proposer = "" if masked or p is None else _cell(p.by)
+    approver = "" if masked else _cell(r.approved_by or "")
     return [
         n, _cell(r.case_id), _cell(category), p.amount_yuan if p else "", tr(STATE_TITLES[r.state]), _day(r.eligible_at),
-        _cell(p.by) if p else "", _day(p.at) if p else "", _cell(r.approved_by or ""), _day(r.approved_at),
+        proposer, _day(p.at) if p else "", approver, _day(r.approved_at),
         _day(r.window_ends_at), _day(c.at) if c else "", tr(METHOD_TITLES[c.method]) if c else "",
         pay.paid_on.isoformat() if pay else "", pay.amount_yuan if pay else "", _cell(pay.reference) if pay else "",
         "；".join(tr(FLAG_TITLES.get(f.kind, f.kind)) for f in r.open_flags),
@@ -51,8 +54,9 @@ def rows(deps: Deps, actor: Actor, tr: Callable[[str], str]) -> list[list]:
     out = [[tr(h) for h in COLUMNS]]
     in_view = sorted(rewards.in_view(deps, actor), key=lambda r: (r.created_at, r.case_id))
     for n, reward in enumerate(in_view, start=1):
-        category = rewards.county_of(deps, reward).category(reward.category)
-        out.append(_row(n, reward, category.title if category else reward.category, tr))
+        masked = rewards.masked_for(actor, reward)
+        title = rewards.category_title(deps, actor, reward)  # the county's own title, or a msgid when masked
+        out.append(_row(n, reward, tr(title) if masked else title, tr, masked))
     return out
 
 

@@ -16,6 +16,11 @@ Who (``portal.domain.access``):
   and the payment record;
 - nobody else sees a reward (404, like a ticket out of view; 403 when in view but not allowed).
 
+A reviewer whose registered phone (keyed hash) is the beneficiary's phone, or verified the
+claim, is recused from every decision on the reward (``recused``). For a discipline-only reward
+finance sees the payment view only: a neutral label for the category, no reason, note or
+reviewer name (000 §2(3): only the commission may know what the report is about).
+
 Every change commits the reward (conditional on the version read, retried on a concurrent
 write) with its audit entry in one transaction. The audit entry is filed under the first
 reporter's ticket, so the trail's readers (supervisors, the discipline commission for its
@@ -36,13 +41,14 @@ from portal.domain.cases import Case
 from portal.domain.complaint import Complaint, Notify
 from portal.domain.county import County, RewardBand
 from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
-from portal.domain.rewards import ClaimMethod, Reward, RewardState, settle
+from portal.domain.rewards import RECUSED, ClaimMethod, Reward, RewardState, settle
 from portal.i18n import N_
 from portal.ids import is_id
-from portal.ports import ANY, ConditionFailed, Op, Put
+from portal.ports import ANY, Check, ConditionFailed, Op, Put
 from portal.services.deps import Deps
 from portal.services.intake import bounded_text as text
 from portal.services.notifications import deliver, message_for
+from portal.store import keys as K
 from portal.timeutil import from_store
 
 log = logging.getLogger(__name__)
@@ -52,6 +58,11 @@ BUSY = N_("这项奖励刚刚被其他人处理过，请刷新页面后重试。
 NOT_FOUND = N_("没有找到这项奖励，或者它不在您的办理范围内。")
 FORBIDDEN = N_("您的角色不能对这项奖励进行这项操作。")
 NO_REWARDS = N_("您的角色不办理举报奖励。")
+#: 004 C20 with the two-person rule: a case change that would void an approved reward
+APPROVED_CASE_CHANGE = N_("该案件的举报奖励已经批准或已申领，拆分或合并会使奖励作废、删除举报人的申领信息，"
+                          "须由有奖励审批权限的人员办理。")
+#: what finance reads instead of the category of a discipline-only reward (000 §2(3))
+DISCIPLINE_LABEL = N_("由纪委监委办理（内容不公开）")
 
 #: what finance sees: from the approval on (eligible and proposed rewards are the reviewers' work)
 FINANCE_STATES = frozenset({RewardState.APPROVED, RewardState.CLAIMED, RewardState.HELD, RewardState.PAID,
@@ -101,22 +112,33 @@ def alert_op(deps: Deps, reward: Reward, kind: str, now: datetime) -> Op:
 
 # --- eligibility: called by the workflow and the case changes, inside their transactions ---------
 def _paid_elsewhere(deps: Deps, case: Case, members: list[Complaint]) -> bool:
+    """A member already holds the reward of another case for this violation: paid, or taken
+    along to the discipline commission (detached, whatever its state but withdrawn)."""
     for member in members:
         other = deps.repos.rewards.case_of(member.id)
         if other and other != case.id:
             reward = deps.repos.rewards.get(other)
-            if reward is not None and reward.state == RewardState.PAID:
+            if reward is None or reward.complaint_id != member.id:
+                continue
+            if reward.state == RewardState.PAID or (reward.detached and reward.state != RewardState.WITHDRAWN):
                 return True
     return False
 
 
+APPROVED_STATES = frozenset({RewardState.APPROVED, RewardState.CLAIMED, RewardState.HELD})
+
+
 def recompute_ops(deps: Deps, changed: Sequence[tuple[Case, list[Complaint]]], now: datetime,
-                  actor: str) -> list[Op]:
+                  actor: str, guard: Actor | None = None) -> list[Op]:
     """Operations that bring the rewards of ``changed`` cases (each with its tickets as they
     now stand) in step with them (004 C20, L17): a case found true makes its first reporter
     eligible; before payment the reward follows the first reporter or is withdrawn; paid,
     expired and refused rewards never move. The caller commits them with its own change
-    (and retries the whole change on ConditionFailed: the reward is written on the version read)."""
+    (and retries the whole change on ConditionFailed: the reward is written on the version read).
+
+    ``guard``: the staff member making a case change (merge, split). A change that would void
+    an approved, claimed or held reward is refused (Forbidden) unless they may approve rewards
+    on its beneficiary's ticket: two people approved it, one case worker may not undo it."""
     ops: list[Op] = []
     puts: dict[str, str] = {}
     drops: dict[str, str] = {}
@@ -129,6 +151,10 @@ def recompute_ops(deps: Deps, changed: Sequence[tuple[Case, list[Complaint]]], n
                                now=now, actor=actor)
         if result is None or not moved:
             continue
+        if (guard is not None and approved_before and result.state in (RewardState.ELIGIBLE, RewardState.WITHDRAWN)):
+            holder = deps.repos.complaints.get(before) if before else None
+            if holder is None or not can(guard, Action.REWARD_APPROVE, holder):
+                raise Forbidden(APPROVED_CASE_CHANGE)
         ops.append(deps.repos.rewards.save_op(result))
         after = result.complaint_id if result.state != RewardState.WITHDRAWN else None
         if before != after:
@@ -146,13 +172,32 @@ def recompute_ops(deps: Deps, changed: Sequence[tuple[Case, list[Complaint]]], n
 
 
 def ticket_changed_ops(deps: Deps, complaint: Complaint, now: datetime, actor: str) -> list[Op]:
-    """After a ticket was concluded or reopened: its case's reward, with the ticket as it now stands."""
+    """After a ticket was concluded or reopened: its case's reward, with the ticket as it now
+    stands. The case record read takes part in the transaction (a Check on its version): a
+    merge or split committed meanwhile fails the commit, and the caller judges again on a fresh
+    copy, so the reward never names a ticket that has left the case."""
     case = deps.repos.cases.get(complaint.case_id)
     if case is None:
         return []
     members = [complaint if m.complaint_id == complaint.id else deps.repos.complaints.get(m.complaint_id)
                for m in case.members]
-    return recompute_ops(deps, [(case, [m for m in members if m is not None])], now, actor)
+    return [Check(K.case_pk(case.id), K.META, case.version),
+            *recompute_ops(deps, [(case, [m for m in members if m is not None])], now, actor)]
+
+
+def leave_case_ops(deps: Deps, case: Case, others: list[Complaint], own: Case, complaint: Complaint,
+                   now: datetime) -> list[Op]:
+    """A ticket that became discipline-only left ``case`` for a case of its own (``own``). If it
+    held the case's reward, the reporter keeps it: the reward moves under the commission
+    (discipline-only, detached from the case; the pointer from the ticket stays), and the case's
+    other reporters get none for the same violation. Otherwise both cases are recomputed.
+    Everything is recorded as the system's doing, so no reviewer outside the commission reads
+    who moved what (000 §2(3); 004 C20, L17)."""
+    reward = deps.repos.rewards.get(case.id)
+    if reward is not None and reward.complaint_id == complaint.id and reward.state != RewardState.WITHDRAWN:
+        reward.move_to_commission(now)
+        return [deps.repos.rewards.save_op(reward)]
+    return recompute_ops(deps, [(case, others), (own, [complaint])], now, "system")
 
 
 # --- scope ---------------------------------------------------------------------------------------
@@ -186,6 +231,26 @@ def _require(actor: Actor, need: str, ticket: Complaint | None) -> None:
         raise Forbidden(FORBIDDEN)
 
 
+def recused(deps: Deps, actor: Actor, reward: Reward, ticket: Complaint | None) -> bool:
+    """The reviewer has a stake in the reward (004 C20): the claim names their account (its
+    verifying phone is the one they registered), or their registered phone's keyed hash equals
+    the beneficiary's phone or the claim's. Hashes are compared, never phones; nothing is shown."""
+    if reward.recused(actor.username):
+        return True
+    account = deps.repos.staff.get(actor.username)
+    mine = account.phone_hash if account is not None else None
+    if not mine:
+        return False
+    theirs = [ticket.contact.phone_hash if ticket is not None and ticket.contact is not None else None,
+              reward.claim.phone_hash if reward.claim is not None else None]
+    return any(h is not None and hmac.compare_digest(h, mine) for h in theirs)
+
+
+def _require_not_recused(deps: Deps, actor: Actor, need: str, reward: Reward, ticket: Complaint | None) -> None:
+    if need != PAY and recused(deps, actor, reward, ticket):
+        raise Forbidden(RECUSED)
+
+
 def _audit_op(deps: Deps, actor: Actor, reward: Reward, action: str, now: datetime, detail: dict | None = None) -> Op:
     return deps.repos.audit.op(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit, action=action,
                                county=reward.county, complaint_id=reward.complaint_id,
@@ -198,6 +263,7 @@ def _act(deps: Deps, actor: Actor, case_id: str, need: str, now: datetime, apply
     for _ in range(RETRIES):
         reward, ticket = _load(deps, actor, case_id)
         _require(actor, need, ticket)
+        _require_not_recused(deps, actor, need, reward, ticket)
         apply(reward)
         ops = [deps.repos.rewards.save_op(reward), _audit_op(deps, actor, reward, audit_action, now, detail)]
         if extra_ops is not None:
@@ -390,6 +456,14 @@ def alerts_for(deps: Deps, actor: Actor, rewards: list[Reward]) -> list[RewardAl
     return out
 
 
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    kind: str
+    actor: str  #: a username, "system", "reporter", or "" (not shown)
+    note: str
+
+
 @dataclass
 class RewardView:
     reward: Reward
@@ -398,6 +472,37 @@ class RewardView:
     band: RewardBand
     allowed: set[str]  #: the actions the actor may take now
     payee: Payee | None = None
+    #: finance on a discipline-only reward: no category, band, reason, note or reviewer name
+    masked: bool = False
+    history: list[HistoryLine] | None = None
+    recused: bool = False  #: the actor may take no reviewer action on this reward
+
+
+#: finance's own entries, which finance reads in full even when the reward is masked
+FINANCE_ENTRIES = frozenset({"code_checked", "code_check_failed", "paid"})
+
+
+def masked_for(actor: Actor, reward: Reward) -> bool:
+    """Finance pays discipline-only rewards without learning what they are about (000 §2(3))."""
+    return pays_rewards(actor) and reward.discipline_only
+
+
+def history_lines(reward: Reward, masked: bool) -> list[HistoryLine]:
+    out = []
+    for h in reward.history:
+        if masked and h.kind not in FINANCE_ENTRIES:
+            actor = h.actor if h.actor in ("system", "reporter") else ""
+            out.append(HistoryLine(at=h.at, kind=h.kind, actor=actor, note=""))
+        else:
+            out.append(HistoryLine(at=h.at, kind=h.kind, actor=h.actor, note=h.note))
+    return out
+
+
+def category_title(deps: Deps, actor: Actor, reward: Reward) -> str:
+    if masked_for(actor, reward):
+        return DISCIPLINE_LABEL
+    category = county_of(deps, reward).category(reward.category)
+    return category.title if category else reward.category
 
 
 #: the state each action needs, so a page offers only what can succeed
@@ -430,18 +535,33 @@ def view(deps: Deps, actor: Actor, case_id: str, payee: Payee | None = None) -> 
             allowed.add(name)
     if reward.proposal is not None and reward.proposal.by == actor.username:
         allowed -= {"approve", "reject"}  # the second-person rule: a proposer sees no approval form
+    if reward.needs_third_person(actor.username):
+        allowed.discard("release")  # a staff-phone hold is released by a third person
+    is_recused = not pays_rewards(actor) and recused(deps, actor, reward, ticket)
+    if is_recused:
+        allowed = {a for a in allowed if _NEEDS[a] == PAY}
     county = county_of(deps, reward)
-    category = county.category(reward.category)
+    masked = masked_for(actor, reward)
     return RewardView(reward=reward, ticket_id=ticket.id if ticket is not None else None,
-                      category_title=category.title if category else reward.category,
-                      band=county.rewards.band(reward.category), allowed=allowed, payee=payee)
+                      category_title=category_title(deps, actor, reward),
+                      band=county.rewards.band(reward.category), allowed=allowed, payee=payee, masked=masked,
+                      history=history_lines(reward, masked), recused=is_recused)
 
 
 def for_ticket(deps: Deps, actor: Actor, complaint: Complaint) -> Reward | None:
-    """The reward of the ticket's case, for those who decide on rewards (the ticket page)."""
+    """The reward of the ticket's case (or the one its reporter took along to the discipline
+    commission), for those who decide on rewards, only when they may see its beneficiary's
+    ticket: a reward moved to the commission shows on no other page."""
     if not can(actor, Action.REWARD_PROPOSE, complaint):
         return None
-    return deps.repos.rewards.get(complaint.case_id)
+    for case_id in (complaint.case_id, deps.repos.rewards.case_of(complaint.id)):
+        reward = deps.repos.rewards.get(case_id) if case_id else None
+        if reward is None:
+            continue
+        holder = complaint if reward.complaint_id == complaint.id else deps.repos.complaints.get(reward.complaint_id)
+        if holder is not None and can(actor, Action.REWARD_PROPOSE, holder):
+            return reward
+    return None
 
 
 # --- the sweeper and retention ---------------------------------------------------------------------

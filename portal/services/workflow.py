@@ -187,15 +187,17 @@ def transfer(deps: Deps, actor: Actor, complaint_id: str, to: str | None, reason
 def _leave_shared_case(deps: Deps, actor: Actor, complaint: Complaint, now: datetime) -> list[Op]:
     """A ticket that becomes discipline-only leaves a case it shares with other tickets: the
     departments handling those must not learn, from the case, that a report about officials
-    exists (000 §2(3), §4(2)4; 004 C36)."""
+    exists (000 §2(3), §4(2)4; 004 C36). The split is the system's (no actor, no note), and a
+    reward the ticket held stays with its reporter, under the commission
+    (``rewards.leave_case_ops``): no alert, no entry naming anyone, nothing retargeted."""
     case = deps.repos.cases.get(complaint.case_id)
     if case is None or len(case.members) < 2:
         return []
-    own = case.split_out(complaint.id, new_id(now), now, actor.username, "")
+    own = case.split_out(complaint.id, new_id(now), now, "system", "")
     complaint.mark_case(now, actor.username, actor.unit, own.id, own.kind, "")
     others = [c for c in (deps.repos.complaints.get(cid) for cid in case.member_ids()) if c is not None]
     return [deps.repos.cases.save_op(case), Put(deps.repos.cases.save_op(own).item, expect=ABSENT),
-            *rewards.recompute_ops(deps, [(case, others), (own, [complaint])], now, actor.username)]
+            *rewards.leave_case_ops(deps, case, others, own, complaint, now)]
 
 
 def ask_information(deps: Deps, actor: Actor, complaint_id: str, question: str | None, now: datetime) -> Complaint:

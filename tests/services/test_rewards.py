@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from portal.domain.access import Actor, Role
-from portal.domain.errors import Conflict, Forbidden, NotFound
+from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.domain.rewards import RewardState
 from portal.services import cases, reward_claims, reward_ledger, rewards, staff_accounts, sweeper, workflow
 from tests.services.helpers import file
@@ -22,6 +22,7 @@ PHONE = "13800138000"
 OFFICER = Actor("officer-1", Role.OFFICER, "natural_resources", COUNTY)
 SUP1 = Actor("sup-1", Role.SUPERVISOR, "leading_group_office", COUNTY)
 SUP2 = Actor("sup-2", Role.SUPERVISOR, "leading_group_office", COUNTY)
+SUP3 = Actor("sup-3", Role.SUPERVISOR, "leading_group_office", COUNTY)
 FINANCE = Actor("fin-1", Role.FINANCE, "finance", COUNTY)
 DIS1 = Actor("dis-1", Role.DISCIPLINE, "discipline", COUNTY)
 DIS2 = Actor("dis-2", Role.DISCIPLINE, "discipline", COUNTY)
@@ -180,18 +181,38 @@ def test_a_reopened_finding_withdraws_the_reward_and_a_new_conclusion_reinstates
     assert reward.state == RewardState.ELIGIBLE and reward.history[-1].kind == "reinstated"
 
 
-def test_000_s2_3_a_first_report_moved_to_the_discipline_commission_takes_nothing_of_the_case_reward(
+def test_000_s2_3_a_first_report_moved_to_the_discipline_commission_keeps_its_reward_under_the_commission(
         deps, two_reports):
-    """The ticket leaves its case (no other department learns of it); the case's reward goes to
-    the case's new first reporter (004 C20, L17)."""
+    """The ticket leaves its case (no other department learns of it, 000 §2(3)); its reporter,
+    first for the violation, keeps the approved reward (004 C20, L17), now reviewed by the
+    commission: nothing is retargeted, cancelled or alerted, and the split is the system's."""
     first, later = two_reports
     conclude(deps, later.id)
     case_id = case_of(deps, first)
+    approve(deps, case_id)
     workflow.transfer(deps, OFFICER, first.id, "discipline", "举报涉及公职人员", now(deps))
     reward = deps.repos.rewards.get(case_id)
-    assert (reward.state, reward.complaint_id, reward.discipline_only) == (RewardState.ELIGIBLE, later.id, False)
-    assert deps.repos.rewards.case_of(first.id) is None and case_of(deps, first) != case_id
-    assert [r.case_id for r in rewards.in_view(deps, SUP1)] == [case_id]
+    assert (reward.state, reward.complaint_id, reward.discipline_only, reward.detached) == (
+        RewardState.APPROVED, first.id, True, True)
+    assert (reward.proposal.by, reward.approved_by) == ("sup-1", "sup-2")
+    assert [(e.kind, e.actor, e.note) for e in reward.history[-1:]] == [("moved_to_commission", "system", "")]
+    assert deps.repos.rewards.case_of(first.id) == case_id and case_of(deps, first) != case_id
+    assert [a for a in deps.repos.alerts.for_unit(COUNTY, "leading_group_office") if a["clock"] == "reward"] == []
+    assert rewards.in_view(deps, SUP1) == [] and [r.case_id for r in rewards.in_view(deps, DIS1)] == [case_id]
+    assert rewards.reviewer_unit(deps, reward) == "discipline"
+    split = deps.repos.cases.get(case_id).history[-1]
+    assert (split.kind, split.actor, split.note) == ("split_out", "system", "")
+    assert reward_claims.reporter_part(deps, deps.repos.complaints.get(first.id), now(deps)).state == "approved"
+    assert not reward_claims.reporter_part(deps, deps.repos.complaints.get(later.id), now(deps)).mine
+
+    # the case it came from no longer moves it, and the reporter's own new case adds no second reward
+    workflow.reopen(deps, SUP1, later.id, "复查", now(deps))
+    workflow.conclude(deps, OFFICER, later.id, "substantiated", "已依法处理。", {}, now(deps))
+    assert deps.repos.rewards.get(case_id).history == reward.history
+    conclude(deps, first.id, actor=DIS1)
+    assert deps.repos.rewards.get(case_of(deps, first)) is None
+    claim(deps, first, claim_code(deps, first))
+    assert deps.repos.rewards.get(case_id).state == RewardState.CLAIMED
 
 
 # --- who decides -----------------------------------------------------------------------------------
@@ -305,11 +326,52 @@ def test_a_claim_verified_from_a_staff_phone_is_held_for_review(deps, two_report
     assert reward.state == RewardState.HELD and reward.hold_reason == "申领验证的手机号码与工作人员登记的号码相同"
     alerts = [a for a in deps.repos.alerts.for_unit(COUNTY, "leading_group_office") if a["clock"] == "reward"]
     assert [a["kind"] for a in alerts] == ["reward_held"]
+    assert reward.claim.staff_matches == ["li.si"]  # the account, found by keyed hash; no phone anywhere
     with pytest.raises(Conflict):
         pay(deps, case_id)
-    rewards.release(deps, SUP1, case_id, "已核实：系工作人员亲属代为接收短信", now(deps))
+    for decided in (SUP1, SUP2):  # the proposer and the approver: a third person reviews
+        with pytest.raises(Forbidden, match="第三人复核"):
+            rewards.release(deps, decided, case_id, "已核实", now(deps))
+        assert "release" not in rewards.view(deps, decided, case_id).allowed
+    assert "release" in rewards.view(deps, SUP3, case_id).allowed
+    rewards.release(deps, SUP3, case_id, "已核实：系工作人员亲属代为接收短信", now(deps))
     assert deps.repos.rewards.get(case_id).state == RewardState.CLAIMED
     pay(deps, case_id)
+
+
+def test_004_c20_the_staff_member_whose_phone_matched_is_recused_from_every_decision_on_the_reward(
+        deps, two_reports):
+    """A supervisor whose registered phone is the first reporter's may not propose or approve
+    the reward, nor release, refuse or clear the flags of the claim it verified (004 C20)."""
+    staff_accounts.create(deps, county=deps.counties.default, username="sup-9", unit="leading_group_office",
+                          role="supervisor", display_name="赵九", password="a-long-password-1", now=now(deps),
+                          phone=PHONE)
+    sup9 = Actor("sup-9", Role.SUPERVISOR, "leading_group_office", COUNTY)
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    assert rewards.view(deps, sup9, case_id).allowed == set() and rewards.view(deps, sup9, case_id).recused
+    with pytest.raises(Forbidden, match="回避"):
+        rewards.propose(deps, sup9, case_id, "1000", "属实", now(deps))
+    rewards.propose(deps, SUP1, case_id, "1000", "属实", now(deps))
+    with pytest.raises(Forbidden, match="回避"):
+        rewards.approve(deps, sup9, case_id, "同意", now(deps))
+    rewards.approve(deps, SUP2, case_id, "同意", now(deps))
+    claim(deps, first, claim_code(deps, first))
+    reward = deps.repos.rewards.get(case_id)
+    assert reward.state == RewardState.HELD and reward.claim.staff_matches == ["sup-9"]
+    for call in (rewards.release, rewards.refuse):
+        with pytest.raises(Forbidden, match="回避"):
+            call(deps, sup9, case_id, "没问题", now(deps))
+    reward.flag(now(deps), "repeat_phone")
+    deps.store.write([deps.repos.rewards.save_op(reward)])
+    with pytest.raises(Forbidden, match="回避"):
+        rewards.clear_flags(deps, sup9, case_id, "没问题", now(deps))
+    # even with the account's phone removed since, the claim remembers the match
+    staff_accounts.set_phone(deps, "sup-9", None, now(deps))
+    with pytest.raises(Forbidden, match="回避"):
+        rewards.release(deps, sup9, case_id, "没问题", now(deps))
+    assert deps.repos.rewards.get(case_id).state == RewardState.HELD
 
 
 def test_one_phone_claiming_more_than_the_county_allows_is_flagged(deps, clock):
@@ -411,3 +473,69 @@ def test_the_sweeper_purges_payee_details_on_the_rewards_own_clock(deps, two_rep
     reward = deps.repos.rewards.get(case_id)
     assert reward.claim.payee_envelope is None and reward.history[-1].kind == "purged"
     assert sweeper.sweep(deps, now(deps)).purged == 0  # once
+
+
+# --- case changes against an approved reward (004 C20: two people approved it) ------------------------
+def test_004_c20_a_case_worker_cannot_void_an_approved_or_claimed_reward_by_splitting_or_merging(deps, two_reports,
+                                                                                                   clock):
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    approve(deps, case_id)
+    claim(deps, first, claim_code(deps, first))
+    before = deps.repos.rewards.get(case_id)
+    with pytest.raises(Forbidden, match="须由有奖励审批权限的人员办理"):
+        cases.split(deps, OFFICER, first.id, "不是同一处", now(deps))
+    with pytest.raises(Forbidden, match="须由有奖励审批权限的人员办理"):
+        cases.merge(deps, OFFICER, later.id, _earlier_report(deps, clock).id, "同一处", now(deps))
+    assert deps.repos.rewards.get(case_id) == before  # the payee and the claim untouched
+    assert case_of(deps, first) == case_of(deps, later) == case_id
+    cases.split(deps, SUP1, first.id, "不是同一处", now(deps))  # the leading-group office may, and re-approves
+    reward = deps.repos.rewards.get(case_id)
+    assert reward.state == RewardState.ELIGIBLE and reward.claim is None
+
+
+def _earlier_report(deps, clock):
+    """A report of the same violation received before the case's first one (an earlier receipt)."""
+    back = clock.now()
+    clock.set(back - timedelta(days=1))
+    earlier, _ = file(deps)
+    clock.set(back)
+    return earlier
+
+
+def test_a_split_needs_the_right_to_handle_the_tickets_that_stay_too(deps):
+    nr, _ = file(deps)
+    housing, _ = file(deps, category="c4-no-work-permit")
+    assert deps.repos.complaints.get(housing.id).lead == "housing"
+    cases.merge(deps, SUP1, nr.id, housing.id, "同一处", now(deps))
+    case_id = case_of(deps, nr)
+    with pytest.raises(DomainError, match="这个案件中有您无权办理的举报"):
+        cases.split(deps, OFFICER, nr.id, "不是同一处", now(deps))
+    assert case_of(deps, nr) == case_of(deps, housing) == case_id
+    cases.split(deps, SUP1, nr.id, "不是同一处", now(deps))
+    assert case_of(deps, nr) != case_of(deps, housing)
+
+
+# --- races -------------------------------------------------------------------------------------------
+def test_004_c20_a_conclusion_racing_a_split_is_judged_again_on_the_cases_new_members(deps, two_reports,
+                                                                                      monkeypatch):
+    """The conclusion read the case before a split committed: its commit fails on the case's
+    version and the retry recomputes the reward on the members that remain."""
+    first, later = two_reports
+    workflow.accept(deps, OFFICER, later.id, "", now(deps))
+    case_id = case_of(deps, first)
+    write = deps.store.write
+    raced = []
+
+    def racing(ops):
+        if not raced:
+            raced.append(True)
+            cases.split(deps, SUP1, first.id, "不是同一处", now(deps))  # lands between the read and the write
+        return write(ops)
+
+    monkeypatch.setattr(deps.store, "write", racing)
+    workflow.conclude(deps, OFFICER, later.id, "substantiated", "已依法处理。", {}, now(deps))
+    reward = deps.repos.rewards.get(case_id)
+    assert reward.complaint_id == later.id  # not the ticket that left the case
+    assert deps.repos.rewards.case_of(first.id) is None and deps.repos.rewards.case_of(later.id) == case_id

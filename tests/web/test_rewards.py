@@ -378,3 +378,133 @@ def test_reward_forms_need_a_signed_in_session_and_a_csrf_token(app, deps, clock
     for path in ("/staff/rewards", f"/staff/rewards/{case_id}", "/staff/rewards/ledger.xlsx"):
         response = anonymous.get(path, base_url=PUBLIC_URL)
         assert response.status_code == 303 and response.headers["Location"].endswith("/staff/login")
+
+
+# --- reports about officials: finance pays without learning the subject (000 §2(3)) ----------------------------
+OFFICIAL_REASON = "王某某（某镇副镇长）包庇其弟违建，经查属实"
+OFFICIAL_NOTES = ("涉事干部已立案审查", "暂缓：核实领奖人与涉事干部的关系", "核实无误，恢复发放")
+
+
+def test_000_s2_3_finance_pays_a_discipline_only_reward_without_its_subject_reason_notes_or_reviewers(
+        app, client, deps, clock):
+    official, receipt = file(deps, category="o1-public-official", phone=PHONE, verify=True)
+    dis1 = signed_in(app, deps, clock, "discipline", username="jw-wang")
+    dis2 = signed_in(app, deps, clock, "discipline", username="jw-li")
+    assert dis1.act(official.id, "accept").status_code == 303
+    assert dis1.act(official.id, "conclude", MEASURES).status_code == 303
+    case_id = deps.repos.complaints.get(official.id).case_id
+    assert dis1.post(f"/staff/rewards/{case_id}/propose", {"amount": "3000", "reason": OFFICIAL_REASON}).status_code == 303
+    assert dis2.post(f"/staff/rewards/{case_id}/approve", {"note": OFFICIAL_NOTES[0]}).status_code == 303
+    assert claim_by_bank(client, deps, official, receipt).status_code == 200
+    assert dis2.post(f"/staff/rewards/{case_id}/hold", {"note": OFFICIAL_NOTES[1]}).status_code == 303
+    assert dis1.post(f"/staff/rewards/{case_id}/release", {"note": OFFICIAL_NOTES[2]}).status_code == 303
+    title = deps.counties.default.category("o1-public-official").title
+    secrets = [title, OFFICIAL_REASON, *OFFICIAL_NOTES, "jw-wang", "jw-li", "公职人员"]
+    assert title in dis1.get(f"/staff/rewards/{case_id}").get_data(as_text=True)  # the commission reads it all
+
+    finance = signed_in(app, deps, clock, "finance")
+    pages = {path: finance.get(path) for path in ("/staff/rewards", f"/staff/rewards/{case_id}",
+                                                  "/staff/rewards/ledger.csv", "/staff/rewards/ledger.xlsx")}
+    assert all(r.status_code == 200 for r in pages.values())
+    page = pages[f"/staff/rewards/{case_id}"].get_data(as_text=True)
+    assert "由纪委监委办理（内容不公开）" in page and "3000 元" in page and 'id="form-pay"' in page
+    book = openpyxl.load_workbook(io.BytesIO(pages["/staff/rewards/ledger.xlsx"].data))
+    texts = {path: r.data.decode("utf-8-sig") for path, r in pages.items() if not path.endswith(".xlsx")}
+    texts["ledger.xlsx"] = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None)
+    assert [(where, s) for where, body in texts.items() for s in secrets if s in body] == []
+    record = dict(zip(*list(csv.reader(io.StringIO(texts["/staff/rewards/ledger.csv"])))))
+    assert (record["问题类型"], record["奖励金额（元）"], record["建议人"], record["批准人"]) == (
+        "由纪委监委办理（内容不公开）", "3000", "", "")
+    paid = finance.post(f"/staff/rewards/{case_id}/pay", {"paid_on": local_date(clock.now()).isoformat(),
+                                                          "amount": "3000", "reference": "PZ-31"})
+    assert paid.status_code == 303 and deps.repos.rewards.get(case_id).state == RewardState.PAID
+    supervisor = signed_in(app, deps, clock, "supervisor")
+    assert supervisor.get(f"/staff/rewards/{case_id}").status_code == 404
+
+
+# --- a first report moved to the discipline commission (000 §2(3)) ------------------------------------------------
+def test_000_s2_3_moving_the_rewarded_report_to_the_commission_shows_supervisors_nothing_and_keeps_the_reward(
+        app, client, deps, clock, approved):
+    (first, first_receipt), (later, later_receipt), case_id = approved
+    officer = signed_in(app, deps, clock, "officer", username="officer-9")
+    assert officer.act(first.id, "transfer", {"to": "discipline", "reason": "举报涉及村干部"}).status_code == 303
+    supervisor = signed_in(app, deps, clock, "supervisor", username="supervisor-3")
+    listing = supervisor.get("/staff/rewards").get_data(as_text=True)
+    assert "作废" not in listing and "officer-9" not in listing and case_id[-8:] not in listing
+    assert supervisor.get(f"/staff/rewards/{case_id}").status_code == 404
+    case_page = supervisor.get(f"/staff/cases/{case_id}").get_data(as_text=True)
+    assert "拆出一件举报" not in case_page and "officer-9" not in case_page and first.id not in case_page
+    assert 'id="reward-state"' not in supervisor.get(f"/staff/tickets/{later.id}").get_data(as_text=True)
+    assert all("officer-9" not in e.actor for e in deps.repos.rewards.get(case_id).history)
+    # the reporter keeps the approved reward, now reviewed by the commission
+    reward = deps.repos.rewards.get(case_id)
+    assert (reward.state, reward.complaint_id, reward.discipline_only) == (RewardState.APPROVED, first.id, True)
+    assert "奖励已批准：现金 1500 元" in reward_section(status(client, first_receipt).get_data(as_text=True))
+    assert text_of(reward_section(status(client, later_receipt).get_data(as_text=True))) == f"举报奖励 {EARLIER_ONLY}"
+    discipline = signed_in(app, deps, clock, "discipline")
+    assert case_id[-8:] in discipline.get("/staff/rewards").get_data(as_text=True)
+    assert "改由纪委监委审核" in discipline.get(f"/staff/rewards/{case_id}").get_data(as_text=True)
+
+
+# --- case changes and approved rewards (004 C20) -------------------------------------------------------------------
+def test_004_c20_an_officer_cannot_split_away_a_claimed_reward_and_erase_the_payee(app, client, deps, clock, approved):
+    (first, receipt), _, case_id = approved
+    assert claim_by_bank(client, deps, first, receipt).status_code == 200
+    before = deps.repos.rewards.get(case_id)
+    officer = signed_in(app, deps, clock, "officer", username="officer-5")
+    refused = officer.act(first.id, "split", {"note": "不是同一处"})
+    assert refused.status_code == 403 and "须由有奖励审批权限的人员办理" in refused.get_data(as_text=True)
+    assert deps.repos.rewards.get(case_id) == before and before.claim.payee_envelope is not None
+
+
+# --- recusal (004 C20) ------------------------------------------------------------------------------------------
+def test_004_c20_a_reviewer_whose_phone_is_the_reporters_sees_no_reward_form_and_is_refused(app, deps, clock,
+                                                                                              found_true):
+    _, _, case_id = found_true
+    sup = signed_in(app, deps, clock, "supervisor")
+    admin = signed_in(app, deps, clock, "admin")
+    assert admin.post("/staff/admin/accounts/phone", {"username": "supervisor", "phone": PHONE}).status_code == 303
+    page = sup.get(f"/staff/rewards/{case_id}").get_data(as_text=True)
+    assert 'id="form-propose"' not in page and 'id="recused"' in page and PHONE not in page
+    refused = sup.post(f"/staff/rewards/{case_id}/propose", {"amount": "1000", "reason": "属实"})
+    assert refused.status_code == 403 and "须回避" in refused.get_data(as_text=True)
+    assert deps.repos.rewards.get(case_id).state == RewardState.ELIGIBLE
+
+
+# --- a claim posted twice (004 C20: the collection code is the reporter's way to the cash) ----------------------
+def test_004_c20_an_in_person_claim_posted_twice_shows_the_same_collection_code_again(app, client, deps, clock,
+                                                                                     approved):
+    (first, receipt), _, case_id = approved
+    status(client, receipt, "/status/reward/code")
+    code = last_code(deps, first.id)
+    pattern = r'id="collection-code">(\d{5}) (\d{5})<'
+    one = status(client, receipt, "/status/reward/claim", code=code, method="in_person")
+    two = status(client, receipt, "/status/reward/claim", code=code, method="in_person")
+    assert one.status_code == two.status_code == 200
+    shown = [re.search(pattern, r.get_data(as_text=True)).groups() for r in (one, two)]
+    assert shown[0] == shown[1]
+    # not with another method, another code, or after the short window
+    assert status(client, receipt, "/status/reward/claim", code=code, method="bank", payee_name=PAYEE_NAME, bank=BANK,
+                  account=ACCOUNT).status_code == 409
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    assert "collection-code" not in status(client, receipt, "/status/reward/claim", code=wrong,
+                                           method="in_person").get_data(as_text=True)
+    clock.advance(minutes=11)
+    late = status(client, receipt, "/status/reward/claim", code=code, method="in_person")
+    assert late.status_code == 409 and "collection-code" not in late.get_data(as_text=True)
+    reward = deps.repos.rewards.get(case_id)
+    assert [e.kind for e in reward.history].count("claimed") == 1
+    full = "".join(shown[0])
+    assert full.encode() not in deps.settings.sqlite_file.read_bytes()  # an envelope, not the code
+    finance = signed_in(app, deps, clock, "finance")
+    assert finance.post(f"/staff/rewards/{case_id}/check-code", {"code": full}).status_code == 303
+    assert deps.repos.rewards.get(case_id).claim.collection_envelope is None  # collected: gone
+
+
+def test_the_claim_form_guards_against_a_double_tap(client, deps, approved):
+    (first, receipt), _, _ = approved
+    html = status(client, receipt).get_data(as_text=True)
+    assert re.search(r'<form [^>]*id="reward-claim"[^>]*data-single-submit', html)
+    assert "/static/js/single-submit.js" in html
+    script = client.get("/static/js/single-submit.js", base_url=PUBLIC_URL)
+    assert script.status_code == 200 and b"data-single-submit" in script.data

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from portal.domain.access import pays_rewards
 from portal.domain.errors import DomainError, NotFound, ValidationFailed
-from portal.domain.rewards import ENTRY_TITLES, FLAG_TITLES, METHOD_TITLES, STATE_TITLES, RewardState
+from portal.domain.rewards import (ENTRY_TITLES, FLAG_TITLES, HOLD_CODE_CHECKS, HOLD_STAFF_PHONE, METHOD_TITLES,
+                                   STATE_TITLES, RewardState)
 from portal.i18n import N_
 from portal.services import reward_ledger, rewards
 from portal.timeutil import local_date
@@ -37,15 +38,14 @@ ACTIONS = {
 }
 
 TITLES = dict(state_titles=STATE_TITLES, method_titles=METHOD_TITLES, entry_titles=ENTRY_TITLES,
-              flag_titles=FLAG_TITLES)
+              flag_titles=FLAG_TITLES, system_holds=(HOLD_STAFF_PHONE, HOLD_CODE_CHECKS))
 
 
 @bp.get("")
 def rewards_list():
     in_view = rewards.in_view(deps(), g.actor)
-    county = deps().counties.get(g.actor.county)
     return render_template("staff/rewards.html", rewards=in_view, alerts=rewards.alerts_for(deps(), g.actor, in_view),
-                           category_titles={c.code: c.title for c in county.categories},
+                           category_titles={r.case_id: rewards.category_title(deps(), g.actor, r) for r in in_view},
                            finance=pays_rewards(g.actor), states=RewardState, **TITLES)
 
 
