@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -156,6 +157,33 @@ def test_a_text_file_named_jpg_is_rejected_with_a_chinese_message(s3_deps, clock
     with pytest.raises(DomainError) as refused:
         uploads.take(s3_deps, OWNER, [upload_id], confirmed=set())
     assert refused.value.message == "文件不是有效的图片，请上传手机拍摄的照片。"
+
+
+@pytest.mark.parametrize("failure", [struct.error("required argument is not an integer"), MemoryError(),
+                                     AttributeError("'IFDRational' object has no attribute 'encode'")],
+                         ids=["struct", "memory", "attribute"])
+def test_a_sanitiser_failure_marks_the_upload_failed_not_awaiting(s3_deps, clock, monkeypatch, caplog, failure):
+    """Whatever the sanitiser raises, the upload ends rejected with a Chinese message: the form
+    stops waiting, the filing refuses it clearly, no retry repeats the failure."""
+    upload_id = upload(s3_deps, clock, raw_photo())
+
+    def broken(raw, limit):
+        raise failure
+
+    monkeypatch.setattr(uploads, "sanitize", broken)
+    with caplog.at_level(logging.INFO):
+        assert function.handler(s3_event(f"incoming/{upload_id}"), None) == {"records": 1, "outcomes": {"failed": 1}}
+
+    state = uploads.upload_state(s3_deps, OWNER, upload_id)
+    assert state["status"] == "rejected" and state["error"] == uploads.SANITIZE_FAILED
+    assert uploads.SANITIZE_FAILED == "这张照片无法处理，请换一张照片或重新拍摄后再上传。"
+    assert objects(INCOMING_BUCKET) == [] and objects(EVIDENCE_BUCKET) == []
+    with pytest.raises(DomainError) as refused:
+        uploads.take(s3_deps, OWNER, [upload_id], confirmed=set())
+    assert refused.value.message == uploads.SANITIZE_FAILED
+    assert function.handler(s3_event(f"incoming/{upload_id}"), None)["outcomes"] == {"done-before": 1}
+    assert f"upload {upload_id}: the sanitiser failed ({type(failure).__name__})" in caplog.messages
+    assert str(failure) not in "\n".join(caplog.messages) or not str(failure)
 
 
 @pytest.mark.parametrize("encode", [quote_plus, lambda key: quote(key, safe="")], ids=["plus", "percent"])
