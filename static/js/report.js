@@ -141,8 +141,9 @@
           if (xhr.status >= 300) { fail(null); return; }
           var tries = 0;
           (function poll() {
-            fetch(input.dataset.stateUrl.replace("UPLOAD_ID", res.body.upload_id) + "?token=" + encodeURIComponent(token),
-                  { credentials: "same-origin" })
+            // the token goes in a header: a URL ends up in logs
+            fetch(input.dataset.stateUrl.replace("UPLOAD_ID", encodeURIComponent(res.body.upload_id)),
+                  { credentials: "same-origin", headers: { "X-Filing-Token": token } })
               .then(function (r) { return r.json(); })
               .then(function (state) {
                 if (state.status === "ready") done(state);

@@ -295,11 +295,11 @@ def test_the_browser_path_through_the_api_ends_in_a_filed_complaint(s3_deps, clo
     assert form["url"] == f"https://{INCOMING_BUCKET}.s3.{REGION}.amazonaws.com.cn/"
     browser_post(form, raw_photo(), "image/jpeg")
     upload_id = form["upload_id"]
-    assert client.get(f"/api/v1/uploads/{upload_id}", query_string={"token": token}).get_json()["status"] == "awaiting"
+    assert client.get(f"/api/v1/uploads/{upload_id}", headers={"X-Filing-Token": token}).get_json()["status"] == "awaiting"
 
     function.handler(s3_event(f"incoming/{upload_id}"), None)
 
-    state = client.get(f"/api/v1/uploads/{upload_id}", query_string={"token": token}).get_json()
+    state = client.get(f"/api/v1/uploads/{upload_id}", headers={"X-Filing-Token": token}).get_json()
     assert state["status"] == "ready" and (state["taken_lat"], state["taken_lng"]) == (26.49, 113.77)
     filed = client.post("/api/v1/complaints", json={
         "token": token, "category": "c1-no-planning-permit", "description": "村口新建三层楼房，没有看到规划许可公示。",

@@ -63,6 +63,46 @@ def test_a_form_submitted_twice_files_once_and_shows_the_same_receipt(client, de
     assert count_complaints(deps) == 1
 
 
+def test_within_the_grace_period_the_same_form_shows_the_same_receipt(client, deps, clock):
+    """A lost answer or a double tap: the retry, minutes later, still gets the receipt."""
+    token = form_token(client.get("/report").text)
+    first = client.post("/report", data={"token": token, **GOOD})
+    clock.advance(minutes=14)
+    again = client.post("/report", data={"token": token, **GOOD})
+    assert again.status_code == 200 and receipt_from(again.text) == receipt_from(first.text)
+    assert again.headers["Cache-Control"] == "no-store"
+    assert count_complaints(deps) == 1
+
+
+def test_after_the_grace_period_a_replayed_form_is_refused_without_the_receipt(client, deps, clock):
+    """The token stays valid for 24 hours and rests in the browser (the form page, the saved
+    post): whoever takes the phone or sits at the same computer later must not read the
+    receipt with it (threat model 4)."""
+    from portal.services.intake import RECEIPT_GRACE
+
+    token = form_token(client.get("/report").text)
+    receipt = receipt_from(client.post("/report", data={"token": token, **GOOD, "phone": "13800138000"}).text)
+    clock.advance(seconds=RECEIPT_GRACE.total_seconds() + 1)
+    for replay in ({"token": token}, {"token": token, **GOOD, "phone": "13800138000"}):
+        response = client.post("/report", data=replay)
+        assert response.status_code == 409
+        assert "这份举报已经提交过了" in response.text and "不会再次显示" in response.text
+        assert receipt not in response.text.replace(" ", "")
+        assert 'id="receipt-number"' not in response.text and 'name="receipt"' not in response.text
+        assert "验证手机号码" not in response.text
+        assert response.headers["Cache-Control"] == "no-store"
+    english = client.post("/report?lang=en", data={"token": token})
+    assert english.status_code == 409 and "This report has already been submitted" in english.text
+    assert count_complaints(deps) == 1
+
+
+def test_the_filing_form_is_never_cached(client):
+    """It carries the filing token: back/forward or a shared computer must not bring it back."""
+    form = client.get("/report")
+    assert form.status_code == 200 and form_token(form.text)
+    assert form.headers["Cache-Control"] == "no-store" and form.headers["Pragma"] == "no-cache"
+
+
 def test_the_receipt_is_stored_only_as_a_keyed_hash(client, deps, settings):
     receipt = receipt_from(file_form(client, **GOOD).text)
     raw = settings.sqlite_file.read_bytes()
