@@ -312,3 +312,31 @@ def test_the_browser_path_through_the_api_ends_in_a_filed_complaint(s3_deps, clo
     assert complaint.contact.envelope.startswith("env1.kms.")
     assert s3_deps.keyring.decrypt(complaint.contact.envelope, contact_context(complaint.id)) == b"+8613800138000"
     assert uploads.upload_state(s3_deps, submission, upload_id)["status"] == "taken"
+
+
+def test_without_javascript_the_serverless_form_carries_no_photo_and_says_why(s3_deps):
+    """A form post reaches the app through a Lambda invocation that takes about 4 MB of body:
+    one phone photo in it would lose the whole report before the portal sees it. So the photo
+    input is there for the script alone (it uploads straight to S3), a <noscript> notice says
+    photos need JavaScript, and a body the function can still carry but the app refuses gets
+    the portal's own 413 in Chinese."""
+    from portal import LAMBDA_BODY_LIMIT, create_app
+    from tests.conftest import form_token
+
+    app = create_app(s3_deps.settings, s3_deps)
+    app.config["TESTING"] = False
+    client = app.test_client()
+    page = client.get("/report").text
+    photo_input = page.split('id="photos"')[1].split(">")[0]
+    assert 'name="photos"' not in page and 'data-direct="1"' in photo_input  # the form itself never posts photos
+    assert '<div class="js-only" hidden>\n    <input type="file" id="photos"' in page  # shown by report.js only
+    notice = page.split("<noscript>")[1].split("</noscript>")[0]
+    assert 'id="photos-need-script"' in notice and "上传照片需要开启浏览器的 JavaScript" in notice
+
+    assert app.config["MAX_CONTENT_LENGTH"] == LAMBDA_BODY_LIMIT == 4 * 1024 * 1024
+    token = form_token(page)
+    too_big = client.post("/report", data={"token": token, "category": "c1-no-planning-permit",
+                                           "description": "村口新建三层楼房。", "township": "xiayang",
+                                           "photos": (io.BytesIO(b"\xff\xd8" + b"\0" * LAMBDA_BODY_LIMIT), "a.jpg")},
+                          content_type="multipart/form-data")
+    assert too_big.status_code == 413 and "每次提交不能超过 4 MB" in too_big.text
