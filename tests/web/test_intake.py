@@ -5,6 +5,7 @@ input is answered in Chinese and stores nothing."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -191,6 +192,43 @@ def test_photo_with_exif_asks_the_reporter_and_stores_no_metadata(client, deps, 
     stored = deps.blobs.get(evidence.key)
     assert images.SERIAL.encode() not in stored and images.MAKE.encode() not in stored
     assert images.OWNER.encode() not in stored and b"Exif" not in stored[:4096]
+
+
+def test_capture_facts_start_unticked_and_the_place_is_explained(client):
+    """The place is where the phone was, maybe the reporter's window: kept only if chosen."""
+    token = form_token(client.get("/report").text)
+    response = client.post("/report", data={"token": token, **GOOD, "photos": [
+        (io.BytesIO(images.phone_jpeg()), "IMG_0003.jpg")]})
+    box = response.text.split('name="confirm_exif"')[1].split(">")[0]
+    assert "checked" not in box
+    assert "拍摄地点是拍照时您的手机所在的位置" in response.text and "就是您家的位置" in response.text
+    script = (Path(__file__).parents[2] / "static" / "js" / "report.js").read_text()
+    assert "box.checked = false" in script and "box.checked = true" not in script
+    assert "可能就是您的住处" in client.get("/report").text  # the script's note, from the template
+
+
+def test_without_direct_uploads_the_form_posts_its_photos_itself(client, app, settings):
+    """The embedded default takes photos in the form post (JavaScript off): the input is there
+    for everyone and the body may hold six photos."""
+    page = client.get("/report").text
+    assert 'name="photos"' in page and "<noscript>" not in page and 'data-direct="0"' in page
+    assert app.config["MAX_CONTENT_LENGTH"] == 6 * settings.photo_limit + 1024 * 1024
+
+
+@pytest.mark.parametrize("raw", [images.damaged_exif_jpeg("make-as-rational"),
+                                 images.phone_jpeg(taken="0001:01:01 00:00:00")],
+                         ids=["damaged-exif", "year-one"])
+def test_a_photo_with_broken_exif_is_filed_not_a_server_error(client, deps, raw):
+    token = form_token(client.get("/report").text)
+    response = client.post("/report", data={"token": token, **GOOD, "photos": [(io.BytesIO(raw), "IMG.jpg")]})
+    assert response.status_code == 200
+    upload_id = response.text.split('name="confirm_exif" value="')[1].split('"')[0]
+    done = client.post("/report", data={"token": token, **GOOD, "exif_reviewed": "1", "upload_ids": [upload_id]})
+    assert done.status_code == 200 and receipt_from(done.text)
+    api = client.post("/api/v1/uploads", data={"token": form_token(client.get("/report").text),
+                                               "photo": (io.BytesIO(raw), "IMG.jpg")}, content_type="multipart/form-data")
+    assert api.status_code == 201 and api.json["status"] == "ready"
+    assert count_complaints(deps) == 1
 
 
 def test_unconfirmed_capture_facts_are_dropped(client, deps):
