@@ -50,11 +50,12 @@ def png_bomb(width=12000, height=12000) -> bytes:
     return blank_png(width, height, color_type=0, bit_depth=1)
 
 
-def blank_png(width: int, height: int, color_type: int = 6, bit_depth: int = 8) -> bytes:
-    """A valid PNG of zero bytes (transparent black when RGBA, ``color_type`` 6), built row by
-    row so that no full-size image is ever held: a few hundred kilobytes for millions of pixels."""
+def blank_png(width: int, height: int, color_type: int = 6, bit_depth: int = 8, fill: int = 0) -> bytes:
+    """A valid PNG whose every sample byte is ``fill`` (0: transparent black when RGBA,
+    ``color_type`` 6), built row by row so that no full-size image is ever held: a few hundred
+    kilobytes for millions of pixels."""
     channels = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
-    raw_row = b"\x00" + b"\x00" * ((width * channels * bit_depth + 7) // 8)
+    raw_row = b"\x00" + bytes([fill]) * ((width * channels * bit_depth + 7) // 8)
     compressor = zlib.compressobj(9)
     data = b"".join(compressor.compress(raw_row) for _ in range(height)) + compressor.flush()
 
