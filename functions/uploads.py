@@ -35,9 +35,11 @@ def get_deps() -> Deps:
 
 def handler(event, context) -> dict:
     """Sanitise every object an ``ObjectCreated`` event names. Returns ``{"records": n,
-    "outcomes": {outcome: count}}`` with outcomes ready | rejected | ignored | done-before.
-    If any record fails (S3 or the store unreachable), the others are still processed and
-    the invocation then fails, so Lambda retries the event; finished records are no-ops then."""
+    "outcomes": {outcome: count}}`` with outcomes ready | rejected | failed | ignored |
+    done-before (``failed``: the sanitiser broke on the photo; the upload is marked rejected,
+    not left awaiting, and retrying the same bytes would not help). If any record fails (S3
+    or the store unreachable), the others are still processed and the invocation then fails,
+    so Lambda retries the event; finished records are no-ops then."""
     deps = get_deps()
     records = (event or {}).get("Records") or []  # S3's test event on subscription has none
     outcomes: Counter[str] = Counter()

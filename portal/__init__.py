@@ -15,6 +15,22 @@ from portal.config import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
+#: The largest request body the serverless stage can carry: API Gateway hands the body to
+#: Lambda base64-encoded inside a JSON event, and a synchronous invocation takes at most
+#: 6 MB, so about 4.4 MB of raw body minus headers. 4 MB leaves room for the rest of the
+#: event, so a body the portal can still read gets the portal's own 413 page in Chinese
+#: instead of a gateway error. Photos go straight to S3 there (presigned POSTs), never
+#: through the function.
+LAMBDA_BODY_LIMIT = 4 * 1024 * 1024
+
+
+def max_request_bytes(settings: Settings) -> int:
+    """The body size the app accepts: six photos and the form on the embedded default, what a
+    Lambda invocation can carry when photos go straight to object storage (``blobs=s3``)."""
+    if settings.blobs == "s3":
+        return LAMBDA_BODY_LIMIT
+    return 6 * settings.photo_limit + 1024 * 1024
+
 
 def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.services.deps import build_deps
@@ -27,7 +43,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
     app.config.update(
         SECRET_KEY=deps.secrets.secret_key,
-        MAX_CONTENT_LENGTH=6 * settings.photo_limit + 1024 * 1024,
+        MAX_CONTENT_LENGTH=max_request_bytes(settings),
         MAX_FORM_MEMORY_SIZE=512 * 1024,
         SESSION_COOKIE_NAME="portal_staff",
         SESSION_COOKIE_HTTPONLY=True,

@@ -14,29 +14,58 @@ asks for ``image/jpeg,image/png,image/webp`` (as the filing form does).
 from __future__ import annotations
 
 import io
+import logging
+import threading
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from portal.domain.errors import DomainError
 from portal.i18n import N_
 from portal.timeutil import SHANGHAI
 
+log = logging.getLogger(__name__)
+
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp"
-#: larger images are refused before decoding (decompression bombs)
+#: larger JPEGs are refused before decoding (decompression bombs). A JPEG bigger than the
+#: stored size is decoded at 1/2, 1/4 or 1/8 scale (``draft``), so even 40 M pixels cost a
+#: fraction of that in memory.
 MAX_PIXELS = 40_000_000
+#: PNG and WebP have no reduced-scale decoding: all their pixels are held at once, up to four
+#: bytes each, and a few hundred kilobytes of PNG can claim tens of millions of them. 12 M
+#: pixels (a 4000 x 3000 screenshot or export) is about 48 MB decoded.
+MAX_PIXELS_LOSSLESS = 12_000_000
 #: stored photos are scaled down to this long edge
 MAX_EDGE = 2560
 JPEG_QUALITY = 85
+#: photos sanitised at once in one process: each may hold tens of megabytes while decoding,
+#: and the embedded server runs eight threads (an 8-photo burst would otherwise need eight
+#: times the memory); the others wait their turn
+CONCURRENT_SANITIZE = 2
+_slots = threading.BoundedSemaphore(CONCURRENT_SANITIZE)
 
+_TAG_ORIENTATION = 0x0112
 _TAG_EXIF_IFD = 0x8769
 _TAG_GPS_IFD = 0x8825
 _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_OFFSET_TIME_ORIGINAL = 0x9011
 _TAG_DATETIME = 0x0132
+#: EXIF orientation -> the transposition that shows the photo upright
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+_NOT_AN_IMAGE = N_("文件不是有效的图片，请上传手机拍摄的照片。")
+_TOO_LARGE = N_("照片的像素尺寸过大，无法处理。")
 
 
 @dataclass(frozen=True)
@@ -56,51 +85,96 @@ class ImageRejected(DomainError):
 
 
 def sanitize(raw: bytes, max_bytes: int) -> CleanImage:
+    """Decode, scale down, rotate upright and re-encode ``raw`` as a JPEG without metadata.
+
+    Only pixels that cannot be decoded (or too many of them) refuse the photo. Whatever goes
+    wrong while reading the capture facts or the orientation (phones and editing apps write
+    damaged EXIF) only means there are none: the photo is kept, its facts are not offered."""
     if len(raw) > max_bytes:
         raise ImageRejected(N_("照片太大：每张不能超过 %(mb)s MB。"), field="photos", mb=max_bytes // (1024 * 1024))
     if not raw:
         raise ImageRejected(N_("上传的照片是空文件。"), field="photos")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(raw))
-            if image.format not in ALLOWED_FORMATS:
-                raise ImageRejected(N_("只能上传 JPEG、PNG 或 WebP 格式的照片。"), field="photos")
-            width, height = image.size
-            if width * height > MAX_PIXELS or width <= 0 or height <= 0:
-                raise ImageRejected(N_("照片的像素尺寸过大，无法处理。"), field="photos")
-            image.load()
-            taken_at, lat, lng = _capture_facts(image)
-            image = ImageOps.exif_transpose(image)
-            clean, (out_width, out_height) = _reencode(image)
-    except ImageRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(N_("照片的像素尺寸过大，无法处理。"), field="photos") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ImageRejected(N_("文件不是有效的图片，请上传手机拍摄的照片。"), field="photos") from None
+    with _slots:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = _decode(raw)
+                taken_at, lat, lng = _capture_facts(image)
+                orientation = _orientation(image)
+                clean, (out_width, out_height) = _reencode(image, orientation)
+        except ImageRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
+            raise ImageRejected(_TOO_LARGE, field="photos") from None
+        except Exception as exc:  # any decoder or encoder failure: not a photo we can keep
+            log.info("photo refused: %s", type(exc).__name__)
+            raise ImageRejected(_NOT_AN_IMAGE, field="photos") from None
     return CleanImage(data=clean.getvalue(), content_type="image/jpeg", width=out_width, height=out_height,
                       taken_at=taken_at, taken_lat=lat, taken_lng=lng)
 
 
-def _reencode(image: Image.Image) -> tuple[io.BytesIO, tuple[int, int]]:
-    if image.mode in ("RGBA", "LA", "P"):
+def _stored_size(width: int, height: int) -> tuple[int, int]:
+    """The size a photo is stored at: the long edge at most ``MAX_EDGE``, the aspect kept."""
+    scale = min(1.0, MAX_EDGE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _decode(raw: bytes) -> Image.Image:
+    """The photo's pixels, loaded; ImageRejected for a format or a size the portal does not take."""
+    try:
+        image = Image.open(io.BytesIO(raw))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise
+    except Exception:  # UnidentifiedImageError, or a header the plugin chokes on
+        raise ImageRejected(_NOT_AN_IMAGE, field="photos") from None
+    if image.format not in ALLOWED_FORMATS:
+        raise ImageRejected(N_("只能上传 JPEG、PNG 或 WebP 格式的照片。"), field="photos")
+    width, height = image.size
+    limit = MAX_PIXELS if image.format == "JPEG" else MAX_PIXELS_LOSSLESS
+    if width <= 0 or height <= 0 or width * height > limit:
+        raise ImageRejected(_TOO_LARGE, field="photos")
+    if image.format == "JPEG":
+        # decode at the smallest of 1, 1/2, 1/4, 1/8 scale that still covers the stored size
+        image.draft(None, _stored_size(width, height))
+    image.load()
+    return image
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (1 = upright), read directly; 1 when it is missing or unreadable."""
+    try:
+        value = image.getexif().get(_TAG_ORIENTATION)
+        return value if isinstance(value, int) and value in _UPRIGHT else 1
+    except Exception:  # damaged EXIF: show the photo as stored
+        return 1
+
+
+def _reencode(image: Image.Image, orientation: int = 1) -> tuple[io.BytesIO, tuple[int, int]]:
+    """Scale down first, then rotate and flatten transparency onto white: every full-size copy
+    is avoided but the one the resampling needs."""
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode == "PA":
         image = image.convert("RGBA")
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        background.paste(image, mask=image.getchannel("A"))
-        image = background
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "LA", "L"):
+        image = image.convert("RGB")  # CMYK, 1-bit, 16-bit and float pixels
     image.thumbnail((MAX_EDGE, MAX_EDGE))
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
+    if image.mode in ("RGBA", "LA"):
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
     # A fresh image holds pixels only: nothing of the original's info dict comes along.
     pixels = Image.new("RGB", image.size)
-    pixels.paste(image)
+    pixels.paste(image.convert("RGB") if image.mode != "RGB" else image)
     out = io.BytesIO()
     pixels.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return out, pixels.size
 
 
 def _capture_facts(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
+    """Capture time (UTC) and GPS position, each None when absent, implausible or unreadable:
+    damaged EXIF is no reason to refuse the photo, so nothing here raises."""
     try:
         exif = image.getexif()
     except Exception:  # malformed EXIF is no reason to refuse the photo
@@ -114,7 +188,7 @@ def _capture_facts(image: Image.Image) -> tuple[datetime | None, float | None, f
             offset = sub.get(_TAG_OFFSET_TIME_ORIGINAL)
             tz = _parse_offset(offset) or SHANGHAI
             taken_at = naive.replace(tzinfo=tz).astimezone(timezone.utc)
-    except (ValueError, TypeError, KeyError):
+    except Exception:  # ValueError, OverflowError (year 1 east of UTC), whatever a damaged IFD raises
         taken_at = None
     lat = lng = None
     try:
@@ -126,7 +200,7 @@ def _capture_facts(image: Image.Image) -> tuple[datetime | None, float | None, f
                 lat = lng = None
             else:
                 lat, lng = round(lat, 6), round(lng, 6)
-    except (ValueError, TypeError, ZeroDivisionError, KeyError, IndexError):
+    except Exception:  # ValueError, ZeroDivisionError, whatever a damaged IFD raises
         lat = lng = None
     return taken_at, lat, lng
 

@@ -1,6 +1,7 @@
 """Filing a complaint: validate everything, route on the server, store the complaint, its
 history, its case, its receipt pointer and its uploads in one transaction, and only then
-hand back the receipt. A form posted twice files once and answers with the same receipt.
+hand back the receipt. A form posted twice files once; within ``RECEIPT_GRACE`` of the
+filing the second answer shows the same receipt, after that it only says the report was filed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import phonenumbers
 from portal.domain.cases import Case, CaseMember
 from portal.domain.complaint import Complaint, Contact
 from portal.domain.county import County
-from portal.domain.errors import DomainError, ValidationFailed
+from portal.domain.errors import Conflict, DomainError, ValidationFailed
 from portal.domain.geo import Point
 from portal.domain.routing import route
 from portal.i18n import N_
@@ -31,6 +32,20 @@ log = logging.getLogger(__name__)
 DESCRIPTION_MIN = 5
 DESCRIPTION_MAX = 2000
 ADDRESS_MAX = 200
+
+#: How long after a complaint is filed posting its form (its filing token) again still shows
+#: the receipt. The repeat answer exists for the reporter whose first answer was lost (a
+#: dropped connection, a crash after the commit) or who tapped "submit" twice; those retries
+#: come within minutes. The token itself lives 24 hours and stays in the browser (the form
+#: page, the saved post behind "confirm form resubmission"), so without this bound anyone
+#: who later takes the phone or sits at the same computer could replay it and read the
+#: receipt that is shown once (threat model 4). After the grace the answer is
+#: ``AlreadyFiled``: no receipt, nothing about the report.
+RECEIPT_GRACE = timedelta(minutes=15)
+
+
+class AlreadyFiled(Conflict):
+    """The form was filed more than ``RECEIPT_GRACE`` ago: the receipt is not shown again."""
 
 
 @dataclass
@@ -153,7 +168,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     submission = token.submission_hash(deps)
     existing = deps.repos.complaints.id_for_submission(submission)
     if existing:
-        return _duplicate(deps, existing, token)
+        return _duplicate(deps, existing, token, now)
     if data.honeypot:
         # a field people never see was filled: a bot. Refuse without saying why.
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
@@ -189,7 +204,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         # the same form, posted twice at once: the other post filed it
         existing = deps.repos.complaints.id_for_submission(submission)
         if existing:
-            return _duplicate(deps, existing, token)
+            return _duplicate(deps, existing, token, now)
         raise
     deps.repos.complaints.committed(complaint)
     log.info("complaint %s filed (category %s)", complaint_id, category)
@@ -204,8 +219,13 @@ def public_id_for(deps: Deps, complaint_id: str) -> str:
     return deps.hasher.digest("public-id", complaint_id)[:20]
 
 
-def _duplicate(deps: Deps, complaint_id: str, token) -> FilingResult:
+def _duplicate(deps: Deps, complaint_id: str, token, now: datetime) -> FilingResult:
+    """The answer to a form posted again: the same receipt within ``RECEIPT_GRACE`` of the
+    filing (a lost answer, a double tap), ``AlreadyFiled`` after it."""
     complaint = deps.repos.complaints.get(complaint_id)
+    if complaint is None or now - complaint.received_at > RECEIPT_GRACE:
+        raise AlreadyFiled(N_("这份举报已经提交过了。回执号在提交时已经显示过，不会再次显示；请用您记下的回执号查询办理进度。"),
+                           field="form")
     county = deps.counties.get(complaint.county) or deps.counties.default
     return FilingResult(complaint_id=complaint_id, receipt=token.receipt, lead_name=county.unit_name(complaint.lead),
                         phone_pending=complaint.contact is not None and complaint.contact.verified_at is None,
@@ -230,7 +250,7 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     submission = token.submission_hash(deps)
     existing = deps.repos.complaints.id_for_submission(submission)
     if existing:
-        return _duplicate(deps, existing, token)
+        return _duplicate(deps, existing, token, now)
     validate(county, data)
     if len(photos) + len(data.upload_ids) > uploads.MAX_PHOTOS:
         raise ValidationFailed({"photos": [DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos",

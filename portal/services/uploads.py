@@ -33,6 +33,8 @@ UNCLAIMED_AFTER = timedelta(hours=24)
 INCOMING_PREFIX = "incoming/"
 EVIDENCE_PREFIX = "evidence/"
 _INCOMING_KEY = re.compile(r"^incoming/([0-9A-Z]{26})$")
+#: what the reporter reads when the sanitiser failed in a way it does not foresee
+SANITIZE_FAILED = N_("这张照片无法处理，请换一张照片或重新拍摄后再上传。")
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,9 @@ def presign(deps: Deps, owner: str, now: datetime) -> dict | None:
 
 
 def sanitize_incoming(deps: Deps, key: str, now: datetime) -> str:
-    """The S3-triggered step. Returns what it did: ready | rejected | ignored | done-before."""
+    """The S3-triggered step. Returns what it did: ready | rejected | failed | ignored |
+    done-before. ``failed``: the sanitiser raised something unforeseen; the upload is recorded
+    as rejected all the same, so the form stops waiting and the reporter can choose another photo."""
     match = _INCOMING_KEY.match(key)
     if not match:
         log.warning("ignored an object outside incoming/")
@@ -111,14 +115,14 @@ def sanitize_incoming(deps: Deps, key: str, now: datetime) -> str:
     try:
         clean = sanitize(raw, deps.settings.photo_limit)
     except ImageRejected as exc:
-        body = dict(record.body, status="rejected", error=exc.message)
-        try:
-            deps.repos.records.put(_pk(upload_id), K.POINTER, body, expect=record.version,
-                                   expires_at=now + UNCLAIMED_AFTER)
-        except ConditionFailed:
-            pass
-        deps.blobs.delete(key)
+        _reject(deps, upload_id, record, key, exc.message, now)
         return "rejected"
+    except Exception as exc:  # noqa: BLE001 - a sanitiser bug must not leave the upload "awaiting"
+        # Lambda would retry the same bytes into the same failure, then give up, and the form
+        # would wait for an upload that never finishes: say so now, the reporter can try again
+        log.error("upload %s: the sanitiser failed (%s)", upload_id, type(exc).__name__)
+        _reject(deps, upload_id, record, key, SANITIZE_FAILED, now)
+        return "failed"
     deps.blobs.put(f"{EVIDENCE_PREFIX}{upload_id}.jpg", clean.data, clean.content_type)
     try:
         _record_clean(deps, upload_id, record.body["owner"], clean, now, expect=record.version)
@@ -126,6 +130,17 @@ def sanitize_incoming(deps: Deps, key: str, now: datetime) -> str:
         pass  # a concurrent retry recorded it
     deps.blobs.delete(key)
     return "ready"
+
+
+def _reject(deps: Deps, upload_id: str, record, key: str, message: str, now: datetime) -> None:
+    """Record the upload as rejected with ``message`` (a msgid) and drop the raw object."""
+    body = dict(record.body, status="rejected", error=message)
+    try:
+        deps.repos.records.put(_pk(upload_id), K.POINTER, body, expect=record.version,
+                               expires_at=now + UNCLAIMED_AFTER)
+    except ConditionFailed:
+        pass
+    deps.blobs.delete(key)
 
 
 def upload_state(deps: Deps, owner: str, upload_id: str) -> dict | None:

@@ -20,14 +20,25 @@ def _wants_json() -> bool:
 
 
 def _message(code: int) -> str:
+    if code == 413:
+        return _413()
     return {
         400: _("请求有误，请检查后重试。"),
         403: _("没有权限访问这个页面。"),
         404: _("页面不存在。"),
         405: _("不支持这种请求方式。"),
-        413: _("上传的内容太大了：每张照片不能超过 10 MB，最多 6 张。"),
         429: _("操作太频繁，请稍后再试。"),
     }.get(code, _("系统出错了，请稍后再试。您的举报如已显示回执号，就已经保存。"))
+
+
+def _413() -> str:
+    settings = deps().settings
+    if settings.blobs == "s3":  # the whole post passes through a function that takes about 4 MB
+        from portal import LAMBDA_BODY_LIMIT
+
+        return _("提交的内容太大了：每次提交不能超过 %(mb)s MB。照片请在开启 JavaScript 后在表单中逐张上传。",
+                 mb=LAMBDA_BODY_LIMIT // (1024 * 1024))
+    return _("上传的内容太大了：每张照片不能超过 10 MB，最多 6 张。")
 
 
 #: marshmallow's default messages, in the user's language

@@ -1,6 +1,6 @@
 """HTTP hardening for every response: a Content-Security-Policy with no inline script and
 no third-party origin, HSTS, no framing, no referrer, no sniffing; and no caching of any
-page that carries a receipt or a staff view."""
+page that carries a receipt, a filing token or a staff view."""
 
 from __future__ import annotations
 
@@ -50,7 +50,10 @@ def init(app: Flask, settings: Settings) -> None:
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "geolocation=(self), camera=(self), microphone=(), interest-cohort=()"
-        if request.method != "GET" or request.path.startswith(("/staff", "/status", "/api/", "/open311/", "/demo")):
+        # the filing form carries a sealed filing token: a cached copy (back/forward, a shared
+        # computer) would let the next person replay it (threat model 4.4)
+        if request.method != "GET" or request.path.startswith(
+                ("/staff", "/status", "/report", "/api/", "/open311/", "/demo")):
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response

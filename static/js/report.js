@@ -101,13 +101,18 @@
     if (!up.taken_at && up.taken_lat == null) return;
     var label = document.createElement("label");
     var box = document.createElement("input");
-    box.type = "checkbox"; box.name = "confirm_exif"; box.value = up.upload_id; box.checked = true;
+    // unticked: the place is where the phone was (maybe the reporter's home); kept only if chosen
+    box.type = "checkbox"; box.name = "confirm_exif"; box.value = up.upload_id; box.checked = false;
     label.appendChild(box);
     var text = " " + (input.dataset.keepFacts || "作为证据提交：");
     if (up.taken_at) text += " " + up.taken_at.replace("T", " ").slice(0, 16);
     if (up.taken_lat != null) text += " " + up.taken_lat.toFixed(5) + ", " + up.taken_lng.toFixed(5);
     label.appendChild(document.createTextNode(text));
     row.appendChild(label);
+    var note = document.createElement("p");
+    note.className = "hint";
+    note.textContent = input.dataset.factsNote || "不勾选就删除。拍摄地点是拍照时手机所在的位置，可能就是您的住处。";
+    row.appendChild(note);
   }
   function uploadThroughPortal(file, bar, done, fail) {
     var data = new FormData();
@@ -141,8 +146,9 @@
           if (xhr.status >= 300) { fail(null); return; }
           var tries = 0;
           (function poll() {
-            fetch(input.dataset.stateUrl.replace("UPLOAD_ID", res.body.upload_id) + "?token=" + encodeURIComponent(token),
-                  { credentials: "same-origin" })
+            // the token goes in a header: a URL ends up in logs
+            fetch(input.dataset.stateUrl.replace("UPLOAD_ID", encodeURIComponent(res.body.upload_id)),
+                  { credentials: "same-origin", headers: { "X-Filing-Token": token } })
               .then(function (r) { return r.json(); })
               .then(function (state) {
                 if (state.status === "ready") done(state);

@@ -78,7 +78,9 @@ def test_a_citizen_files_with_a_photo_and_follows_through_the_qr_link(served, ph
     page.fill("#lng", "113.770")
     page.set_input_files("#photos", str(photo))
     facts = page.locator("#photo-list input[name=confirm_exif]")
-    expect(facts).to_be_checked()  # uploaded, sanitised, and the capture facts offered
+    expect(facts).not_to_be_checked()  # uploaded, sanitised, and the capture facts offered, unticked
+    expect(page.locator("#photo-list")).to_contain_text("可能就是您的住处")  # where the phone was
+    facts.check()  # the reporter chooses to keep them
     expect(page.locator("#photo-list")).to_contain_text("26.49")
     expect(page.locator("#photo-list")).to_contain_text("已上传")
     page.screenshot(path=str(ARTIFACTS / "citizen-1-report.png"), full_page=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -158,6 +159,33 @@ def test_a_text_file_named_jpg_is_rejected_with_a_chinese_message(s3_deps, clock
     assert refused.value.message == "文件不是有效的图片，请上传手机拍摄的照片。"
 
 
+@pytest.mark.parametrize("failure", [struct.error("required argument is not an integer"), MemoryError(),
+                                     AttributeError("'IFDRational' object has no attribute 'encode'")],
+                         ids=["struct", "memory", "attribute"])
+def test_a_sanitiser_failure_marks_the_upload_failed_not_awaiting(s3_deps, clock, monkeypatch, caplog, failure):
+    """Whatever the sanitiser raises, the upload ends rejected with a Chinese message: the form
+    stops waiting, the filing refuses it clearly, no retry repeats the failure."""
+    upload_id = upload(s3_deps, clock, raw_photo())
+
+    def broken(raw, limit):
+        raise failure
+
+    monkeypatch.setattr(uploads, "sanitize", broken)
+    with caplog.at_level(logging.INFO):
+        assert function.handler(s3_event(f"incoming/{upload_id}"), None) == {"records": 1, "outcomes": {"failed": 1}}
+
+    state = uploads.upload_state(s3_deps, OWNER, upload_id)
+    assert state["status"] == "rejected" and state["error"] == uploads.SANITIZE_FAILED
+    assert uploads.SANITIZE_FAILED == "这张照片无法处理，请换一张照片或重新拍摄后再上传。"
+    assert objects(INCOMING_BUCKET) == [] and objects(EVIDENCE_BUCKET) == []
+    with pytest.raises(DomainError) as refused:
+        uploads.take(s3_deps, OWNER, [upload_id], confirmed=set())
+    assert refused.value.message == uploads.SANITIZE_FAILED
+    assert function.handler(s3_event(f"incoming/{upload_id}"), None)["outcomes"] == {"done-before": 1}
+    assert f"upload {upload_id}: the sanitiser failed ({type(failure).__name__})" in caplog.messages
+    assert str(failure) not in "\n".join(caplog.messages) or not str(failure)
+
+
 @pytest.mark.parametrize("encode", [quote_plus, lambda key: quote(key, safe="")], ids=["plus", "percent"])
 def test_url_encoded_keys_are_decoded(s3_deps, clock, encode):
     upload_id = upload(s3_deps, clock, raw_photo())
@@ -267,11 +295,11 @@ def test_the_browser_path_through_the_api_ends_in_a_filed_complaint(s3_deps, clo
     assert form["url"] == f"https://{INCOMING_BUCKET}.s3.{REGION}.amazonaws.com.cn/"
     browser_post(form, raw_photo(), "image/jpeg")
     upload_id = form["upload_id"]
-    assert client.get(f"/api/v1/uploads/{upload_id}", query_string={"token": token}).get_json()["status"] == "awaiting"
+    assert client.get(f"/api/v1/uploads/{upload_id}", headers={"X-Filing-Token": token}).get_json()["status"] == "awaiting"
 
     function.handler(s3_event(f"incoming/{upload_id}"), None)
 
-    state = client.get(f"/api/v1/uploads/{upload_id}", query_string={"token": token}).get_json()
+    state = client.get(f"/api/v1/uploads/{upload_id}", headers={"X-Filing-Token": token}).get_json()
     assert state["status"] == "ready" and (state["taken_lat"], state["taken_lng"]) == (26.49, 113.77)
     filed = client.post("/api/v1/complaints", json={
         "token": token, "category": "c1-no-planning-permit", "description": "村口新建三层楼房，没有看到规划许可公示。",
@@ -284,3 +312,31 @@ def test_the_browser_path_through_the_api_ends_in_a_filed_complaint(s3_deps, clo
     assert complaint.contact.envelope.startswith("env1.kms.")
     assert s3_deps.keyring.decrypt(complaint.contact.envelope, contact_context(complaint.id)) == b"+8613800138000"
     assert uploads.upload_state(s3_deps, submission, upload_id)["status"] == "taken"
+
+
+def test_without_javascript_the_serverless_form_carries_no_photo_and_says_why(s3_deps):
+    """A form post reaches the app through a Lambda invocation that takes about 4 MB of body:
+    one phone photo in it would lose the whole report before the portal sees it. So the photo
+    input is there for the script alone (it uploads straight to S3), a <noscript> notice says
+    photos need JavaScript, and a body the function can still carry but the app refuses gets
+    the portal's own 413 in Chinese."""
+    from portal import LAMBDA_BODY_LIMIT, create_app
+    from tests.conftest import form_token
+
+    app = create_app(s3_deps.settings, s3_deps)
+    app.config["TESTING"] = False
+    client = app.test_client()
+    page = client.get("/report").text
+    photo_input = page.split('id="photos"')[1].split(">")[0]
+    assert 'name="photos"' not in page and 'data-direct="1"' in photo_input  # the form itself never posts photos
+    assert '<div class="js-only" hidden>\n    <input type="file" id="photos"' in page  # shown by report.js only
+    notice = page.split("<noscript>")[1].split("</noscript>")[0]
+    assert 'id="photos-need-script"' in notice and "上传照片需要开启浏览器的 JavaScript" in notice
+
+    assert app.config["MAX_CONTENT_LENGTH"] == LAMBDA_BODY_LIMIT == 4 * 1024 * 1024
+    token = form_token(page)
+    too_big = client.post("/report", data={"token": token, "category": "c1-no-planning-permit",
+                                           "description": "村口新建三层楼房。", "township": "xiayang",
+                                           "photos": (io.BytesIO(b"\xff\xd8" + b"\0" * LAMBDA_BODY_LIMIT), "a.jpg")},
+                          content_type="multipart/form-data")
+    assert too_big.status_code == 413 and "每次提交不能超过 4 MB" in too_big.text

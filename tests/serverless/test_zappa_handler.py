@@ -163,11 +163,13 @@ def close_services() -> None:
 
 
 def api_event(method: str, path: str, *, body: bytes | str = b"", content_type: str | None = None,
-              query: dict | None = None, host: str = PUBLIC_HOST, client_ip: str = CLIENT_IP) -> dict:
+              query: dict | None = None, host: str = PUBLIC_HOST, client_ip: str = CLIENT_IP,
+              extra_headers: dict | None = None) -> dict:
     """An API Gateway REST (v1) Lambda-proxy event, as the stack's API sends it: binary media
     types */*, so every body arrives base64-encoded."""
     headers = {"Host": host, "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Language": "zh-CN",
-               "X-Forwarded-For": client_ip, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443"}
+               "X-Forwarded-For": client_ip, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443",
+               **(extra_headers or {})}
     if content_type:
         headers["Content-Type"] = content_type
     data = body.encode() if isinstance(body, str) else body
@@ -434,7 +436,7 @@ def test_an_upload_to_the_incoming_bucket_runs_the_sanitiser_and_the_filing_take
     assert objects(incoming) == [] and objects(evidence) == [f"evidence/{upload_id}.jpg"]
     clean = boto3.client("s3", region_name=REGION).get_object(Bucket=evidence, Key=f"evidence/{upload_id}.jpg")
     assert images.SERIAL.encode() not in clean["Body"].read() and clean["ServerSideEncryption"] == "aws:kms"
-    state = answer(aws_lambda.invoke(api_event("GET", f"/api/v1/uploads/{upload_id}", query={"token": token},
+    state = answer(aws_lambda.invoke(api_event("GET", f"/api/v1/uploads/{upload_id}", extra_headers={"X-Filing-Token": token},
                                                client_ip="198.51.100.40")))
     assert state.json()["status"] == "ready"
     filed = answer(aws_lambda.invoke(json_event("/api/v1/complaints", complaint(

@@ -85,3 +85,44 @@ def test_schema_errors_are_flattened_and_in_chinese(client):
     assert errors["category"] == ["必须填写。"]
     assert errors["token"] == ["应为文本。"]
     assert errors["surprise"] == ["不认识这个字段。"]
+
+
+COMPLAINT = {"category": "c4-no-work-permit", "description": "小区旁边的楼盘没有施工许可公示，夜里施工。",
+             "lat": 26.64, "lng": 113.60, "phone": "13800138000"}
+
+
+def test_a_token_replayed_after_the_grace_period_gets_no_receipt(client, clock):
+    from portal.services.intake import RECEIPT_GRACE
+
+    t = token(client)
+    filed = client.post("/api/v1/complaints", json={"token": t, **COMPLAINT})
+    assert filed.status_code == 201 and filed.json["phone_verification_required"] is True
+    clock.advance(minutes=10)
+    retry = client.post("/api/v1/complaints", json={"token": t, **COMPLAINT})  # a lost answer, retried
+    assert retry.status_code == 201 and retry.json["receipt"] == filed.json["receipt"]
+    assert retry.json["duplicate"] is True and retry.json["phone_verification_required"] is True
+    clock.advance(seconds=RECEIPT_GRACE.total_seconds())
+    for body in ({"token": t, **COMPLAINT}, {"token": t, "category": "x", "description": "x"}):
+        replay = client.post("/api/v1/complaints", json=body)
+        assert replay.status_code == 409
+        assert replay.json["code"] == 409 and "这份举报已经提交过了" in replay.json["message"]
+        assert set(replay.json) <= {"code", "message", "errors"}  # no receipt, no phone_verification_required
+        assert filed.json["receipt"] not in replay.text
+
+
+def test_the_upload_state_takes_the_token_in_a_header_never_in_the_url(client):
+    t = token(client)
+    upload = client.post("/api/v1/uploads", data={"token": t, "photo": (io.BytesIO(images.phone_jpeg()), "a.jpg")},
+                         content_type="multipart/form-data").json
+    url = f"/api/v1/uploads/{upload['upload_id']}"
+    state = client.get(url, headers={"X-Filing-Token": t})
+    assert state.status_code == 200 and state.json["status"] == "ready"
+    assert state.headers["Cache-Control"] == "no-store"
+    in_the_url = client.get(url, query_string={"token": t})
+    assert in_the_url.status_code == 400 and "X-Filing-Token" in in_the_url.json["errors"]
+    assert client.get(url, headers={"X-Filing-Token": token(client)}).status_code == 404  # another filing's token
+
+    operation = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/uploads/{upload_id}"]["get"]
+    parameters = {(p["in"], p["name"]) for p in operation["parameters"]}
+    assert ("header", "X-Filing-Token") in parameters
+    assert not any(where == "query" for where, _ in parameters)

@@ -115,6 +115,8 @@ def test_api_past_its_credentials_never_answers_with_a_server_error(case, app, d
             if "receipt" in values:
                 values["receipt"] = receipt
             setattr(case, part, values)
+    if isinstance(case.headers, dict) and "X-Filing-Token" in case.headers:  # the upload state's token
+        case.headers = dict(case.headers, **{"X-Filing-Token": filing_tokens.issue(deps, deps.clock.now())})
     case.call_and_validate(app=app, checks=[not_a_server_error])
 
 

@@ -5,6 +5,7 @@ input is answered in Chinese and stores nothing."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -61,6 +62,46 @@ def test_a_form_submitted_twice_files_once_and_shows_the_same_receipt(client, de
     second = client.post("/report", data={"token": token, **GOOD})
     assert receipt_from(first.text) == receipt_from(second.text)
     assert count_complaints(deps) == 1
+
+
+def test_within_the_grace_period_the_same_form_shows_the_same_receipt(client, deps, clock):
+    """A lost answer or a double tap: the retry, minutes later, still gets the receipt."""
+    token = form_token(client.get("/report").text)
+    first = client.post("/report", data={"token": token, **GOOD})
+    clock.advance(minutes=14)
+    again = client.post("/report", data={"token": token, **GOOD})
+    assert again.status_code == 200 and receipt_from(again.text) == receipt_from(first.text)
+    assert again.headers["Cache-Control"] == "no-store"
+    assert count_complaints(deps) == 1
+
+
+def test_after_the_grace_period_a_replayed_form_is_refused_without_the_receipt(client, deps, clock):
+    """The token stays valid for 24 hours and rests in the browser (the form page, the saved
+    post): whoever takes the phone or sits at the same computer later must not read the
+    receipt with it (threat model 4)."""
+    from portal.services.intake import RECEIPT_GRACE
+
+    token = form_token(client.get("/report").text)
+    receipt = receipt_from(client.post("/report", data={"token": token, **GOOD, "phone": "13800138000"}).text)
+    clock.advance(seconds=RECEIPT_GRACE.total_seconds() + 1)
+    for replay in ({"token": token}, {"token": token, **GOOD, "phone": "13800138000"}):
+        response = client.post("/report", data=replay)
+        assert response.status_code == 409
+        assert "这份举报已经提交过了" in response.text and "不会再次显示" in response.text
+        assert receipt not in response.text.replace(" ", "")
+        assert 'id="receipt-number"' not in response.text and 'name="receipt"' not in response.text
+        assert "验证手机号码" not in response.text
+        assert response.headers["Cache-Control"] == "no-store"
+    english = client.post("/report?lang=en", data={"token": token})
+    assert english.status_code == 409 and "This report has already been submitted" in english.text
+    assert count_complaints(deps) == 1
+
+
+def test_the_filing_form_is_never_cached(client):
+    """It carries the filing token: back/forward or a shared computer must not bring it back."""
+    form = client.get("/report")
+    assert form.status_code == 200 and form_token(form.text)
+    assert form.headers["Cache-Control"] == "no-store" and form.headers["Pragma"] == "no-cache"
 
 
 def test_the_receipt_is_stored_only_as_a_keyed_hash(client, deps, settings):
@@ -151,6 +192,43 @@ def test_photo_with_exif_asks_the_reporter_and_stores_no_metadata(client, deps, 
     stored = deps.blobs.get(evidence.key)
     assert images.SERIAL.encode() not in stored and images.MAKE.encode() not in stored
     assert images.OWNER.encode() not in stored and b"Exif" not in stored[:4096]
+
+
+def test_capture_facts_start_unticked_and_the_place_is_explained(client):
+    """The place is where the phone was, maybe the reporter's window: kept only if chosen."""
+    token = form_token(client.get("/report").text)
+    response = client.post("/report", data={"token": token, **GOOD, "photos": [
+        (io.BytesIO(images.phone_jpeg()), "IMG_0003.jpg")]})
+    box = response.text.split('name="confirm_exif"')[1].split(">")[0]
+    assert "checked" not in box
+    assert "拍摄地点是拍照时您的手机所在的位置" in response.text and "就是您家的位置" in response.text
+    script = (Path(__file__).parents[2] / "static" / "js" / "report.js").read_text()
+    assert "box.checked = false" in script and "box.checked = true" not in script
+    assert "可能就是您的住处" in client.get("/report").text  # the script's note, from the template
+
+
+def test_without_direct_uploads_the_form_posts_its_photos_itself(client, app, settings):
+    """The embedded default takes photos in the form post (JavaScript off): the input is there
+    for everyone and the body may hold six photos."""
+    page = client.get("/report").text
+    assert 'name="photos"' in page and "<noscript>" not in page and 'data-direct="0"' in page
+    assert app.config["MAX_CONTENT_LENGTH"] == 6 * settings.photo_limit + 1024 * 1024
+
+
+@pytest.mark.parametrize("raw", [images.damaged_exif_jpeg("make-as-rational"),
+                                 images.phone_jpeg(taken="0001:01:01 00:00:00")],
+                         ids=["damaged-exif", "year-one"])
+def test_a_photo_with_broken_exif_is_filed_not_a_server_error(client, deps, raw):
+    token = form_token(client.get("/report").text)
+    response = client.post("/report", data={"token": token, **GOOD, "photos": [(io.BytesIO(raw), "IMG.jpg")]})
+    assert response.status_code == 200
+    upload_id = response.text.split('name="confirm_exif" value="')[1].split('"')[0]
+    done = client.post("/report", data={"token": token, **GOOD, "exif_reviewed": "1", "upload_ids": [upload_id]})
+    assert done.status_code == 200 and receipt_from(done.text)
+    api = client.post("/api/v1/uploads", data={"token": form_token(client.get("/report").text),
+                                               "photo": (io.BytesIO(raw), "IMG.jpg")}, content_type="multipart/form-data")
+    assert api.status_code == 201 and api.json["status"] == "ready"
+    assert count_complaints(deps) == 1
 
 
 def test_unconfirmed_capture_facts_are_dropped(client, deps):

@@ -128,8 +128,14 @@ class PresignSchema(Schema):
     fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.String())
 
 
-class UploadQuerySchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(max=400))
+#: the header that carries the filing token when reading an upload's state: a GET has no
+#: body, and a token in the query string would rest in server, proxy and browser logs
+TOKEN_HEADER = "X-Filing-Token"
+
+
+class UploadStateHeaderSchema(Schema):
+    token = fields.String(required=True, data_key=TOKEN_HEADER, validate=validate.Length(max=400),
+                          metadata={"description": "the filing token the upload was made with (never in the URL)"})
 
 
 class ComplaintInSchema(Schema):
@@ -323,11 +329,12 @@ class PresignView(MethodView):
 
 @bp.route("/uploads/<string:upload_id>")
 class UploadStateView(MethodView):
-    @bp.arguments(UploadQuerySchema, location="query")
+    @bp.arguments(UploadStateHeaderSchema, location="headers")
     @bp.response(200, UploadSchema)
     @_errors
     def get(self, args, upload_id):
-        """The state of an upload (after a direct upload, sanitising takes a moment)."""
+        """The state of an upload (after a direct upload, sanitising takes a moment). The filing
+        token travels in the ``X-Filing-Token`` header, never in the URL."""
         d = deps()
         token = filing_tokens.open_token(d, args["token"], now())
         state = uploads.upload_state(d, token.submission_hash(d), upload_id)
@@ -344,7 +351,9 @@ class ComplaintView(MethodView):
     @bp.response(201, FilingOutSchema)
     @_errors
     def post(self, args):
-        """File a complaint. Posting the same token twice files once and returns the same receipt."""
+        """File a complaint. Posting the same token twice files once: within 15 minutes of the
+        filing the answer repeats the receipt (a lost answer, a double tap); later it is a 409
+        saying the report was filed, without the receipt."""
         data = intake.FilingInput(
             token=args["token"], category=args["category"], description=args["description"],
             address=args["address"], lat=args["lat"], lng=args["lng"], township=args["township"],

@@ -19,7 +19,7 @@ from portal.domain.errors import DomainError, ValidationFailed
 from portal.domain.receipts import display
 from portal.evidence.sanitize import ACCEPT_ATTRIBUTE
 from portal.services import demo, filing_tokens, intake, reporter, reward_claims, uploads, verification
-from portal.services.intake import FilingInput, NeedsConfirmation
+from portal.services.intake import AlreadyFiled, FilingInput, NeedsConfirmation
 from portal.web.common import client_key, county, deps, error_text, now
 
 bp = Blueprint("citizen", __name__, template_folder="../../templates")
@@ -88,6 +88,8 @@ def report_submit():
         photos = [f.stream.read(limit + 1) for f in files[: MAX_PHOTOS + 1]]
         outcome = intake.submit_form(deps(), county(), data, photos, client_key(), now(),
                                      reviewed=form.get("exif_reviewed") == "1")
+    except AlreadyFiled as exc:  # filed a while ago: the receipt is not shown again
+        return render_template("citizen/already_filed.html", message=error_text(exc), **_common()), exc.status
     except DomainError as exc:
         return _form_again(form, exc, exc.status)
     if isinstance(outcome, NeedsConfirmation):
