@@ -44,6 +44,8 @@ ACTION_TITLES = {
     "account_created": N_("创建账号"),
     "totp_reset": N_("重置动态验证码"),
     "account_unlocked": N_("解除锁定"),
+    "account_deactivated": N_("停用账号"),
+    "account_reactivated": N_("恢复使用账号"),
     "phone_set": N_("登记本人手机（奖励核对）"),
     "phone_removed": N_("删除本人手机登记"),
     "reward_propose": N_("提出奖励建议"),
