@@ -39,6 +39,17 @@ BUSY = N_("这件举报刚刚被其他人办理过，请刷新页面后重试。
 text = bounded_text
 
 
+#: years a date or time typed on a staff form may fall in (a year 1 or 9999 is a typing error,
+#: and converting it to UTC can overflow)
+YEAR_MIN, YEAR_MAX = 1950, 2100
+
+
+def _sane_year(value: date, field: str) -> None:
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise DomainError(N_("年份应在 %(min)s 到 %(max)s 年之间，请检查填写的日期。"), field=field,
+                          min=YEAR_MIN, max=YEAR_MAX)
+
+
 def local_instant(value, field: str) -> datetime:
     """A ``datetime-local`` form value (``YYYY-MM-DDTHH:MM``), read in Asia/Shanghai."""
     raw = (value or "").strip() if isinstance(value, str) else ""
@@ -46,10 +57,14 @@ def local_instant(value, field: str) -> datetime:
         if not raw or len(raw) > 32:
             raise ValueError
         parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(N_("时间格式不正确，请按“年-月-日 时:分”填写。"), field=field) from None
+    _sane_year(parsed, field)
+    try:
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=SHANGHAI)
         return as_utc(parsed)
-    except ValueError:
+    except (ValueError, OverflowError):  # an offset that takes the instant out of range
         raise DomainError(N_("时间格式不正确，请按“年-月-日 时:分”填写。"), field=field) from None
 
 
@@ -81,6 +96,7 @@ def parse_measures(form: Mapping) -> Measures:
             filing_date = date.fromisoformat(filing_raw[:10])
         except ValueError:
             raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field="filing_date") from None
+        _sane_year(filing_date, "filing_date")
     return Measures(
         summary=text(form.get("summary"), "summary", 1000),
         area_mu=_number(form, "area_mu", float, 1_000_000),
