@@ -39,6 +39,7 @@ ACTION_TITLES = {
     "disclosure_approve": N_("批准查看举报人联系方式"),
     "disclosure_deny": N_("拒绝查看举报人联系方式"),
     "disclosure_view": N_("查看举报人联系方式"),
+    "disclosure_withdraw": N_("撤销查看举报人联系方式的申请"),
     "login": N_("登录"),
     "password_changed": N_("修改密码"),
     "account_created": N_("创建账号"),

@@ -22,7 +22,7 @@ from portal.evidence.sanitize import sanitize
 from portal.i18n import N_
 from portal.ids import new_id
 from portal.ports import ABSENT, ConditionFailed, Op, Put
-from portal.services import rewards, scope, uploads
+from portal.services import disclosure, rewards, scope, uploads
 from portal.services.deps import Deps
 from portal.services.intake import bounded_text
 from portal.services.notifications import commit_complaint
@@ -181,9 +181,11 @@ def transfer(deps: Deps, actor: Actor, complaint_id: str, to: str | None, reason
              now: datetime) -> Complaint:
     """Hand the ticket to another department; its clocks keep running (004 C20: the reporter's
     3 working days do not restart). Transferring to the discipline commission makes the ticket
-    discipline-only (the domain cancels the township's clocks and removes it from every other view)."""
+    discipline-only (the domain cancels the township's clocks and removes it from every other view).
+    Open requests to see the reporter's phone are withdrawn in the same transaction."""
     reason = text(reason, "reason", required=True, missing=N_("请写明移交理由。"))
     case_ops: list[Op] = []
+    disclosure_ops: list[Op] = []
 
     def apply(c: Complaint, county: County) -> None:
         target = next((d for d in transfer_targets(county, c) if d.code == to), None)
@@ -192,12 +194,14 @@ def transfer(deps: Deps, actor: Actor, complaint_id: str, to: str | None, reason
         was_discipline_only = c.discipline_only
         c.transfer(now, actor.username, actor.unit, target.code, target.name, reason,
                    to_is_discipline=target.kind == "discipline")
+        # requests to see the reporter's phone belong to the unit that handled the ticket
+        disclosure_ops[:] = disclosure.withdraw_ops(deps, actor, c, now)
         case_ops[:] = []
         if c.discipline_only and not was_discipline_only:
             case_ops[:] = _leave_shared_case(deps, actor, c, now)
 
     return _act(deps, actor, complaint_id, Action.TRANSFER, now, apply, {"to": to},
-                extra_ops=lambda: list(case_ops))
+                extra_ops=lambda: [*disclosure_ops, *case_ops])
 
 
 def _leave_shared_case(deps: Deps, actor: Actor, complaint: Complaint, now: datetime) -> list[Op]:
