@@ -4,7 +4,7 @@
     portal db init
     portal apikey add NAME [--scope public|staff] [--county CODE]
     portal staff add --username U --department D --role R [--county C] [--name N] [--phone P]
-    portal staff reset-totp U | unlock U | list
+    portal staff reset-totp U | unlock U | deactivate U | reactivate U | list
     portal sweep [--now ISO8601] [--dry-run]
     portal deadline --from ISO8601 --working-days N
     portal calendar set DATE workday|holiday --note TEXT
@@ -201,7 +201,8 @@ def staff_add(username: str, unit: str, role: str, county_code: str | None, disp
 @click.argument("username")
 @click.option("--data-dir", default=None)
 def staff_reset_totp(username: str, data_dir: str | None) -> None:
-    """Give USERNAME a new TOTP secret (a lost authenticator); the old one stops working."""
+    """Give USERNAME a new TOTP secret (a lost authenticator); the old one stops working and
+    every session of the account ends. The password stays."""
     from portal.domain.errors import DomainError
     from portal.services import staff_accounts
 
@@ -227,6 +228,49 @@ def staff_unlock(username: str, data_dir: str | None) -> None:
     except DomainError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Account {account.username} unlocked.")
+
+
+def _username_of(argument: str | None, option: str | None) -> str:
+    if bool(argument) == bool(option):
+        raise click.UsageError("give the username once: as an argument or with --username")
+    return argument or option
+
+
+def _account_change(change, username: str, data_dir: str | None, done: str) -> None:
+    from portal.domain.errors import DomainError
+
+    deps = _deps(_settings(data_dir))
+    try:
+        account = change(deps, username, deps.clock.now())
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(done.format(username=account.username))
+
+
+@staff.command("deactivate")
+@click.argument("username", required=False)
+@click.option("--username", "username_option", default=None)
+@click.option("--data-dir", default=None)
+def staff_deactivate(username: str | None, username_option: str | None, data_dir: str | None) -> None:
+    """Revoke USERNAME's access: no login, and every session of the account ends at once.
+    Nothing is deleted; `portal staff reactivate` restores it."""
+    from portal.services import staff_accounts
+
+    _account_change(staff_accounts.deactivate, _username_of(username, username_option), data_dir,
+                    "Account {username} deactivated; its sessions have ended.")
+
+
+@staff.command("reactivate")
+@click.argument("username", required=False)
+@click.option("--username", "username_option", default=None)
+@click.option("--data-dir", default=None)
+def staff_reactivate(username: str | None, username_option: str | None, data_dir: str | None) -> None:
+    """Restore a deactivated account (same password and TOTP secret: reset the TOTP as well if
+    the account may have been compromised)."""
+    from portal.services import staff_accounts
+
+    _account_change(staff_accounts.reactivate, _username_of(username, username_option), data_dir,
+                    "Account {username} reactivated.")
 
 
 @staff.command("list")

@@ -88,6 +88,7 @@ DISCLOSURE_STEPS = {
     "approved": N_("身份信息保管人已批准查看您联系方式的申请，理由：%(reason)s"),
     "denied": N_("身份信息保管人已拒绝查看您联系方式的申请，理由：%(reason)s"),
     "viewed": N_("经批准，%(unit)s的工作人员查看了您的联系方式。"),
+    "withdrawn": N_("举报已移交其他单位办理，此前查看您联系方式的申请已撤销。"),
 }
 
 
@@ -532,7 +533,7 @@ class Complaint:
     def record_disclosure(self, now: datetime, step: str, actor: str, unit: str, request_n: int,
                           params: dict) -> None:
         """A step of a request to see the reporter's phone (``portal.domain.disclosure``):
-        requested, approved, denied or viewed. The reporter reads every step."""
+        requested, approved, denied, viewed or withdrawn. The reporter reads every step."""
         self._record(now, f"disclosure_{step}", actor, unit=unit, public=DISCLOSURE_STEPS[step], params=params,
                      data={"request": request_n})
 

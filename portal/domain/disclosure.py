@@ -9,7 +9,9 @@ nobody decides stays pending for ever.
 An approval opens the phone to the officer who asked, and to no one else: the first view
 must come within ``APPROVAL_VALID`` of the approval and opens a window of ``VIEW_WINDOW``;
 every view inside it is recorded (audit trail, ticket history, the reporter's status page).
-After the window the request is spent; a new need is a new request.
+After the window the request is spent; a new need is a new request. A transfer of the ticket
+withdraws every open request (the unit that asked no longer handles it; the new lead unit
+asks for itself, if it needs to).
 
 Pure Python: every method takes ``now``.
 """
@@ -36,12 +38,14 @@ class DisclosureStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DENIED = "denied"
+    WITHDRAWN = "withdrawn"  #: the ticket moved to another unit before the request was spent
 
 
 STATUS_TITLES = {
     DisclosureStatus.PENDING: N_("等待保管人审批"),
     DisclosureStatus.APPROVED: N_("保管人已批准"),
     DisclosureStatus.DENIED: N_("保管人已拒绝"),
+    DisclosureStatus.WITHDRAWN: N_("举报已移交，申请已撤销"),
 }
 
 
@@ -68,6 +72,7 @@ class DisclosureRequest:
     decided_at: datetime | None = None
     decision_reason: str = ""
     views: list[datetime] = field(default_factory=list)
+    withdrawn_at: datetime | None = None
     version: int = 0
 
     @classmethod
@@ -82,11 +87,21 @@ class DisclosureRequest:
             raise Forbidden(N_("只有本县的身份信息保管人可以审批查看举报人联系方式的申请。"))
         if custodian.username == self.requested_by:
             raise Forbidden(N_("申请人不能审批自己的申请。"))
+        if self.status == DisclosureStatus.WITHDRAWN:
+            raise Conflict(N_("举报已移交其他单位，这项申请已撤销，无需审批。"))
         if self.status != DisclosureStatus.PENDING:
             raise Conflict(N_("这项申请已经审批过了。"))
         self.decision_reason = clean_reason(reason, "decision_reason")
         self.status = DisclosureStatus.APPROVED if approve else DisclosureStatus.DENIED
         self.decided_by, self.decided_at = custodian.username, now
+
+    def withdraw(self, now: datetime) -> None:
+        """The requester's unit no longer handles the ticket (it was transferred): a pending
+        request can no longer be decided, an approved one no longer read."""
+        if not self.is_open(now):
+            raise Conflict(N_("这项申请已经结束，不能撤销。"))
+        self.status = DisclosureStatus.WITHDRAWN
+        self.withdrawn_at = now
 
     # --- the officer's view ----------------------------------------------------------------
     def readable_until(self) -> datetime | None:
@@ -112,6 +127,8 @@ class DisclosureRequest:
             raise Conflict(N_("这项申请还在等待保管人审批。"))
         if self.status == DisclosureStatus.DENIED:
             raise Conflict(N_("这项申请已被保管人拒绝，不能查看。"))
+        if self.status == DisclosureStatus.WITHDRAWN:
+            raise Conflict(N_("举报已移交其他单位，这项申请已撤销，不能查看。"))
         if not self.readable(now):
             raise Conflict(N_("查看期限已过。如仍需要，请重新申请。"))
         self.views.append(now)

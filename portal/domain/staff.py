@@ -36,6 +36,11 @@ class StaffAccount:
     hard_locked: bool = False
     active: bool = True
     password_changed_at: datetime | None = None
+    #: sessions created at or before this instant are refused (deactivation, TOTP reset, hard lock)
+    sessions_valid_after: datetime | None = None
+    #: set when someone other than the person knows the password (generated at creation, or a
+    #: one-time password from a web TOTP reset): every staff page leads to the password change
+    must_change_password: bool = False
     phone_hash: str | None = None  #: keyed hash of the staff member's own phone (reward abuse check)
     version: int = 0
 
@@ -46,9 +51,25 @@ class StaffAccount:
     def login_blocked(self, now: datetime) -> bool:
         return (not self.active) or self.hard_locked or (self.locked_until is not None and now < self.locked_until)
 
+    def session_valid(self, created_at: datetime) -> bool:
+        """Whether a session begun at ``created_at`` still stands for this account."""
+        if not self.active or self.hard_locked:
+            return False
+        if self.password_changed_at is not None and created_at < self.password_changed_at:
+            return False  # the password changed after the session began (that session was replaced)
+        return self.sessions_valid_after is None or created_at > self.sessions_valid_after
+
+    def end_sessions(self, now: datetime) -> None:
+        """Every session begun until now stops standing for the account."""
+        self.sessions_valid_after = now
+
     def record_failure(self, now: datetime) -> None:
+        """A failed login by someone who knew the password (or a failed password change by a
+        signed-in person): back off, then lock and end every session."""
         self.failed_logins += 1
         if self.failed_logins >= HARD_LOCK_AFTER:
+            if not self.hard_locked:
+                self.end_sessions(now)
             self.hard_locked = True
         elif self.failed_logins >= BACKOFF_AFTER:
             wait = min(BACKOFF_BASE * (2 ** (self.failed_logins - BACKOFF_AFTER)), BACKOFF_MAX)
@@ -63,3 +84,17 @@ class StaffAccount:
         self.failed_logins = 0
         self.locked_until = None
         self.hard_locked = False
+
+    def deactivate(self, now: datetime) -> None:
+        """Access revoked: no login, and every session ends at once."""
+        self.active = False
+        self.end_sessions(now)
+
+    def reactivate(self) -> None:
+        """Access restored; sessions of before the deactivation stay ended."""
+        self.active = True
+
+    def password_set(self, now: datetime, must_change: bool) -> None:
+        """A new password: sessions begun before it end (``password_changed_at``)."""
+        self.password_changed_at = now
+        self.must_change_password = must_change

@@ -13,6 +13,11 @@ denies with a reason; the officer who asked then reads the phone within a short 
   (``notifications.commit_complaint``), retried on a concurrent write.
 - The phone is decrypted only after the view is recorded, and only for the response that
   shows it; it is never logged or stored anywhere else.
+- A request belongs to the unit that handled the ticket when it asked. A transfer withdraws
+  every open request in the transfer's own transaction (``withdraw_ops``: event and audit
+  entry); a custodian's decision, and each reading, check again that the requester may still
+  ask on the ticket and that it has not been transferred since the request (a request left
+  over from before is withdrawn then, recorded the same way).
 
 Records: ``CMP#<id>`` / ``DISC#<n>``; pending ones are listed for custodians through the
 county index (``DISC#<county>``), see ``portal.store.repositories.Disclosures``.
@@ -43,6 +48,8 @@ ALREADY_OPEN = N_("这件举报已有一项尚未审批或尚在查看期限内�
 BUSY = N_("这件举报刚刚被其他人办理过，请刷新页面后重试。")
 CUSTODIANS_ONLY = N_("只有身份信息保管人可以审批查看举报人联系方式的申请。")
 NO_SUCH_REQUEST = N_("没有找到这项申请。")
+REQUESTER_GONE = N_("申请人已不再办理这件举报（举报已移交其他单位，或其账号已停用），这项申请已撤销，无需审批。")
+TRANSFERRED_SINCE = N_("举报已移交其他单位，这项申请已撤销，不能查看。")
 #: decision -> audit trail action
 AUDIT_ACTIONS = {"approved": "disclosure_approve", "denied": "disclosure_deny"}
 
@@ -55,9 +62,45 @@ def custodians(deps: Deps, county: str) -> list:
     return [a for a in deps.repos.staff.in_county(county) if a.role == Role.CUSTODIAN and a.active]
 
 
-def _audit(deps: Deps, actor: Actor, action: str, complaint: Complaint, n: int, now: datetime) -> Op:
+def _audit(deps: Deps, actor: Actor, action: str, complaint: Complaint, n: int, now: datetime,
+           detail: dict | None = None) -> Op:
     return deps.repos.audit.op(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit, action=action,
-                               county=complaint.county, complaint_id=complaint.id, detail={"request": n})
+                               county=complaint.county, complaint_id=complaint.id, detail={"request": n, **(detail or {})})
+
+
+# --- a transfer withdraws ----------------------------------------------------------------
+def _withdraw(deps: Deps, actor: Actor, complaint: Complaint, r: DisclosureRequest, why: str,
+              now: datetime) -> list[Op]:
+    r.withdraw(now)
+    complaint.record_disclosure(now, "withdrawn", actor.username, actor.unit, r.n, {})
+    return [deps.repos.disclosures.save_op(r), _audit(deps, actor, "disclosure_withdraw", complaint, r.n, now,
+                                                      {"why": why})]
+
+
+def withdraw_ops(deps: Deps, actor: Actor, complaint: Complaint, now: datetime) -> list[Op]:
+    """The ticket is being transferred (``workflow.transfer``, whose transaction takes these
+    operations): every open request of the unit that handled it is withdrawn, with an event
+    the reporter reads and an audit entry; each write is conditional on the version read."""
+    ops: list[Op] = []
+    for r in deps.repos.disclosures.for_complaint(complaint.id):
+        if r.is_open(now):
+            ops += _withdraw(deps, actor, complaint, r, "transferred", now)
+    return ops
+
+
+def _transferred_since(deps: Deps, complaint: Complaint, r: DisclosureRequest) -> bool:
+    """Whether the ticket was transferred after the request was made (event order)."""
+    events = deps.repos.complaints.history(complaint.id)
+    asked = next((e.n for e in events if e.kind == "disclosure_requested" and e.data.get("request") == r.n), None)
+    return any(e.kind == "transferred" and (e.n > asked if asked is not None else e.at >= r.requested_at)
+               for e in events)
+
+
+def _requester_may_still_ask(deps: Deps, complaint: Complaint, r: DisclosureRequest) -> bool:
+    account = deps.repos.staff.get(r.requested_by)
+    if account is None or not account.active or account.hard_locked:
+        return False
+    return can(account.actor, Action.DISCLOSURE_REQUEST, complaint) and not _transferred_since(deps, complaint, r)
 
 
 def _commit(deps: Deps, complaint: Complaint, request: DisclosureRequest, audit_op: Op, now: datetime) -> None:
@@ -136,6 +179,14 @@ def decide(deps: Deps, actor: Actor, complaint_id: str, n: int, approve: bool, r
         complaint = deps.repos.complaints.get(complaint_id) if found else None
         if found is None or complaint is None or found.county != actor.county:
             raise NotFound(NO_SUCH_REQUEST)
+        if found.status == DisclosureStatus.PENDING and not _requester_may_still_ask(deps, complaint, found):
+            # left over from before transfers withdrew requests, or the requester left: withdrawn, not decided
+            ops = _withdraw(deps, actor, complaint, found, "requester_gone", now)
+            try:
+                commit_complaint(deps, complaint, now, extra_ops=ops)
+            except ConditionFailed:
+                continue
+            raise Conflict(REQUESTER_GONE)
         found.decide(now, actor, approve, reason)
         step = "approved" if approve else "denied"
         complaint.record_disclosure(now, step, actor.username, actor.unit, n, {"reason": found.decision_reason})
@@ -166,6 +217,8 @@ def reveal(deps: Deps, actor: Actor, complaint_id: str, n: int, now: datetime) -
         found = deps.repos.disclosures.get(complaint.id, n)
         if found is None:
             raise NotFound(NO_SUCH_REQUEST)
+        if found.status == DisclosureStatus.APPROVED and _transferred_since(deps, complaint, found):
+            raise Conflict(TRANSFERRED_SINCE)  # an approval given before transfers withdrew requests
         found.view(now, actor)
         if not _has_phone(complaint):
             raise Conflict(NOTHING_TO_DISCLOSE)

@@ -33,6 +33,9 @@ LIMITS = {
     "reward_code_client": Limit(10, "day"),  # reward claim codes requested per client
     "reward_code_miss": Limit(10, "day"),  # wrong reward claim codes tried per client
     "api": Limit(600, "hour"),  # JSON/Open311 calls per client
+    # failed staff logins per client, whatever the cause (wrong password, unknown user, wrong
+    # code): guessing passwords is limited here, not by locking the account someone names
+    "staff_login_miss": Limit(30, "hour"),
 }
 
 

@@ -5,6 +5,18 @@ role in a township (or a management area, 004 C8), supervisors in the leading-gr
 
 Every change to an account is recorded in the county's audit trail in the same
 transaction as the change.
+
+Revoking access: ``deactivate`` (and ``reactivate``) from the command line or the admin page;
+a deactivation, a TOTP reset and a hard lock end every session of the account at once
+(``StaffAccount.sessions_valid_after``). A password someone else has seen (generated and
+printed at creation, or the one-time password of a web TOTP reset) must be changed at the
+first login (``StaffAccount.must_change_password``).
+
+The admin page may not touch the administrator's own account (deactivate, reset), and may
+not reset the TOTP of an administrator or a custodian: whoever resets holds, for a moment,
+both factors of the account, and those two roles are the ones that would turn an
+administrator into a second person (unlocking every account; approving a disclosure). Those
+resets are for the command line, on the server.
 """
 
 from __future__ import annotations
@@ -150,7 +162,7 @@ def create(deps: Deps, *, county: County, username: str, unit: str, role: str, d
         username=username, county=county.code, role=role_value, unit=unit, display_name=name,
         password_hash=hash_password(password),
         totp_envelope=deps.keyring.encrypt(secret.encode(), totp_context(username)),
-        created_at=now, password_changed_at=now, phone_hash=hashed_phone,
+        created_at=now, password_changed_at=now, phone_hash=hashed_phone, must_change_password=generated,
     )
     try:
         deps.store.write([deps.repos.staff.save_op(account), _audit_op(deps, account, by, "account_created", now,
@@ -168,7 +180,8 @@ def get(deps: Deps, username: str) -> StaffAccount:
     return account
 
 
-def _change(deps: Deps, username: str, change, action: str, by: Actor | str, now: datetime):
+def _change(deps: Deps, username: str, change, action: str, by: Actor | str, now: datetime,
+            detail: dict | None = None):
     """Apply ``change`` to the stored account, conditional on the version read (retried)."""
     if isinstance(by, Actor):
         require_admin(by)
@@ -178,7 +191,7 @@ def _change(deps: Deps, username: str, change, action: str, by: Actor | str, now
             raise NotFound(N_("用户 %(username)s 不存在。"), username=username)
         result = change(account)
         try:
-            deps.store.write([deps.repos.staff.save_op(account), _audit_op(deps, account, by, action, now)])
+            deps.store.write([deps.repos.staff.save_op(account), _audit_op(deps, account, by, action, now, detail)])
         except ConditionFailed:
             continue
         account.version += 1
@@ -186,17 +199,67 @@ def _change(deps: Deps, username: str, change, action: str, by: Actor | str, now
     raise Conflict(N_("账号正在被其他操作修改，请稍后再试。"))
 
 
+#: roles whose TOTP only the command line resets (see the module docstring)
+CLI_RESET_ONLY = frozenset({Role.ADMIN, Role.CUSTODIAN})
+
+
+def _not_own(by: Actor | str, account: StaffAccount, message: str) -> None:
+    if isinstance(by, Actor) and by.username == account.username:
+        raise Forbidden(message)
+
+
 def reset_totp(deps: Deps, username: str, now: datetime, by: Actor | str = "cli") -> Provisioned:
-    """An administrator resets a lost authenticator: a new secret, shown once. An administrator
-    signed in to the staff app reaches only the accounts of its own county."""
+    """An administrator resets a lost authenticator: a new secret, shown once, and every session
+    of the account ends. An administrator signed in to the staff app reaches only the accounts
+    of its own county, never its own, nor an administrator's or a custodian's; and the reset
+    also sets a one-time password (shown once, handed over in person with the secret) that
+    must be changed at the next login: the person finds out, and the old password no longer
+    pairs with the new secret."""
     secret = pyotp.random_base32()
+    web = isinstance(by, Actor)
+    password = generate_password() if web else None
+    hashed = hash_password(password) if password else None
 
     def change(account: StaffAccount):
+        if web:
+            _not_own(by, account, N_("不能在网页上重置自己账号的动态验证码，请联系另一位管理员在服务器命令行上重置。"))
+            if account.role in CLI_RESET_ONLY:
+                raise Forbidden(N_("系统管理员和身份信息保管人账号的动态验证码只能在服务器命令行上重置（portal staff reset-totp）。"))
         account.totp_envelope = deps.keyring.encrypt(secret.encode(), totp_context(account.username))
         account.totp_last_step = 0
+        account.end_sessions(now)
+        if hashed:
+            account.password_hash = hashed
+            account.password_set(now, must_change=True)
 
-    account, _ = _change(deps, username, change, "totp_reset", by, now)
-    return Provisioned(account, None, provisioning_uri(deps, account, secret))
+    account, _ = _change(deps, username, change, "totp_reset", by, now,
+                         {"one_time_password": True} if web else None)
+    return Provisioned(account, password, provisioning_uri(deps, account, secret))
+
+
+def deactivate(deps: Deps, username: str, now: datetime, by: Actor | str = "cli") -> StaffAccount:
+    """Revoke access (a person who left, or a compromised account): no login, and every session
+    ends at once. Nothing is deleted; ``reactivate`` restores it."""
+    def change(account: StaffAccount) -> None:
+        _not_own(by, account, N_("不能停用自己的账号。"))
+        if not account.active:
+            raise Conflict(N_("账号 %(username)s 已经停用。"), username=account.username)
+        account.deactivate(now)
+
+    account, _ = _change(deps, username, change, "account_deactivated", by, now)
+    return account
+
+
+def reactivate(deps: Deps, username: str, now: datetime, by: Actor | str = "cli") -> StaffAccount:
+    """Restore access. The password and the TOTP secret are those of before: reset the TOTP too
+    if the account may have been compromised."""
+    def change(account: StaffAccount) -> None:
+        if account.active:
+            raise Conflict(N_("账号 %(username)s 没有停用。"), username=account.username)
+        account.reactivate()
+
+    account, _ = _change(deps, username, change, "account_reactivated", by, now)
+    return account
 
 
 def set_phone(deps: Deps, username: str, phone: str | None, now: datetime, by: Actor | str = "cli") -> StaffAccount:

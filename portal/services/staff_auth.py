@@ -4,15 +4,25 @@ either way), and server-side sessions.
 - A code is good once: the step it matched is stored with the account
   (``StaffAccount.totp_last_step``), written conditionally on the version read, so neither a
   second request nor a second process (nor a restarted one) accepts it again.
-- Failed logins back off and then lock (``StaffAccount.record_failure``), counted in the store.
+- A failed code counts against the account (back off, then lock:
+  ``StaffAccount.record_failure``, stored) only when the password was right: with the
+  username alone nobody can lock an account. Every failed login, whatever its cause, counts
+  against the client (``ratelimit``, ``LOGIN_MISS``, a keyed hash of the address); over the
+  limit both steps refuse at once with ``TOO_MANY_FAILURES``. Counting every failure, not only
+  wrong passwords, keeps the counter from telling whether a password was right.
 - Unknown user, wrong password, wrong or reused code and a locked account all get the same
-  answer at the same step, and an unknown user costs the same Argon2 time as a known one:
-  the login pages do not tell whether an account exists.
+  answer at the same step, and do the same work: an unknown user costs the same Argon2 time
+  as a known one at the password step; at the code step every failure decrypts one envelope
+  with the keyring (the account's, or a dummy one) and writes one record besides the client
+  counter (the account, or a short-lived record keyed by a keyed hash of the username): the
+  login pages, and their timing, do not tell whether an account exists.
 - A session is a record in the store keyed by a keyed hash of a random session id; the
   browser holds only that id. It ends after ``ABSOLUTE_LIFETIME`` or after
-  ``settings.idle_timeout_seconds`` without a request, and at logout. A password change
-  ends every other session of the account: sessions created before
-  ``StaffAccount.password_changed_at`` are refused, and the changing session is replaced.
+  ``settings.idle_timeout_seconds`` without a request, and at logout. The account ends
+  every session at once (``StaffAccount.session_valid``): a password change (sessions
+  created before ``password_changed_at``; the changing session is replaced), and a
+  deactivation, a TOTP reset or a hard lock (sessions created until
+  ``sessions_valid_after``); an inactive or hard-locked account has no session at all.
 """
 
 from __future__ import annotations
@@ -24,11 +34,11 @@ from datetime import datetime, timedelta
 
 import pyotp
 
-from portal.domain.errors import DomainError
+from portal.domain.errors import DomainError, RateLimited
 from portal.domain.staff import StaffAccount
 from portal.i18n import N_
 from portal.ports import ConditionFailed, Item
-from portal.services import staff_accounts
+from portal.services import ratelimit, staff_accounts
 from portal.services.deps import Deps
 from portal.timeutil import from_store, to_store
 
@@ -42,8 +52,17 @@ TOTP_DRIFT_STEPS = 1
 LOGIN_FAILED = N_("登录失败：用户名、密码或动态验证码不正确，或者账号因多次失败已被暂时锁定。请稍后重试，"
                   "或联系系统管理员。")
 
+TOO_MANY_FAILURES = N_("从您所在的网络登录失败的次数太多，请一小时后再试。如果忘记了密码或丢失了动态验证码，"
+                       "请联系系统管理员。")
+#: the rate limit (``portal.services.ratelimit.LIMITS``) on failed logins per client
+LOGIN_MISS = "staff_login_miss"
+#: how long the record a failure without an account writes is kept (see ``_failed_without_account``)
+MISS_RECORD_KEPT = timedelta(hours=1)
+
 _DUMMY_HASH: str | None = None
-_DUMMY_TOTP = pyotp.TOTP(pyotp.random_base32())
+#: keyring -> a dummy TOTP envelope it encrypted (decrypted by failures that have no account)
+_DUMMY_ENVELOPES: dict[int, tuple[object, str]] = {}
+_DUMMY_USERNAME = "~nobody"
 
 
 class LoginFailed(DomainError):
@@ -51,6 +70,11 @@ class LoginFailed(DomainError):
 
     def __init__(self):
         super().__init__(LOGIN_FAILED, field="form")
+
+
+class TooManyFailures(RateLimited):
+    def __init__(self):
+        super().__init__(TOO_MANY_FAILURES, field="form")
 
 
 def _dummy_hash() -> str:
@@ -102,9 +126,17 @@ class PasswordStep:
             return None
 
 
-def check_password(deps: Deps, username: str | None, password: str | None, now: datetime) -> PasswordStep:
+def _refuse_if_over_limit(deps: Deps, client: str, now: datetime) -> None:
+    if ratelimit.exceeded(deps, LOGIN_MISS, client, now):
+        raise TooManyFailures()
+
+
+def check_password(deps: Deps, username: str | None, password: str | None, now: datetime,
+                   client: str = "-") -> PasswordStep:
     """First step. Never tells the caller whether it succeeded: the outcome waits in the
-    session for the code, so both steps look the same for every kind of failure."""
+    session for the code, so both steps look the same for every kind of failure. A client
+    over its limit of failed logins is refused before any verification."""
+    _refuse_if_over_limit(deps, client, now)
     username = (username or "").strip().lower()[:64]
     password = (password or "")[: staff_accounts.PASSWORD_MAX + 1]
     account = deps.repos.staff.get(username) if staff_accounts.USERNAME.match(username) else None
@@ -115,21 +147,44 @@ def check_password(deps: Deps, username: str | None, password: str | None, now: 
     return PasswordStep(username, ok and not account.login_blocked(now), now)
 
 
-def complete_login(deps: Deps, step: PasswordStep | None, code: str | None, now: datetime) -> StaffAccount:
-    """Second step: the code. Success resets the failure count and stores the step used;
-    a failure counts against the account (unless it is already waiting out a lock)."""
-    if step is None:
-        raise LoginFailed()
+def _dummy_envelope(deps: Deps) -> str:
+    cached = _DUMMY_ENVELOPES.get(id(deps.keyring))
+    if cached is None or cached[0] is not deps.keyring:
+        envelope = deps.keyring.encrypt(pyotp.random_base32().encode(), staff_accounts.totp_context(_DUMMY_USERNAME))
+        cached = _DUMMY_ENVELOPES[id(deps.keyring)] = (deps.keyring, envelope)
+    return cached[1]
+
+
+def _failed_without_account(deps: Deps, username: str, code: str | None, now: datetime) -> None:
+    """What a failure that writes no account does instead, so that every failure at the code
+    step takes the same path (threat: telling from the time whether an account exists, or
+    whether a password was right): one keyring decryption, a code comparison and one write."""
+    secret = deps.keyring.decrypt(_dummy_envelope(deps), staff_accounts.totp_context(_DUMMY_USERNAME)).decode()
+    matching_step(secret, code, now)
+    key = deps.hasher.digest("staff-login", username or "-")
+    deps.repos.records.put(f"LOGINMISS#{key}", "#", {"at": to_store(now)}, expires_at=now + MISS_RECORD_KEPT)
+
+
+def _failed(deps: Deps, client: str, now: datetime) -> LoginFailed:
+    ratelimit.hit(deps, LOGIN_MISS, client, now)
+    return LoginFailed()
+
+
+def complete_login(deps: Deps, step: PasswordStep | None, code: str | None, now: datetime,
+                   client: str = "-") -> StaffAccount:
+    """Second step: the code. Success resets the failure count and stores the step used. A
+    failure counts against the client always, and against the account only when the password
+    was right (and the account is not already locked or waiting out a back-off)."""
+    _refuse_if_over_limit(deps, client, now)
     for _ in range(5):
-        account = deps.repos.staff.get(step.username) if step.username else None
-        if account is None:
-            matching_step(_DUMMY_TOTP.secret, code, now)
-            raise LoginFailed()
-        if account.login_blocked(now):
-            raise LoginFailed()
+        username = step.username if step is not None else ""
+        account = deps.repos.staff.get(username) if username else None
+        if account is None or step is None or not step.password_ok or account.login_blocked(now):
+            _failed_without_account(deps, username, code, now)
+            raise _failed(deps, client, now)
         totp_step = fresh_step(deps, account, code, now)
         fresh = now - step.at <= PASSWORD_STEP_VALID
-        if step.password_ok and fresh and totp_step is not None:
+        if fresh and totp_step is not None:
             account.record_success(totp_step)
         else:
             account.record_failure(now)
@@ -138,11 +193,11 @@ def complete_login(deps: Deps, step: PasswordStep | None, code: str | None, now:
         except ConditionFailed:
             continue  # another login on this account at the same moment: judge again on fresh data
         if account.failed_logins:
-            raise LoginFailed()
+            raise _failed(deps, client, now)
         deps.repos.audit.record(at=now, actor=account.username, role=account.role.value, unit=account.unit,
                                 action="login", county=account.county)
         return account
-    raise LoginFailed()
+    raise _failed(deps, client, now)
 
 
 def change_password(deps: Deps, username: str, current: str | None, code: str | None, new: str | None,
@@ -151,7 +206,7 @@ def change_password(deps: Deps, username: str, current: str | None, code: str | 
     module docstring); the caller replaces its own session."""
     for _ in range(5):
         account = deps.repos.staff.get(username)
-        if account is None or not account.active:
+        if account is None or not account.active or account.hard_locked:
             raise LoginFailed()
         password_ok = staff_accounts.verify_password(account.password_hash, (current or "")[:200])
         totp_step = fresh_step(deps, account, code, now)
@@ -168,7 +223,7 @@ def change_password(deps: Deps, username: str, current: str | None, code: str | 
         if staff_accounts.verify_password(account.password_hash, new):
             raise DomainError(N_("新密码不能与当前密码相同。"), field="password")
         account.password_hash = staff_accounts.hash_password(new)
-        account.password_changed_at = now
+        account.password_set(now, must_change=False)
         account.record_success(totp_step)
         try:
             deps.store.write([deps.repos.staff.save_op(account),
@@ -242,8 +297,6 @@ def session_account(deps: Deps, record: SessionRecord | None) -> StaffAccount | 
     if record is None or not record.username:
         return None
     account = deps.repos.staff.get(record.username)
-    if account is None or not account.active:
-        return None
-    if account.password_changed_at is not None and record.created_at < account.password_changed_at:
-        return None  # the password changed after this session began
+    if account is None or not account.session_valid(record.created_at):
+        return None  # deactivated, hard-locked, or its sessions ended (password change, TOTP reset)
     return account

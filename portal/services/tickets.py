@@ -48,6 +48,7 @@ EVENT_TITLES = {
     "disclosure_approved": N_("保管人批准查看举报人联系方式"),
     "disclosure_denied": N_("保管人拒绝查看举报人联系方式"),
     "disclosure_viewed": N_("查看举报人联系方式"),
+    "disclosure_withdrawn": N_("举报移交，查看举报人联系方式的申请撤销"),
     "sms_sent": N_("短信已发出"),
     "sms_delivered": N_("短信已送达"),
     "sms_failed": N_("短信发送失败"),

@@ -22,7 +22,7 @@ from portal.evidence.sanitize import sanitize
 from portal.i18n import N_
 from portal.ids import new_id
 from portal.ports import ABSENT, ConditionFailed, Op, Put
-from portal.services import rewards, scope, uploads
+from portal.services import disclosure, rewards, scope, uploads
 from portal.services.deps import Deps
 from portal.services.intake import bounded_text
 from portal.services.notifications import commit_complaint
@@ -39,6 +39,17 @@ BUSY = N_("这件举报刚刚被其他人办理过，请刷新页面后重试。
 text = bounded_text
 
 
+#: years a date or time typed on a staff form may fall in (a year 1 or 9999 is a typing error,
+#: and converting it to UTC can overflow)
+YEAR_MIN, YEAR_MAX = 1950, 2100
+
+
+def _sane_year(value: date, field: str) -> None:
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise DomainError(N_("年份应在 %(min)s 到 %(max)s 年之间，请检查填写的日期。"), field=field,
+                          min=YEAR_MIN, max=YEAR_MAX)
+
+
 def local_instant(value, field: str) -> datetime:
     """A ``datetime-local`` form value (``YYYY-MM-DDTHH:MM``), read in Asia/Shanghai."""
     raw = (value or "").strip() if isinstance(value, str) else ""
@@ -46,10 +57,14 @@ def local_instant(value, field: str) -> datetime:
         if not raw or len(raw) > 32:
             raise ValueError
         parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(N_("时间格式不正确，请按“年-月-日 时:分”填写。"), field=field) from None
+    _sane_year(parsed, field)
+    try:
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=SHANGHAI)
         return as_utc(parsed)
-    except ValueError:
+    except (ValueError, OverflowError):  # an offset that takes the instant out of range
         raise DomainError(N_("时间格式不正确，请按“年-月-日 时:分”填写。"), field=field) from None
 
 
@@ -81,6 +96,7 @@ def parse_measures(form: Mapping) -> Measures:
             filing_date = date.fromisoformat(filing_raw[:10])
         except ValueError:
             raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field="filing_date") from None
+        _sane_year(filing_date, "filing_date")
     return Measures(
         summary=text(form.get("summary"), "summary", 1000),
         area_mu=_number(form, "area_mu", float, 1_000_000),
@@ -165,9 +181,11 @@ def transfer(deps: Deps, actor: Actor, complaint_id: str, to: str | None, reason
              now: datetime) -> Complaint:
     """Hand the ticket to another department; its clocks keep running (004 C20: the reporter's
     3 working days do not restart). Transferring to the discipline commission makes the ticket
-    discipline-only (the domain cancels the township's clocks and removes it from every other view)."""
+    discipline-only (the domain cancels the township's clocks and removes it from every other view).
+    Open requests to see the reporter's phone are withdrawn in the same transaction."""
     reason = text(reason, "reason", required=True, missing=N_("请写明移交理由。"))
     case_ops: list[Op] = []
+    disclosure_ops: list[Op] = []
 
     def apply(c: Complaint, county: County) -> None:
         target = next((d for d in transfer_targets(county, c) if d.code == to), None)
@@ -176,12 +194,14 @@ def transfer(deps: Deps, actor: Actor, complaint_id: str, to: str | None, reason
         was_discipline_only = c.discipline_only
         c.transfer(now, actor.username, actor.unit, target.code, target.name, reason,
                    to_is_discipline=target.kind == "discipline")
+        # requests to see the reporter's phone belong to the unit that handled the ticket
+        disclosure_ops[:] = disclosure.withdraw_ops(deps, actor, c, now)
         case_ops[:] = []
         if c.discipline_only and not was_discipline_only:
             case_ops[:] = _leave_shared_case(deps, actor, c, now)
 
     return _act(deps, actor, complaint_id, Action.TRANSFER, now, apply, {"to": to},
-                extra_ops=lambda: list(case_ops))
+                extra_ops=lambda: [*disclosure_ops, *case_ops])
 
 
 def _leave_shared_case(deps: Deps, actor: Actor, complaint: Complaint, now: datetime) -> list[Op]:

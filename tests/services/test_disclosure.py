@@ -13,7 +13,7 @@ import pytest
 from portal.domain.access import Actor, Role
 from portal.domain.disclosure import APPROVAL_VALID, VIEW_WINDOW, DisclosureRequest, DisclosureStatus
 from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
-from portal.services import audit, disclosure, reporter, sweeper, workflow
+from portal.services import audit, disclosure, reporter, staff_accounts, sweeper, workflow
 from portal.services.disclosure import NO_CUSTODIAN, NOTHING_TO_DISCLOSE
 from tests.services.helpers import file, reload
 from tests.web.staff_support import account, fast_argon2  # noqa: F401
@@ -234,3 +234,83 @@ def test_the_audit_trail_names_each_step(deps, clock, people):
                                     ("lg-custodian", "disclosure_approve", {"request": 1}),
                                     ("nr-officer", "disclosure_view", {"request": 1})])
     assert all(audit.ACTION_TITLES.get(action) for _, action, _ in steps)
+
+
+# --- review staff #8: a request belongs to the unit that handled the ticket when it asked ----------
+def test_a_transfer_withdraws_open_requests_so_they_neither_block_the_new_unit_nor_revive(deps, clock, people):
+    """The review's steps: NR asks; the ticket moves to housing; housing's own request was refused
+    as already open; the custodian approved the old one; back at NR, the officer read the phone."""
+    complaint, receipt = file(deps, phone=PHONE, verify=True)
+    officer, custodian = people["officer"], people["custodian"]
+    housing = actor(deps, "hs-officer", "officer", "housing")
+    disclosure.request(deps, officer, complaint.id, REASON, clock.now())
+    clock.advance(minutes=5)
+    workflow.transfer(deps, officer, complaint.id, "housing", "属于住建部门职责", clock.now())
+
+    [withdrawn] = deps.repos.disclosures.for_complaint(complaint.id)
+    assert withdrawn.status == DisclosureStatus.WITHDRAWN and withdrawn.withdrawn_at == clock.now()
+    assert [e.kind for e in events(deps, complaint.id)] == ["disclosure_requested", "disclosure_withdrawn"]
+    rows = [r for r in deps.repos.audit.for_complaint(complaint.id) if r["action"] == "disclosure_withdraw"]
+    assert [(r["actor"], r["detail"]) for r in rows] == [("nr-officer", {"request": 1, "why": "transferred"})]
+    assert audit.ACTION_TITLES["disclosure_withdraw"]
+    assert disclosure.pending(deps, custodian) == []
+    with pytest.raises(Conflict):
+        disclosure.decide(deps, custodian, complaint.id, 1, True, "依法批准", clock.now())
+
+    # the new lead unit asks for itself, and the custodian decides that request
+    ours = disclosure.request(deps, housing, complaint.id, "需要举报人指认违建具体位置", clock.now())
+    assert ours.n == 2 and [line.request.n for line in disclosure.pending(deps, custodian)] == [2]
+    disclosure.decide(deps, custodian, complaint.id, 2, True, "依法批准", clock.now())
+    # housing hands it back: its approval is withdrawn too, and NR's old request stays dead
+    clock.advance(minutes=5)
+    workflow.transfer(deps, housing, complaint.id, "natural_resources", "经核实属于自然资源部门职责", clock.now())
+    for n, who in ((1, officer), (2, housing)):
+        with pytest.raises((Conflict, NotFound)):
+            disclosure.reveal(deps, who, complaint.id, n, clock.now())
+    assert all(r.status == DisclosureStatus.WITHDRAWN for r in deps.repos.disclosures.for_complaint(complaint.id))
+    lines, history = reporter_lines(deps, receipt, clock.now())
+    assert [line.status for line in lines] == [DisclosureStatus.WITHDRAWN] * 2
+    assert "举报已移交其他单位办理，此前查看您联系方式的申请已撤销。" in history
+
+
+def test_a_request_whose_requester_no_longer_handles_the_ticket_is_withdrawn_not_decided(deps, clock, people,
+                                                                                       monkeypatch):
+    """Requests left over from before transfers withdrew them, and requesters deactivated since:
+    the custodian's decision checks again that the requester may still ask, and the reading
+    checks that the ticket was not transferred since the request."""
+    officer, custodian = people["officer"], people["custodian"]
+    # a pending request from before: the transfer did not withdraw it
+    complaint, _ = file(deps, phone=PHONE, verify=True)
+    disclosure.request(deps, officer, complaint.id, REASON, clock.now())
+    with monkeypatch.context() as old_code:
+        old_code.setattr(disclosure, "withdraw_ops", lambda *a: [])
+        workflow.transfer(deps, officer, complaint.id, "housing", "属于住建部门职责", clock.now())
+    assert deps.repos.disclosures.get(complaint.id, 1).status == DisclosureStatus.PENDING
+    with pytest.raises(Conflict) as refused:
+        disclosure.decide(deps, custodian, complaint.id, 1, True, "依法批准", clock.now())
+    assert refused.value.message == disclosure.REQUESTER_GONE
+    assert deps.repos.disclosures.get(complaint.id, 1).status == DisclosureStatus.WITHDRAWN
+    assert events(deps, complaint.id)[-1].kind == "disclosure_withdrawn"
+    assert any(r["action"] == "disclosure_withdraw" and r["actor"] == "lg-custodian"
+               for r in deps.repos.audit.for_complaint(complaint.id))
+
+    # an approval from before, on a ticket that went away and came back
+    second, _ = file(deps, phone=PHONE, verify=True)
+    housing = actor(deps, "hs-officer", "officer", "housing")
+    disclosure.request(deps, officer, second.id, REASON, clock.now())
+    disclosure.decide(deps, custodian, second.id, 1, True, "依法批准", clock.now())
+    with monkeypatch.context() as old_code:
+        old_code.setattr(disclosure, "withdraw_ops", lambda *a: [])
+        workflow.transfer(deps, officer, second.id, "housing", "属于住建部门职责", clock.now())
+        workflow.transfer(deps, housing, second.id, "natural_resources", "退回", clock.now())
+    with pytest.raises(Conflict) as refused:
+        disclosure.reveal(deps, officer, second.id, 1, clock.now())
+    assert refused.value.message == disclosure.TRANSFERRED_SINCE
+
+    # the requester's account was deactivated while the request waited
+    third, _ = file(deps, phone=PHONE, verify=True)
+    disclosure.request(deps, people["colleague"], third.id, REASON, clock.now())
+    staff_accounts.deactivate(deps, "nr-colleague", clock.now())
+    with pytest.raises(Conflict):
+        disclosure.decide(deps, custodian, third.id, 1, True, "依法批准", clock.now())
+    assert deps.repos.disclosures.get(third.id, 1).status == DisclosureStatus.WITHDRAWN

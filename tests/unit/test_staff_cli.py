@@ -165,3 +165,36 @@ def test_add_with_a_phone_keeps_only_its_keyed_hash(data_dir):
                   "--phone", "12345", input="a-long-enough-password\n")
     assert refused.exit_code != 0 and "手机号码格式不正确" in refused.output
     assert stored(data_dir, "zhao.liu")[1] is None
+
+
+def test_deactivate_ends_access_and_reactivate_restores_it(data_dir):
+    """Review staff #5: access can be revoked from the command line (audited, nothing deleted)."""
+    assert run(data_dir, "add", "--username", "zhao.liu", "--department", "housing", "--role", "officer",
+               input="a-long-enough-password\n").exit_code == 0
+    done = run(data_dir, "deactivate", "--username", "zhao.liu")
+    assert done.exit_code == 0 and "deactivated" in done.output
+    deps, account = stored(data_dir, "zhao.liu")
+    assert not account.active and account.sessions_valid_after is not None
+    assert account.login_blocked(account.sessions_valid_after)
+    assert "zhao.liu\tofficer\thousing\tinactive" in run(data_dir, "list").output
+    again = run(data_dir, "deactivate", "zhao.liu")
+    assert again.exit_code == 1 and "已经停用" in again.output
+    assert run(data_dir, "reactivate", "zhao.liu").exit_code == 0
+    _, account = stored(data_dir, "zhao.liu")
+    assert account.active
+    deps = build_deps(Settings.from_env({}, data_dir=data_dir))
+    actions = [a["action"] for a in deps.repos.audit.recent(account.county)]
+    deps.close()
+    assert "account_deactivated" in actions and "account_reactivated" in actions
+    assert run(data_dir, "deactivate", "nobody").exit_code == 1
+    assert run(data_dir, "deactivate").exit_code == 2  # no username
+
+
+def test_a_generated_password_is_marked_for_change_and_a_reset_keeps_the_password(data_dir):
+    run(data_dir, "add", "--username", "li.si", "--department", "xiayang", "--role", "township")
+    _, account = stored(data_dir, "li.si")
+    assert account.must_change_password
+    before = account.password_hash
+    assert run(data_dir, "reset-totp", "li.si").exit_code == 0
+    _, account = stored(data_dir, "li.si")
+    assert account.password_hash == before and account.sessions_valid_after is not None

@@ -179,6 +179,28 @@ def test_onsite_with_a_broken_photo_or_a_future_arrival_stores_nothing(app, deps
     assert [p for p in deps.settings.blob_path.rglob("*") if p.is_file()] == []  # no photo was kept
 
 
+@pytest.mark.parametrize("arrived_at", ["0001-01-01T00:00", "0001-01-01T10:00", "9999-12-31T23:59", "1949-12-31T08:00"])
+def test_an_arrival_time_in_an_absurd_year_is_a_field_error_not_a_server_error(app, deps, clock, arrived_at):
+    """Review staff #11: year 1 overflowed the conversion to UTC (500)."""
+    c = file(deps)
+    staff = signed_in(app, deps, clock, "township")
+    response = staff.act(c.complaint_id, "onsite", {"arrived_at": arrived_at, "findings": "到场"})
+    assert response.status_code == 400 and "年份应在 1950 到 2100 年之间" in response.get_data(as_text=True)
+    assert deps.repos.complaints.get(c.complaint_id).onsite is None
+    with pytest.raises(workflow.DomainError) as refused:
+        workflow.local_instant(arrived_at, "arrived_at")
+    assert refused.value.field == "arrived_at"
+
+
+def test_a_filing_date_in_an_absurd_year_is_refused(app, deps, clock):
+    c = file(deps)
+    staff = signed_in(app, deps, clock, "officer")
+    accepted(deps, staff, c.complaint_id)
+    response = staff.act(c.complaint_id, "conclude", dict(MEASURES, filing_date="0001-01-01"))
+    assert response.status_code == 400 and "年份应在 1950 到 2100 年之间" in response.get_data(as_text=True)
+    assert deps.repos.complaints.get(c.complaint_id).status == Status.ACCEPTED
+
+
 @pytest.mark.parametrize("role,category", ONSITE_ROLES)
 def test_004_C17_stop_order_then_rectified(app, deps, clock, role, category):
     c = file(deps, category)

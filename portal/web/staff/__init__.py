@@ -26,6 +26,8 @@ csrf = CSRFProtect()
 
 #: endpoints open without a signed-in account
 PUBLIC_ENDPOINTS = {"staff.auth.login", "staff.auth.login_submit", "staff.auth.totp", "staff.auth.totp_submit"}
+#: what an account that must change its password (a generated or one-time password) may reach
+PASSWORD_CHANGE_ENDPOINTS = {"staff.auth.password", "staff.auth.password_submit", "staff.auth.logout"}
 
 
 @bp.before_request
@@ -35,13 +37,15 @@ def signed_in_and_csrf():
         account = staff_auth.session_account(deps(), record)
         if account is None:
             if record is not None and record.username:
-                session.begin(None)  # the password changed, or the account was deactivated
+                session.begin(None)  # the password changed, the account was deactivated or locked, its TOTP reset
                 session["notice"] = "expired"
             elif record is None and request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
                 session["notice"] = "expired"  # the session timed out or was ended
             return redirect(url_for("staff.auth.login"), code=303)
         g.account = account
         g.actor = account.actor
+        if account.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            return redirect(url_for("staff.auth.password"), code=303)  # someone else knows the password
     csrf.protect()
 
 

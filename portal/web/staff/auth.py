@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from portal.domain.errors import DomainError
 from portal.i18n import N_
 from portal.services import staff_auth
-from portal.services.staff_auth import LoginFailed, PasswordStep
-from portal.web.common import deps, error_text, now
+from portal.services.staff_auth import LoginFailed, PasswordStep, TooManyFailures
+from portal.web.common import client_key, deps, error_text, now
 
 bp = Blueprint("auth", __name__)
 
@@ -31,7 +31,11 @@ def login():
 
 @bp.post("/login")
 def login_submit():
-    step = staff_auth.check_password(deps(), request.form.get("username"), request.form.get("password"), now())
+    try:
+        step = staff_auth.check_password(deps(), request.form.get("username"), request.form.get("password"), now(),
+                                         client_key())
+    except TooManyFailures as exc:
+        return _login_page(error_text(exc), exc.status)
     session["login"] = step.to_dict()
     session.begin(None)
     return redirect(url_for("staff.auth.totp"), code=303)
@@ -48,8 +52,8 @@ def totp():
 def totp_submit():
     step = PasswordStep.from_dict(session.pop("login", None) or {})
     try:
-        account = staff_auth.complete_login(deps(), step, request.form.get("code"), now())
-    except LoginFailed as exc:
+        account = staff_auth.complete_login(deps(), step, request.form.get("code"), now(), client_key())
+    except (LoginFailed, TooManyFailures) as exc:
         return _login_page(error_text(exc), exc.status)
     session.pop("csrf_token", None)  # a fresh CSRF secret for the signed-in session
     session.begin(account.username)
