@@ -42,6 +42,8 @@ FORMATS = ("application/json", "application/xml")
 MAX_RESULTS = 1000
 #: the default window of a query, and the longest it may span
 WINDOW = timedelta(days=90)
+#: the years a query date may name (first, last), both inclusive
+YEARS = (2000, 2100)
 #: decimal places of a location shown without a staff key (0.01 degree: about 1 km)
 PUBLIC_PLACES = 2
 _PUBLIC_ID = re.compile(r"^[0-9a-f]{20}$")
@@ -311,13 +313,19 @@ def get_request(deps: Deps, county: County, who: Caller, request_id: str) -> lis
 
 
 def _instant(value: str | None, name: str) -> datetime | None:
+    """A query date; years outside ``YEARS`` are refused before any arithmetic on them (near
+    year 1 or 9999 an offset, the 90-day window or the stored form would overflow)."""
     if value is None or not value.strip():
         return None
     try:
-        return parse_iso(value)
+        instant = parse_iso(value)
     except ValueError:
         raise DomainError(N_("%(name)s 不是有效的 ISO 8601 时间（要带时区），例如 2026-11-01T00:00:00+08:00。"),
                           field=name, name=name) from None
+    if not YEARS[0] <= instant.year <= YEARS[1]:
+        raise DomainError(N_("%(name)s 超出了可以查询的年份（%(first)s 年到 %(last)s 年）。"),
+                          field=name, name=name, first=YEARS[0], last=YEARS[1])
+    return instant
 
 
 def _window(query: Query, now: datetime) -> tuple[datetime, datetime]:

@@ -450,6 +450,17 @@ def test_query_window_and_filters_over_http(api, deps, clock, keys):
             assert api.get(f"/open311/v2/requests.{fmt}", query_string=bad).status_code == 400, bad
 
 
+@pytest.mark.parametrize("query", [
+    {"start_date": "0001-01-01T00:00:00+14:00"},
+    {"start_date": "9999-12-30T00:00:00Z"},
+    {"end_date": "0001-01-02T00:00:00Z"},
+])
+def test_extreme_dates_answer_400_in_open311_format_not_a_server_error(api, query):
+    assert api.get("/open311/v2/requests.json", query_string=query).status_code == 400  # checked: Open311 errors
+    response = api.get("/open311/v2/requests.xml", query_string=query)
+    assert response.status_code == 400 and ET.fromstring(response.data).findtext("error/code") == "400"
+
+
 def test_jurisdiction_id_names_the_county(api, county, keys):
     assert api.get("/open311/v2/services.json", query_string={"jurisdiction_id": county.code}).status_code == 200
     for path in ("services.json", "services/c1-no-planning-permit.json", "requests.json", "requests.xml"):
