@@ -120,8 +120,13 @@ def jurisdiction(deps: Deps, default: County, jurisdiction_id: str | None) -> Co
     return county
 
 
-def caller(deps: Deps, county: County, api_key: str | None, *, required: bool) -> Caller:
-    """The caller's scope. A key that is given must be active and belong to ``county``."""
+def caller(deps: Deps, county: County, api_key: str | None, *, required: bool, in_url: bool = False) -> Caller:
+    """The caller's scope. A key that is given must be active and belong to ``county``.
+
+    ``in_url``: the key came in the query string, which proxies, browser histories and client
+    tools write to their logs. GeoReport v2 puts keys there, so public keys stay welcome; a
+    staff key, which opens descriptions, addresses and exact points, is refused there and must
+    come in the ``X-Api-Key`` header."""
     if api_key is None or not api_key.strip():
         if required:
             raise Forbidden(N_("提交举报需要有效的 api_key，请向县查违控违领导小组办公室申请。"), field="api_key")
@@ -131,6 +136,9 @@ def caller(deps: Deps, county: County, api_key: str | None, *, required: bool) -
         raise Forbidden(N_("api_key 无效或已停用。"), field="api_key")
     if record.get("county") != county.code:
         raise Forbidden(N_("这个 api_key 不属于所查询的辖区。"), field="api_key")
+    if in_url and record["scope"] == "staff":
+        raise Forbidden(N_("工作人员权限的 api_key 不能放在网址里（网址会被记入日志），请改用 X-Api-Key 请求头发送。"),
+                        field="api_key")
     return Caller(scope=record["scope"], key=deps.hasher.digest("open311-client", api_key.strip()))
 
 
