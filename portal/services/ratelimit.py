@@ -32,6 +32,7 @@ LIMITS = {
     "reply": Limit(30, "day"),
     "verify_send": Limit(3, "day"),  # verification codes sent to one phone (keyed by phone hash)
     "verify_client": Limit(10, "day"),  # verification codes requested per client
+    "verify_miss": Limit(10, "day"),  # wrong verification codes tried per client
     "reward_code_send": Limit(3, "day"),  # reward claim codes sent to one phone (keyed by phone hash)
     "reward_code_client": Limit(10, "day"),  # reward claim codes requested per client
     "reward_code_miss": Limit(10, "day"),  # wrong reward claim codes tried per client
