@@ -68,7 +68,18 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, 
     if sweep_every:
         start_sweeper(deps, sweep_every)
     click.echo(f"Serving on http://{host}:{port} (data in {settings.data_path.resolve()}); Ctrl+C stops.")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="portal", clear_untrusted_proxy_headers=True)
+    waitress.serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
+
+
+def waitress_options(settings: Settings) -> dict:
+    """Proxy headers are dropped, except ``X-Forwarded-For`` from the proxy named by
+    ``PORTAL_TRUSTED_PROXY``: its last entry (the one the proxy appended) becomes the client
+    address the rate limits count."""
+    options = {"ident": "portal", "clear_untrusted_proxy_headers": True}
+    if settings.trusted_proxy:
+        options.update(trusted_proxy=settings.trusted_proxy, trusted_proxy_count=1,
+                       trusted_proxy_headers={"x-forwarded-for"})
+    return options
 
 
 # --- db ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ The README's configuration table is generated from ``Settings.describe()`` (see
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
@@ -58,6 +59,7 @@ class Settings:
     session_idle_minutes: str = _env("PORTAL_SESSION_IDLE_MINUTES", "Staff session idle timeout in minutes.", "15")
     secure_cookies: str = _env("PORTAL_SECURE_COOKIES", "`1` marks the staff cookies Secure (browsers accept them on http://localhost).", "1")
     log_level: str = _env("PORTAL_LOG_LEVEL", "Python log level.", "INFO")
+    trusted_proxy: str | None = _env("PORTAL_TRUSTED_PROXY", "`portal serve` behind a reverse proxy (TLS): the proxy's address, e.g. `127.0.0.1`. Waitress then takes the client address from the last `X-Forwarded-For` entry, which that proxy must append; otherwise every citizen shares the proxy's rate limits. Unset: the connecting address, `X-Forwarded-For` ignored. Not used on Lambda (API Gateway's source address is read).")
     # --- rules with local discretion -----------------------------------------------------
     merge_radius_m: str = _env("PORTAL_MERGE_RADIUS_M", "Radius in metres for duplicate-case suggestions.", "250")
     merge_window_days: str = _env("PORTAL_MERGE_WINDOW_DAYS", "How far back duplicate-case suggestions look, in days.", "180")
@@ -102,6 +104,11 @@ class Settings:
                     raise ValueError
             except ValueError:
                 raise SettingsError(f"{self._var(name)} must be a positive integer") from None
+        if self.trusted_proxy is not None:
+            try:
+                ipaddress.ip_address(self.trusted_proxy)
+            except ValueError:
+                raise SettingsError("PORTAL_TRUSTED_PROXY must be the proxy's IP address, e.g. 127.0.0.1") from None
         if self.keyring == "kms" and not self.kms_key_id:
             raise SettingsError("PORTAL_KMS_KEY_ID is required when PORTAL_KEYRING=kms")
         if self.blobs == "s3" and not (self.s3_incoming_bucket and self.s3_evidence_bucket):

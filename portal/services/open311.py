@@ -42,6 +42,8 @@ FORMATS = ("application/json", "application/xml")
 MAX_RESULTS = 1000
 #: the default window of a query, and the longest it may span
 WINDOW = timedelta(days=90)
+#: the years a query date may name (first, last), both inclusive
+YEARS = (2000, 2100)
 #: decimal places of a location shown without a staff key (0.01 degree: about 1 km)
 PUBLIC_PLACES = 2
 _PUBLIC_ID = re.compile(r"^[0-9a-f]{20}$")
@@ -118,8 +120,13 @@ def jurisdiction(deps: Deps, default: County, jurisdiction_id: str | None) -> Co
     return county
 
 
-def caller(deps: Deps, county: County, api_key: str | None, *, required: bool) -> Caller:
-    """The caller's scope. A key that is given must be active and belong to ``county``."""
+def caller(deps: Deps, county: County, api_key: str | None, *, required: bool, in_url: bool = False) -> Caller:
+    """The caller's scope. A key that is given must be active and belong to ``county``.
+
+    ``in_url``: the key came in the query string, which proxies, browser histories and client
+    tools write to their logs. GeoReport v2 puts keys there, so public keys stay welcome; a
+    staff key, which opens descriptions, addresses and exact points, is refused there and must
+    come in the ``X-Api-Key`` header."""
     if api_key is None or not api_key.strip():
         if required:
             raise Forbidden(N_("提交举报需要有效的 api_key，请向县查违控违领导小组办公室申请。"), field="api_key")
@@ -129,6 +136,9 @@ def caller(deps: Deps, county: County, api_key: str | None, *, required: bool) -
         raise Forbidden(N_("api_key 无效或已停用。"), field="api_key")
     if record.get("county") != county.code:
         raise Forbidden(N_("这个 api_key 不属于所查询的辖区。"), field="api_key")
+    if in_url and record["scope"] == "staff":
+        raise Forbidden(N_("工作人员权限的 api_key 不能放在网址里（网址会被记入日志），请改用 X-Api-Key 请求头发送。"),
+                        field="api_key")
     return Caller(scope=record["scope"], key=deps.hasher.digest("open311-client", api_key.strip()))
 
 
@@ -311,13 +321,19 @@ def get_request(deps: Deps, county: County, who: Caller, request_id: str) -> lis
 
 
 def _instant(value: str | None, name: str) -> datetime | None:
+    """A query date; years outside ``YEARS`` are refused before any arithmetic on them (near
+    year 1 or 9999 an offset, the 90-day window or the stored form would overflow)."""
     if value is None or not value.strip():
         return None
     try:
-        return parse_iso(value)
+        instant = parse_iso(value)
     except ValueError:
         raise DomainError(N_("%(name)s 不是有效的 ISO 8601 时间（要带时区），例如 2026-11-01T00:00:00+08:00。"),
                           field=name, name=name) from None
+    if not YEARS[0] <= instant.year <= YEARS[1]:
+        raise DomainError(N_("%(name)s 超出了可以查询的年份（%(first)s 年到 %(last)s 年）。"),
+                          field=name, name=name, first=YEARS[0], last=YEARS[1])
+    return instant
 
 
 def _window(query: Query, now: datetime) -> tuple[datetime, datetime]:

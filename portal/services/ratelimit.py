@@ -5,6 +5,7 @@ is ever stored or logged."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,9 +27,12 @@ LIMITS = {
     "upload": Limit(60, "day"),  # photos staged per client
     "receipt_miss": Limit(10, "hour"),  # wrong receipts tried per client (guessing)
     "receipt_miss_all": Limit(2000, "hour"),  # wrong receipts tried by everyone (distributed guessing)
+    # once receipt_miss_all is reached: the stricter per-client budget on the receipt_miss counter
+    "receipt_miss_strict": Limit(3, "hour"),
     "reply": Limit(30, "day"),
     "verify_send": Limit(3, "day"),  # verification codes sent to one phone (keyed by phone hash)
     "verify_client": Limit(10, "day"),  # verification codes requested per client
+    "verify_miss": Limit(10, "day"),  # wrong verification codes tried per client
     "reward_code_send": Limit(3, "day"),  # reward claim codes sent to one phone (keyed by phone hash)
     "reward_code_client": Limit(10, "day"),  # reward claim codes requested per client
     "reward_code_miss": Limit(10, "day"),  # wrong reward claim codes tried per client
@@ -48,10 +52,31 @@ def _window(now: datetime, window: str) -> tuple[str, datetime]:
     return start.strftime("%Y%m%d"), start + timedelta(days=2)
 
 
+#: IPv6 clients are counted per network of this prefix length: a home or a phone gets a whole
+#: /64 (Chinese carriers hand out /64 or shorter), so counting single addresses would give one
+#: subscriber 2^64 clients
+IPV6_PREFIX = 64
+
+
+def client_unit(address: str | None) -> str:
+    """What one client is, for counting: an IPv4 address, or the /64 of an IPv6 address (an
+    IPv4-mapped IPv6 address counts as its IPv4 address)."""
+    text = (address or "").strip()
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return text or "-"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip.exploded, IPV6_PREFIX), strict=False))
+    return str(ip)
+
+
 def client_key(deps: Deps, address: str | None, now: datetime) -> str:
     day = local_date(now).isoformat()
     salt = deps.repos.salts.for_day(day, expires_at=now + timedelta(days=2))
-    return deps.hasher.digest("client:" + salt, address or "-")
+    return deps.hasher.digest("client:" + salt, client_unit(address))
 
 
 def hit(deps: Deps, name: str, key: str, now: datetime) -> int:
@@ -70,6 +95,8 @@ def check(deps: Deps, name: str, key: str, now: datetime) -> None:
         raise RateLimited(N_("操作太频繁，请稍后再试。"))
 
 
-def exceeded(deps: Deps, name: str, key: str, now: datetime) -> bool:
+def exceeded(deps: Deps, name: str, key: str, now: datetime, *, budget: str | None = None) -> bool:
+    """Whether the counter ``name`` of ``key`` has reached its limit, or the limit ``budget``
+    names (a stricter budget on the same counter)."""
     window, _ = _window(now, LIMITS[name].window)
-    return deps.repos.counters.peek(name, window, key) >= allowed(deps, name)
+    return deps.repos.counters.peek(name, window, key) >= allowed(deps, budget or name)

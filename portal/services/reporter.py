@@ -1,6 +1,7 @@
 """What the reporter sees and does with the receipt: the status page, replies to a request
 for information, phone verification. A wrong receipt counts against a per-client limit
-(and a global one) before any lookup, so receipts cannot be guessed at scale.
+(and, once a global one is reached, a stricter per-client one) before any lookup, so receipts
+cannot be guessed at scale.
 """
 
 from __future__ import annotations
@@ -54,8 +55,13 @@ WRONG_RECEIPT = N_("回执号不正确。请核对16位数字后再试。")
 
 
 def find_by_receipt(deps: Deps, receipt_text: str | None, client: str, now: datetime) -> tuple[Complaint, str]:
-    """The complaint for a receipt, or DomainError. Guessing is limited per client and overall."""
-    if ratelimit.exceeded(deps, "receipt_miss", client, now) or ratelimit.exceeded(deps, "receipt_miss_all", "all", now):
+    """The complaint for a receipt, or DomainError. Guessing is limited per client and overall.
+
+    Reaching the overall limit does not shut everyone out (an attacker could then stop every
+    reporter reading their status page): it tightens every client's budget to
+    ``receipt_miss_strict``, so a reporter with a right receipt still gets in."""
+    budget = "receipt_miss_strict" if ratelimit.exceeded(deps, "receipt_miss_all", "all", now) else None
+    if ratelimit.exceeded(deps, "receipt_miss", client, now, budget=budget):
         raise RateLimited(N_("查询失败次数太多，请一小时后再试。"))
     receipt = normalize(receipt_text)
     complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt)) if receipt else None

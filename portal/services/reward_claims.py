@@ -179,17 +179,17 @@ def _check_code(deps: Deps, complaint: Complaint, reward: Reward, code, client: 
         raise DomainError(N_("领奖验证码已失效（输错次数太多或已使用），请重新获取。"), field="code")
     if now > from_store(body["sent_at"]) + CODE_TTL:
         raise DomainError(N_("领奖验证码已过期，请重新获取。"), field="code")
+    # counted atomically before the check: parallel guesses that read the same record each count
+    tries = deps.repos.counters.code_try("reward_code", complaint.id, body["counter"],
+                                         from_store(body["sent_at"]) + CODE_TTL + timedelta(days=1))
+    if tries > MAX_TRIES:
+        raise DomainError(N_("领奖验证码已失效（输错次数太多或已使用），请重新获取。"), field="code")
     code = (code or "").strip() if isinstance(code, str) else ""
     secret = deps.keyring.decrypt(body["secret"], code_context(complaint.id)).decode()
     if not (len(code) == 6 and code.isascii() and code.isdigit() and pyotp.HOTP(secret).verify(code, body["counter"])):
-        body["tries"] += 1
-        try:
-            deps.repos.records.put(pk, CODE_SK, body, expect=record.version)
-        except ConditionFailed:
-            pass  # a parallel attempt counted first
         ratelimit.hit(deps, "reward_code_miss", client, now)
         raise DomainError(N_("领奖验证码不正确，这个验证码还可以再试 %(n)s 次。"), field="code",
-                          n=max(MAX_TRIES - body["tries"], 0))
+                          n=MAX_TRIES - tries)
     body["tries"] = MAX_TRIES  # spent
     return deps.repos.records.op(pk, CODE_SK, body, expect=record.version)
 

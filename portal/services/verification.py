@@ -1,6 +1,7 @@
 """Phone verification: a phone given on the form is used only after the reporter enters the
-6-digit code sent to it (HOTP from pyotp; valid 10 minutes; 5 tries per code; codes sent
-to one phone limited per day by its keyed hash). Until then the portal sends that phone
+6-digit code sent to it (HOTP from pyotp; valid 10 minutes; 5 tries per code, counted
+atomically; wrong codes limited per client; codes sent to one phone limited per day by its
+keyed hash). Until then the portal sends that phone
 nothing but the code, so it cannot be used to text someone else's phone.
 """
 
@@ -82,11 +83,16 @@ def resend(deps: Deps, complaint: Complaint, county: County, client: str, now: d
     send_code(deps, message, now)
 
 
-def confirm(deps: Deps, complaint: Complaint, code: str | None, now: datetime) -> None:
+def confirm(deps: Deps, complaint: Complaint, code: str | None, now: datetime, *, client: str | None = None) -> None:
+    """Verify the phone with its code. Every try is counted atomically before the code is
+    checked (parallel guesses cannot share one count), and wrong codes are also limited per
+    ``client`` (the web's rate-limit key; None for the portal's own callers)."""
     if complaint.contact is None or complaint.contact.envelope is None:
         raise Conflict(N_("这件举报没有留手机号码。"))
     if complaint.contact.verified_at is not None:
         return
+    if client is not None and ratelimit.exceeded(deps, "verify_miss", client, now):
+        raise RateLimited(N_("验证码输错次数太多，请明天再试。"))
     code = (code or "").strip()
     record = deps.repos.records.get(K.complaint_pk(complaint.id), SK)
     if record is None:
@@ -94,16 +100,17 @@ def confirm(deps: Deps, complaint: Complaint, code: str | None, now: datetime) -
     body = dict(record.body)
     if body["tries"] >= MAX_TRIES:
         raise DomainError(N_("验证码输错次数太多，请重新获取验证码。"), field="code")
-    if now > from_store(body["sent_at"]) + CODE_TTL:
+    sent_at = from_store(body["sent_at"])
+    if now > sent_at + CODE_TTL:
         raise DomainError(N_("验证码已过期，请重新获取。"), field="code")
+    tries = deps.repos.counters.code_try("verify", complaint.id, body["counter"], sent_at + CODE_TTL + timedelta(days=1))
+    if tries > MAX_TRIES:
+        raise DomainError(N_("验证码输错次数太多，请重新获取验证码。"), field="code")
     secret = deps.keyring.decrypt(body["secret"], _context(complaint.id)).decode()
     if not (len(code) == 6 and code.isdigit() and pyotp.HOTP(secret).verify(code, body["counter"])):
-        body["tries"] += 1
-        try:
-            deps.repos.records.put(K.complaint_pk(complaint.id), SK, body, expect=record.version)
-        except ConditionFailed:
-            pass
-        raise DomainError(N_("验证码不正确，还可以再试 %(n)s 次。"), field="code", n=max(MAX_TRIES - body["tries"], 0))
+        if client is not None:
+            ratelimit.hit(deps, "verify_miss", client, now)
+        raise DomainError(N_("验证码不正确，还可以再试 %(n)s 次。"), field="code", n=MAX_TRIES - tries)
     complaint.verify_contact(now)
     body["verified"] = True
     body["tries"] = MAX_TRIES  # the code is spent

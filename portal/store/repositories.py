@@ -469,6 +469,12 @@ class Counters:
         item = self.store.get(f"RATE#{name}#{window}", key)
         return int(item.body.get("n", 0)) if item else 0
 
+    def code_try(self, kind: str, complaint_id: str, counter: int, expires_at: datetime) -> int:
+        """Count one try of a one-time code (``kind``, the code's ``counter``) atomically and
+        return how many there have been, this one included: parallel tries that read the same
+        code record each get their own number, none is lost."""
+        return self.store.increment(f"TRIES#{kind}#{complaint_id}", f"{counter:06d}", 1, _epoch(expires_at))
+
     def next_sequence(self, name: str) -> int:
         return self.store.increment("SEQ", name, 1, None)
 

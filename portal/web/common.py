@@ -23,9 +23,29 @@ def county() -> County:
     return deps().counties.for_host(request.host)
 
 
+def client_address() -> str | None:
+    """The address the request came from, for rate limits only (never stored or logged).
+
+    On Lambda it is the source address API Gateway saw (``requestContext.identity.sourceIp``
+    of the event Zappa keeps in the environ as ``lambda.event``; ``http.sourceIp`` for HTTP API
+    events). Zappa's own ``REMOTE_ADDR`` is read from ``X-Forwarded-For`` and, behind a
+    regional API, is whatever the client wrote there, so it is never used. Elsewhere it is
+    ``REMOTE_ADDR``: waitress sets it from ``X-Forwarded-For`` only for the proxy named by
+    ``PORTAL_TRUSTED_PROXY``."""
+    event = request.environ.get("lambda.event")
+    if isinstance(event, dict):
+        context = event.get("requestContext") or {}
+        for part in ("identity", "http"):
+            source = (context.get(part) or {}).get("sourceIp")
+            if isinstance(source, str) and source:
+                return source
+        return None  # an event without a source: one shared client rather than a spoofable one
+    return request.remote_addr
+
+
 def client_key() -> str:
     """A keyed, daily-salted hash of the client address; the address itself goes nowhere."""
-    return ratelimit.client_key(deps(), request.remote_addr, now())
+    return ratelimit.client_key(deps(), client_address(), now())
 
 
 def translate(message: str | None, params: dict | None = None) -> str:

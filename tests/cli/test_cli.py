@@ -110,3 +110,71 @@ def test_apikey_add_prints_the_key_once_and_stores_its_hash(run, tmp_path):
 def test_db_init_creates_the_database(run, tmp_path):
     result = run("db", "init")
     assert result.exit_code == 0 and (tmp_path / "data" / "portal.sqlite3").exists()
+
+
+def serve_through_waitress(run, monkeypatch, *args) -> list[int]:
+    """`portal serve` as run, its app and options handed to a real waitress server on a free
+    loopback port; returns the answers to eleven wrong receipts, each posted with another
+    ``X-Forwarded-For`` (the client's own claim, then the proxy's entry), and then to one
+    whose proxy entry differs."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    import waitress
+
+    captured = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: captured.update(app=app, options=options))
+    run("serve", "--sweep-every", "0", *args)
+    options = {k: v for k, v in captured["options"].items() if k not in ("host", "port")}
+    server = waitress.create_server(captured["app"], host="127.0.0.1", port=0, **options)
+    stop = threading.Event()
+
+    def loop():  # the server's own loop, a pass at a time, so that it ends before the socket closes
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+
+    def wrong_receipt(forwarded_for: str) -> int:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.effective_port}/status",
+                                         data=b"receipt=1234567812345678", headers={
+                                             "Content-Type": "application/x-www-form-urlencoded",
+                                             "X-Forwarded-For": forwarded_for})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        answers = [wrong_receipt(f"6.6.6.{n}, 203.0.113.9") for n in range(11)]
+        return answers + [wrong_receipt("6.6.6.6, 203.0.113.10")]
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        server.close()
+        server.task_dispatcher.shutdown()
+
+
+def test_behind_the_trusted_proxy_the_client_is_the_address_the_proxy_appended(run, monkeypatch):
+    """PORTAL_TRUSTED_PROXY: waitress takes the last X-Forwarded-For entry (the one the proxy
+    added) from that proxy alone, so clients behind a TLS proxy are told apart, and what a client
+    writes into the header itself changes nothing."""
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXY", "127.0.0.1")
+    answers = serve_through_waitress(run, monkeypatch)
+    assert answers == [400] * 10 + [429] + [400]  # 203.0.113.9 is limited; 203.0.113.10 is another client
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(run, monkeypatch):
+    monkeypatch.delenv("PORTAL_TRUSTED_PROXY", raising=False)
+    answers = serve_through_waitress(run, monkeypatch)
+    assert answers == [400] * 10 + [429] + [429]  # everyone is the connecting address
+
+
+def test_the_trusted_proxy_must_be_an_address(monkeypatch):
+    from portal.config import SettingsError
+
+    with pytest.raises(SettingsError, match="PORTAL_TRUSTED_PROXY"):
+        Settings.from_env({"PORTAL_TRUSTED_PROXY": "proxy.example"})

@@ -164,11 +164,13 @@ def close_services() -> None:
 
 def api_event(method: str, path: str, *, body: bytes | str = b"", content_type: str | None = None,
               query: dict | None = None, host: str = PUBLIC_HOST, client_ip: str = CLIENT_IP,
-              extra_headers: dict | None = None) -> dict:
+              extra_headers: dict | None = None, sent_forwarded_for: str | None = None) -> dict:
     """An API Gateway REST (v1) Lambda-proxy event, as the stack's API sends it: binary media
-    types */*, so every body arrives base64-encoded."""
+    types */*, so every body arrives base64-encoded. A regional API appends the source address
+    to the ``X-Forwarded-For`` the client sent (``sent_forwarded_for``)."""
+    forwarded = f"{sent_forwarded_for}, {client_ip}" if sent_forwarded_for else client_ip
     headers = {"Host": host, "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Language": "zh-CN",
-               "X-Forwarded-For": client_ip, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443",
+               "X-Forwarded-For": forwarded, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443",
                **(extra_headers or {})}
     if content_type:
         headers["Content-Type"] = content_type
@@ -328,6 +330,32 @@ def test_no_client_address_user_agent_or_query_reaches_the_log(aws_lambda, caplo
     text = "\n".join(r.getMessage() for r in caplog.records)
     for private in ("192.0.2.199", "portal-test-agent", "lang=en", "1234567812345678"):
         assert private not in text
+
+
+def test_rate_limits_count_the_source_address_api_gateway_saw_not_x_forwarded_for(aws_lambda):
+    """Behind the stack's regional API, ``X-Forwarded-For`` is what the client wrote followed by
+    the source address; Zappa's ``REMOTE_ADDR`` takes the second-to-last entry, i.e. the
+    client's own words. The limits count ``requestContext.identity.sourceIp`` instead: a
+    guesser writing a new address into the header each time is still one client, and an
+    address it wrote there does not spend anyone else's budget."""
+    from portal.services import ratelimit
+
+    guesser, neighbour = "198.51.100.60", "198.51.100.61"
+
+    def wrong_receipt(source: str, spoofed: str) -> int:
+        return answer(aws_lambda.invoke(json_event("/api/v1/status", {"receipt": "1234567812345678"},
+                                                   client_ip=source, sent_forwarded_for=spoofed))).status
+
+    allowed = ratelimit.allowed(aws_lambda_deps(), "receipt_miss")
+    assert [wrong_receipt(guesser, f"6.6.6.{n}") for n in range(allowed)] == [400] * allowed
+    assert wrong_receipt(guesser, "6.6.6.250") == 429  # a fresh spoofed address changes nothing
+    assert wrong_receipt(neighbour, "6.6.6.6") == 400  # the guesser's spoofed value is not the neighbour's key
+
+
+def aws_lambda_deps():
+    import portal.runtime
+
+    return portal.runtime.services()
 
 
 # --- errors ------------------------------------------------------------------------------

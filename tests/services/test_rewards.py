@@ -475,6 +475,35 @@ def test_the_sweeper_purges_payee_details_on_the_rewards_own_clock(deps, two_rep
     assert sweeper.sweep(deps, now(deps)).purged == 0  # once
 
 
+def test_parallel_wrong_claim_codes_that_read_the_same_record_are_each_counted(deps, two_reports, monkeypatch):
+    """Guesses sent together all read the code record before any is counted (simulated: every
+    read returns the same stale copy); each still spends a try, so the sixth try, even with the
+    right code, is refused and nothing is claimed."""
+    from portal.domain.errors import DomainError
+
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    approve(deps, case_id)
+    code = claim_code(deps, first)
+    stale = deps.repos.records.get(f"CMP#{first.id}", reward_claims.CODE_SK)
+    read = deps.repos.records.get
+    monkeypatch.setattr(deps.repos.records, "get",
+                        lambda pk, sk: stale if sk == reward_claims.CODE_SK else read(pk, sk))
+    wrong = "111111" if code != "111111" else "222222"
+    left = []
+    for n in range(reward_claims.MAX_TRIES):
+        with pytest.raises(DomainError) as refused:
+            reward_claims.claim(deps, deps.repos.complaints.get(first.id), reward_claims.ClaimInput(**{
+                **PAYEE, "code": wrong}), f"client-{n}", now(deps))
+        left.append(refused.value.params["n"])
+    assert left == [4, 3, 2, 1, 0]
+    with pytest.raises(DomainError) as refused:
+        claim(deps, first, code)
+    assert "输错次数太多" in refused.value.message
+    assert deps.repos.rewards.get(case_id).state == RewardState.APPROVED
+
+
 # --- case changes against an approved reward (004 C20: two people approved it) ------------------------
 def test_004_c20_a_case_worker_cannot_void_an_approved_or_claimed_reward_by_splitting_or_merging(deps, two_reports,
                                                                                                    clock):

@@ -99,3 +99,47 @@ def test_a_code_can_be_asked_for_again_days_later(deps, clock):
     verification.resend(deps, complaint, deps.counties.default, "client", clock.now())
     verification.confirm(deps, complaint, last_code(deps, complaint.id), clock.now())
     assert reload(deps, complaint).contact.verified_at is not None
+
+
+def test_parallel_wrong_guesses_that_read_the_same_record_are_each_counted(deps, monkeypatch):
+    """Guesses sent together (Lambda runs them at once) all read the code record before any
+    is counted; simulated by every read returning the same stale copy. Each still spends a try:
+    after five, the right code is refused too."""
+    complaint, _ = file(deps, phone=PHONE)
+    code = last_code(deps, complaint.id)
+    stale = deps.repos.records.get(f"CMP#{complaint.id}", verification.SK)
+    read = deps.repos.records.get
+    monkeypatch.setattr(deps.repos.records, "get", lambda pk, sk: stale if sk == verification.SK else read(pk, sk))
+    wrong = "111111" if code != "111111" else "222222"
+    left = []
+    for _ in range(20):
+        with pytest.raises(DomainError) as refused:
+            verification.confirm(deps, complaint, wrong, deps.clock.now())
+        left.append(refused.value.params.get("n"))
+    assert left[:5] == [4, 3, 2, 1, 0] and left[5:] == [None] * 15  # then: too many tries
+    with pytest.raises(DomainError) as refused:
+        verification.confirm(deps, complaint, code, deps.clock.now())
+    assert "输错次数太多" in str(refused.value)
+    assert reload(deps, complaint).contact.verified_at is None
+
+
+def test_wrong_codes_are_limited_per_client(deps, clock):
+    """Beyond five tries a code, a client may get ten codes wrong a day (over any reports): a
+    receipt holder cannot keep asking for new codes and guessing."""
+    from portal.services import ratelimit
+
+    allowed = ratelimit.allowed(deps, "verify_miss")
+    misses = 0
+    while misses < allowed:
+        complaint, _ = file(deps, phone=f"1390000{misses:04d}")
+        code = last_code(deps, complaint.id)
+        wrong = "111111" if code != "111111" else "222222"
+        for _ in range(min(verification.MAX_TRIES, allowed - misses)):
+            with pytest.raises(DomainError):
+                verification.confirm(deps, complaint, wrong, clock.now(), client="guesser")
+            misses += 1
+    complaint, _ = file(deps, phone="13900009999")
+    with pytest.raises(RateLimited):
+        verification.confirm(deps, complaint, last_code(deps, complaint.id), clock.now(), client="guesser")
+    verification.confirm(deps, complaint, last_code(deps, complaint.id), clock.now(), client="someone-else")
+    assert reload(deps, complaint).contact.verified_at is not None

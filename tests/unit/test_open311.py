@@ -288,6 +288,25 @@ def test_bad_filters_are_refused_in_chinese(deps, county, filters):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message)
 
 
+@pytest.mark.parametrize("filters", [
+    {"start_date": "0001-01-01T00:00:00+14:00"},  # to UTC: before year 1
+    {"start_date": "9999-12-30T00:00:00Z"},  # plus the 90-day window: after year 9999
+    {"end_date": "0001-01-02T00:00:00Z"},  # minus the 90-day window: before year 1
+    {"start_date": "1999-12-31T00:00:00Z"},
+    {"end_date": "2101-01-01T00:00:00+08:00"},
+])
+def test_dates_outside_the_years_served_are_refused_not_an_overflow(deps, county, filters):
+    with pytest.raises(DomainError) as caught:
+        open311.find_requests(deps, county, PUBLIC, Query(**filters), deps.clock.now())
+    assert caught.value.status == 400 and caught.value.field in filters
+
+
+def test_the_first_and_last_years_served_are_accepted(deps, county):
+    for filters in ({"start_date": "2000-01-01T00:00:00+14:00"}, {"end_date": "2000-01-01T00:00:00Z"},
+                    {"start_date": "2100-12-31T23:59:59-12:00"}):
+        assert open311.find_requests(deps, county, PUBLIC, Query(**filters), deps.clock.now()) == []
+
+
 # --- filing -----------------------------------------------------------------------------------
 def test_submit_files_through_intake_and_returns_the_receipt_once(deps, county):
     key = apikeys.create(deps, "hotline", "public", county.code, deps.clock.now())

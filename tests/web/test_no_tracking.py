@@ -210,27 +210,70 @@ def test_filings_are_limited_per_client_and_per_day(deps, clock):
     assert count_complaints(deps) == allowed + 2
 
 
+def guess(deps, clock, address: str, receipt: str) -> str:
+    """One lookup from ``address``: opened, wrong or refused."""
+    try:
+        reporter.find_by_receipt(deps, receipt, ratelimit.client_key(deps, address, clock.now()), clock.now())
+    except RateLimited:
+        return "refused"
+    except DomainError:
+        return "wrong"
+    return "opened"
+
+
 def test_receipt_guessing_from_many_addresses_meets_the_overall_limit(deps, clock, monkeypatch):
     """Guessing spread over many addresses (a botnet) meets the limit on all wrong receipts
-    together. The price: once it is reached, nobody can look a receipt up until the hour
-    turns (see the threat model's residual risks)."""
+    together; from then on every client has the strict budget (3 wrong receipts an hour
+    instead of 10), until the hour turns."""
+    monkeypatch.setitem(ratelimit.LIMITS, "receipt_miss_all", ratelimit.Limit(25, "hour"))
+    file_complaint_for_lookup(deps, clock)
+    strict, usual = ratelimit.allowed(deps, "receipt_miss_strict"), ratelimit.allowed(deps, "receipt_miss")
+    assert strict < usual
+    assert [guess(deps, clock, f"198.51.100.{n}", "1234 5678 9012 3456") for n in range(25)] == ["wrong"] * 25
+    for address in ("192.0.2.1", "192.0.2.2"):  # fresh addresses: the strict budget, then refused
+        assert [guess(deps, clock, address, "1234 5678 9012 3456") for _ in range(strict + 1)] == \
+            ["wrong"] * strict + ["refused"]
+    assert guess(deps, clock, "198.51.100.0", "1234 5678 9012 3456") == "wrong"  # one miss before, now its third
+    clock.advance(hours=1)
+    assert [guess(deps, clock, "192.0.2.1", "1234 5678 9012 3456") for _ in range(usual + 1)] == \
+        ["wrong"] * usual + ["refused"]
+
+
+def test_a_right_receipt_still_opens_once_the_overall_miss_limit_is_reached(deps, clock, monkeypatch):
+    """Spending the overall budget of wrong receipts must not lock every reporter out of their
+    own status page: a client without misses (or with fewer than the strict budget) opens a
+    right receipt; only clients that guessed are held back."""
     monkeypatch.setitem(ratelimit.LIMITS, "receipt_miss_all", ratelimit.Limit(25, "hour"))
     _, receipt = file_complaint_for_lookup(deps, clock)
-    addresses = [f"198.51.100.{n}" for n in range(1, 30)]
-    refused = 0
-    for address in addresses:
-        key = ratelimit.client_key(deps, address, clock.now())
-        try:
-            reporter.find_by_receipt(deps, "1234 5678 9012 3456", key, clock.now())
-        except RateLimited:
-            refused += 1
-        except DomainError:
-            pass
-    assert refused == len(addresses) - 25
-    with pytest.raises(RateLimited):  # the right receipt waits too, from a fresh address
-        reporter.find_by_receipt(deps, receipt, ratelimit.client_key(deps, "192.0.2.1", clock.now()), clock.now())
-    clock.advance(hours=1)
-    assert reporter.find_by_receipt(deps, receipt, "any", clock.now())[1] == receipt
+    for n in range(25):
+        guess(deps, clock, f"198.51.100.{n}", "1234 5678 9012 3456")
+    assert ratelimit.exceeded(deps, "receipt_miss_all", "all", clock.now())  # the switch has tripped
+
+    assert guess(deps, clock, "192.0.2.1", receipt) == "opened"
+    assert guess(deps, clock, "2001:db8:77::1", receipt) == "opened"
+    assert guess(deps, clock, "198.51.100.3", receipt) == "opened"  # one typo earlier: still in
+    for _ in range(ratelimit.allowed(deps, "receipt_miss_strict")):
+        guess(deps, clock, "192.0.2.9", "1234 5678 9012 3456")
+    assert guess(deps, clock, "192.0.2.9", receipt) == "refused"  # a client that guessed waits for the hour
+
+
+def test_ipv6_clients_are_counted_per_64_network(client, deps):
+    """A phone or a home gets a whole /64: every address in it is one client for the limits,
+    so an attacker cannot rotate through 2^64 addresses; another /64 is another client."""
+    first, same_64, other_64 = "2409:8a00:1:2::1", "2409:8a00:1:2:ffff:abcd:9:7", "2409:8a00:1:3::1"
+    assert ratelimit.client_unit(first) == ratelimit.client_unit(same_64) == "2409:8a00:1:2::/64"
+    assert ratelimit.client_unit("::ffff:192.0.2.7") == ratelimit.client_unit("192.0.2.7") == "192.0.2.7"
+    assert ratelimit.client_key(deps, first, deps.clock.now()) == ratelimit.client_key(deps, same_64, deps.clock.now())
+    assert ratelimit.client_key(deps, first, deps.clock.now()) != ratelimit.client_key(deps, other_64, deps.clock.now())
+    _, receipt = file_complaint_for_lookup(deps, deps.clock)
+
+    def post(address, text):
+        return client.post("/status", data={"receipt": text}, environ_base={"REMOTE_ADDR": address}).status_code
+
+    for n in range(ratelimit.allowed(deps, "receipt_miss")):  # each guess from another address of the /64
+        assert post(f"2409:8a00:1:2:{n + 1:x}::{n + 7:x}", "1234 5678 9012 3456") == 400
+    assert post(same_64, receipt) == 429
+    assert post(other_64, receipt) == 200
 
 
 def file_complaint_for_lookup(deps, clock):

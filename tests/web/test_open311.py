@@ -330,12 +330,12 @@ def test_markup_is_stored_as_text_and_served_inert(api, deps, keys):
     created = file(api, keys["staff"], description=description, address_string=address)
     complaint = by_request_id(deps, created["service_request_id"])
     assert (complaint.description, complaint.address) == (description, address)
-    query = {"api_key": keys["staff"]}
-    (as_json,) = api.get(f"/open311/v2/requests/{complaint.public_id}.json", query_string=query).get_json()
+    staff = {"X-Api-Key": keys["staff"]}
+    (as_json,) = api.get(f"/open311/v2/requests/{complaint.public_id}.json", headers=staff).get_json()
     assert (as_json["description"], as_json["address"]) == (description, address)
-    raw = api.get(f"/open311/v2/requests/{complaint.public_id}.xml", query_string=query).data
+    raw = api.get(f"/open311/v2/requests/{complaint.public_id}.xml", headers=staff).data
     assert b"<script>" not in raw and b"&lt;script&gt;" in raw
-    (row,) = xml_records(api.get(f"/open311/v2/requests/{complaint.public_id}.xml", query_string=query), "request")
+    (row,) = xml_records(api.get(f"/open311/v2/requests/{complaint.public_id}.xml", headers=staff), "request")
     assert (row["description"].text, row["address"].text) == (description, address)
 
 
@@ -358,11 +358,38 @@ def test_public_callers_get_no_description_address_or_media_and_a_point_to_about
 def test_staff_callers_get_description_address_and_the_exact_point(api, keys):
     created = file(api, keys["staff"])
     (record,) = api.get(f"/open311/v2/requests/{created['service_request_id']}.json",
-                        query_string={"api_key": keys["staff"]}).get_json()
+                        headers={"X-Api-Key": keys["staff"]}).get_json()
     assert record["description"] == "村口新盖了一栋三层楼，没有看到规划许可公示。"
     assert record["address"] == "霞阳镇示例村 3 组"
     assert (record["lat"], record["long"]) == (26.49237, 113.77161)
     assert record["media_url"] is None
+
+
+def test_a_staff_key_is_taken_in_the_x_api_key_header_and_refused_in_the_url(api, keys):
+    """A staff key in a query string lands in proxy, history and client logs: on a GET it is
+    refused there, with an answer saying to use the header; public keys stay in the query, as
+    GeoReport v2 has them."""
+    created = file(api, keys["staff"])
+    path = f"/open311/v2/requests/{created['service_request_id']}"
+    for url in (f"{path}.json", "/open311/v2/requests.json"):
+        refused = api.get(url, query_string={"api_key": keys["staff"]})
+        assert refused.status_code == 403
+        (error,) = refused.get_json()
+        assert "X-Api-Key" in error["description"] and keys["staff"] not in error["description"]
+        assert "村口新盖" not in refused.get_data(as_text=True)
+    xml = api.get(f"{path}.xml", query_string={"api_key": keys["staff"]})
+    assert xml.status_code == 403 and "X-Api-Key" in ET.fromstring(xml.data).findtext("error/description")
+
+    (record,) = api.get(f"{path}.json", headers={"X-Api-Key": keys["staff"]}).get_json()
+    assert record["description"] == "村口新盖了一栋三层楼，没有看到规划许可公示。"
+    for query, headers in (({"api_key": keys["public"]}, {}), ({}, {"X-Api-Key": keys["public"]})):
+        (record,) = api.get(f"{path}.json", query_string=query, headers=headers).get_json()
+        assert record["description"] is None  # a public key reads the public record, wherever it comes
+    assert api.get(f"{path}.json", headers={"X-Api-Key": "k_not-a-key"}).status_code == 403
+    # filing takes the header as well (the posted form is no URL: a key in it stays accepted)
+    data = {"service_code": "c1-no-planning-permit", "description": "河边新搭了两层铁皮房。", **SEAT}
+    assert api.post("/open311/v2/requests.json", data=data, headers={"X-Api-Key": keys["staff"]}).status_code == 201
+    assert api.post("/open311/v2/requests.json", data=data).status_code == 403
 
 
 def test_xml_carries_the_same_request_data_as_json(api, deps, keys):
@@ -371,9 +398,9 @@ def test_xml_carries_the_same_request_data_as_json(api, deps, keys):
     complaint.accept(deps.clock.now(), "officer", complaint.lead)
     commit_complaint(deps, complaint, deps.clock.now())
     file(api, keys["staff"], service_code="c4-no-work-permit", lat=None, long=None, **{"attribute[township]": "miandu"})
-    query = {"api_key": keys["staff"]}
-    records = api.get("/open311/v2/requests.json", query_string=query).get_json()
-    rows = xml_records(api.get("/open311/v2/requests.xml", query_string=query), "request")
+    staff = {"X-Api-Key": keys["staff"]}
+    records = api.get("/open311/v2/requests.json", headers=staff).get_json()
+    rows = xml_records(api.get("/open311/v2/requests.xml", headers=staff), "request")
     assert len(records) == len(rows) == 2
     for record, row in zip(records, rows):
         assert set(row) == set(record)
@@ -393,16 +420,17 @@ def test_reports_about_officials_are_invisible_to_every_caller(api, deps, county
                   description="村干部在基本农田上建别墅，乡里有人帮他压着不查。")
     assert "县纪委监委" in hidden["service_notice"]
     visible = file(api, keys["staff"])
-    for query in ({}, {"api_key": keys["public"]}, {"api_key": keys["staff"]}):
+    for query, headers in (({}, {}), ({"api_key": keys["public"]}, {}), ({}, {"X-Api-Key": keys["staff"]})):
         for fmt in ("json", "xml"):
             assert api.get(f"/open311/v2/requests/{hidden['service_request_id']}.{fmt}",
-                           query_string=query).status_code == 404
-        listed = api.get("/open311/v2/requests.json", query_string=query).get_json()
+                           query_string=query, headers=headers).status_code == 404
+        listed = api.get("/open311/v2/requests.json", query_string=query, headers=headers).get_json()
         assert [r["service_request_id"] for r in listed] == [visible["service_request_id"]]
-        by_id = api.get("/open311/v2/requests.json", query_string={
+        by_id = api.get("/open311/v2/requests.json", headers=headers, query_string={
             **query, "service_request_id": f"{hidden['service_request_id']},{visible['service_request_id']}"})
         assert [r["service_request_id"] for r in by_id.get_json()] == [visible["service_request_id"]]
-        assert hidden["service_request_id"].encode() not in api.get("/open311/v2/requests.xml", query_string=query).data
+        assert hidden["service_request_id"].encode() not in api.get("/open311/v2/requests.xml", query_string=query,
+                                                                    headers=headers).data
     assert stored_complaints(deps, county) == 2
 
 
@@ -450,6 +478,17 @@ def test_query_window_and_filters_over_http(api, deps, clock, keys):
             assert api.get(f"/open311/v2/requests.{fmt}", query_string=bad).status_code == 400, bad
 
 
+@pytest.mark.parametrize("query", [
+    {"start_date": "0001-01-01T00:00:00+14:00"},
+    {"start_date": "9999-12-30T00:00:00Z"},
+    {"end_date": "0001-01-02T00:00:00Z"},
+])
+def test_extreme_dates_answer_400_in_open311_format_not_a_server_error(api, query):
+    assert api.get("/open311/v2/requests.json", query_string=query).status_code == 400  # checked: Open311 errors
+    response = api.get("/open311/v2/requests.xml", query_string=query)
+    assert response.status_code == 400 and ET.fromstring(response.data).findtext("error/code") == "400"
+
+
 def test_jurisdiction_id_names_the_county(api, county, keys):
     assert api.get("/open311/v2/services.json", query_string={"jurisdiction_id": county.code}).status_code == 200
     for path in ("services.json", "services/c1-no-planning-permit.json", "requests.json", "requests.xml"):
@@ -481,7 +520,7 @@ def test_every_endpoint_was_validated_in_this_module(api, keys):
     api.get("/open311/v2/services.json")
     api.get("/open311/v2/services/c1-no-planning-permit.json")
     api.get("/open311/v2/requests.json")
-    api.get(f"/open311/v2/requests/{created['service_request_id']}.json", query_string={"api_key": keys["staff"]})
+    api.get(f"/open311/v2/requests/{created['service_request_id']}.json", headers={"X-Api-Key": keys["staff"]})
     assert api.checked == ["created", "discovery", "services.json", "service-definition.json", "requests.json",
                            "requests.json"]
     with pytest.raises(AssertionError):
@@ -499,8 +538,8 @@ def test_no_answer_or_log_line_carries_a_phone_receipt_or_address(api, client, k
     receipt, request_id = created["receipt"], created["service_request_id"]
     answers = b""
     for path in ("requests.json", "requests.xml", f"requests/{request_id}.json", f"requests/{request_id}.xml"):
-        for query in ({}, {"api_key": keys["public"]}, {"api_key": keys["staff"]}):
-            answers += api.get(f"/open311/v2/{path}", query_string=query).data
+        for query, headers in (({}, {}), ({"api_key": keys["public"]}, {}), ({}, {"X-Api-Key": keys["staff"]})):
+            answers += api.get(f"/open311/v2/{path}", query_string=query, headers=headers).data
     assert PHONE.encode() not in answers and receipt.encode() not in answers
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for secret in (PHONE, receipt, "127.0.0.1"):

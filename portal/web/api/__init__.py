@@ -396,7 +396,7 @@ class VerifyView(MethodView):
     def post(self, args):
         """Confirm the phone with the 6-digit code sent to it."""
         complaint = _complaint_for(args["receipt"])
-        verification.confirm(deps(), complaint, args["code"], now())
+        verification.confirm(deps(), complaint, args["code"], now(), client=client_key())
         return _status_json(deps().repos.complaints.get(complaint.id))
 
 

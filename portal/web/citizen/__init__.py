@@ -154,7 +154,7 @@ def status_reply(complaint, receipt):
 @with_receipt
 def status_verify(complaint, receipt):
     try:
-        verification.confirm(deps(), complaint, request.form.get("code"), now())
+        verification.confirm(deps(), complaint, request.form.get("code"), now(), client=client_key())
     except DomainError as exc:
         return _status_page(complaint, receipt, errors={"verify": error_text(exc)}, status=exc.status)
     return _status_page(deps().repos.complaints.get(complaint.id), receipt, message="phone_verified")

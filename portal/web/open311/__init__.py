@@ -3,6 +3,9 @@
 ``portal.services.open311``; here requests are parsed and answers rendered, errors included,
 in Open311's format: ``[{"code": ..., "description": ...}]`` or ``<errors><error>``.
 
+An API key comes in the ``X-Api-Key`` header or the ``api_key`` field; on a GET a staff key
+is refused in the query string (see ``portal.services.open311.caller``).
+
 The portal's rate limit for API calls (``init_api``) covers these paths too; filing is also
 limited per API key (``portal.services.open311.submit``)."""
 
@@ -90,6 +93,24 @@ def _jurisdiction():
     return open311.jurisdiction(deps(), county(), request.values.get("jurisdiction_id"))
 
 
+#: the header an API key may come in (the only place a staff key is taken on a GET)
+KEY_HEADER = "X-Api-Key"
+
+
+def _header_key() -> str | None:
+    value = request.headers.get(KEY_HEADER)
+    return value if value is not None and value.strip() else None
+
+
+def _reader(c) -> open311.Caller:
+    """Who reads: the key of the ``X-Api-Key`` header if given (it wins), else ``api_key`` of
+    the query string, where a staff key is refused."""
+    header = _header_key()
+    if header is not None:
+        return open311.caller(deps(), c, header, required=False)
+    return open311.caller(deps(), c, request.args.get("api_key"), required=False, in_url=True)
+
+
 # --- routes ----------------------------------------------------------------------------------
 @bp.get(f"/v2/discovery.{FORMAT}")
 def discovery(fmt):
@@ -116,14 +137,14 @@ def create_request(fmt):
         long=form.get("long"), address_string=form.get("address_string"), township=form.get("attribute[township]"),
         phone=form.get("phone"), media_url=form.get("media_url"),
     )
-    created = open311.submit(deps(), c, form.get("api_key"), submission, now())
+    created = open311.submit(deps(), c, _header_key() or form.get("api_key"), submission, now())
     return render(fmt, created, "service_requests", "request", status=201)
 
 
 @bp.get(f"/v2/requests.{FORMAT}")
 def list_requests(fmt):
     c = _jurisdiction()
-    who = open311.caller(deps(), c, request.args.get("api_key"), required=False)
+    who = _reader(c)
     args = request.args
     query = open311.Query(service_request_id=args.get("service_request_id"), service_code=args.get("service_code"),
                           start_date=args.get("start_date"), end_date=args.get("end_date"), status=args.get("status"))
@@ -133,7 +154,7 @@ def list_requests(fmt):
 @bp.get(f"/v2/requests/<string:request_id>.{FORMAT}")
 def get_request(request_id, fmt):
     c = _jurisdiction()
-    who = open311.caller(deps(), c, request.args.get("api_key"), required=False)
+    who = _reader(c)
     return render(fmt, open311.get_request(deps(), c, who, request_id), "service_requests", "request")
 
 
