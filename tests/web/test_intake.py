@@ -35,6 +35,7 @@ def file_form(client, **fields):
 
 
 def test_home_page_promises_and_directory(client):
+    """004 C20, L17: the clocks promised, and every department's mailbox, email and phone published."""
     page = client.get("/").text
     assert "3个工作日内决定是否受理" in page and "办结后7个工作日内告知结果" in page  # 004 C20, L17
     assert "县自然资源局" in page and "zrzy-report@example.invalid" in page and "示例" in page
@@ -42,6 +43,7 @@ def test_home_page_promises_and_directory(client):
 
 
 def test_file_with_plain_http_then_follow_with_the_receipt(client, deps):
+    """004 C20, L17: any person may report: no account, no cookie, only the receipt."""
     response = file_form(client, **GOOD)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
