@@ -168,8 +168,11 @@ def send_code(deps: Deps, complaint: Complaint, client: str, now: datetime) -> N
     deliver(deps, message.pk, message.sk, now)
 
 
-def _check_code(deps: Deps, complaint: Complaint, reward: Reward, code, client: str, now: datetime) -> Op:
-    """The operation that spends a right code; a wrong one is counted and refused."""
+def _check_code(deps: Deps, complaint: Complaint, reward: Reward, code, client: str, now: datetime,
+                count: bool = True) -> Op:
+    """The operation that spends a right code; a wrong one is counted and refused. ``count=False``
+    when the claim retries its commit after a write conflict: the same code was already counted
+    once, so contention never spends a reporter's tries."""
     pk = K.complaint_pk(complaint.id)
     record = deps.repos.records.get(pk, CODE_SK)
     if record is None or record.body.get("case") != reward.case_id:
@@ -181,7 +184,7 @@ def _check_code(deps: Deps, complaint: Complaint, reward: Reward, code, client: 
         raise DomainError(N_("领奖验证码已过期，请重新获取。"), field="code")
     # counted atomically before the check: parallel guesses that read the same record each count
     tries = deps.repos.counters.code_try("reward_code", complaint.id, body["counter"],
-                                         from_store(body["sent_at"]) + CODE_TTL + timedelta(days=1))
+                                         from_store(body["sent_at"]) + CODE_TTL + timedelta(days=1)) if count else 0
     if tries > MAX_TRIES:
         raise DomainError(N_("领奖验证码已失效（输错次数太多或已使用），请重新获取。"), field="code")
     code = (code or "").strip() if isinstance(code, str) else ""
@@ -289,13 +292,13 @@ def claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: 
 def _claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: datetime) -> ClaimResult:
     _claimable(deps, complaint, now)
     method, payee = _parse(data)
-    for _ in range(rewards.RETRIES):
+    for attempt in range(rewards.RETRIES):
         reward = _claimable(deps, complaint, now)
         county = rewards.county_of(deps, reward)
         ops: list[Op] = []
         phone_hash = None
         if _phone_on_file(complaint):
-            ops.append(_check_code(deps, complaint, reward, data.code, client, now))
+            ops.append(_check_code(deps, complaint, reward, data.code, client, now, count=attempt == 0))
             phone_hash = complaint.contact.phone_hash
         collection_code = None
         claim_record = Claim(method=method, at=now, phone_checked=phone_hash is not None, phone_hash=phone_hash)

@@ -475,6 +475,34 @@ def test_the_sweeper_purges_payee_details_on_the_rewards_own_clock(deps, two_rep
     assert sweeper.sweep(deps, now(deps)).purged == 0  # once
 
 
+def test_a_write_conflict_while_claiming_spends_no_extra_try_of_the_code(deps, two_reports, monkeypatch):
+    """004 C20: the right code after four wrong ones still claims when the commit has to be retried
+    (another write touched the reward): the retry does not count the same code a second time."""
+    from portal.ports import ConditionFailed
+
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    approve(deps, case_id)
+    code = claim_code(deps, first)
+    wrong = "111111" if code != "111111" else "222222"
+    for _ in range(reward_claims.MAX_TRIES - 1):
+        with pytest.raises(DomainError):
+            claim(deps, first, wrong)
+    write = deps.store.write
+    conflicts = []
+
+    def conflict_once(ops):
+        if not conflicts:
+            conflicts.append(True)
+            raise ConditionFailed("a concurrent write")
+        return write(ops)
+
+    monkeypatch.setattr(deps.store, "write", conflict_once)
+    claim(deps, first, code)
+    assert conflicts and deps.repos.rewards.get(case_id).state == RewardState.CLAIMED
+
+
 def test_parallel_wrong_claim_codes_that_read_the_same_record_are_each_counted(deps, two_reports, monkeypatch):
     """Guesses sent together all read the code record before any is counted (simulated: every
     read returns the same stale copy); each still spends a try, so the sixth try, even with the
