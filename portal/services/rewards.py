@@ -405,7 +405,7 @@ def check_collection_code(deps: Deps, actor: Actor, case_id: str, code, now: dat
     reward = _act(deps, actor, case_id, PAY, now, apply, "reward_code_check", extra_ops=alert)
     if not outcome["ok"]:
         if reward.state == RewardState.HELD:
-            raise Conflict(N_("领奖码连续核对不一致，奖励已暂停发放，待领导小组办公室复核。"))
+            raise Conflict(N_("领奖码连续核对不一致，奖励已暂停发放，待奖励审核人员复核。"))
         raise DomainError(N_("领奖码不一致，请核对后重试。"), field="code")
     return reward
 
