@@ -60,6 +60,9 @@ ACTION_TITLES = {
     "reward_code_check": N_("核对领奖码"),
     "reward_pay": N_("登记奖励发放"),
     "reward_export": N_("导出奖励台账"),
+    "view_oversight": N_("查看督办统计"),
+    "export_oversight": N_("导出督办统计"),
+    "monthly_review": N_("月度调度检查（乡镇1个月内未查处）"),
 }
 
 

@@ -10,6 +10,8 @@ index (never a scan of open complaints), and for each item:
 - SMS row: sends it (claimed first by a conditional write), retrying failures with backoff;
 - staged upload nobody filed: removes it;
 - reward: expires an approved reward unclaimed at the end of its claim window;
+- a county's monthly review of townships (004 C35, L31), woken on the 1st of each month
+  (``portal.services.oversight``; the schedule record is created by the first sweep);
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -27,10 +29,11 @@ from typing import Callable
 from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
-from portal.services import retention, rewards, uploads
+from portal.services import oversight, retention, rewards, uploads
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
+from portal.store.oversight import SCHEDULE
 from portal.store.repositories import DueRef, Rewards
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,7 @@ class SweepReport:
     messages: dict = field(default_factory=dict)  # outcome -> count
     uploads_removed: int = 0
     rewards_expired: int = 0
+    reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -158,12 +162,26 @@ def _reward(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
         report.skipped += 1
 
 
+def _review(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """004 C35, L31: the county's monthly review of townships, once per month."""
+    county = ref.pk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"monthly review of county {county}")
+        return
+    outcome = oversight.scheduled_review(deps, county, now)
+    if outcome is not None and outcome.held:
+        report.reviews += 1
+    else:
+        report.skipped += 1
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
     (lambda ref: ref.sk.startswith("SMS#"), _message),
     (lambda ref: ref.pk.startswith("UPL#"), _upload),
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
+    (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
 ]
 
 
@@ -182,6 +200,12 @@ def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
         except Exception:
             report.errors += 1
             log.exception("%s while sweeping %s", ERROR_TOKEN, ref.pk.split("#", 1)[0])
+    if not dry_run:
+        try:
+            oversight.ensure_schedules(deps, now)
+        except Exception:
+            report.errors += 1
+            log.exception("%s while scheduling the monthly review", ERROR_TOKEN)
     if report.errors:
         log.error("%s: %d item(s) failed in this sweep", ERROR_TOKEN, report.errors)
     return report

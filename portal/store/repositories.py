@@ -21,6 +21,7 @@ from portal.domain.staff import StaffAccount
 from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
+from portal.store.oversight import OversightRecords
 from portal.timeutil import to_store
 
 ACTIVE = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.CONCLUDED})
@@ -623,3 +624,4 @@ class Repositories:
         self.salts = Salts(store)
         self.records = Records(store)
         self.rewards = Rewards(store, shards, retention_days)
+        self.oversight = OversightRecords(store, shards)

@@ -265,3 +265,62 @@ def test_the_beneficiary_pointer_and_the_claims_per_phone(repos, contract_clock)
     assert repos.rewards.phone_claims_since("hash", now - timedelta(days=365)) == [newer]
     repos.store.write(repos.rewards.phone_claim_delete_ops("hash", newer))
     assert repos.rewards.phone_claims_since("hash", now - timedelta(days=500)) == [older]
+
+
+# --- oversight (004 C21, L18; C35, L31) ----------------------------------------------------
+
+
+def test_004_c21_the_county_index_window_holds_every_open_ticket_and_those_closed_since(repos, county,
+                                                                                        contract_clock):
+    """The period figures read ``K#<county>#active`` whole and ``K#<county>#done`` from the
+    period's start (the done sort key is the closing instant)."""
+    early = file_complaint(repos, county, contract_clock.now())
+    early.decline(contract_clock.advance(hours=1), "officer", "natural_resources", "out_of_scope", "不受理")
+    repos.store.write(repos.complaints.save_ops(early))
+    since = contract_clock.advance(days=1)
+    late = file_complaint(repos, county, contract_clock.advance(hours=1))
+    late.decline(contract_clock.advance(hours=1), "officer", "natural_resources", "out_of_scope", "不受理")
+    repos.store.write(repos.complaints.save_ops(late))
+    still_open = file_complaint(repos, county, contract_clock.advance(hours=1))
+    active, done = repos.oversight.window("county", f"K#{county.code}#active", f"K#{county.code}#done", since,
+                                          repos.complaints.from_item)
+    assert [c.id for c in active] == [still_open.id]
+    assert [c.id for c in done] == [late.id]
+    assert [c.id for c in repos.oversight.open_in_area(county.code, "xiayang", repos.complaints.from_item)] == [
+        still_open.id]
+
+
+def test_004_c35_monthly_review_records_are_written_once_and_counted_per_year(repos, contract_clock):
+    from portal.domain.oversight import ReviewFinding
+
+    now = contract_clock.now()
+
+    def finding(month, township, ordinal):
+        return ReviewFinding(county="430225", township=township, month=month, ordinal=ordinal,
+                             consequence="deduction", found_at=now, tickets=["01ABC"], ticket_count=1, run_by="system")
+
+    o = repos.oversight
+    repos.store.write([o.run_op("430225", "2027-02", now, "system", 2, 5), o.finding_op(finding("2027-02", "longxi", 1)),
+                       o.finding_op(finding("2027-02", "xiayang", 1))])
+    with pytest.raises(ConditionFailed):  # the month's review again: nothing written
+        repos.store.write([o.run_op("430225", "2027-02", now, "sup", 0, 0), o.finding_op(finding("2027-02", "miandu", 1))])
+    repos.store.write([o.run_op("430225", "2027-03", now, "system", 1, 5), o.finding_op(finding("2027-03", "longxi", 2))])
+    repos.store.write([o.run_op("430225", "2028-01", now, "system", 1, 5), o.finding_op(finding("2028-01", "longxi", 1))])
+    assert o.run("430225", "2027-02")["townships_found"] == 2 and o.run("430225", "2027-04") is None
+    assert [(f.month, f.township) for f in o.findings("430225", "2027-01", "2027-03")] == [
+        ("2027-02", "longxi"), ("2027-02", "xiayang"), ("2027-03", "longxi")]
+    assert [(f.month, f.township) for f in o.findings("430225", "2027-03", "2027-03")] == [("2027-03", "longxi")]
+    assert o.counts_in_year("430225", 2027, "2027-04") == {"longxi": 2, "xiayang": 1}
+    assert o.counts_in_year("430225", 2027, "2027-03") == {"longxi": 1, "xiayang": 1}
+
+
+def test_004_c35_the_review_schedule_is_in_the_due_index(repos, contract_clock):
+    wake = contract_clock.now() + timedelta(days=3)
+    repos.store.write([repos.oversight.schedule_op("430225", wake, 0)])
+    assert [r.pk for r in repos.due.due(wake - timedelta(seconds=1)) if r.pk.startswith("REVIEW#")] == []
+    assert [(r.pk, r.sk) for r in repos.due.due(wake)] == [("REVIEW#430225", "SCHEDULE")]
+    item = repos.oversight.schedule("430225")
+    repos.store.write([repos.oversight.schedule_op("430225", wake + timedelta(days=30), item.version)])
+    assert [r for r in repos.due.due(wake + timedelta(days=1)) if r.pk.startswith("REVIEW#")] == []
+    with pytest.raises(ConditionFailed):
+        repos.store.write([repos.oversight.schedule_op("430225", wake, item.version)])

@@ -90,7 +90,9 @@ def fetch_everything(staff, deps, ids) -> list[tuple[str, bytes]]:
 
     for path in ("/staff/", "/staff/queue", "/staff/queue?bucket=done", "/staff/queue?overdue=1",
                  "/staff/queue?status=received&township=zhongcun", "/staff/alerts", "/staff/ledger.csv", "/staff/audit",
-                 "/staff/admin/accounts", "/staff/password", "/staff/disclosures", "/staff/no-such-page"):
+                 "/staff/admin/accounts", "/staff/password", "/staff/disclosures", "/staff/no-such-page",
+                 "/staff/oversight", "/staff/oversight?kind=half", "/staff/oversight?kind=quarter",
+                 "/staff/oversight.csv?kind=year"):
         get(path)
     for cid in ids:
         complaint = deps.repos.complaints.get(cid)
@@ -103,6 +105,8 @@ def fetch_everything(staff, deps, ids) -> list[tuple[str, bytes]]:
             post(f"/staff/tickets/{cid}/{action}", {"reason": "", "note": "x" * 3000, "other": cid, "kind": "?"})
         post(f"/staff/disclosures/{cid}/1/approve", {"reason": ""})
         post(f"/staff/tickets/{cid}/disclosures/1/view", {})
+    post("/staff/oversight/review", {})
+    get("/staff/oversight?kind=month")
     post("/staff/password", {"current": "wrong", "code": "000000", "password": "x", "confirm": "y"})
     post("/staff/admin/accounts/reset-totp", {"username": "seed-nr"})
     return pages
@@ -123,6 +127,7 @@ def test_no_staff_page_export_or_photo_contains_a_phone_or_a_receipt(app, deps, 
     assert {f"GET /staff/tickets/{cid} 200" for cid in in_view} <= rendered
     assert "GET /staff/password 200" in rendered
     assert ("GET /staff/disclosures 200" in rendered) == (role == "custodian")
+    assert ("GET /staff/oversight?kind=half 200" in rendered) == (role in ("supervisor", "discipline"))
     if role in ("officer", "supervisor", "discipline", "township"):
         assert in_view
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from portal.domain.access import ROLE_TITLES, Role, can_see_queue_of
+from portal.domain.oversight import oversight_scope
 from portal.services import staff_auth
 from portal.web.common import deps
 from portal.web.errors import render_error
@@ -65,15 +66,17 @@ def staff_context():
         "can_read_audit": account is not None and account.role in (Role.SUPERVISOR, Role.DISCIPLINE),
         "handles_rewards": account is not None and account.role in (Role.SUPERVISOR, Role.DISCIPLINE, Role.FINANCE),
         "is_custodian": account is not None and account.role == Role.CUSTODIAN,
+        "sees_oversight": account is not None and oversight_scope(account.actor) is not None,
         "county": deps().counties.get(account.county) if account else deps().counties.default,
         "demo": deps().settings.is_demo,
     }
 
 
 def _register_children() -> None:
-    from portal.web.staff import admin, audit, auth, cases, disclosure, rewards, tickets, workqueue
+    from portal.web.staff import admin, audit, auth, cases, disclosure, oversight, rewards, tickets, workqueue
 
-    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp, disclosure.bp):
+    for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp, disclosure.bp,
+                  oversight.bp):
         bp.register_blueprint(child)
 
 

@@ -1,0 +1,349 @@
+"""Oversight of the county's handling (004 C21, L18; C35, L31): pure Python, ``now`` passed in.
+
+- **Periods** (004 C21, L18: 月调度、季通报、半年排名、年度考核): a month, a quarter, a half-year or
+  a year, in Asia/Shanghai. Figures are for the tickets *received* in the period (a cohort),
+  so a ticket counts once whatever period it closes in; "open now" and "overdue now" are of
+  every open ticket, whenever received.
+- **Figures** per lead unit and per township: received, accepted, declined, each clock of the
+  complaint channel met in time or breached (acceptance within 3 working days, 004 C20, L17;
+  on site within 2 hours, 004 C17(2), L15(2); result told within 7 working days, 004 C20, L17),
+  concluded by finding, new or stock (004 C22, L19), open and overdue now. A breach is what the
+  clock records (``Clock.breached_at``, set once by the sweeper or when met late), or an open
+  clock past its due instant that the sweeper has not reached yet.
+- **Ranking** for the half-year (半年排名): townships (and lead units) by breach rate, the
+  share of decided clocks that were breached.
+- **Monthly review of townships** (004 C35, L31): at the monthly scheduling (月调度) a
+  township that has not investigated a report in its area within 1 month (a ticket still
+  being handled a month after receipt with no on-site check recorded) is found once for
+  that month. Its findings are counted
+  per calendar year, because the first finding's consequence is a deduction "in the annual
+  special assessment" (第1次在年度查违控违专项考核中予以扣分) and C21 / L18 assess yearly: the
+  1st finding of a year is a deduction, the 2nd a double deduction and naming in the quarterly
+  notice, the 3rd an interview of the principal (约谈), the 4th referral to the discipline
+  commission (移送纪委监委追责). The article stops at the 4th; a 5th and later stay referrals.
+  Management areas stand for townships (004 C8) and are reviewed alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from portal.domain.access import Actor, Role, can_view
+from portal.domain.complaint import Complaint, Finding, Status
+from portal.domain.deadlines import Clock, ClockKind
+from portal.i18n import N_
+from portal.timeutil import SHANGHAI, add_months, local
+
+# --------------------------------------------------------------------------------------
+# Periods (004 C21, L18)
+# --------------------------------------------------------------------------------------
+
+PERIOD_KINDS = ("month", "quarter", "half", "year")
+PERIOD_TITLES = {
+    "month": N_("月度（月调度）"),
+    "quarter": N_("季度（季通报）"),
+    "half": N_("半年（半年排名）"),
+    "year": N_("年度（年度考核）"),
+}
+_MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    year: int
+    n: int  #: month 1-12, quarter 1-4, half 1-2, or 1 for the year
+
+    @property
+    def first_month(self) -> int:
+        return (self.n - 1) * _MONTHS_PER[self.kind] + 1
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.first_month, 1, tzinfo=SHANGHAI)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the period."""
+        return add_months(self.start, _MONTHS_PER[self.kind])
+
+    @property
+    def key(self) -> str:
+        return {"month": f"{self.year}-{self.n:02d}", "quarter": f"{self.year}-Q{self.n}",
+                "half": f"{self.year}-H{self.n}", "year": f"{self.year}"}[self.kind]
+
+    def months(self) -> list[str]:
+        """The review months (``YYYY-MM``) of the period."""
+        return [f"{self.year}-{m:02d}" for m in range(self.first_month, self.first_month + _MONTHS_PER[self.kind])]
+
+    def contains(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
+
+    @classmethod
+    def containing(cls, kind: str, instant: datetime) -> "Period":
+        value = local(instant)
+        return cls(kind, value.year, (value.month - 1) // _MONTHS_PER[kind] + 1)
+
+    @classmethod
+    def parse(cls, kind: str | None, key: str | None) -> "Period | None":
+        """From a period selector (``month`` + ``2026-11``, ``quarter`` + ``2026-Q4``,
+        ``half`` + ``2026-H2``, ``year`` + ``2026``); None for anything else."""
+        if kind not in PERIOD_KINDS or not key or len(key) > 10:
+            return None
+        try:
+            year_text, _, rest = key.partition("-")
+            year = int(year_text)
+            if kind == "month" and len(rest) == 2:
+                n = int(rest)
+            elif kind == "quarter" and rest[:1] == "Q":
+                n = int(rest[1:])
+            elif kind == "half" and rest[:1] == "H":
+                n = int(rest[1:])
+            elif kind == "year" and rest == "":
+                n = 1
+            else:
+                return None
+        except ValueError:
+            return None
+        if not 2000 <= year <= 2100 or not 1 <= n <= 12 // _MONTHS_PER[kind]:
+            return None
+        return cls(kind, year, n)
+
+
+# --------------------------------------------------------------------------------------
+# Figures (004 C21, L18; breaches of 004 C20, L17 and C17(2), L15(2))
+# --------------------------------------------------------------------------------------
+
+#: the clocks of the complaint channel the figures count, in column order
+COUNTED_CLOCKS = (ClockKind.ACCEPTANCE, ClockKind.ONSITE, ClockKind.RESULT_NOTICE)
+
+
+def clock_outcome(clock: Clock | None, now: datetime) -> str | None:
+    """``met`` (in time), ``breached`` (recorded, or open past due), ``pending`` (open, not
+    due yet), or None (no such clock, or cancelled before its due instant)."""
+    if clock is None:
+        return None
+    if clock.breached_at is not None or (clock.is_open and now > clock.due_at):
+        return "breached"
+    if clock.met_at is not None:
+        return "met"
+    if clock.is_open:
+        return "pending"
+    return None
+
+
+def _tally() -> dict[str, int]:
+    return {"met": 0, "breached": 0, "pending": 0}
+
+
+@dataclass
+class Figures:
+    unit: str
+    received: int = 0
+    accepted: int = 0
+    declined: int = 0
+    clocks: dict[str, dict[str, int]] = field(default_factory=lambda: {k.value: _tally() for k in COUNTED_CLOCKS})
+    findings: dict[str, int] = field(default_factory=lambda: {f.value: 0 for f in Finding})
+    new: int = 0
+    stock: int = 0
+    open_now: int = 0
+    overdue_now: int = 0
+    review_findings: int = 0  #: monthly-review findings (004 C35, L31), townships only
+
+    def add_received(self, c: Complaint, now: datetime) -> None:
+        self.received += 1
+        if c.status == Status.DECLINED:
+            self.declined += 1
+        elif c.status in (Status.ACCEPTED, Status.CONCLUDED, Status.CLOSED):
+            self.accepted += 1
+        for kind in COUNTED_CLOCKS:
+            outcome = clock_outcome(c.clock(kind), now)
+            if outcome:
+                self.clocks[kind.value][outcome] += 1
+        if c.finding is not None and c.status in (Status.CONCLUDED, Status.CLOSED):
+            self.findings[c.finding.value] += 1
+        if c.case_kind == "stock":
+            self.stock += 1
+        else:
+            self.new += 1
+
+    def add_open(self, c: Complaint, now: datetime) -> None:
+        self.open_now += 1
+        self.overdue_now += c.is_overdue(now)
+
+    @property
+    def breached(self) -> int:
+        return sum(t["breached"] for t in self.clocks.values())
+
+    @property
+    def decided(self) -> int:
+        return sum(t["met"] + t["breached"] for t in self.clocks.values())
+
+    @property
+    def breach_rate(self) -> float | None:
+        """Breached clocks over decided ones (met or breached); None when nothing was decided."""
+        return self.breached / self.decided if self.decided else None
+
+
+def township_of(c: Complaint) -> str:
+    return c.co_handler or c.township
+
+
+@dataclass
+class Statistics:
+    period: Period
+    total: Figures
+    by_lead: dict[str, Figures]
+    by_township: dict[str, Figures]
+
+
+def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Complaint], now: datetime) -> Statistics:
+    """Figures for the tickets received in ``period`` and the tickets open now."""
+    total = Figures(unit="")
+    by_lead: dict[str, Figures] = {}
+    by_township: dict[str, Figures] = {}
+
+    def rows(c: Complaint) -> list[Figures]:
+        lead = by_lead.setdefault(c.lead, Figures(unit=c.lead))
+        town = by_township.setdefault(township_of(c), Figures(unit=township_of(c)))
+        return [total, lead, town]
+
+    for c in received:
+        if period.contains(c.received_at):
+            for row in rows(c):
+                row.add_received(c, now)
+    for c in open_now:
+        for row in rows(c):
+            row.add_open(c, now)
+    return Statistics(period=period, total=total, by_lead=by_lead, by_township=by_township)
+
+
+def ranking(rows: Iterable[Figures]) -> list[Figures]:
+    """Half-year ranking (半年排名, 004 C21, L18): lowest breach rate first; then fewer
+    monthly-review findings, fewer breaches, the unit code. Units with nothing decided last."""
+    return sorted(rows, key=lambda f: (f.breach_rate is None, f.breach_rate or 0.0, f.review_findings, f.breached,
+                                       f.unit))
+
+
+# --------------------------------------------------------------------------------------
+# Monthly review of townships (004 C35, L31)
+# --------------------------------------------------------------------------------------
+
+#: how long a township has to investigate a report in its area
+INVESTIGATION_MONTHS = 1
+
+#: the consequence of the n-th finding of a year (004 C35, L31)
+CONSEQUENCES = ("deduction", "double_deduction", "interview", "referral")
+CONSEQUENCE_TITLES = {
+    "deduction": N_("第1次：在年度查违控违专项考核中扣分"),
+    "double_deduction": N_("第2次：加倍扣分，并在季度通报中点名通报"),
+    "interview": N_("第3次：报请县人民政府同意后约谈主要负责人"),
+    "referral": N_("第4次及以上：主要责任人及相关责任人移送纪委监委追责"),
+}
+
+
+def consequence(ordinal: int) -> str:
+    """004 C35, L31: 1st deduction, 2nd double deduction and named in the quarterly notice,
+    3rd interview, 4th (and any later) referral for accountability."""
+    if ordinal < 1:
+        raise ValueError("ordinals start at 1")
+    return CONSEQUENCES[min(ordinal, len(CONSEQUENCES)) - 1]
+
+
+def named_in_quarterly_notice(step: str) -> bool:
+    """004 C35, L31: the second finding is named in the quarterly notice (季度通报中点名通报)."""
+    return step == "double_deduction"
+
+
+def review_month(instant: datetime) -> str:
+    value = local(instant)
+    return f"{value.year}-{value.month:02d}"
+
+
+def next_review_at(instant: datetime) -> datetime:
+    """The first instant of the next month, Asia/Shanghai: when the next monthly review is due."""
+    value = local(instant)
+    return add_months(datetime(value.year, value.month, 1, tzinfo=SHANGHAI), 1)
+
+
+def investigation_due(c: Complaint) -> datetime:
+    return add_months(c.received_at, INVESTIGATION_MONTHS)
+
+
+def uninvestigated(c: Complaint, as_of: datetime) -> bool:
+    """004 C35, L31: at the review held at ``as_of``, a report in the township's area (not
+    about an official) received more than a month before, still being handled (received or
+    accepted) and with no on-site check recorded. Each monthly review finds it again while it
+    stays so. A ticket declined or concluded needs no more visits; a late visit shows in the
+    statistics as an on-site breach (004 C17(2), L15(2)), not again here."""
+    if c.discipline_only or not c.co_handler or not c.is_open or c.onsite is not None:
+        return False
+    return investigation_due(c) <= as_of
+
+
+@dataclass
+class ReviewFinding:
+    """One township found at one monthly review (stored, never deleted)."""
+
+    county: str
+    township: str
+    month: str  #: the review's month, ``YYYY-MM`` (Asia/Shanghai)
+    ordinal: int  #: the n-th finding of this township in the review's calendar year
+    consequence: str
+    found_at: datetime
+    tickets: list[str]  #: ids of the tickets not investigated (never discipline-only ones)
+    ticket_count: int
+    run_by: str  #: "system" (the sweeper) or a supervisor's username
+
+    @property
+    def named(self) -> bool:
+        return named_in_quarterly_notice(self.consequence)
+
+
+def review(county: str, townships: Iterable[str], tickets_by_township: dict[str, list[Complaint]],
+           earlier_this_year: dict[str, int], now: datetime, run_by: str, max_ids: int = 20) -> list[ReviewFinding]:
+    """The findings of the monthly review held at ``now``: one per township with at least one
+    report not investigated within a month; its ordinal follows the township's earlier
+    findings of the same calendar year (004 C35, L31)."""
+    findings = []
+    month = review_month(now)
+    for township in townships:
+        late = sorted({c.id for c in tickets_by_township.get(township, [])
+                       if c.co_handler == township and uninvestigated(c, now)})
+        if not late:
+            continue
+        ordinal = earlier_this_year.get(township, 0) + 1
+        findings.append(ReviewFinding(county=county, township=township, month=month, ordinal=ordinal,
+                                      consequence=consequence(ordinal), found_at=now, tickets=late[:max_ids],
+                                      ticket_count=len(late), run_by=run_by))
+    return findings
+
+
+# --------------------------------------------------------------------------------------
+# Who sees oversight figures
+# --------------------------------------------------------------------------------------
+
+
+def oversight_scope(actor: Actor) -> str | None:
+    """``county`` for the leading-group office (every ticket but discipline-only ones, and
+    the monthly review); ``discipline`` for the discipline commission (its own tickets only,
+    no review: it must learn nothing of other tickets, and no one else of its); else None."""
+    if actor.role == Role.SUPERVISOR:
+        return "county"
+    if actor.role == Role.DISCIPLINE:
+        return "discipline"
+    return None
+
+
+def counts_for(actor: Actor, c: Complaint) -> bool:
+    """Whether a ticket may enter figures the actor sees: in view, and for the leading-group
+    office never a discipline-only ticket (its existence would show in a count)."""
+    if not can_view(actor, c):
+        return False
+    if oversight_scope(actor) == "county":
+        return not c.discipline_only
+    if oversight_scope(actor) == "discipline":
+        return c.discipline_only or c.lead == actor.unit
+    return False

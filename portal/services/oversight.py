@@ -1,0 +1,236 @@
+"""Oversight statistics and the monthly review of townships (004 C21, L18; C35, L31).
+
+**Statistics** (月调度、季通报、半年排名、年度考核): the figures of ``portal.domain.oversight``
+for the tickets received in a period (month, quarter, half-year, year; Asia/Shanghai), per
+lead unit and per township, with a half-year ranking by breach rate and a CSV export. Each
+view and export is audited.
+
+Scope (``portal.domain.access``): the leading-group office reads the ``county`` index, which
+holds no discipline-only ticket (and every ticket read is checked again, so none is counted:
+a count would reveal that one exists); the discipline commission reads its own ``queue``
+partitions and sees its own tickets' figures only, never the monthly review; nobody else.
+
+Cost: one ranged read of the index's ``done`` partition from the period's start (sort key:
+the closing instant, so every ticket received in the period and closed is in it, with the
+tickets received earlier and closed since) plus the whole ``active`` partition (every open
+ticket, which the "open now" column needs anyway). That is O(open tickets + tickets closed
+since the period began) items, read in pages of 500: for the current month a few hundred
+items in a county of Yanling's size, for last year's annual view every ticket closed since
+(``bench/oversight_cost.py`` prints the ratio of items read to items counted). No scan of
+the table, no per-ticket reads.
+
+**Monthly review** (004 C35, L31): once per month per county, by the sweeper (a ``due``-index
+record ``REVIEW#<county>`` / ``SCHEDULE`` that wakes on the 1st, 00:00 Asia/Shanghai) or by a
+supervisor's button, whichever comes first. It reads each township's ``area`` partition of
+open tickets (``A#<county>#<township>#active``: one query per township), records one finding per township found, with
+its ordinal in the calendar year and the consequence step, and the review itself, in one
+transaction conditional on the review not existing: a second run writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from portal.domain.access import Actor, Role
+from portal.domain.county import County
+from portal.domain.errors import Forbidden
+from portal.domain.oversight import (
+    COUNTED_CLOCKS, CONSEQUENCE_TITLES, Figures, Period, ReviewFinding, Statistics, counts_for, next_review_at,
+    oversight_scope, ranking, review, review_month, tally,
+)
+from portal.i18n import N_
+from portal.ports import ConditionFailed
+from portal.services import audit
+from portal.services.deps import Deps
+from portal.services.ledger import _cell
+from portal.timeutil import format_local, from_store
+
+NO_OVERSIGHT = N_("只有领导小组办公室（督办）和纪委监委可以查看督办统计。")
+REVIEW_SUPERVISORS_ONLY = N_("只有领导小组办公室（督办）可以开展月度调度检查。")
+
+
+@dataclass
+class OversightReport:
+    scope: str  #: county | discipline
+    stats: Statistics
+    leads: list[Figures]
+    townships: list[Figures]
+    findings: list[ReviewFinding] = field(default_factory=list)
+    township_ranking: list[Figures] = field(default_factory=list)
+    lead_ranking: list[Figures] = field(default_factory=list)
+    items_read: int = 0
+    review_held: datetime | None = None  #: when this month's review was held, if it was
+
+
+def _require(actor: Actor) -> str:
+    kind = oversight_scope(actor)
+    if kind is None:
+        raise Forbidden(NO_OVERSIGHT)
+    return kind
+
+
+def _partitions(actor: Actor, kind: str) -> tuple[str, str, str]:
+    if kind == "county":
+        return "county", f"K#{actor.county}#active", f"K#{actor.county}#done"
+    return "queue", f"Q#{actor.county}#{actor.unit}#active", f"Q#{actor.county}#{actor.unit}#done"
+
+
+def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as: str | None = "view_oversight"
+           ) -> OversightReport:
+    """The figures of ``period`` the actor may see (004 C21, L18)."""
+    kind = _require(actor)
+    index, active_pk, done_pk = _partitions(actor, kind)
+    active, done = deps.repos.oversight.window(index, active_pk, done_pk, period.start,
+                                               deps.repos.complaints.from_item)
+    read = len(active) + len(done)
+    active = [c for c in active if counts_for(actor, c)]
+    done = [c for c in done if counts_for(actor, c)]
+    stats = tally(period, active + done, active, now)
+    county = deps.counties.get(actor.county) or deps.counties.default
+    findings: list[ReviewFinding] = []
+    held = None
+    if kind == "county":
+        months = period.months()
+        findings = deps.repos.oversight.findings(county.code, months[0], months[-1])
+        for t in county.townships:  # every township has a row, a clean one included
+            stats.by_township.setdefault(t.code, Figures(unit=t.code))
+        for f in findings:
+            stats.by_township.setdefault(f.township, Figures(unit=f.township)).review_findings += 1
+        run = deps.repos.oversight.run(county.code, review_month(now))
+        held = from_store(run["at"]) if run else None
+    leads = sorted(stats.by_lead.values(), key=lambda f: f.unit)
+    order = {t.code: n for n, t in enumerate(county.townships)}
+    townships = sorted(stats.by_township.values(), key=lambda f: (order.get(f.unit, len(order)), f.unit))
+    out = OversightReport(scope=kind, stats=stats, leads=leads, townships=townships, findings=findings,
+                          items_read=read, review_held=held)
+    if period.kind == "half":  # 半年排名
+        out.township_ranking = ranking(townships)
+        out.lead_ranking = ranking(leads)
+    if audit_as:
+        audit.record(deps, actor, audit_as, now, detail={"period": period.key})
+    return out
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+SECTION_LEAD, SECTION_TOWNSHIP, SECTION_TOTAL = N_("牵头单位"), N_("乡镇（管理区）"), N_("合计")
+COLUMNS = (
+    N_("统计周期"), N_("类别"), N_("单位"), N_("收到举报"), N_("已受理"), N_("不予受理"),
+    N_("3个工作日内受理决定"), N_("受理决定超期"), N_("2小时内到场核查"), N_("到场核查超期"),
+    N_("7个工作日内告知结果"), N_("告知结果超期"), N_("办结：属实"), N_("办结：部分属实"), N_("办结：不属实"),
+    N_("新增"), N_("存量"), N_("当前未办结"), N_("当前已超期"), N_("超期率"), N_("月度调度检查被通报次数"),
+)
+
+
+def _figures_row(period: Period, section: str, name: str, f: Figures) -> list:
+    clocks = [n for k in COUNTED_CLOCKS for n in (f.clocks[k.value]["met"], f.clocks[k.value]["breached"])]
+    rate = "" if f.breach_rate is None else f"{f.breach_rate:.1%}"
+    return [period.key, section, name, f.received, f.accepted, f.declined, *clocks,
+            f.findings["substantiated"], f.findings["partly"], f.findings["not_substantiated"], f.new, f.stock,
+            f.open_now, f.overdue_now, rate, f.review_findings]
+
+
+def export_csv(deps: Deps, actor: Actor, period: Period, now: datetime, tr: Callable[[str], str]) -> bytes:
+    """UTF-8 with a byte-order mark; figures only (no ticket, no reporter data); audited."""
+    result = report(deps, actor, period, now, audit_as="export_oversight")
+    county = deps.counties.get(actor.county) or deps.counties.default
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([tr(h) for h in COLUMNS])
+    rows = [_figures_row(period, tr(SECTION_TOTAL), county.name, result.stats.total)]
+    rows += [_figures_row(period, tr(SECTION_LEAD), county.unit_name(f.unit), f) for f in result.leads]
+    rows += [_figures_row(period, tr(SECTION_TOWNSHIP), county.unit_name(f.unit), f) for f in result.townships]
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    if result.findings:
+        writer.writerow([])
+        writer.writerow([tr(N_("调度月份")), tr(N_("乡镇（管理区）")), tr(N_("本年度第几次")), tr(N_("处理措施")),
+                         tr(N_("1个月内未核查的举报数")), tr(N_("发现时间"))])
+        for f in result.findings:
+            writer.writerow([_cell(v) for v in (f.month, county.unit_name(f.township), f.ordinal,
+                                                tr(CONSEQUENCE_TITLES[f.consequence]), f.ticket_count,
+                                                format_local(f.found_at))])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- monthly review (004 C35, L31) -------------------------------------------------------
+
+
+@dataclass
+class ReviewOutcome:
+    month: str
+    held: bool  #: False: this month's review had been held already, nothing was written
+    findings: list[ReviewFinding] = field(default_factory=list)
+    tickets_read: int = 0
+
+
+def monthly_review(deps: Deps, county: County, now: datetime, run_by: str = "system",
+                   actor: Actor | None = None) -> ReviewOutcome:
+    """004 C35, L31: the monthly review held at ``now`` (at most one per county and month)."""
+    month = review_month(now)
+    records = deps.repos.oversight
+    if records.run(county.code, month) is not None:
+        return ReviewOutcome(month=month, held=False)
+    earlier = records.counts_in_year(county.code, int(month[:4]), month)
+    by_township = {}
+    read = 0
+    for t in county.townships:
+        active = records.open_in_area(county.code, t.code, deps.repos.complaints.from_item)
+        read += len(active)
+        by_township[t.code] = [c for c in active if not c.discipline_only]
+    findings = review(county.code, [t.code for t in county.townships], by_township, earlier, now, run_by)
+    ops = [records.run_op(county.code, month, now, run_by, len(findings), read)]
+    ops += [records.finding_op(f) for f in findings]
+    ops.append(deps.repos.audit.op(
+        at=now, actor=actor.username if actor else "system", role=actor.role.value if actor else "system",
+        unit=actor.unit if actor else "", action="monthly_review", county=county.code,
+        detail={"month": month, "found": [f"{f.township}:{f.ordinal}" for f in findings]}))
+    try:
+        deps.store.write(ops)
+    except ConditionFailed:
+        return ReviewOutcome(month=month, held=False)  # another run held it meanwhile
+    return ReviewOutcome(month=month, held=True, findings=findings, tickets_read=read)
+
+
+def review_now(deps: Deps, actor: Actor, now: datetime) -> ReviewOutcome:
+    """A supervisor holds this month's review (if the sweeper has not yet)."""
+    if actor.role != Role.SUPERVISOR:
+        raise Forbidden(REVIEW_SUPERVISORS_ONLY)
+    county = deps.counties.get(actor.county) or deps.counties.default
+    return monthly_review(deps, county, now, run_by=actor.username, actor=actor)
+
+
+def ensure_schedules(deps: Deps, now: datetime) -> int:
+    """Give every county a review schedule in the due index, waking on the next 1st
+    (one read per county per sweep; written once). Returns how many were created."""
+    created = 0
+    for county in deps.counties:
+        if deps.repos.oversight.schedule(county.code) is None:
+            try:
+                deps.store.write([deps.repos.oversight.schedule_op(county.code, next_review_at(now), 0)])
+                created += 1
+            except ConditionFailed:
+                pass
+    return created
+
+
+def scheduled_review(deps: Deps, county_code: str, now: datetime) -> ReviewOutcome | None:
+    """The sweeper's handler: hold the month's review, then wake again on the next 1st."""
+    item = deps.repos.oversight.schedule(county_code)
+    county = deps.counties.get(county_code)
+    if item is None or county is None:
+        return None
+    outcome = monthly_review(deps, county, now)
+    try:
+        deps.store.write([deps.repos.oversight.schedule_op(county_code, next_review_at(now), item.version)])
+    except ConditionFailed:
+        pass  # another sweep moved it
+    return outcome
+
+
+__all__ = ["report", "export_csv", "monthly_review", "review_now", "ensure_schedules", "scheduled_review",
+           "OversightReport", "ReviewOutcome"]

@@ -1,0 +1,67 @@
+"""Oversight (004 C21, L18; C35, L31): the period figures, the half-year ranking, the CSV
+export and the monthly review of townships, for the leading-group office (the discipline
+commission sees its own tickets' figures only). The service checks the role and audits."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.domain.deadlines import CLOCK_TITLES
+from portal.domain.oversight import (
+    CONSEQUENCE_TITLES, COUNTED_CLOCKS, PERIOD_KINDS, PERIOD_TITLES, Period, oversight_scope,
+)
+from portal.services import oversight
+from portal.timeutil import local_date
+from portal.web.common import deps, now
+
+bp = Blueprint("oversight", __name__)
+
+
+def _period() -> Period:
+    """The period asked for, or the current one of the kind (the current month by default)."""
+    kind = request.args.get("kind") if request.args.get("kind") in PERIOD_KINDS else "month"
+    return Period.parse(kind, request.args.get("period")) or Period.containing(kind, now())
+
+
+def _choices(kind: str) -> list[Period]:
+    """The selectable periods of a kind: the current one and the ones before it, two years back."""
+    current = Period.containing(kind, now())
+    out, year, n = [], current.year, current.n
+    per_year = len(Period(kind, year, 1).months())
+    for _step in range(2 * 12 // per_year):
+        out.append(Period(kind, year, n))
+        n -= 1
+        if n == 0:
+            year, n = year - 1, 12 // per_year
+    return out
+
+
+@bp.get("/oversight")
+def page():
+    period = _period()
+    result = oversight.report(deps(), g.actor, period, now())
+    return render_template("staff/oversight.html", r=result, period=period, kinds=PERIOD_KINDS,
+                           kind_titles=PERIOD_TITLES, choices=_choices(period.kind), clocks=COUNTED_CLOCKS,
+                           clock_titles=CLOCK_TITLES, consequence_titles=CONSEQUENCE_TITLES)
+
+
+@bp.get("/oversight.csv")
+def export():
+    period = _period()
+    body = oversight.export_csv(deps(), g.actor, period, now(), _)
+    filename = f"oversight-{period.key}-{local_date(now()).isoformat()}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/oversight/review")
+def review():
+    outcome = oversight.review_now(deps(), g.actor, now())
+    if outcome.held:
+        flash(_("%(month)s 月度调度检查已完成，发现 %(count)s 个乡镇（管理区）1个月内未查处。",
+                month=outcome.month, count=len(outcome.findings)))
+    else:
+        flash(_("%(month)s 的月度调度检查已经开展过，本月不再重复。", month=outcome.month))
+    return redirect(url_for("staff.oversight.page"), code=303)
+
+
