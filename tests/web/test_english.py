@@ -266,3 +266,25 @@ def test_the_disclosure_pages_are_english_on_request(app, deps, clock, county):
     assert "Requests to see your contact details" in status
     assert "The custodian approved it (" + decision + "). Times staff have viewed your contact details: 1." in status
     assert_no_chinese_chrome(status, county, *written)
+
+
+def test_the_oversight_pages_are_english_on_request(app, deps, clock, county):
+    """The leading-group office's figures (004 C21, L18), each period kind, the half-year ranking,
+    the monthly township review (004 C35, L31) with a finding, and the CSV's headings."""
+    from portal.timeutil import parse_iso
+    from tests.web.staff_support import ZHONGCUN
+
+    clock.set(parse_iso("2026-10-05T10:00:00+08:00"))
+    file(deps, place=ZHONGCUN)  # never visited on site: found at the review of the month after next
+    clock.set(parse_iso("2026-11-23T10:00:00+08:00"))
+    supervisor = signed_in(app, deps, clock, "supervisor")
+    supervisor.get("/staff/?lang=en")
+    held = supervisor.post("/staff/oversight/review", {}, follow_redirects=True)
+    assert "monthly review" in _text(held).lower()
+    for kind, key in (("month", "2026-10"), ("quarter", "2026-Q4"), ("half", "2026-H2"), ("year", "2026")):
+        page = _text(supervisor.get(f"/staff/oversight?kind={kind}&period={key}"))
+        assert_no_chinese_chrome(page, county)
+    assert 'id="ranking"' in _text(supervisor.get("/staff/oversight?kind=half&period=2026-H2"))
+    csv = supervisor.get("/staff/oversight.csv?kind=year&period=2026").data.decode("utf-8-sig")
+    header = csv.splitlines()[0]
+    assert not CHINESE.search(header), header
