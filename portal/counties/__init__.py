@@ -116,6 +116,8 @@ class CountySchema(Schema):
     stock_cutoff = fields.Date(required=True)
     boundary = fields.List(_ring_field(), required=True, validate=validate.Length(min=1))
     built_up_area = fields.List(_ring_field(), required=True)
+    #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
+    demolition_department = fields.String(load_default=None, validate=CODE)
     rewards = fields.Nested(RewardsSchema, required=True)
     departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
     townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
@@ -159,6 +161,10 @@ class CountySchema(Schema):
                                                next(d for d in data["departments"] if d["code"] == lead)["kind"] != "discipline"
                                                for lead in cat["lead"] if lead != TOWNSHIP):
                 errors[f"categories.{i}.lead"] = ["a discipline-only category must be led by the discipline department"]
+        demolition = data.get("demolition_department")
+        if demolition is not None and demolition not in {d["code"] for d in data.get("departments", [])
+                                                         if d["kind"] == "bureau"}:
+            errors["demolition_department"] = [f"unknown bureau {demolition!r}"]
         for i, band in enumerate(data.get("rewards", {}).get("schedule", [])):
             unknown = [c for c in band["categories"] if c not in category_codes]
             if unknown:
@@ -227,6 +233,7 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
         map_center=(float(data["map_center"][0]), float(data["map_center"][1])),
         hosts=tuple(data["hosts"]),
         demo_geometry=data["demo_geometry"],
+        demolition_department=data["demolition_department"],
     )
 
 

@@ -1,7 +1,9 @@
 """Who may see and do what: the one table every staff page and API call is checked against.
 
 Scope (RULES.md §1-2):
-- officer and head: tickets their department leads (the head also assigns);
+- officer and head: tickets their department leads (the head also assigns), and, for urban
+  management, tickets handed over to it for forced demolition (004 C25): it co-handles that
+  step alone (the demolition plan), as a township co-handles the on-site check;
 - township: tickets it co-handles (the on-site check) or leads;
 - supervisor (the leading-group office): every ticket except discipline-only ones;
 - discipline: the only role that sees reports involving public officials (000 §2(3), §4(2)4;
@@ -79,10 +81,19 @@ class Action(StrEnum):
     DISCLOSURE_REQUEST = "disclosure_request"
     REWARD_PROPOSE = "reward_propose"  #: see the case's reward, propose an amount (004 C20, L17)
     REWARD_APPROVE = "reward_approve"  #: approve or reject another person's proposal; review held claims
+    DEMOLITION_HANDOVER = "demolition_handover"  #: hand over for forced demolition (004 C25)
+    DEMOLITION_PLAN = "demolition_plan"  #: record the forced-demolition plan (004 C25)
 
 
 def _leads(actor: Actor, ticket) -> bool:
     return ticket.lead == actor.unit
+
+
+def _demolishes(actor: Actor, ticket) -> bool:
+    """Officers and heads of the department the ticket was handed over to for forced
+    demolition (004 C25: urban management inside the county built-up area)."""
+    unit = getattr(ticket, "demolition_unit", None)
+    return unit is not None and unit == actor.unit and actor.role in (Role.OFFICER, Role.HEAD)
 
 
 def can_view(actor: Actor, ticket) -> bool:
@@ -91,7 +102,7 @@ def can_view(actor: Actor, ticket) -> bool:
     if ticket.discipline_only:
         return actor.role == Role.DISCIPLINE
     if actor.role in (Role.OFFICER, Role.HEAD):
-        return _leads(actor, ticket)
+        return _leads(actor, ticket) or _demolishes(actor, ticket)
     if actor.role == Role.TOWNSHIP:
         return ticket.co_handler == actor.unit or _leads(actor, ticket)
     if actor.role == Role.SUPERVISOR:
@@ -124,6 +135,11 @@ def can(actor: Actor, action: Action, ticket) -> bool:
         return _handles(actor, ticket)
     if action in (Action.ONSITE, Action.STOP_ORDER, Action.RECTIFIED):
         return _on_site(actor, ticket) or _handles(actor, ticket)
+    if action == Action.DEMOLITION_HANDOVER:
+        # a discipline-only ticket stays with the commission: no other department may see it
+        return _handles(actor, ticket) and not ticket.discipline_only
+    if action == Action.DEMOLITION_PLAN:
+        return _demolishes(actor, ticket)
     if action == Action.ASSIGN:
         return _leads(actor, ticket) and actor.role in (Role.HEAD, Role.DISCIPLINE)
     if action == Action.REOPEN:

@@ -105,6 +105,8 @@ class County:
     map_center: tuple[float, float]
     hosts: tuple[str, ...] = ()
     demo_geometry: bool = False
+    #: the bureau that drafts the forced-demolition plan inside the built-up area (004 C25)
+    demolition_department: str | None = None
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:

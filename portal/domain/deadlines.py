@@ -10,11 +10,20 @@ result_notice              7 working days from the conclusion        004 C20, L1
 ladder_warning             1 week from a new violation's report      004 C34, L30
 ladder_accountability      1 month                                   004 C34, L30
 ladder_dismissal           3 months                                  004 C34, L30
+demolition_plan            3 working days from the handover of the   004 C25
+                           penalty decision and the request for
+                           forced demolition to urban management
+                           (inside the county built-up area only)
 =========================  ========================================  ==========================
 
 Each clock has ``due_at``, ``met_at`` and a breach recorded once. ``warn_at`` is when the
 sweeper acts before the due instant: the acceptance clock reminds the department one
-working day before; the result notice is escalated as at risk one working day before.
+working day before, and the demolition-plan clock reminds urban management one working day
+before; the result notice is escalated as at risk one working day before.
+
+004 C25 sets no clock outside the built-up area: there the township government organises the
+forced demolition "依法" (according to law) with no time limit in the rules, so nothing is
+started (``portal.domain.complaint.Complaint.hand_over_demolition`` refuses the handover).
 """
 
 from __future__ import annotations
@@ -36,18 +45,22 @@ class ClockKind(StrEnum):
     LADDER_WARNING = "ladder_warning"
     LADDER_ACCOUNTABILITY = "ladder_accountability"
     LADDER_DISMISSAL = "ladder_dismissal"
+    DEMOLITION_PLAN = "demolition_plan"
 
 
 ACCEPTANCE_WORKING_DAYS = 3  # 004 C20, L17
 RESULT_NOTICE_WORKING_DAYS = 7  # 004 C20, L17
 ONSITE_HOURS = 2  # 004 C17(2), L15(2)
 RECTIFICATION_DAYS = 5  # 004 C17(2), L15(2)
+DEMOLITION_PLAN_WORKING_DAYS = 3  # 004 C25
 LADDER = (  # 004 C34, L30
     (ClockKind.LADDER_WARNING, "week", 1),
     (ClockKind.LADDER_ACCOUNTABILITY, "month", 1),
     (ClockKind.LADDER_DISMISSAL, "month", 3),
 )
 LADDER_KINDS = frozenset(kind for kind, _, _ in LADDER)
+#: clocks whose warning is a reminder to the unit that must act (not an at-risk escalation)
+REMINDER_KINDS = frozenset({ClockKind.ACCEPTANCE, ClockKind.DEMOLITION_PLAN})
 
 CLOCK_TITLES = {
     ClockKind.ACCEPTANCE: N_("受理决定（3个工作日内）"),
@@ -57,6 +70,7 @@ CLOCK_TITLES = {
     ClockKind.LADDER_WARNING: N_("新增违法1周内未制止整改：警告"),
     ClockKind.LADDER_ACCOUNTABILITY: N_("新增违法1个月内未制止整改：追责"),
     ClockKind.LADDER_DISMISSAL: N_("新增违法3个月内未制止整改：免职建议"),
+    ClockKind.DEMOLITION_PLAN: N_("城管执法局制定强制拆除方案（移交后3个工作日内）"),
 }
 
 
@@ -134,6 +148,14 @@ def acceptance_clock(received_at: datetime, calendar: WorkingCalendar) -> Clock:
 def result_notice_clock(concluded_at: datetime, calendar: WorkingCalendar) -> Clock:
     """004 C20, L17: the result reaches the reporter within 7 working days after handling ends."""
     return working_day_clock(ClockKind.RESULT_NOTICE, concluded_at, RESULT_NOTICE_WORKING_DAYS, calendar, warn=True)
+
+
+def demolition_plan_clock(handed_over_at: datetime, calendar: WorkingCalendar) -> Clock:
+    """004 C25: inside the county built-up area, once the penalty decision and the request for
+    forced demolition are handed over (移交), urban management drafts the demolition plan within
+    3 working days (counted from the local date of the handover, like every working-day clock)."""
+    return working_day_clock(ClockKind.DEMOLITION_PLAN, handed_over_at, DEMOLITION_PLAN_WORKING_DAYS, calendar,
+                             warn=True)
 
 
 def onsite_clock(routed_at: datetime) -> Clock:

@@ -19,6 +19,10 @@ ALERT_TITLES = {
     "at_risk": N_("即将超期"),
     "breach": N_("已超期"),
 }
+#: a reminder of a clock other than the acceptance decision says which one
+REMINDER_TITLES = {
+    ClockKind.DEMOLITION_PLAN.value: N_("拆除方案期限提醒"),  # 004 C25
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ def for_actor(deps: Deps, actor: Actor, limit: int = 100) -> list[AlertLine]:
             visible[complaint_id] = scope.visible(deps, actor, complaint_id) is not None
         if not visible[complaint_id] or row.get("clock") not in ClockKind._value2member_map_:
             continue
-        lines.append(AlertLine(kind=row["kind"], title=ALERT_TITLES.get(row["kind"], row["kind"]),
+        title = (REMINDER_TITLES.get(row["clock"]) if row["kind"] == "reminder" else None) \
+            or ALERT_TITLES.get(row["kind"], row["kind"])
+        lines.append(AlertLine(kind=row["kind"], title=title,
                                clock=ClockKind(row["clock"]), complaint_id=complaint_id,
                                at=from_store(row["at"]), due_at=from_store(row["due_at"])))
         if len(lines) >= limit:

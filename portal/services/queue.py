@@ -5,7 +5,10 @@
 - a township: the tickets it co-handles for the on-site check, and any it leads
   (index ``area``, ``A#<county>#<township>#active|done``, plus its own ``queue`` partition);
 - supervisors: every ticket of the county except discipline-only ones (index ``county``,
-  ``K#<county>#active|done``; discipline-only tickets carry no key there).
+  ``K#<county>#active|done``; discipline-only tickets carry no key there);
+- the county's demolition department (urban management, 004 C25) also lists the open tickets
+  handed over to it for forced demolition: it reads the county's active partition and keeps
+  those ``can_view`` lets it see (no index of its own; closed ones are not listed).
 
 The index sort key of an open ticket is its next due instant, so reading a partition in
 order is reading the queue in order. Every ticket read is checked with ``can_view`` again.
@@ -17,7 +20,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from portal.domain.access import Actor, can_see_queue_of, can_view
+from portal.domain.access import Actor, Role, can_see_queue_of, can_view
 from portal.domain.complaint import Complaint, Status
 from portal.domain.errors import DomainError, Forbidden
 from portal.i18n import N_
@@ -76,6 +79,16 @@ def partitions(actor: Actor, bucket: str) -> list[tuple[str, str]]:
     raise Forbidden(NO_QUEUE)
 
 
+def _demolition_partitions(deps, actor: Actor, bucket: str) -> list[tuple[str, str]]:
+    """004 C25: the open tickets another unit handed over to this department for forced demolition."""
+    if bucket != "active" or actor.role not in (Role.OFFICER, Role.HEAD):
+        return []
+    county = deps.counties.get(actor.county)
+    if county is None or county.demolition_department != actor.unit:
+        return []
+    return [("county", f"K#{actor.county}#active")]
+
+
 def _order(c: Complaint) -> str:
     if c.status in ACTIVE_STATUSES:
         return to_store(c.next_due() or c.received_at)
@@ -86,7 +99,7 @@ def visible_tickets(deps, actor: Actor, bucket: str) -> list[Complaint]:
     """All of the actor's tickets in one bucket (active: nearest deadline first; done: latest first)."""
     seen: set[str] = set()
     rows: list[Complaint] = []
-    for index, partition in partitions(actor, bucket):
+    for index, partition in partitions(actor, bucket) + _demolition_partitions(deps, actor, bucket):
         for complaint in deps.repos.complaints.iterate(index, partition):
             if complaint.id not in seen and can_view(actor, complaint):
                 seen.add(complaint.id)

@@ -3,7 +3,8 @@
 index (never a scan of open complaints), and for each item:
 
 - complaint: reminds the department one working day before its acceptance decision is due
-  (004 C20, L17), warns when a result notice is at risk, records each breach once and
+  (004 C20, L17), reminds urban management one working day before its forced-demolition plan
+  is due (004 C25), warns when a result notice is at risk, records each breach once and
   escalates it once (to the supervisors, or for discipline-only reports to the discipline
   commission alone), purges the reporter's personal data when its retention ends
   (``portal.services.retention``);
@@ -70,6 +71,10 @@ def alert_targets(complaint: Complaint, alert: Alert, supervisors: str) -> list[
     is shown to the supervisors (004 C34, L30)."""
     if complaint.discipline_only:
         return [complaint.lead]
+    if alert.clock == ClockKind.DEMOLITION_PLAN:
+        # 004 C25: the plan is urban management's to draft; a breach is escalated to the supervisors
+        unit = complaint.demolition_unit
+        return [t for t in ([unit] if alert.kind == "reminder" else [unit, supervisors]) if t]
     if alert.kind == "reminder":
         return [complaint.lead]
     township = complaint.co_handler

@@ -34,6 +34,8 @@ EVENT_TITLES = {
     "onsite_recorded": N_("现场核查"),
     "stop_order_issued": N_("责令停止违法行为"),
     "rectified": N_("整改完成"),
+    "demolition_handed_over": N_("移交城管执法局强制拆除"),
+    "demolition_plan_recorded": N_("制定强制拆除方案"),
     "concluded": N_("办结"),
     "written_notice_recorded": N_("书面告知结果"),
     "result_read": N_("举报人已在查询页面看到结果"),
@@ -102,6 +104,7 @@ class TicketView:
     status_title: str
     lead_name: str
     co_handler_name: str
+    demolition_unit_name: str
     township_name: str
     history: list[HistoryLine]
     clocks: list[ClockLine]
@@ -148,6 +151,8 @@ _STATE_OK = {
     Action.ONSITE: lambda c: c.is_open,
     Action.STOP_ORDER: lambda c: c.is_open and c.stop_order_at is None,
     Action.RECTIFIED: lambda c: c.is_open and c.rectified_at is None,
+    Action.DEMOLITION_HANDOVER: lambda c: c.status == Status.ACCEPTED and c.demolition is None and c.in_built_up_area,
+    Action.DEMOLITION_PLAN: lambda c: c.demolition is not None and c.demolition.plan_at is None,
     Action.CONCLUDE: lambda c: c.status == Status.ACCEPTED,
     Action.WRITTEN_NOTICE: lambda c: c.status == Status.CONCLUDED,
     Action.REOPEN: lambda c: c.status in (Status.DECLINED, Status.CONCLUDED, Status.CLOSED),
@@ -176,6 +181,7 @@ def open_ticket(deps: Deps, actor: Actor, complaint_id: str, now: datetime) -> T
         category_title=category.title if category else complaint.category,
         status_title=STATUS_TITLES[complaint.status],
         lead_name=county.unit_name(complaint.lead), co_handler_name=county.unit_name(complaint.co_handler),
+        demolition_unit_name=county.unit_name(complaint.demolition_unit),
         township_name=township.name if township else complaint.township,
         history=_history(deps.repos.complaints.history(complaint.id), county),
         clocks=clocks, next_due=open_clocks[0] if open_clocks else None, overdue=complaint.is_overdue(now),

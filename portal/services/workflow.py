@@ -271,6 +271,33 @@ def record_rectified(deps: Deps, actor: Actor, complaint_id: str, note: str | No
                 lambda c, _: c.record_rectified(now, actor.username, actor.unit, note))
 
 
+def hand_over_demolition(deps: Deps, actor: Actor, complaint_id: str, handed_over_at: str | None,
+                         decision: str | None, note: str | None, now: datetime) -> Complaint:
+    """004 C25: the penalty decision and the request for forced demolition handed over to urban
+    management (inside the county built-up area); its 3-working-day clock for the demolition
+    plan starts at the handover, and urban management sees the ticket from then on."""
+    handed_over = local_instant(handed_over_at, "handed_over_at")
+    decision = text(decision, "decision", SHORT_MAX, required=True,
+                    missing=N_("请填写责令限期拆除的行政处罚决定书（文号）。"))
+    note = text(note, "note")
+
+    def apply(c: Complaint, county: County) -> None:
+        c.hand_over_demolition(now, actor.username, actor.unit, handed_over, decision, note,
+                               county.demolition_department, deps.calendar())
+
+    return _act(deps, actor, complaint_id, Action.DEMOLITION_HANDOVER, now, apply)
+
+
+def record_demolition_plan(deps: Deps, actor: Actor, complaint_id: str, drafted_at: str | None, note: str | None,
+                           now: datetime) -> Complaint:
+    """004 C25: urban management records the forced-demolition plan (date and gist, no
+    attachment); meets the 3-working-day clock. The reporter reads only that a plan was made."""
+    drafted = local_instant(drafted_at, "drafted_at")
+    note = text(note, "note", required=True, missing=N_("请填写拆除方案的要点。"))
+    return _act(deps, actor, complaint_id, Action.DEMOLITION_PLAN, now,
+                lambda c, _: c.record_demolition_plan(now, actor.username, actor.unit, drafted, note))
+
+
 def conclude(deps: Deps, actor: Actor, complaint_id: str, finding: str | None, result_text: str | None,
              measures: Mapping, now: datetime) -> Complaint:
     """Handling ends (办结) with a finding, the result for the reporter and the ledger measures

@@ -1,6 +1,7 @@
 """The authorization table, written out in full: every role (inside and outside the ticket's
 unit, and from another county) against every action, on an ordinary ticket, a ticket a
-township leads, and a discipline-only ticket (000 §2(3), §4(2)4; 004 C36)."""
+township leads, a discipline-only ticket (000 §2(3), §4(2)4; 004 C36), and tickets handed
+over to urban management for forced demolition (004 C25)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,22 @@ class Ticket:
     co_handler: str | None
     discipline_only: bool
     county: str = COUNTY
+    demolition_unit: str | None = None  #: 004 C25: urban management, once handed over
 
 
 ORDINARY = Ticket(lead="natural_resources", co_handler="xiayang", discipline_only=False)
 TOWNSHIP_LED = Ticket(lead="xiayang", co_handler="xiayang", discipline_only=False)
 DISCIPLINE_ONLY = Ticket(lead="discipline", co_handler=None, discipline_only=True)
+DEMOLITION = Ticket(lead="natural_resources", co_handler="xiayang", discipline_only=False,
+                    demolition_unit="urban_management")
+URBAN_LED_DEMOLITION = Ticket(lead="urban_management", co_handler="xiayang", discipline_only=False,
+                              demolition_unit="urban_management")
 
 ACTORS = {
     "officer_lead": Actor("o1", Role.OFFICER, "natural_resources", COUNTY),
     "officer_other": Actor("o2", Role.OFFICER, "housing", COUNTY),
+    "officer_urban": Actor("u1", Role.OFFICER, "urban_management", COUNTY),
+    "head_urban": Actor("u2", Role.HEAD, "urban_management", COUNTY),
     "head_lead": Actor("h1", Role.HEAD, "natural_resources", COUNTY),
     "head_other": Actor("h2", Role.HEAD, "housing", COUNTY),
     "township_co": Actor("t1", Role.TOWNSHIP, "xiayang", COUNTY),
@@ -42,7 +50,8 @@ ACTORS = {
 }
 
 HANDLE = {"view", "accept", "decline", "transfer", "ask_info", "onsite", "stop_order", "rectified", "conclude",
-          "written_notice", "case", "disclosure_request"}
+          "written_notice", "case", "disclosure_request", "demolition_handover"}
+DEMOLISH = {"view", "demolition_plan"}  #: 004 C25: urban management co-handles the demolition step alone
 ON_SITE = {"view", "onsite", "stop_order", "rectified"}
 OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve"}
 EVERYTHING = {a.value for a in Action}
@@ -59,10 +68,26 @@ EXPECTED = {
         "supervisor": OVERSEE,
     },
     "discipline_only": {
-        "discipline": EVERYTHING,
+        # no other department sees it, so nothing is handed over to urban management either
+        "discipline": EVERYTHING - {"demolition_handover", "demolition_plan"},
+    },
+    "demolition": {
+        "officer_lead": HANDLE,
+        "head_lead": HANDLE | {"assign"},
+        "township_co": ON_SITE,
+        "supervisor": OVERSEE,
+        "officer_urban": DEMOLISH,
+        "head_urban": DEMOLISH,
+    },
+    "urban_led_demolition": {
+        "officer_urban": HANDLE | DEMOLISH,
+        "head_urban": HANDLE | DEMOLISH | {"assign"},
+        "township_co": ON_SITE,
+        "supervisor": OVERSEE,
     },
 }
-TICKETS = {"ordinary": ORDINARY, "township_led": TOWNSHIP_LED, "discipline_only": DISCIPLINE_ONLY}
+TICKETS = {"ordinary": ORDINARY, "township_led": TOWNSHIP_LED, "discipline_only": DISCIPLINE_ONLY,
+           "demolition": DEMOLITION, "urban_led_demolition": URBAN_LED_DEMOLITION}
 
 
 @pytest.mark.parametrize("ticket_name", list(TICKETS))
@@ -83,6 +108,18 @@ def test_004_c20_rewards_are_decided_by_supervisors_and_for_officials_by_the_dis
         assert {n for n, a in ACTORS.items() if can(a, action, ORDINARY)} == {"supervisor"}
         assert {n for n, a in ACTORS.items() if can(a, action, DISCIPLINE_ONLY)} == {"discipline"}
     assert {n for n, a in ACTORS.items() if pays_rewards(a)} == {"finance"}
+
+
+def test_004_c25_only_urban_management_records_the_demolition_plan_and_sees_nothing_else_before_the_handover():
+    """004 C25: the lead unit hands over; urban management (officers and heads) alone records
+    the demolition plan, and sees another unit's ticket only once it was handed over to it."""
+    assert {n for n, a in ACTORS.items() if can(a, Action.DEMOLITION_PLAN, DEMOLITION)} == {"officer_urban", "head_urban"}
+    assert {n for n, a in ACTORS.items() if can(a, Action.DEMOLITION_HANDOVER, DEMOLITION)} == {"officer_lead", "head_lead"}
+    assert not any(can_view(ACTORS[n], ORDINARY) for n in ("officer_urban", "head_urban"))
+    assert all(can_view(ACTORS[n], DEMOLITION) for n in ("officer_urban", "head_urban"))
+    # another county's urban management gets nothing
+    other_county = Actor("x3", Role.OFFICER, "urban_management", "430000")
+    assert not can_view(other_county, DEMOLITION) and not can(other_county, Action.DEMOLITION_PLAN, DEMOLITION)
 
 
 def test_000_s2_3_only_the_discipline_commission_sees_reports_about_officials():

@@ -26,6 +26,7 @@ ROLES = {
     "officer": ("officer", "natural_resources"),
     "head": ("head", "natural_resources"),
     "officer_housing": ("officer", "housing"),
+    "officer_urban": ("officer", "urban_management"),  # 004 C25: forced demolition in the built-up area
     "township": ("township", "xiayang"),
     "township_other": ("township", "zhongcun"),
     "supervisor": ("supervisor", "leading_group_office"),

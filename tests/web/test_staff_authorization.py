@@ -16,7 +16,7 @@ from portal.ids import new_id
 from portal.services import workflow
 from portal.timeutil import local
 from tests.web.staff_support import (
-    ROLES, XIAYANG_OUTSIDE, ZHONGCUN, Staff, account, fast_argon2, file, signed_in,  # noqa: F401
+    ROLES, XIAYANG_BUILT_UP, XIAYANG_OUTSIDE, ZHONGCUN, Staff, account, fast_argon2, file, signed_in,  # noqa: F401
 )
 from tests.web.test_staff_actions import MEASURES, jpeg
 
@@ -27,16 +27,18 @@ URL_ACTIONS = {
     "conclude": Action.CONCLUDE, "written-notice": Action.WRITTEN_NOTICE, "reopen": Action.REOPEN,
     "assign": Action.ASSIGN, "merge": Action.CASE, "split": Action.CASE, "mark": Action.CASE,
     "disclosure": Action.DISCLOSURE_REQUEST,
+    "demolition-handover": Action.DEMOLITION_HANDOVER, "demolition-plan": Action.DEMOLITION_PLAN,
 }
 
 #: which seeded tickets each role sees (written out, not derived)
 VISIBLE = {
-    "officer": {"nr", "nr_zhongcun"},
-    "head": {"nr", "nr_zhongcun"},
+    "officer": {"nr", "nr_zhongcun", "nr_demolition"},
+    "head": {"nr", "nr_zhongcun", "nr_demolition"},
     "officer_housing": {"housing"},
-    "township": {"nr", "housing", "township_led"},
+    "officer_urban": {"nr_demolition"},  # 004 C25: handed over to urban management, nothing else
+    "township": {"nr", "housing", "township_led", "nr_demolition"},
     "township_other": {"nr_zhongcun"},
-    "supervisor": {"nr", "housing", "nr_zhongcun", "township_led"},
+    "supervisor": {"nr", "housing", "nr_zhongcun", "township_led", "nr_demolition"},
     "discipline": {"official"},
     "finance": set(),
     "custodian": set(),
@@ -46,8 +48,10 @@ VISIBLE = {
 
 @pytest.fixture
 def seeded(deps, clock):
-    """Five tickets in different scopes, each with an on-site photo."""
+    """Six tickets in different scopes, each with an on-site photo; one in the built-up area
+    handed over to urban management for forced demolition (004 C25)."""
     tickets = {
+        "nr_demolition": file(deps, "c1-no-planning-permit", place=XIAYANG_BUILT_UP),
         "nr": file(deps, "c1-no-planning-permit"),
         "housing": file(deps, "c4-no-work-permit"),
         "nr_zhongcun": file(deps, "c1-no-planning-permit", place=ZHONGCUN),
@@ -59,11 +63,15 @@ def seeded(deps, clock):
                                "w-xiayang": ("township", "xiayang"), "w-dis": ("discipline", "discipline")}.items():
         account(deps, name, role, unit)
         workers[unit] = deps.repos.staff.get(name).actor
-    lead_worker = {"nr": "natural_resources", "housing": "housing", "nr_zhongcun": "natural_resources",
+    lead_worker = {"nr_demolition": "natural_resources", "nr": "natural_resources", "housing": "housing", "nr_zhongcun": "natural_resources",
                    "township_led": "xiayang", "official": "discipline"}
     for key, result in tickets.items():
         workflow.record_onsite(deps, workers[lead_worker[key]], result.complaint_id,
                                local(clock.now()).strftime("%Y-%m-%dT%H:%M"), "到场核查", [jpeg()], clock.now())
+    demolition = tickets["nr_demolition"].complaint_id
+    workflow.accept(deps, workers["natural_resources"], demolition, "", clock.now())
+    workflow.hand_over_demolition(deps, workers["natural_resources"], demolition,
+                                  local(clock.now()).strftime("%Y-%m-%dT%H:%M"), "炎自然罚〔2026〕8号", "", clock.now())
     return {key: r.complaint_id for key, r in tickets.items()}
 
 
@@ -77,6 +85,8 @@ def valid_form(action: str, other: str) -> dict:
         "reopen": {"reason": "重新办理"}, "assign": {"assignee": "w-nr"}, "merge": {"other": other, "note": "合并"},
         "split": {"note": "拆分"}, "mark": {"kind": "stock", "note": "存量"},
         "disclosure": {"reason": "依法需要举报人出庭作证"},
+        "demolition-handover": {"handed_over_at": "2026-11-23T10:00", "decision": "炎自然罚〔2026〕8号"},
+        "demolition-plan": {"drafted_at": "2026-11-23T10:00", "note": "拆除方案要点"},
     }[action]
 
 

@@ -39,6 +39,11 @@ ACTIONS = {
                    N_("已登记责令停止违法行为，整改期限5日。")),
     "rectified": (lambda d, a, cid, f, t: workflow.record_rectified(d, a, cid, f.get("note"), t),
                   N_("整改完成已登记。")),
+    "demolition-handover": (lambda d, a, cid, f, t: workflow.hand_over_demolition(
+        d, a, cid, f.get("handed_over_at"), f.get("decision"), f.get("note"), t),
+        N_("已登记移交城管执法局强制拆除，拆除方案应在3个工作日内制定。")),
+    "demolition-plan": (lambda d, a, cid, f, t: workflow.record_demolition_plan(
+        d, a, cid, f.get("drafted_at"), f.get("note"), t), N_("强制拆除方案已登记。")),
     "conclude": (lambda d, a, cid, f, t: workflow.conclude(d, a, cid, f.get("finding"), f.get("result_text"), f, t),
                  N_("已办结，处理结果将告知举报人。")),
     "written-notice": (lambda d, a, cid, f, t: workflow.record_written_notice(d, a, cid, f.get("note"), t),
