@@ -27,12 +27,12 @@ CALLBACK = "https://portal.test/hooks/twilio/status"
 
 @pytest.fixture
 def fake():
-    with FakeTwilioApi(ACCOUNT, TOKEN, hang_seconds=2.0) as api:
+    with FakeTwilioApi(ACCOUNT, TOKEN, hang_seconds=6.0) as api:
         yield api
 
 
 def sender_for(fake, **kwargs) -> TwilioSender:
-    options = {"messaging_service_sid": SERVICE, "api_base": fake.url, "timeout": 0.5} | kwargs
+    options = {"messaging_service_sid": SERVICE, "api_base": fake.url, "timeout": 2.0} | kwargs
     return TwilioSender(ACCOUNT, options.pop("token", TOKEN), **options)
 
 

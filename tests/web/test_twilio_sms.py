@@ -43,7 +43,7 @@ RESULT_TEXT = "违法建筑已责令当事人自行拆除，现场已恢复原�
 
 @pytest.fixture
 def fake():
-    with FakeTwilioApi(ACCOUNT, TOKEN, hang_seconds=2.0) as api:
+    with FakeTwilioApi(ACCOUNT, TOKEN, hang_seconds=6.0) as api:
         yield api
 
 
@@ -53,7 +53,7 @@ def make_deps(tmp_path, clock, fake, public_url):
     keys = Secrets(secret_key=os.urandom(32), hash_key=os.urandom(32), twilio_auth_token=TOKEN)
     return settings, build_deps(settings, secrets=keys, clock=clock,
                                 store=SqliteStore(settings.sqlite_file, epoch=clock.epoch),
-                                sms=TwilioSender.from_settings(settings, keys, timeout=0.5))
+                                sms=TwilioSender.from_settings(settings, keys, timeout=2.0))
 
 
 @pytest.fixture
