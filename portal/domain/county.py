@@ -105,6 +105,9 @@ class County:
     map_center: tuple[float, float]
     hosts: tuple[str, ...] = ()
     demo_geometry: bool = False
+    #: 004 C22: the 2022 "hundred-day" campaign window (first, last day), when the county sets
+    #: one: a violation registered in it is stock even on or after ``stock_cutoff``
+    stock_campaign: tuple[date, date] | None = None
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:
