@@ -445,6 +445,8 @@ def ledger_row(staff, complaint_id: str) -> dict:
 def test_004_C22_L19_marking_stock_needs_a_registration_date_before_the_cut_off(app, deps, clock):
     c = file(deps)
     staff = signed_in(app, deps, clock, "officer")
+    form = staff.get(f"/staff/tickets/{c.complaint_id}").get_data(as_text=True).split('id="form-mark"')[1]
+    assert 'type="date" id="registered_on" name="registered_on"' in form.split("</form>")[0]
     before = len(history(deps, c.complaint_id))
     missing = staff.act(c.complaint_id, "mark", {"kind": "stock", "note": "存量"})
     assert missing.status_code == 400 and "登记的日期" in missing.get_data(as_text=True)
@@ -480,6 +482,10 @@ def test_000_s4_3_1_a_conclusion_at_a_criminal_threshold_needs_a_police_referral
     c = file(deps, "l2-illegal-land-transfer")
     staff = signed_in(app, deps, clock, "officer")
     accepted(deps, staff, c.complaint_id)
+    form = staff.get(f"/staff/tickets/{c.complaint_id}").get_data(as_text=True).split('id="form-conclude"')[1]
+    for name in ("transfer_land_type", "transfer_area_mu", "illegal_gains_wan_yuan", "repeat_after_penalty",
+                 "referred_to_police", "criminal_referrals"):
+        assert f'name="{name}"' in form.split("</form>")[0], name
     refused = staff.act(c.complaint_id, "conclude", TRANSFER)
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
