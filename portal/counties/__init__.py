@@ -105,6 +105,18 @@ class RewardsSchema(Schema):
     flag_period_days = fields.Integer(load_default=365, validate=validate.Range(min=1))
 
 
+class CampaignSchema(Schema):
+    """004 C22: the 2022 "hundred-day" campaign (百日攻坚), first and last day included."""
+
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data["start"] > data["end"]:
+            raise ValidationError("start must not be after end", "end")
+
+
 class CountySchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="must be a 6-digit division code"))
     name = fields.String(required=True, validate=validate.Length(min=1))
@@ -114,6 +126,7 @@ class CountySchema(Schema):
     demo_geometry = fields.Boolean(load_default=False)
     map_center = Coordinate(required=True)
     stock_cutoff = fields.Date(required=True)
+    stock_campaign = fields.Nested(CampaignSchema, load_default=None, allow_none=True)
     boundary = fields.List(_ring_field(), required=True, validate=validate.Length(min=1))
     built_up_area = fields.List(_ring_field(), required=True)
     #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
@@ -230,11 +243,17 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
             default=RewardBand(rewards["default"]["min"], rewards["default"]["max"]), by_category=by_category,
             flag_after_rewards=rewards["flag_after_rewards"], flag_period_days=rewards["flag_period_days"]),
         stock_cutoff=data["stock_cutoff"] if isinstance(data["stock_cutoff"], date) else date.fromisoformat(data["stock_cutoff"]),
+        stock_campaign=(_date(data["stock_campaign"]["start"]), _date(data["stock_campaign"]["end"]))
+        if data.get("stock_campaign") else None,
         map_center=(float(data["map_center"][0]), float(data["map_center"][1])),
         hosts=tuple(data["hosts"]),
         demo_geometry=data["demo_geometry"],
         demolition_department=data["demolition_department"],
     )
+
+
+def _date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def load_county(path: str | Path) -> County:

@@ -10,13 +10,51 @@ takes one complaint back out into a case of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point, distance_m
 from portal.i18n import N_
+from portal.timeutil import local_date
 
 CASE_KINDS = ("new", "stock")
+
+
+@dataclass(frozen=True)
+class StockRule:
+    """004 C22, L19: what makes a violation stock (存量). The land rules (L19): found and
+    registered before the rules took effect (``cutoff``, the county's ``stock_cutoff``, the day
+    the rules were published: registered on that day or later is new). The construction rules
+    (C22): found in the 2022 "hundred-day" campaign (百日攻坚); the seeds give no dates for it,
+    so the county file may set the window (``stock_campaign``), both ends included."""
+
+    cutoff: date
+    campaign: tuple[date, date] | None = None
+
+    def admits(self, registered_on: date) -> bool:
+        if registered_on < self.cutoff:
+            return True
+        return self.campaign is not None and self.campaign[0] <= registered_on <= self.campaign[1]
+
+
+def check_stock_registration(registered_on: date | None, rule: StockRule, now: datetime) -> None:
+    """004 C22, L19: a case is stock only on the date an earlier register or ledger entry
+    recorded the violation, and only if that date is before the rules took effect (or inside
+    the 2022 campaign window); anything registered later is new and counts in the assessment."""
+    if registered_on is None:
+        raise DomainError(N_("标记为存量，须填写该违法行为此前在台账或登记册中登记的日期。"), field="registered_on")
+    if registered_on > local_date(now):
+        raise DomainError(N_("登记日期不能晚于今天。"), field="registered_on")
+    if rule.admits(registered_on):
+        return
+    if rule.campaign is None:
+        raise DomainError(N_("登记日期 %(date)s 不早于规定施行之日 %(cutoff)s，不能标记为存量：规定施行后发现的违法行为均为新增，"
+                             "纳入查违控违考核。"), field="registered_on", date=registered_on.isoformat(),
+                          cutoff=rule.cutoff.isoformat())
+    raise DomainError(N_("登记日期 %(date)s 不早于规定施行之日 %(cutoff)s，也不在2022年百日攻坚行动期间（%(start)s 至 %(end)s），"
+                         "不能标记为存量：此后发现的违法行为均为新增，纳入查违控违考核。"), field="registered_on",
+                      date=registered_on.isoformat(), cutoff=rule.cutoff.isoformat(),
+                      start=rule.campaign[0].isoformat(), end=rule.campaign[1].isoformat())
 
 
 @dataclass
@@ -47,6 +85,8 @@ class Case:
     created_at: datetime
     members: list[CaseMember] = field(default_factory=list)
     kind: str = "new"
+    #: 004 C22, L19: the date an earlier register/ledger entry recorded the violation (stock only)
+    stock_registered_on: date | None = None
     merged_into: str | None = None
     history: list[CaseChange] = field(default_factory=list)
     version: int = 0
@@ -90,20 +130,31 @@ class Case:
             raise Conflict(N_("案件只有这一件举报，无需拆分。"))
         self.members.remove(member)
         new = Case(id=new_case_id, county=self.county, category=self.category, created_at=now, members=[member],
-                   kind=self.kind)
+                   kind=self.kind, stock_registered_on=self.stock_registered_on)
         new.history.append(CaseChange(now, "split_from", actor, note, {"from": self.id, "complaint": complaint_id}))
         self.history.append(CaseChange(now, "split_out", actor, note, {"into": new_case_id, "complaint": complaint_id}))
         return new
 
-    def mark(self, kind: str, now: datetime, actor: str, note: str) -> None:
+    def mark(self, kind: str, now: datetime, actor: str, note: str, rule: StockRule,
+             registered_on: date | None = None) -> None:
         """004 C22, L19: stock violations were registered before the rules or in the 2022
-        campaign; everything found afterwards is new and counts in the assessment."""
+        campaign (``check_stock_registration``: the registration date is required and checked);
+        everything found afterwards is new and counts in the assessment. Marking new clears the
+        date on the case; the history keeps every earlier mark and its date."""
         if kind not in CASE_KINDS:
             raise DomainError(N_("案件性质只能是存量或新增。"), field="kind")
         if not self.active:
             raise Conflict(N_("已经并入其他案件的案件不能再标记。"))
+        if kind == "stock":
+            check_stock_registration(registered_on, rule, now)
+        else:
+            registered_on = None
         self.kind = kind
-        self.history.append(CaseChange(now, "marked", actor, note, {"kind": kind}))
+        self.stock_registered_on = registered_on
+        data: dict = {"kind": kind}
+        if registered_on is not None:
+            data["registered_on"] = registered_on.isoformat()
+        self.history.append(CaseChange(now, "marked", actor, note, data))
 
 
 def is_merge_candidate(origin: Point | None, other: Point | None, radius_m: float) -> bool:

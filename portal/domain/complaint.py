@@ -28,6 +28,7 @@ from portal.domain.deadlines import (
 )
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point
+from portal.domain.referral import LAND_TYPES, THRESHOLD_TITLES, TransferFacts, thresholds_met
 from portal.i18n import N_
 
 
@@ -168,6 +169,32 @@ class Measures:
     equipment_seized: bool = False
     meets_standard: bool = False
     written_off: bool = False
+    #: 000 §4(3)1: facts of an illegal transfer or resale of land (``portal.domain.referral``)
+    transfer_land_type: str = ""
+    transfer_area_mu: float | None = None
+    illegal_gains_wan_yuan: float | None = None
+    repeat_after_penalty: bool = False
+    referred_to_police: bool = False  #: 移送公安机关 (a case, whatever the number of persons)
+
+    def transfer_facts(self) -> TransferFacts:
+        return TransferFacts(land_type=self.transfer_land_type, area_mu=self.transfer_area_mu,
+                             gains_wan_yuan=self.illegal_gains_wan_yuan,
+                             repeat_after_penalty=self.repeat_after_penalty)
+
+    @property
+    def police_referral_recorded(self) -> bool:
+        return self.referred_to_police or self.criminal_referrals >= 1
+
+
+def require_police_referral(measures: Measures) -> None:
+    """000 §4(3)1 (also 004 C12, L27): facts at a criminal threshold (``referral.thresholds_met``)
+    must be referred to public security: a conclusion that records no referral (移送公安机关, or
+    persons referred for criminal liability) is refused, naming the threshold met."""
+    met = thresholds_met(measures.transfer_facts())
+    if met and not measures.police_referral_recorded:
+        raise DomainError(N_("违法事实已达到移送公安机关的标准（%(threshold_msg)s），请勾选“已移送公安机关”"
+                             "或填写移送追究刑事责任人数后再办结。"), field="referred_to_police",
+                          threshold_msg=THRESHOLD_TITLES[met[0]])
 
 
 @dataclass
@@ -233,6 +260,8 @@ class Complaint:
     purged_at: datetime | None = None  #: when the last retention purge ran
     case_kind: str = "new"  #: new | stock (004 C22, L19), mirrored from the case for the ladder
     demolition: Demolition | None = None  #: 004 C25, set by the handover to urban management
+    #: 004 C22, L19: the stock case's registration date (earlier register/ledger), mirrored for the ledger
+    stock_registered_on: date | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -510,6 +539,7 @@ class Complaint:
         result_text = result_text.strip()
         if not result_text:
             raise DomainError(N_("请填写告知举报人的处理结果。"), field="result_text")
+        require_police_referral(measures)
         self.status = Status.CONCLUDED
         self.finding, self.measures, self.result_text = finding, measures, result_text
         self.concluded_at = now
@@ -593,14 +623,20 @@ class Complaint:
         self.assigned_to = assignee
         self._record(now, "assigned", actor, unit=unit, data={"to": assignee})
 
-    def mark_case(self, now: datetime, actor: str, unit: str, case_id: str, kind: str, note: str) -> None:
-        """Record a case change (merged, split, stock/new) on this ticket's history."""
+    def mark_case(self, now: datetime, actor: str, unit: str, case_id: str, kind: str, note: str,
+                  registered_on: date | None = None) -> None:
+        """Record a case change (merged, split, stock/new) on this ticket's history; a stock
+        case's registration date (004 C22, L19) is mirrored for the ledger."""
         self.case_id = case_id
         self.case_kind = kind
+        self.stock_registered_on = registered_on if kind == "stock" else None
         if kind == "stock":
             # 004 C34 / L30 apply to new violations only
             self._cancel(LADDER_KINDS, now)
-        self._record(now, "case_changed", actor, unit=unit, note=note, data={"case": case_id, "kind": kind})
+        data: dict = {"case": case_id, "kind": kind}
+        if self.stock_registered_on is not None:
+            data["registered_on"] = self.stock_registered_on.isoformat()
+        self._record(now, "case_changed", actor, unit=unit, note=note, data=data)
 
     def add_evidence(self, now: datetime, actor: str, unit: str | None, items: list[Evidence]) -> None:
         self.evidence.extend(items)

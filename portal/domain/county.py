@@ -107,6 +107,9 @@ class County:
     demo_geometry: bool = False
     #: the bureau that drafts the forced-demolition plan inside the built-up area (004 C25)
     demolition_department: str | None = None
+    #: 004 C22: the 2022 "hundred-day" campaign window (first, last day), when the county sets
+    #: one: a violation registered in it is stock even on or after ``stock_cutoff``
+    stock_campaign: tuple[date, date] | None = None
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from portal.domain.access import Action, Actor, can, can_view
-from portal.domain.cases import CASE_KINDS, Case, CaseChange, is_merge_candidate
+from portal.domain.cases import CASE_KINDS, Case, CaseChange, StockRule, is_merge_candidate
 from portal.domain.complaint import Complaint
 from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.i18n import N_
@@ -28,7 +28,7 @@ from portal.ids import is_id, new_id
 from portal.ports import ABSENT, ConditionFailed, Op, Put
 from portal.services import rewards, scope
 from portal.services.deps import Deps
-from portal.services.workflow import BUSY, RETRIES, text
+from portal.services.workflow import BUSY, RETRIES, form_date, text
 
 #: DynamoDB takes at most 100 operations per transaction; a complaint costs two (record, event)
 MAX_MEMBERS_PER_CHANGE = 45
@@ -99,7 +99,8 @@ def merge(deps: Deps, actor: Actor, complaint_id: str, other_id: str | None, not
         _require_all(actor, members)
         survivor.absorb(absorbed, now, actor.username, note)
         for complaint in members:
-            complaint.mark_case(now, actor.username, actor.unit, survivor.id, survivor.kind, note)
+            complaint.mark_case(now, actor.username, actor.unit, survivor.id, survivor.kind, note,
+                                survivor.stock_registered_on)
         # 004 C20, L17: one violation, one first reporter; the absorbed case's unpaid reward goes
         reward_ops = rewards.recompute_ops(deps, [(survivor, members), (absorbed, [])], now, actor.username,
                                            guard=actor)
@@ -125,7 +126,8 @@ def split(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: da
         staying = [c for c in _members(deps, case) if c.id != complaint.id]
         _require_all(actor, staying, written=False)
         new_case = case.split_out(complaint.id, new_id(now), now, actor.username, note)
-        complaint.mark_case(now, actor.username, actor.unit, new_case.id, new_case.kind, note)
+        complaint.mark_case(now, actor.username, actor.unit, new_case.id, new_case.kind, note,
+                            new_case.stock_registered_on)
         new_op = Put(deps.repos.cases.save_op(new_case).item, expect=ABSENT)
         # 004 C20, L17: each case's reward follows its own first reporter (until paid)
         reward_ops = rewards.recompute_ops(deps, [(case, staying), (new_case, [complaint])], now,
@@ -141,24 +143,36 @@ def split(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: da
     raise Conflict(BUSY)
 
 
-def mark(deps: Deps, actor: Actor, complaint_id: str, kind: str | None, note: str | None, now: datetime) -> Case:
+def stock_rule(deps: Deps, county_code: str) -> StockRule:
+    """The county's 004 C22 / L19 stock rule: its ``stock_cutoff`` and, if set, its campaign window."""
+    county = deps.counties.get(county_code) or deps.counties.default
+    return StockRule(cutoff=county.stock_cutoff, campaign=county.stock_campaign)
+
+
+def mark(deps: Deps, actor: Actor, complaint_id: str, kind: str | None, note: str | None, now: datetime,
+         registered_on: str | None = None) -> Case:
     """004 C22, L19: stock (存量, registered before the rules or in the 2022 campaign) or new
-    (新增, counted in the assessment). A stock case leaves the 004 C34 / L30 ladder."""
+    (新增, counted in the assessment). Stock needs the date of the earlier register/ledger
+    entry, checked against the county's cut-off (``Case.mark``); the date is kept on the case
+    and its tickets (the ledger shows it). A stock case leaves the 004 C34 / L30 ladder."""
     if kind not in CASE_KINDS:
         raise DomainError(N_("案件性质只能是存量或新增。"), field="kind")
     note = text(note, "note", 500)
+    registered = form_date(registered_on, "registered_on") if kind == "stock" else None
     for _ in range(RETRIES):
         complaint = scope.load(deps, actor, complaint_id)
         scope.require(actor, Action.CASE, complaint)
         case = _case(deps, complaint.case_id)
         members = _members(deps, case)
         _require_all(actor, members)
-        case.mark(kind, now, actor.username, note)
+        case.mark(kind, now, actor.username, note, stock_rule(deps, case.county), registered)
         for member in members:
-            member.mark_case(now, actor.username, actor.unit, case.id, kind, note)
+            member.mark_case(now, actor.username, actor.unit, case.id, kind, note, case.stock_registered_on)
+        detail = {"case": case.id, "kind": kind}
+        if case.stock_registered_on is not None:
+            detail["registered_on"] = case.stock_registered_on.isoformat()
         try:
-            _commit(deps, actor, now, members, [deps.repos.cases.save_op(case)], "case_mark", complaint,
-                    {"case": case.id, "kind": kind})
+            _commit(deps, actor, now, members, [deps.repos.cases.save_op(case)], "case_mark", complaint, detail)
         except ConditionFailed:
             continue
         deps.repos.cases.committed(case)

@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 from portal.domain.access import Action, Actor, Role
 from portal.domain.complaint import DECLINE_REASONS, Complaint, Finding, Measures
 from portal.domain.county import County, Department
+from portal.domain.referral import LAND_TYPES
 from portal.domain.errors import Conflict, DomainError
 from portal.evidence.sanitize import sanitize
 from portal.i18n import N_
@@ -87,16 +88,22 @@ def _flag(form: Mapping, name: str) -> bool:
     return (form.get(name) or "") in ("1", "on", "true", "yes")
 
 
+def form_date(value, field: str) -> date | None:
+    """A ``date`` form value (``YYYY-MM-DD``); empty is None."""
+    raw = (value or "").strip() if isinstance(value, str) else ""
+    if not raw:
+        return None
+    try:
+        parsed = date.fromisoformat(raw[:10])
+    except ValueError:
+        raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field=field) from None
+    _sane_year(parsed, field)
+    return parsed
+
+
 def parse_measures(form: Mapping) -> Measures:
     """The ledger columns (台账, 003 Annex 2 and 3; RULES.md §5) from a form. Fines in 万元."""
-    filing_raw = (form.get("filing_date") or "").strip()
-    filing_date = None
-    if filing_raw:
-        try:
-            filing_date = date.fromisoformat(filing_raw[:10])
-        except ValueError:
-            raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field="filing_date") from None
-        _sane_year(filing_date, "filing_date")
+    filing_date = form_date(form.get("filing_date"), "filing_date")
     return Measures(
         summary=text(form.get("summary"), "summary", 1000),
         area_mu=_number(form, "area_mu", float, 1_000_000),
@@ -118,7 +125,40 @@ def parse_measures(form: Mapping) -> Measures:
         equipment_seized=_flag(form, "equipment_seized"),
         meets_standard=_flag(form, "meets_standard"),
         written_off=_flag(form, "written_off"),
+        **_transfer_facts(form),
     )
+
+
+#: sane maxima of the 000 §4(3)1 facts: the county's whole area is far below a million mu, and
+#: a million 万元 is ten billion yuan
+TRANSFER_AREA_MAX_MU = 1_000_000
+GAINS_MAX_WAN_YUAN = 1_000_000
+
+
+def _fact_number(form: Mapping, name: str, upper: float, message: str) -> float | None:
+    """An optional non-negative number up to ``upper``; anything else is refused with ``message``."""
+    try:
+        return _number(form, name, float, upper)
+    except DomainError:
+        raise DomainError(message, field=name, max=upper) from None
+
+
+def _transfer_facts(form: Mapping) -> dict:
+    """000 §4(3)1: the facts of an illegal transfer or resale of land (all optional): land type,
+    area in mu, illegal gains in 万元 (as the ledger keeps money), a repeat after an earlier
+    administrative penalty, and whether the case was referred to public security."""
+    land_type = (form.get("transfer_land_type") or "").strip()
+    if land_type and land_type not in LAND_TYPES:
+        raise DomainError(N_("请从列表中选择非法转让、倒卖土地的地类。"), field="transfer_land_type")
+    area = _fact_number(form, "transfer_area_mu", TRANSFER_AREA_MAX_MU,
+                        N_("非法转让、倒卖土地面积应填写 0 到 %(max)s 之间的亩数。"))
+    if area is not None and not land_type:
+        raise DomainError(N_("填写了非法转让、倒卖土地面积，请同时选择该土地的地类。"), field="transfer_land_type")
+    gains = _fact_number(form, "illegal_gains_wan_yuan", GAINS_MAX_WAN_YUAN,
+                         N_("违法所得应填写 0 到 %(max)s 之间的数额（万元）。"))
+    return {"transfer_land_type": land_type, "transfer_area_mu": area, "illegal_gains_wan_yuan": gains,
+            "repeat_after_penalty": _flag(form, "repeat_after_penalty"),
+            "referred_to_police": _flag(form, "referred_to_police")}
 
 
 def parse_finding(value) -> Finding:
@@ -214,7 +254,7 @@ def _leave_shared_case(deps: Deps, actor: Actor, complaint: Complaint, now: date
     if case is None or len(case.members) < 2:
         return []
     own = case.split_out(complaint.id, new_id(now), now, "system", "")
-    complaint.mark_case(now, actor.username, actor.unit, own.id, own.kind, "")
+    complaint.mark_case(now, actor.username, actor.unit, own.id, own.kind, "", own.stock_registered_on)
     others = [c for c in (deps.repos.complaints.get(cid) for cid in case.member_ids()) if c is not None]
     return [deps.repos.cases.save_op(case), Put(deps.repos.cases.save_op(own).item, expect=ABSENT),
             *rewards.leave_case_ops(deps, case, others, own, complaint, now)]

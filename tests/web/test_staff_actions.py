@@ -339,7 +339,8 @@ def test_merge_suggest_split_and_mark_004_C22(app, deps, clock, role):
     case_page = staff.get(f"/staff/cases/{a.case_id}").get_data(as_text=True)
     assert one.complaint_id in case_page and two.complaint_id in case_page and "第一举报" in case_page
 
-    assert staff.act(two.complaint_id, "mark", {"kind": "stock", "note": "2022年百日攻坚已登记"}).status_code == 303
+    assert staff.act(two.complaint_id, "mark", {"kind": "stock", "registered_on": "2022-10-01",
+                                            "note": "2022年百日攻坚已登记"}).status_code == 303
     for cid in (one.complaint_id, two.complaint_id):
         complaint = deps.repos.complaints.get(cid)
         assert complaint.case_kind == "stock"
@@ -434,3 +435,81 @@ def test_supervisor_reads_the_audit_trail(app, deps, clock):
     assert officer.get(f"/staff/tickets/{c.complaint_id}/audit").status_code == 403
     assert officer.get("/staff/audit").status_code == 403
 
+
+
+def ledger_row(staff, complaint_id: str) -> dict:
+    rows = list(csv.reader(io.StringIO(staff.get("/staff/ledger.csv").data.decode("utf-8-sig"))))
+    return dict(zip(rows[0], next(r for r in rows[1:] if r[2] == complaint_id)))
+
+
+def test_004_C22_L19_marking_stock_needs_a_registration_date_before_the_cut_off(app, deps, clock):
+    c = file(deps)
+    staff = signed_in(app, deps, clock, "officer")
+    form = staff.get(f"/staff/tickets/{c.complaint_id}").get_data(as_text=True).split('id="form-mark"')[1]
+    assert 'type="date" id="registered_on" name="registered_on"' in form.split("</form>")[0]
+    before = len(history(deps, c.complaint_id))
+    missing = staff.act(c.complaint_id, "mark", {"kind": "stock", "note": "存量"})
+    assert missing.status_code == 400 and "登记的日期" in missing.get_data(as_text=True)
+    late = staff.act(c.complaint_id, "mark", {"kind": "stock", "registered_on": "2023-07-24", "note": "存量"})
+    assert late.status_code == 400
+    assert "登记日期 2023-07-24 不早于规定施行之日 2023-07-24" in late.get_data(as_text=True)
+    complaint = deps.repos.complaints.get(c.complaint_id)
+    assert complaint.case_kind == "new" and deps.repos.cases.get(complaint.case_id).kind == "new"
+    assert any(complaint.clocks[k.value].is_open for k in LADDER_KINDS)  # still counted (004 C34)
+    assert len(history(deps, c.complaint_id)) == before
+    assert not [a for a in deps.repos.audit.for_complaint(c.complaint_id) if a["action"] == "case_mark"]
+
+    assert staff.act(c.complaint_id, "mark", {"kind": "stock", "registered_on": "2023-07-23",
+                                              "note": "县自然资源局台账第12号"}).status_code == 303
+    complaint = deps.repos.complaints.get(c.complaint_id)
+    case = deps.repos.cases.get(complaint.case_id)
+    assert (case.kind, case.stock_registered_on.isoformat()) == ("stock", "2023-07-23")
+    assert complaint.stock_registered_on.isoformat() == "2023-07-23"
+    assert last_event(deps, c.complaint_id, "case_changed").data["registered_on"] == "2023-07-23"
+    assert_recorded(deps, staff, c.complaint_id, "case_changed", "县自然资源局台账第12号", "case_mark")
+    audit = [a for a in deps.repos.audit.for_complaint(c.complaint_id) if a["action"] == "case_mark"]
+    assert audit[-1]["detail"]["registered_on"] == "2023-07-23"
+    page = staff.get(f"/staff/tickets/{c.complaint_id}").get_data(as_text=True)
+    assert 'id="stock-registered-on">2023-07-23<' in page
+    assert "2023-07-23" in staff.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert ledger_row(staff, c.complaint_id)["存量登记日期"] == "2023-07-23"
+
+
+TRANSFER = dict(MEASURES, transfer_land_type="basic_farmland", transfer_area_mu="5", illegal_gains_wan_yuan="12")
+
+
+def test_000_s4_3_1_a_conclusion_at_a_criminal_threshold_needs_a_police_referral(app, deps, clock):
+    c = file(deps, "l2-illegal-land-transfer")
+    staff = signed_in(app, deps, clock, "officer")
+    accepted(deps, staff, c.complaint_id)
+    form = staff.get(f"/staff/tickets/{c.complaint_id}").get_data(as_text=True).split('id="form-conclude"')[1]
+    for name in ("transfer_land_type", "transfer_area_mu", "illegal_gains_wan_yuan", "repeat_after_penalty",
+                 "referred_to_police", "criminal_referrals"):
+        assert f'name="{name}"' in form.split("</form>")[0], name
+    refused = staff.act(c.complaint_id, "conclude", TRANSFER)
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "违法事实已达到移送公安机关的标准（非法转让、倒卖永久基本农田5亩以上）" in html
+    assert deps.repos.complaints.get(c.complaint_id).status == Status.ACCEPTED
+
+    assert staff.act(c.complaint_id, "conclude", dict(TRANSFER, referred_to_police="1")).status_code == 303
+    m = deps.repos.complaints.get(c.complaint_id).measures
+    assert (m.transfer_land_type, m.transfer_area_mu, m.illegal_gains_wan_yuan, m.referred_to_police) == (
+        "basic_farmland", 5.0, 12.0, True)
+    page = staff.get(f"/staff/tickets/{c.complaint_id}").get_data(as_text=True)
+    assert 'id="transfer-area">5<' in page and 'id="illegal-gains">12<' in page
+    assert 'id="police-referral">是<' in page and "永久基本农田" in page
+    row = ledger_row(staff, c.complaint_id)
+    assert (row["非法转让、倒卖土地地类"], row["非法转让、倒卖土地面积（亩）"], row["违法所得（万元）"],
+            row["受过行政处罚后再次非法转让、倒卖"], row["是否移送公安机关"]) == ("永久基本农田", "5", "12", "否", "是")
+
+
+def test_000_s4_3_1_a_bad_transfer_area_is_refused_by_name_and_the_input_kept(app, deps, clock):
+    c = file(deps)
+    staff = signed_in(app, deps, clock, "officer")
+    accepted(deps, staff, c.complaint_id)
+    response = staff.act(c.complaint_id, "conclude", dict(TRANSFER, transfer_area_mu="-3"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "非法转让、倒卖土地面积应填写 0 到 1000000 之间的亩数" in html and MEASURES["summary"] in html
+    assert deps.repos.complaints.get(c.complaint_id).status == Status.ACCEPTED

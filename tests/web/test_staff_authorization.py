@@ -83,7 +83,7 @@ def valid_form(action: str, other: str) -> dict:
         "onsite": {"arrived_at": "2026-11-23T10:00", "findings": "到场"}, "stop-order": {"note": "停工"},
         "rectified": {"note": "已整改"}, "conclude": MEASURES, "written-notice": {"note": "已书面告知"},
         "reopen": {"reason": "重新办理"}, "assign": {"assignee": "w-nr"}, "merge": {"other": other, "note": "合并"},
-        "split": {"note": "拆分"}, "mark": {"kind": "stock", "note": "存量"},
+        "split": {"note": "拆分"}, "mark": {"kind": "stock", "registered_on": "2022-10-01", "note": "存量"},
         "disclosure": {"reason": "依法需要举报人出庭作证"},
         "demolition-handover": {"handed_over_at": "2026-11-23T10:00", "decision": "炎自然罚〔2026〕8号"},
         "demolition-plan": {"drafted_at": "2026-11-23T10:00", "note": "拆除方案要点"},

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from portal.domain.complaint import DECLINE_REASONS
 from portal.domain.errors import DomainError, Forbidden, NotFound
+from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
 from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
 from portal.timeutil import local
@@ -52,7 +53,8 @@ ACTIONS = {
     "assign": (lambda d, a, cid, f, t: workflow.assign(d, a, cid, f.get("assignee"), t), N_("经办人已分派。")),
     "merge": (lambda d, a, cid, f, t: cases.merge(d, a, cid, f.get("other"), f.get("note"), t), N_("案件已合并。")),
     "split": (lambda d, a, cid, f, t: cases.split(d, a, cid, f.get("note"), t), N_("已拆分为单独的案件。")),
-    "mark": (lambda d, a, cid, f, t: cases.mark(d, a, cid, f.get("kind"), f.get("note"), t), N_("案件性质已标记。")),
+    "mark": (lambda d, a, cid, f, t: cases.mark(d, a, cid, f.get("kind"), f.get("note"), t,
+                                                           f.get("registered_on")), N_("案件性质已标记。")),
     "disclosure": (lambda d, a, cid, f, t: disclosure.request(d, a, cid, f.get("reason"), t),
                    N_("查看申请已提交，等待身份信息保管人审批。")),
 }
@@ -64,6 +66,7 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
     return render_template("staff/ticket.html", v=view, c=view.complaint, now=moment, errors=errors or {},
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
+                           land_types=LAND_TYPES,
                            tiles_url=deps().settings.map_tiles_url,
                            reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
 
