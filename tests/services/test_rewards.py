@@ -62,6 +62,22 @@ def claim(deps, complaint, code=None, **fields):
     return reward_claims.claim(deps, deps.repos.complaints.get(complaint.id), data, "client", now(deps))
 
 
+def before_the_first_write(monkeypatch, deps, meddle) -> list:
+    """Run ``meddle()`` once, just before the service's first write reaches the store: a
+    concurrent change landing between its read and its write. Returns a list that holds True
+    once it ran."""
+    write, ran = deps.store.write, []
+
+    def interleaved(ops):
+        if not ran:
+            ran.append(True)
+            meddle()
+        return write(ops)
+
+    monkeypatch.setattr(deps.store, "write", interleaved)
+    return ran
+
+
 def pay(deps, case_id, amount="1000"):
     from portal.timeutil import local_date
 
@@ -240,16 +256,8 @@ def test_a_decision_racing_another_is_judged_again_on_a_fresh_copy(deps, two_rep
     first, later = two_reports
     conclude(deps, later.id)
     case_id = case_of(deps, first)
-    write = deps.store.write
-    raced = []
-
-    def racing(ops):
-        if not raced:
-            raced.append(True)
-            rewards.propose(deps, SUP2, case_id, "900", "同时提出", now(deps))  # lands between read and write
-        return write(ops)
-
-    monkeypatch.setattr(deps.store, "write", racing)
+    before_the_first_write(monkeypatch, deps,
+                           lambda: rewards.propose(deps, SUP2, case_id, "900", "同时提出", now(deps)))
     with pytest.raises(Conflict):
         rewards.propose(deps, SUP1, case_id, "1000", "属实", now(deps))
     reward = deps.repos.rewards.get(case_id)
@@ -489,16 +497,10 @@ def test_a_write_conflict_while_claiming_spends_no_extra_try_of_the_code(deps, t
     for _ in range(reward_claims.MAX_TRIES - 1):
         with pytest.raises(DomainError):
             claim(deps, first, wrong)
-    write = deps.store.write
-    conflicts = []
+    def conflict():
+        raise ConditionFailed("a concurrent write")
 
-    def conflict_once(ops):
-        if not conflicts:
-            conflicts.append(True)
-            raise ConditionFailed("a concurrent write")
-        return write(ops)
-
-    monkeypatch.setattr(deps.store, "write", conflict_once)
+    conflicts = before_the_first_write(monkeypatch, deps, conflict)
     claim(deps, first, code)
     assert conflicts and deps.repos.rewards.get(case_id).state == RewardState.CLAIMED
 
@@ -582,16 +584,7 @@ def test_004_c20_a_conclusion_racing_a_split_is_judged_again_on_the_cases_new_me
     first, later = two_reports
     workflow.accept(deps, OFFICER, later.id, "", now(deps))
     case_id = case_of(deps, first)
-    write = deps.store.write
-    raced = []
-
-    def racing(ops):
-        if not raced:
-            raced.append(True)
-            cases.split(deps, SUP1, first.id, "不是同一处", now(deps))  # lands between the read and the write
-        return write(ops)
-
-    monkeypatch.setattr(deps.store, "write", racing)
+    before_the_first_write(monkeypatch, deps, lambda: cases.split(deps, SUP1, first.id, "不是同一处", now(deps)))
     workflow.conclude(deps, OFFICER, later.id, "substantiated", "已依法处理。", {}, now(deps))
     reward = deps.repos.rewards.get(case_id)
     assert reward.complaint_id == later.id  # not the ticket that left the case
