@@ -26,9 +26,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Iterable
+from typing import Callable, Iterable
 
 from portal.domain.access import Actor, Role, can_view
 from portal.domain.complaint import Complaint, Finding, Status
@@ -48,6 +48,10 @@ PERIOD_TITLES = {
     "year": N_("年度（年度考核）"),
 }
 _MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+#: how far back a period may be chosen: the current one and those of the last two years. An
+#: older period would make each view and export read every ticket closed since it began.
+OFFERED_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,26 @@ class Period:
         if not 2000 <= year <= 2100 or not 1 <= n <= 12 // _MONTHS_PER[kind]:
             return None
         return cls(kind, year, n)
+
+    @classmethod
+    def offered(cls, kind: str, now: datetime) -> "list[Period]":
+        """The periods of ``kind`` one may choose at ``now``, newest first: the current one and
+        those before it, ``OFFERED_MONTHS`` months in all (24 months, 8 quarters, 4 halves, 2 years)."""
+        current = cls.containing(kind, now)
+        per_year = 12 // _MONTHS_PER[kind]
+        out, year, n = [], current.year, current.n
+        for _step in range(OFFERED_MONTHS // _MONTHS_PER[kind]):
+            out.append(cls(kind, year, n))
+            year, n = (year - 1, per_year) if n == 1 else (year, n - 1)
+        return out
+
+    @classmethod
+    def choose(cls, kind: str | None, key: str | None, now: datetime) -> "Period":
+        """The period asked for if it is one of the ``offered`` ones, else the current period of
+        the kind (the current month for an unknown kind): an old or future period is never read."""
+        kind = kind if kind in PERIOD_KINDS else "month"
+        wanted = cls.parse(kind, key)
+        return wanted if wanted is not None and wanted in cls.offered(kind, now) else cls.containing(kind, now)
 
 
 # --------------------------------------------------------------------------------------
@@ -293,8 +317,8 @@ class ReviewFinding:
     ordinal: int  #: the n-th finding of this township in the review's calendar year
     consequence: str
     found_at: datetime
-    tickets: list[str]  #: ids of the tickets not investigated (never discipline-only ones)
-    ticket_count: int
+    tickets: list[str]  #: ids of every ticket not investigated (never discipline-only ones at the review)
+    ticket_count: int  #: as stored: len(tickets) at the review; as shown: the viewer's visible ones
     run_by: str  #: "system" (the sweeper) or a supervisor's username
 
     @property
@@ -303,10 +327,11 @@ class ReviewFinding:
 
 
 def review(county: str, townships: Iterable[str], tickets_by_township: dict[str, list[Complaint]],
-           earlier_this_year: dict[str, int], now: datetime, run_by: str, max_ids: int = 20) -> list[ReviewFinding]:
+           earlier_this_year: dict[str, int], now: datetime, run_by: str) -> list[ReviewFinding]:
     """The findings of the monthly review held at ``now``: one per township with at least one
-    report not investigated within a month; its ordinal follows the township's earlier
-    findings of the same calendar year (004 C35, L31)."""
+    report not investigated within a month, naming every such ticket; its ordinal follows the
+    township's earlier findings of the same calendar year (004 C35, L31), counted as
+    ``as_seen`` counts them (findings that still name a ticket that counts)."""
     findings = []
     month = review_month(now)
     for township in townships:
@@ -316,9 +341,39 @@ def review(county: str, townships: Iterable[str], tickets_by_township: dict[str,
             continue
         ordinal = earlier_this_year.get(township, 0) + 1
         findings.append(ReviewFinding(county=county, township=township, month=month, ordinal=ordinal,
-                                      consequence=consequence(ordinal), found_at=now, tickets=late[:max_ids],
+                                      consequence=consequence(ordinal), found_at=now, tickets=late,
                                       ticket_count=len(late), run_by=run_by))
     return findings
+
+
+def as_seen(findings: Iterable[ReviewFinding], counts: Callable[[str], bool]) -> list[ReviewFinding]:
+    """Stored findings as a viewer may see them (000 §2(3); 004 C35, L31). ``counts(ticket_id)``
+    says whether a ticket still counts for the viewer (``counts_for``: a ticket moved to the
+    discipline commission since the review no longer does). Each finding keeps only those
+    ids, its count is theirs, and a finding left with none is not shown. The ordinal (and so
+    the consequence) is the finding's place among the township's *shown* findings of the same
+    calendar year, in month order, so no gap or step betrays a hidden finding. Pass every
+    finding of the year up to the last month wanted. The stored records are not changed."""
+    out = []
+    seen: dict[tuple[str, str], int] = {}
+    for f in sorted(findings, key=lambda f: (f.month, f.township)):
+        kept = [cid for cid in f.tickets if counts(cid)]
+        if not kept:
+            continue
+        year_key = (f.month[:4], f.township)
+        seen[year_key] = ordinal = seen.get(year_key, 0) + 1
+        out.append(replace(f, tickets=kept, ticket_count=len(kept), ordinal=ordinal,
+                           consequence=consequence(ordinal)))
+    return out
+
+
+def earlier_counts(shown: Iterable[ReviewFinding], before_month: str) -> dict[str, int]:
+    """Findings per township shown before ``before_month`` (of the same year): the next ordinal's base."""
+    counts: dict[str, int] = {}
+    for f in shown:
+        if f.month[:4] == before_month[:4] and f.month < before_month:
+            counts[f.township] = counts.get(f.township, 0) + 1
+    return counts
 
 
 # --------------------------------------------------------------------------------------

@@ -25,6 +25,15 @@ supervisor's button, whichever comes first. It reads each township's ``area`` pa
 open tickets (``A#<county>#<township>#active``: one query per township), records one finding per township found, with
 its ordinal in the calendar year and the consequence step, and the review itself, in one
 transaction conditional on the review not existing: a second run writes nothing.
+
+**Findings as seen** (000 §2(3)): a finding stores the id of every ticket it found. A ticket
+moved to the discipline commission afterwards must not show through it, so each read of the
+findings (the page, the CSV, the next review's ordinal base) loads the tickets they name and
+keeps those that still ``counts_for`` the viewer (``domain.oversight.as_seen``): the count is
+theirs, a finding left with none is not shown, and ordinals are renumbered over the findings
+shown. That is the calendar year's findings up to the period's last month (one partition
+read) plus one ``get`` per distinct ticket they name (usually a handful: the same ignored
+ticket is found month after month). The stored findings are never changed.
 """
 
 from __future__ import annotations
@@ -39,8 +48,8 @@ from portal.domain.access import Actor, Role
 from portal.domain.county import County
 from portal.domain.errors import Forbidden
 from portal.domain.oversight import (
-    COUNTED_CLOCKS, CONSEQUENCE_TITLES, Figures, Period, ReviewFinding, Statistics, counts_for, next_review_at,
-    oversight_scope, ranking, review, review_month, tally,
+    COUNTED_CLOCKS, CONSEQUENCE_TITLES, Figures, Period, ReviewFinding, Statistics, as_seen, counts_for,
+    earlier_counts, next_review_at, oversight_scope, ranking, review, review_month, tally,
 )
 from portal.i18n import N_
 from portal.ports import ConditionFailed
@@ -95,7 +104,7 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
     held = None
     if kind == "county":
         months = period.months()
-        findings = deps.repos.oversight.findings(county.code, months[0], months[-1])
+        findings = [f for f in _findings_seen(deps, actor, county.code, months[-1]) if f.month >= months[0]]
         for t in county.townships:  # every township has a row, a clean one included
             stats.by_township.setdefault(t.code, Figures(unit=t.code))
         for f in findings:
@@ -113,6 +122,18 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
     if audit_as:
         audit.record(deps, actor, audit_as, now, detail={"period": period.key})
     return out
+
+
+def _findings_seen(deps: Deps, actor: Actor, county: str, last_month: str) -> list[ReviewFinding]:
+    """The findings of ``last_month``'s year up to it, as ``actor`` may see them: only tickets
+    that still count for the actor (a ticket since moved to the discipline commission does not),
+    ordinals renumbered over the findings still shown (``domain.oversight.as_seen``)."""
+    stored = deps.repos.oversight.findings(county, f"{last_month[:4]}-01", last_month)
+    counts: dict[str, bool] = {}
+    for cid in {cid for f in stored for cid in f.tickets}:
+        ticket = deps.repos.complaints.get(cid)
+        counts[cid] = ticket is not None and counts_for(actor, ticket)
+    return as_seen(stored, counts.__getitem__)
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -175,7 +196,9 @@ def monthly_review(deps: Deps, county: County, now: datetime, run_by: str = "sys
     records = deps.repos.oversight
     if records.run(county.code, month) is not None:
         return ReviewOutcome(month=month, held=False)
-    earlier = records.counts_in_year(county.code, int(month[:4]), month)
+    # the ordinal base: this year's earlier findings as the leading-group office sees them now
+    viewer = actor or Actor("system", Role.SUPERVISOR, "leading_group_office", county.code)
+    earlier = earlier_counts(_findings_seen(deps, viewer, county.code, month), month)
     by_township = {}
     read = 0
     for t in county.townships:

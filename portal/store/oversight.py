@@ -83,7 +83,8 @@ class OversightRecords:
         return out
 
     def counts_in_year(self, county: str, year: int, before_month: str) -> dict[str, int]:
-        """Findings per township in ``year`` at reviews before ``before_month``: the ordinal base."""
+        """Stored findings per township in ``year`` at reviews before ``before_month``, every one
+        counted (the review's ordinal base counts only findings still shown: ``services.oversight``)."""
         counts: dict[str, int] = {}
         for f in self.findings(county, f"{year}-01", f"{year}-12"):
             if f.month < before_month:

@@ -194,3 +194,49 @@ def test_004_c35_l31_findings_show_in_the_quarter_and_only_supervisors_hold_a_re
     with pytest.raises(Forbidden):
         oversight.review_now(deps, DISCIPLINE, deps.clock.now())
     assert oversight.review_now(deps, SUPERVISOR, at(deps, "2027-04-02T09:00:00+08:00")).findings[0].ordinal == 3
+
+
+def test_004_c35_l31_a_finding_names_every_ticket_it_found_not_only_the_first_twenty(deps):
+    at(deps, "2027-01-05T10:00:00+08:00")
+    ids = sorted(file(deps, place=VILLAGE)[0].id for _ in range(25))
+    found = review(deps, "2027-02-10T09:00:00+08:00").findings
+    assert [(f.township, f.ticket_count, f.tickets) for f in found] == [("longxi", 25, ids)]
+    stored = deps.repos.oversight.findings(COUNTY, "2027-02", "2027-02")
+    assert stored[0].tickets == ids and stored[0].ticket_count == 25
+
+
+def test_000_s2_3_a_ticket_moved_to_discipline_after_a_review_leaves_no_trace_in_its_findings(deps):
+    """A finding stored before a ticket was moved to the discipline commission must not name,
+    count or number it for the leading-group office (000 §2(3); 004 C35, L31): the finding keeps
+    the tickets that still count, one left with none is not shown, ordinals follow the shown."""
+    at(deps, "2027-01-05T10:00:00+08:00")
+    first, _ = file(deps, place=VILLAGE)
+    at(deps, "2027-02-10T10:00:00+08:00")
+    second, _ = file(deps, place=VILLAGE)
+    held = [(f.month, f.ordinal, len(f.tickets))
+            for month in ("2027-02-10", "2027-03-15", "2027-04-15")
+            for f in review(deps, f"{month}T09:00:00+08:00").findings]
+    assert held == [("2027-02", 1, 1), ("2027-03", 2, 2), ("2027-04", 3, 2)]
+    workflow.transfer(deps, OFFICER, first.id, "discipline", "涉及公职人员", deps.clock.now())
+    q1 = oversight.report(deps, SUPERVISOR, Period("quarter", 2027, 1), deps.clock.now())
+    assert [(f.month, f.ordinal, f.consequence, f.ticket_count, f.tickets) for f in q1.findings] == [
+        ("2027-03", 1, "deduction", 1, [second.id])]
+    assert {f.unit: f.review_findings for f in q1.townships}["longxi"] == 1
+    q2 = oversight.report(deps, SUPERVISOR, Period("quarter", 2027, 2), deps.clock.now())
+    assert [(f.month, f.ordinal, f.consequence, f.named, f.tickets) for f in q2.findings] == [
+        ("2027-04", 2, "double_deduction", True, [second.id])]
+    text = oversight.export_csv(deps, SUPERVISOR, Period("quarter", 2027, 1), deps.clock.now(),
+                                lambda s: s).decode("utf-8-sig")
+    assert "2027-02,垄溪乡" not in text and "2027-03,垄溪乡,1,第1次：在年度查违控违专项考核中扣分,1," in text
+    # the next review numbers from the findings shown: May is the 3rd, not the 4th
+    may = review(deps, "2027-05-10T09:00:00+08:00").findings
+    assert [(f.ordinal, f.consequence, f.tickets) for f in may] == [(3, "interview", [second.id])]
+    # the stored records are kept as they were (append-only)
+    stored = deps.repos.oversight.findings(COUNTY, "2027-01", "2027-12")
+    assert [(f.month, f.ordinal, f.ticket_count) for f in stored] == [
+        ("2027-02", 1, 1), ("2027-03", 2, 2), ("2027-04", 3, 2), ("2027-05", 3, 1)]
+    assert first.id in stored[0].tickets
+    # once every ticket it found has moved, the township has no finding left to show
+    workflow.transfer(deps, OFFICER, second.id, "discipline", "涉及公职人员", deps.clock.now())
+    year = oversight.report(deps, SUPERVISOR, Period("year", 2027, 1), deps.clock.now())
+    assert year.findings == [] and {f.unit: f.review_findings for f in year.townships}["longxi"] == 0

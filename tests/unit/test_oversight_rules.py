@@ -19,6 +19,18 @@ def test_004_c21_l18_periods_month_quarter_half_year_in_asia_shanghai():
         assert Period.parse(kind, key) is None
 
 
+def test_only_the_last_two_years_of_periods_are_offered_and_chosen():
+    now = parse_iso("2026-11-23T10:00:00+08:00")
+    assert [len(Period.offered(k, now)) for k in ("month", "quarter", "half", "year")] == [24, 8, 4, 2]
+    assert [p.key for p in Period.offered("quarter", now)][:3] == ["2026-Q4", "2026-Q3", "2026-Q2"]
+    assert Period.offered("month", now)[-1].key == "2024-12"
+    assert Period.choose("month", "2024-12", now).key == "2024-12"
+    for kind, key, current in (("month", "2024-11", "2026-11"), ("month", "2000-01", "2026-11"),
+                               ("month", "2026-12", "2026-11"), ("half", "2024-H2", "2026-H2"),
+                               ("year", "2100", "2026"), ("week", "2026", "2026-11"), (None, None, "2026-11")):
+        assert Period.choose(kind, key, now).key == current
+
+
 def test_004_c35_l31_the_nth_finding_of_a_year_deduction_double_interview_referral():
     assert [consequence(n) for n in range(1, 7)] == [
         "deduction", "double_deduction", "interview", "referral", "referral", "referral"]

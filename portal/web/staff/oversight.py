@@ -19,22 +19,9 @@ bp = Blueprint("oversight", __name__)
 
 
 def _period() -> Period:
-    """The period asked for, or the current one of the kind (the current month by default)."""
-    kind = request.args.get("kind") if request.args.get("kind") in PERIOD_KINDS else "month"
-    return Period.parse(kind, request.args.get("period")) or Period.containing(kind, now())
-
-
-def _choices(kind: str) -> list[Period]:
-    """The selectable periods of a kind: the current one and the ones before it, two years back."""
-    current = Period.containing(kind, now())
-    out, year, n = [], current.year, current.n
-    per_year = len(Period(kind, year, 1).months())
-    for _step in range(2 * 12 // per_year):
-        out.append(Period(kind, year, n))
-        n -= 1
-        if n == 0:
-            year, n = year - 1, 12 // per_year
-    return out
+    """The period asked for if the selector offers it, else the current one of the kind (the
+    current month by default): an older period would read the county's whole closed history."""
+    return Period.choose(request.args.get("kind"), request.args.get("period"), now())
 
 
 @bp.get("/oversight")
@@ -42,7 +29,7 @@ def page():
     period = _period()
     result = oversight.report(deps(), g.actor, period, now())
     return render_template("staff/oversight.html", r=result, period=period, kinds=PERIOD_KINDS,
-                           kind_titles=PERIOD_TITLES, choices=_choices(period.kind), clocks=COUNTED_CLOCKS,
+                           kind_titles=PERIOD_TITLES, choices=Period.offered(period.kind, now()), clocks=COUNTED_CLOCKS,
                            clock_titles=CLOCK_TITLES, consequence_titles=CONSEQUENCE_TITLES)
 
 
