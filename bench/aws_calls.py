@@ -156,13 +156,13 @@ def complaint_life(portal: Portal, counter: AwsCalls) -> None:
         browser_post(presigned, images.phone_jpeg(), "image/jpeg")
         counter.browser_s3[counter.step] += 1
         upload_id = presigned["upload_id"]
-        portal.request("GET", f"/api/v1/uploads/{upload_id}", query_string={"token": token})
+        portal.request("GET", f"/api/v1/uploads/{upload_id}", headers={"X-Filing-Token": token})
         counter.invocations[counter.step] += 1
         upload_function.handler({"Records": [{
             "eventSource": "aws:s3", "eventName": "ObjectCreated:Post", "awsRegion": REGION,
             "s3": {"configurationId": f"complaint-portal-{STAGE}", "bucket": {"name": INCOMING},
                    "object": {"key": quote_plus(f"incoming/{upload_id}")}}}]}, None)
-        portal.request("GET", f"/api/v1/uploads/{upload_id}", query_string={"token": token})
+        portal.request("GET", f"/api/v1/uploads/{upload_id}", headers={"X-Filing-Token": token})
 
     with counter.counting("3 filing (form post) and code SMS"):
         filed = portal.request("POST", "/report", data={
