@@ -1,0 +1,24 @@
+"""The benchmark scripts drive the app through its public API, so an API change can break them
+without any other test noticing. ``bench/aws_calls.py`` runs in seconds (DynamoDB Local, moto,
+the fake Twilio): it runs here whole and must print its table. It asserts nothing about the
+figures themselves (benchmarks print, tests do not time)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end():
+    done = subprocess.run([sys.executable, "bench/aws_calls.py"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    total = next(line for line in lines if line.startswith("one complaint life, total"))
+    assert len(total.split()) > 8
+    for step in ("1 form page", "2 photo", "3 filing", "4 phone verified", "6 accepted", "7 concluded",
+                 "8 Twilio callbacks"):
+        assert any(line.startswith(step) for line in lines), step
