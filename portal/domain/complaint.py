@@ -348,12 +348,17 @@ class Complaint:
     def is_overdue(self, now: datetime) -> bool:
         return any(c.is_open and now > c.due_at for c in self.clocks.values())
 
-    def _meet(self, kind: ClockKind, at: datetime, actor: str) -> None:
+    def _meet(self, kind: ClockKind, at: datetime, actor: str, *, recorded_at: datetime | None = None) -> None:
+        """Meet the clock at ``at``. ``recorded_at`` is when the step is entered, for a step whose
+        time is typed in (an arrival, a plan): entered after the due instant, it is a breach
+        whatever earlier time is typed, so a backdated entry cannot avoid one the sweeper has not
+        yet recorded."""
         clock = self.clock(kind)
         if clock is None:
             return
-        if clock.meet(at):
-            self._record(at, "breach_recorded", "system", data={"clock": kind.value, "late": True})
+        if clock.meet(at, recorded_at=recorded_at):
+            self._record(max(at, recorded_at or at), "breach_recorded", "system",
+                         data={"clock": kind.value, "late": True})
 
     def _cancel(self, kinds, at: datetime) -> None:
         for kind in kinds:
@@ -439,7 +444,8 @@ class Complaint:
 
     def record_onsite(self, now: datetime, actor: str, unit: str, arrived_at: datetime, findings: str,
                       photos: list[str]) -> None:
-        """004 C17(2), L15(2): the township's team on site within 2 hours; met at the arrival time."""
+        """004 C17(2), L15(2): the township's team on site within 2 hours; met at the arrival time.
+        Recorded after the 2 hours, it is a breach even if the arrival typed is earlier."""
         self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再登记现场核查。"))
         if arrived_at > now:
             raise DomainError(N_("到场时间不能晚于现在。"), field="arrived_at")
@@ -448,7 +454,7 @@ class Complaint:
         if not findings.strip():
             raise DomainError(N_("请填写现场核查情况。"), field="findings")
         self.onsite = Onsite(arrived_at=arrived_at, findings=findings.strip(), recorded_by=actor, photos=list(photos))
-        self._meet(ClockKind.ONSITE, arrived_at, actor)
+        self._meet(ClockKind.ONSITE, arrived_at, actor, recorded_at=now)
         self._record(now, "onsite_recorded", actor, unit=unit, note=findings.strip(),
                      public=N_("属地执法人员已到现场核查。"),
                      data={"arrived_at": arrived_at.isoformat(), "photos": len(photos)})
@@ -508,7 +514,10 @@ class Complaint:
     def record_demolition_plan(self, now: datetime, actor: str, unit: str, drafted_at: datetime, note: str) -> None:
         """004 C25: urban management has drafted the demolition plan (to be approved by the county
         government); meets the 3-working-day clock at the drafting time. A late plan is a breach,
-        recorded once whether the sweeper or this call sees it first."""
+        recorded once whether the sweeper or this call sees it first; a plan recorded after the
+        due instant is late whatever drafting time is typed (no backdating past the clock). Only
+        while the ticket is being handled: it cannot be concluded while the plan is owed."""
+        self._require({Status.ACCEPTED}, N_("只有已受理、尚未办结的举报才能登记强制拆除方案。"))
         if self.demolition is None:
             raise Conflict(N_("这件举报尚未移交城管执法局强制拆除，不能登记拆除方案。"))
         if self.demolition.plan_at is not None:
@@ -526,19 +535,25 @@ class Complaint:
         if not note:
             raise DomainError(N_("请填写拆除方案的要点。"), field="note")
         self.demolition.plan_at, self.demolition.plan_by = drafted_at, actor
-        self._meet(ClockKind.DEMOLITION_PLAN, drafted_at, actor)
+        self._meet(ClockKind.DEMOLITION_PLAN, drafted_at, actor, recorded_at=now)
         self._record(now, "demolition_plan_recorded", actor, unit=unit, note=note, public=DEMOLITION_PLAN_PUBLIC,
                      data={"drafted_at": drafted_at.isoformat()})
 
     def conclude(self, now: datetime, actor: str, unit: str, finding: Finding, measures: Measures,
                  result_text: str, calendar: WorkingCalendar) -> None:
-        """Handling ends (办结): the result-notice clock of 7 working days starts (004 C20, L17)."""
+        """Handling ends (办结): the result-notice clock of 7 working days starts (004 C20, L17).
+        Refused while the forced-demolition plan is still owed (004 C25)."""
         if self.status == Status.RECEIVED:
             raise Conflict(N_("请先受理，再办结。"))
         self._require({Status.ACCEPTED}, N_("当前状态不能办结。"))
         result_text = result_text.strip()
         if not result_text:
             raise DomainError(N_("请填写告知举报人的处理结果。"), field="result_text")
+        plan = self.clock(ClockKind.DEMOLITION_PLAN)
+        if plan is not None and plan.is_open:
+            # 004 C25: urban management owes the plan within 3 working days of the handover;
+            # the ticket stays open (and the clock running) until the plan is recorded.
+            raise Conflict(N_("城管执法局尚未制定强制拆除方案，请在登记拆除方案后再办结。"))
         require_police_referral(measures)
         self.status = Status.CONCLUDED
         self.finding, self.measures, self.result_text = finding, measures, result_text

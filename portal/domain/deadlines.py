@@ -105,13 +105,15 @@ class Clock:
             return self.due_at
         return None
 
-    def meet(self, at: datetime) -> bool:
-        """Mark met at ``at``; a clock met after its due instant is a breach, recorded once.
+    def meet(self, at: datetime, *, recorded_at: datetime | None = None) -> bool:
+        """Mark met at ``at``; a clock met after its due instant is a breach, recorded once. So is
+        one whose step is recorded (``recorded_at``) after its due instant, whatever ``at`` says.
         Returns True if this call recorded the breach."""
         if not self.is_open:
             return False
         self.met_at = at
-        if at > self.due_at and self.breached_at is None:
+        late = at > self.due_at or (recorded_at is not None and recorded_at > self.due_at)
+        if late and self.breached_at is None:
             self.breached_at = self.due_at
             return True
         return False

@@ -152,7 +152,8 @@ _STATE_OK = {
     Action.STOP_ORDER: lambda c: c.is_open and c.stop_order_at is None,
     Action.RECTIFIED: lambda c: c.is_open and c.rectified_at is None,
     Action.DEMOLITION_HANDOVER: lambda c: c.status == Status.ACCEPTED and c.demolition is None and c.in_built_up_area,
-    Action.DEMOLITION_PLAN: lambda c: c.demolition is not None and c.demolition.plan_at is None,
+    Action.DEMOLITION_PLAN: lambda c: c.status == Status.ACCEPTED and c.demolition is not None
+    and c.demolition.plan_at is None,
     Action.CONCLUDE: lambda c: c.status == Status.ACCEPTED,
     Action.WRITTEN_NOTICE: lambda c: c.status == Status.CONCLUDED,
     Action.REOPEN: lambda c: c.status in (Status.DECLINED, Status.CONCLUDED, Status.CLOSED),

@@ -10,7 +10,7 @@ the action is then judged again on a fresh copy, a few times, before giving up.
 
 from __future__ import annotations
 
-import math
+import re
 from datetime import date, datetime
 from typing import Callable, Mapping
 
@@ -69,18 +69,32 @@ def local_instant(value, field: str) -> datetime:
         raise DomainError(N_("时间格式不正确，请按“年-月-日 时:分”填写。"), field=field) from None
 
 
-def _number(form: Mapping, name: str, kind: type, upper: float) -> float | int | None:
-    raw = (form.get(name) or "").strip()
+#: full-width digits (and the full-width point and minus) typed with a Chinese input method,
+#: read as their ASCII forms in numbers and dates alike; no other script's digits are accepted
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+NOT_A_NUMBER = N_("请填写数字。")
+OUT_OF_RANGE = N_("数值应在 0 到 %(max)s 之间。")
+
+
+def _number(form: Mapping, name: str, kind: type, upper: float, out_of_range: str = OUT_OF_RANGE
+            ) -> float | int | None:
+    """An optional number from 0 to ``upper``: plain decimal digits (full-width ones read as
+    ASCII), a point for a ``float``; no other digits, separators, exponents or words. A number
+    that is not one is refused with 请填写数字, one outside the range with ``out_of_range``."""
+    raw = (form.get(name) or "").strip().translate(_FULL_WIDTH)
     if not raw:
         return None
-    try:
-        value = kind(raw)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError
-    except ValueError:
-        raise DomainError(N_("请填写数字。"), field=name) from None
-    if value < 0 or value > upper:
-        raise DomainError(N_("数值应在 0 到 %(max)s 之间。"), field=name, max=upper)
+    pattern = _DECIMAL if kind is float else _INTEGER
+    if len(raw) > 64 or not pattern.fullmatch(raw):
+        raise DomainError(NOT_A_NUMBER, field=name)
+    value = kind(raw)
+    if value == 0:
+        value = kind(0)  # "-0" is 0, never -0.0
+    if not (0 <= value <= upper):  # also a float that overflowed to infinity
+        raise DomainError(out_of_range, field=name, max=upper)
     return value
 
 
@@ -89,12 +103,14 @@ def _flag(form: Mapping, name: str) -> bool:
 
 
 def form_date(value, field: str) -> date | None:
-    """A ``date`` form value (``YYYY-MM-DD``); empty is None."""
-    raw = (value or "").strip() if isinstance(value, str) else ""
+    """A ``date`` form value, exactly ``YYYY-MM-DD`` (full-width digits read as ASCII); empty is None."""
+    raw = (value or "").strip().translate(_FULL_WIDTH) if isinstance(value, str) else ""
     if not raw:
         return None
     try:
-        parsed = date.fromisoformat(raw[:10])
+        if not _DATE.fullmatch(raw):
+            raise ValueError
+        parsed = date.fromisoformat(raw)
     except ValueError:
         raise DomainError(N_("日期格式不正确，请按“年-月-日”填写。"), field=field) from None
     _sane_year(parsed, field)
@@ -136,11 +152,9 @@ GAINS_MAX_WAN_YUAN = 1_000_000
 
 
 def _fact_number(form: Mapping, name: str, upper: float, message: str) -> float | None:
-    """An optional non-negative number up to ``upper``; anything else is refused with ``message``."""
-    try:
-        return _number(form, name, float, upper)
-    except DomainError:
-        raise DomainError(message, field=name, max=upper) from None
+    """An optional non-negative number up to ``upper``; out of range is refused with ``message``,
+    what is not a number with 请填写数字."""
+    return _number(form, name, float, upper, message)
 
 
 def _transfer_facts(form: Mapping) -> dict:

@@ -222,11 +222,26 @@ def test_transfer_to_the_same_department_or_without_reason_is_refused():
 
 def test_004_C17_onsite_within_2_hours_is_met_at_the_arrival_time():
     c = ticket()
-    c.record_onsite(T0 + timedelta(hours=3), "tw", "xiayang", T0 + timedelta(hours=1), "已到场，正在施工", ["k"])
+    c.record_onsite(T0 + timedelta(hours=1, minutes=50), "tw", "xiayang", T0 + timedelta(hours=1), "已到场，正在施工",
+                    ["k"])
     clock = c.clock(ClockKind.ONSITE)
     assert clock.met_at == T0 + timedelta(hours=1) and not clock.is_breached
+    assert "breach_recorded" not in [e.kind for e in c.new_events]
     with pytest.raises(DomainError):
         c.record_onsite(T0 + timedelta(hours=3), "tw", "xiayang", T0 + timedelta(hours=4), "未来", [])
+
+
+def test_004_C17_an_arrival_recorded_after_the_2_hours_is_a_breach_whatever_time_is_typed():
+    """A backdated arrival cannot avoid the breach the sweeper has not yet recorded: the
+    arrival is kept as typed, and the breach is recorded once."""
+    c = ticket()
+    c.record_onsite(T0 + timedelta(hours=3), "tw", "xiayang", T0 + timedelta(hours=1), "已到场，正在施工", ["k"])
+    clock = c.clock(ClockKind.ONSITE)
+    assert clock.met_at == T0 + timedelta(hours=1) and clock.breached_at == clock.due_at
+    assert clock.state(T0 + timedelta(hours=3)) == "met_late"
+    breaches = [e for e in c.new_events if e.kind == "breach_recorded"]
+    assert [(e.at, e.data) for e in breaches] == [(T0 + timedelta(hours=3), {"clock": "onsite", "late": True})]
+    assert [a for a in c.sweep(T0 + timedelta(hours=4)) if a.clock == ClockKind.ONSITE] == []
 
 
 def test_004_C17_stop_order_starts_5_day_rectification_and_cannot_repeat():

@@ -220,14 +220,67 @@ def test_004_c25_moving_to_the_discipline_commission_stops_the_clock_and_the_pla
     assert caught.value.message == "这件举报的强制拆除已不再由城管执法局办理。"
 
 
-def test_004_c25_concluding_leaves_the_plan_clock_running():
-    """Handling may end (the penalty decided) while urban management still owes the plan."""
+def test_004_c25_the_ticket_is_not_concluded_while_the_plan_is_owed():
+    """The plan clock must not outlive the ticket: concluding (and so closing) is refused until
+    urban management records the plan; then the ticket concludes."""
     c = ticket()
     hand_over(c, at("2026-09-24T15:00"))
-    c.conclude(at("2026-09-25T09:00"), "off", "natural_resources", Finding.SUBSTANTIATED, Measures(), "已移交强拆", CAL)
-    assert c.status == Status.CONCLUDED and c.clock(ClockKind.DEMOLITION_PLAN).is_open
+    c.new_events.clear()
+    with pytest.raises(Conflict) as caught:
+        c.conclude(at("2026-09-25T09:00"), "off", "natural_resources", Finding.SUBSTANTIATED, Measures(), "已移交强拆",
+                   CAL)
+    assert caught.value.message == "城管执法局尚未制定强制拆除方案，请在登记拆除方案后再办结。"
+    assert c.status == Status.ACCEPTED and c.clock(ClockKind.RESULT_NOTICE) is None and c.new_events == []
+    assert c.clock(ClockKind.DEMOLITION_PLAN).is_open
     c.record_demolition_plan(at("2026-09-25T10:00"), "cg1", URBAN, at("2026-09-25T10:00"), "方案")
-    assert c.clock(ClockKind.DEMOLITION_PLAN).met_at == at("2026-09-25T10:00")
+    c.conclude(at("2026-09-25T11:00"), "off", "natural_resources", Finding.SUBSTANTIATED, Measures(), "已移交强拆", CAL)
+    assert c.status == Status.CONCLUDED
+
+
+def test_004_c25_a_ticket_whose_plan_clock_was_cancelled_concludes():
+    c = ticket()
+    hand_over(c, at("2026-09-24T15:00"))
+    c.transfer(at("2026-09-25T09:00"), "off", "natural_resources", "discipline", "县纪委监委", "涉及公职人员",
+               to_is_discipline=True)
+    c.conclude(at("2026-09-25T10:00"), "off", "discipline", Finding.SUBSTANTIATED, Measures(), "已处理", CAL)
+    assert c.status == Status.CONCLUDED
+
+
+@pytest.mark.parametrize("state", [Status.CONCLUDED, Status.CLOSED])
+def test_004_c25_no_plan_is_recorded_on_a_concluded_or_closed_ticket(state):
+    """A ticket concluded while the plan was owed (before concluding was refused) takes no plan."""
+    c = ticket()
+    hand_over(c, at("2026-09-24T15:00"))
+    c.status = state
+    c.new_events.clear()
+    with pytest.raises(Conflict) as caught:
+        c.record_demolition_plan(at("2026-09-25T10:00"), "cg1", URBAN, at("2026-09-25T10:00"), "方案")
+    assert caught.value.message == "只有已受理、尚未办结的举报才能登记强制拆除方案。"
+    assert c.demolition.plan_at is None and c.clock(ClockKind.DEMOLITION_PLAN).is_open and c.new_events == []
+
+
+def test_004_c25_a_backdated_plan_recorded_after_the_due_instant_is_still_a_breach():
+    """Recorded on 8 October, a plan said to be drafted on 25 September (in time) is late: the
+    sweeper had not yet recorded the breach, so this call records it, once; the plan is kept."""
+    c = ticket()
+    hand_over(c, at("2026-09-24T15:00"))
+    c.new_events.clear()
+    c.record_demolition_plan(at("2026-10-08T09:00"), "cg1", URBAN, at("2026-09-25T10:00"), "方案")
+    clock = c.clock(ClockKind.DEMOLITION_PLAN)
+    assert clock.met_at == at("2026-09-25T10:00") and clock.breached_at == clock.due_at
+    assert clock.state(at("2026-10-08T10:00")) == "met_late"
+    assert c.demolition.plan_at == at("2026-09-25T10:00")
+    assert kinds(c) == ["breach_recorded", "demolition_plan_recorded"]
+    assert c.new_events[0].at == at("2026-10-08T09:00") and c.new_events[0].data == {
+        "clock": "demolition_plan", "late": True}
+    assert c.sweep(at("2026-10-09T00:00")) == []
+
+
+def test_004_c25_a_plan_recorded_by_the_due_instant_with_an_earlier_drafting_time_is_in_time():
+    c = ticket()
+    hand_over(c, at("2026-09-24T15:00"))
+    c.record_demolition_plan(at("2026-09-30T23:59"), "cg1", URBAN, at("2026-09-28T10:00"), "方案")
+    assert not c.clock(ClockKind.DEMOLITION_PLAN).is_breached and "breach_recorded" not in kinds(c)
 
 
 def test_004_c25_the_nearest_deadline_includes_the_plan_clock():

@@ -105,11 +105,12 @@ def test_000_s4_3_1_the_conclusion_form_reads_the_transfer_facts():
 @pytest.mark.parametrize("change,field,words", [
     ({"transfer_area_mu": "-1"}, "transfer_area_mu", "非法转让、倒卖土地面积"),
     ({"transfer_area_mu": "1000001"}, "transfer_area_mu", "非法转让、倒卖土地面积"),
-    ({"transfer_area_mu": "十亩"}, "transfer_area_mu", "非法转让、倒卖土地面积"),
-    ({"transfer_area_mu": "nan"}, "transfer_area_mu", "非法转让、倒卖土地面积"),
+    ({"transfer_area_mu": "1,5"}, "transfer_area_mu", "请填写数字"),  # not a number, not out of range
+    ({"transfer_area_mu": "十亩"}, "transfer_area_mu", "请填写数字"),
+    ({"transfer_area_mu": "nan"}, "transfer_area_mu", "请填写数字"),
     ({"illegal_gains_wan_yuan": "-0.5"}, "illegal_gains_wan_yuan", "违法所得"),
     ({"illegal_gains_wan_yuan": "1000001"}, "illegal_gains_wan_yuan", "违法所得"),
-    ({"illegal_gains_wan_yuan": "inf"}, "illegal_gains_wan_yuan", "违法所得"),
+    ({"illegal_gains_wan_yuan": "inf"}, "illegal_gains_wan_yuan", "请填写数字"),
     ({"transfer_land_type": "moon"}, "transfer_land_type", "地类"),
     ({"transfer_land_type": ""}, "transfer_land_type", "地类"),  # an area needs its land type
 ])

@@ -13,7 +13,7 @@ from portal.services import workflow
 from portal.timeutil import local
 from tests.conftest import PUBLIC_URL
 from tests.web.staff_support import XIAYANG_BUILT_UP, XIAYANG_OUTSIDE, fast_argon2, file, signed_in  # noqa: F401
-from tests.web.test_staff_actions import accepted, actor_of, assert_recorded
+from tests.web.test_staff_actions import MEASURES, accepted, actor_of, assert_recorded
 
 DECISION = "炎自然罚〔2026〕8号"
 PLAN_NOTE = "11月27日上午组织强制拆除，调集执法人员20名"
@@ -140,3 +140,33 @@ def test_004_c25_the_forms_need_the_csrf_token(app, deps, clock, inside):
     response = urban.act(cid, "demolition-plan", {"drafted_at": now_input(clock), "note": PLAN_NOTE}, csrf=False)
     assert response.status_code == 400 and "表单已过期或来源不明" in response.get_data(as_text=True)
     assert deps.repos.complaints.get(cid).demolition.plan_at is None
+
+
+def test_004_c25_the_lead_cannot_conclude_while_the_plan_is_owed(app, deps, clock, inside):
+    """The plan clock must not survive the ticket's conclusion and closure: the conclusion is
+    refused with the reason until urban management records the plan."""
+    cid = inside.complaint_id
+    officer = hand_over(app, deps, clock, cid)
+    version = deps.repos.complaints.get(cid).version
+    response = officer.act(cid, "conclude", MEASURES)
+    assert response.status_code == 409, response.status_code
+    assert "城管执法局尚未制定强制拆除方案" in response.get_data(as_text=True)
+    complaint = deps.repos.complaints.get(cid)
+    assert complaint.version == version and complaint.status.value == "accepted"
+    urban = signed_in(app, deps, clock, "officer_urban")
+    assert urban.act(cid, "demolition-plan", {"drafted_at": now_input(clock), "note": PLAN_NOTE}).status_code == 303
+    assert officer.act(cid, "conclude", MEASURES).status_code == 303
+    assert 'id="form-demolition-plan"' not in urban.get(f"/staff/tickets/{cid}").get_data(as_text=True)
+
+
+def test_004_c25_a_backdated_plan_entered_after_the_due_date_is_a_breach(app, deps, clock, inside):
+    cid = inside.complaint_id
+    handed = now_input(clock)
+    hand_over(app, deps, clock, cid)
+    clock.advance(days=10)  # past the 3 working days; the sweeper has not run
+    urban = signed_in(app, deps, clock, "officer_urban")
+    assert urban.act(cid, "demolition-plan", {"drafted_at": handed, "note": PLAN_NOTE}).status_code == 303
+    plan = deps.repos.complaints.get(cid).clock(ClockKind.DEMOLITION_PLAN)
+    assert plan.met_at is not None and plan.breached_at == plan.due_at
+    breaches = [e for e in deps.repos.complaints.history(cid) if e.kind == "breach_recorded"]
+    assert [e.data.get("clock") for e in breaches] == ["demolition_plan"]
