@@ -15,7 +15,7 @@ from portal.domain.calendar import WorkingCalendar
 from portal.domain.complaint import Complaint, Finding, Measures
 from portal.domain.deadlines import ClockKind
 from portal.domain.geo import Point
-from portal.domain.routing import Routing
+from tests.unit.tickets import filed_ticket
 from portal.timeutil import iso_local
 
 CAL = WorkingCalendar({})
@@ -24,13 +24,9 @@ ONE_SECOND = timedelta(seconds=1)
 
 
 def ticket(received_at: datetime = T0, discipline_only: bool = False) -> Complaint:
-    routing = Routing(lead="discipline" if discipline_only else "natural_resources",
-                      co_handler=None if discipline_only else "longxi", township="longxi",
-                      in_built_up_area=False, discipline_only=discipline_only)
-    return Complaint.file(id="01CLOCKCLOCKCLOCKCLOCKCLOC", seq=1, county="430225", category="l1-occupy-land",
-                          description="耕地上建房", address="", point=Point(113.6, 26.64), routing=routing,
-                          received_at=received_at, receipt_hash="h", case_id="01CASECASECASECASECASECASE",
-                          evidence=[], contact=None, calendar=CAL, lead_name="县自然资源局")
+    return filed_ticket(received_at, id="01CLOCKCLOCKCLOCKCLOCKCLOC", category="l1-occupy-land",
+                        description="耕地上建房", point=Point(113.6, 26.64), township="longxi",
+                        discipline_only=discipline_only, calendar=CAL, quiet=False)
 
 
 def due(c: Complaint, kind: ClockKind) -> str:

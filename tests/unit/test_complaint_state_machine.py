@@ -10,24 +10,14 @@ from portal.domain.calendar import WorkingCalendar
 from portal.domain.complaint import Complaint, Finding, Measures, Notify, Status
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.domain.errors import Conflict, DomainError
-from portal.domain.geo import Point
-from portal.domain.routing import Routing
+from tests.unit.tickets import filed_ticket
 
 CAL = WorkingCalendar({})
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Asia/Shanghai
 
 
 def ticket(discipline_only: bool = False, lead: str = "natural_resources") -> Complaint:
-    routing = Routing(lead="discipline" if discipline_only else lead,
-                      co_handler=None if discipline_only else "xiayang", township="xiayang",
-                      in_built_up_area=False, discipline_only=discipline_only)
-    c = Complaint.file(id="01TESTTESTTESTTESTTESTTEST", seq=1, county="430225", category="c1-no-planning-permit",
-                       description="农田里在盖房子", address="", point=Point(113.85, 26.46), routing=routing,
-                       received_at=T0, receipt_hash="h", case_id="01CASECASECASECASECASECASE", evidence=[],
-                       contact=None, calendar=CAL, lead_name="县自然资源局")
-    c.new_events.clear()
-    c.new_notifications.clear()
-    return c
+    return filed_ticket(T0, lead=lead, discipline_only=discipline_only)
 
 
 def kinds(c: Complaint) -> list[str]:

@@ -9,22 +9,15 @@ from portal.domain.calendar import WorkingCalendar
 from portal.domain.complaint import DECLINE_REASONS, Complaint, Contact, Notify, Status
 from portal.domain.deadlines import ClockKind
 from portal.domain.geo import Point
-from portal.domain.routing import Routing
+from tests.unit.tickets import filed_ticket
 
 CAL = WorkingCalendar({})
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Asia/Shanghai
 
 
 def ticket(contact: Contact | None) -> Complaint:
-    routing = Routing(lead="natural_resources", co_handler="longxi", township="longxi", in_built_up_area=False,
-                      discipline_only=False)
-    c = Complaint.file(id="01DECLINEDECLINEDECLINEDEC", seq=1, county="430225", category="l1-occupy-land",
-                       description="耕地上建房", address="", point=Point(113.6, 26.64), routing=routing,
-                       received_at=T0, receipt_hash="h", case_id="01CASECASECASECASECASECASE", evidence=[],
-                       contact=contact, calendar=CAL, lead_name="县自然资源局")
-    c.new_events.clear()
-    c.new_notifications.clear()
-    return c
+    return filed_ticket(T0, id="01DECLINEDECLINEDECLINEDEC", category="l1-occupy-land", description="耕地上建房",
+                        point=Point(113.6, 26.64), township="longxi", contact=contact)
 
 
 def test_004_c20_l17_a_reporter_with_a_verified_phone_is_told_of_the_decline_by_sms():

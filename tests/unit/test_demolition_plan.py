@@ -14,7 +14,7 @@ from portal.domain.complaint import DEMOLITION_PLAN_PUBLIC, Complaint, Finding, 
 from portal.domain.deadlines import DEMOLITION_PLAN_WORKING_DAYS, ClockKind
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point
-from portal.domain.routing import Routing
+from tests.unit.tickets import filed_ticket
 from portal.timeutil import SHANGHAI, iso_local
 
 CAL = WorkingCalendar({})
@@ -27,13 +27,8 @@ def at(text: str) -> datetime:
 
 
 def ticket(*, inside: bool = True, discipline_only: bool = False, accept: bool = True) -> Complaint:
-    routing = Routing(lead="discipline" if discipline_only else "natural_resources",
-                      co_handler=None if discipline_only else "xiayang", township="xiayang",
-                      in_built_up_area=inside, discipline_only=discipline_only)
-    c = Complaint.file(id="01TESTTESTTESTTESTTESTTEST", seq=1, county="430225", category="c1-no-planning-permit",
-                       description="县城里违法加盖一层", address="", point=Point(113.77, 26.49), routing=routing,
-                       received_at=T0, receipt_hash="h", case_id="01CASECASECASECASECASECASE", evidence=[],
-                       contact=None, calendar=CAL, lead_name="县自然资源局")
+    c = filed_ticket(T0, description="县城里违法加盖一层", point=Point(113.77, 26.49), in_built_up_area=inside,
+                     discipline_only=discipline_only, calendar=CAL, quiet=False)
     if accept:
         c.accept(T0, "off", c.lead)
     if not discipline_only:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from portal.domain.calendar import WorkingCalendar
 from portal.domain.cases import Case, CaseMember
 from portal.domain.complaint import Complaint, Finding, Measures
 from portal.domain.geo import Point
-from portal.domain.routing import Routing
+from tests.unit.tickets import PLAIN_CALENDAR, filed_ticket
 from portal.services.ledger import COLUMNS, _row
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
@@ -41,13 +40,8 @@ ANNEX_3_EXTRA = {"矿种": "稀土", "是否没收矿产品": "是", "是否查�
 
 
 def concluded_ticket() -> Complaint:
-    routing = Routing(lead="natural_resources", co_handler="longxi", township="longxi", in_built_up_area=False,
-                      discipline_only=False)
-    calendar = WorkingCalendar({})
-    c = Complaint.file(id="01LEDGERLEDGERLEDGERLEDGER", seq=1, county="430225", category="m1-illegal-mining",
-                       description="举报人原话", address="", point=Point(113.6, 26.64), routing=routing,
-                       received_at=T0, receipt_hash="h", case_id="01CASECASECASECASECASECASE", evidence=[],
-                       contact=None, calendar=calendar, lead_name="县自然资源局")
+    c = filed_ticket(T0, id="01LEDGERLEDGERLEDGERLEDGER", category="m1-illegal-mining", description="举报人原话",
+                     point=Point(113.6, 26.64), township="longxi", quiet=False)
     c.accept(T0, "off", "natural_resources")
     measures = Measures(
         summary=ANNEX_2["违法行为概况（当事人、时间、地点、面积）"], area_mu=0.3, method="拆除复耕",
@@ -56,7 +50,7 @@ def concluded_ticket() -> Complaint:
         court_enforcement=True, notes="已复耕", checked_county=True, meets_standard=True, written_off=True,
         mineral_type="稀土", products_confiscated=True, equipment_seized=False,
     )
-    c.conclude(T0, "off", "natural_resources", Finding.SUBSTANTIATED, measures, "已拆除", calendar)
+    c.conclude(T0, "off", "natural_resources", Finding.SUBSTANTIATED, measures, "已拆除", PLAIN_CALENDAR)
     return c
 
 
