@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Sequence
 
 from portal.domain.access import Action, Actor, can, can_view
 from portal.domain.cases import CASE_KINDS, Case, CaseChange, StockRule, is_merge_candidate
@@ -25,7 +26,7 @@ from portal.domain.complaint import Complaint
 from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.i18n import N_
 from portal.ids import is_id, new_id
-from portal.ports import ABSENT, ConditionFailed, Op, Put
+from portal.ports import ConditionFailed, Op
 from portal.services import rewards, scope
 from portal.services.deps import Deps
 from portal.services.workflow import BUSY, RETRIES, form_date, text
@@ -66,17 +67,22 @@ def _require_all(actor: Actor, complaints: list[Complaint], written: bool = True
             raise DomainError(N_("这个案件中有您无权办理的举报，请由县查违控违领导小组办公室处理。"))
 
 
-def _commit(deps: Deps, actor: Actor, now: datetime, complaints: list[Complaint], case_ops: list[Op],
-            action: str, subject: Complaint, detail: dict) -> None:
+def _commit(deps: Deps, actor: Actor, now: datetime, complaints: list[Complaint], cases: list[Case],
+            action: str, subject: Complaint, detail: dict, extra_ops: Sequence[Op] = ()) -> None:
+    """One transaction: the tickets, the cases (each conditional on its version; a new case
+    must not exist yet), ``extra_ops`` and the audit entry; then the versions move on."""
     ops: list[Op] = []
     for complaint in complaints:
         ops += deps.repos.complaints.save_ops(complaint)
-    ops += case_ops
+    ops += [deps.repos.cases.save_op(case) for case in cases]
+    ops += extra_ops
     ops.append(deps.repos.audit.op(at=now, actor=actor.username, role=actor.role.value, unit=actor.unit,
                                    action=action, county=subject.county, complaint_id=subject.id, detail=detail))
     deps.store.write(ops)
     for complaint in complaints:
         deps.repos.complaints.committed(complaint)
+    for case in cases:
+        deps.repos.cases.committed(case)
 
 
 def merge(deps: Deps, actor: Actor, complaint_id: str, other_id: str | None, note: str | None,
@@ -105,13 +111,10 @@ def merge(deps: Deps, actor: Actor, complaint_id: str, other_id: str | None, not
         reward_ops = rewards.recompute_ops(deps, [(survivor, members), (absorbed, [])], now, actor.username,
                                            guard=actor)
         try:
-            _commit(deps, actor, now, members, [deps.repos.cases.save_op(survivor), deps.repos.cases.save_op(absorbed),
-                                                *reward_ops],
-                    "case_merge", one, {"case": survivor.id, "absorbed": absorbed.id})
+            _commit(deps, actor, now, members, [survivor, absorbed], "case_merge", one,
+                    {"case": survivor.id, "absorbed": absorbed.id}, reward_ops)
         except ConditionFailed:
             continue
-        deps.repos.cases.committed(survivor)
-        deps.repos.cases.committed(absorbed)
         return survivor
     raise Conflict(BUSY)
 
@@ -128,17 +131,14 @@ def split(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: da
         new_case = case.split_out(complaint.id, new_id(now), now, actor.username, note)
         complaint.mark_case(now, actor.username, actor.unit, new_case.id, new_case.kind, note,
                             new_case.stock_registered_on)
-        new_op = Put(deps.repos.cases.save_op(new_case).item, expect=ABSENT)
         # 004 C20, L17: each case's reward follows its own first reporter (until paid)
         reward_ops = rewards.recompute_ops(deps, [(case, staying), (new_case, [complaint])], now,
                                            actor.username, guard=actor)
         try:
-            _commit(deps, actor, now, [complaint], [deps.repos.cases.save_op(case), new_op, *reward_ops], "case_split",
-                    complaint, {"from": case.id, "case": new_case.id})
+            _commit(deps, actor, now, [complaint], [case, new_case], "case_split", complaint,
+                    {"from": case.id, "case": new_case.id}, reward_ops)
         except ConditionFailed:
             continue
-        deps.repos.cases.committed(case)
-        deps.repos.cases.committed(new_case)
         return new_case
     raise Conflict(BUSY)
 
@@ -172,10 +172,9 @@ def mark(deps: Deps, actor: Actor, complaint_id: str, kind: str | None, note: st
         if case.stock_registered_on is not None:
             detail["registered_on"] = case.stock_registered_on.isoformat()
         try:
-            _commit(deps, actor, now, members, [deps.repos.cases.save_op(case)], "case_mark", complaint, detail)
+            _commit(deps, actor, now, members, [case], "case_mark", complaint, detail)
         except ConditionFailed:
             continue
-        deps.repos.cases.committed(case)
         return case
     raise Conflict(BUSY)
 

@@ -331,30 +331,31 @@ def approve(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Rewa
     return reward
 
 
+def _review(deps: Deps, actor: Actor, case_id: str, note, now: datetime, missing: str,
+            decide: Callable[[Reward, datetime, str, str], None], audit: str) -> Reward:
+    """A reviewer's decision that needs a written reason (reject, hold, release, refuse, clear flags)."""
+    note = text(note, "note", 1000, required=True, missing=missing)
+    return _act(deps, actor, case_id, APPROVE, now, lambda r: decide(r, now, actor.username, note), audit)
+
+
 def reject(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
-    note = text(note, "note", 1000, required=True, missing=N_("请写明驳回的理由。"))
-    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.reject(now, actor.username, note), "reward_reject")
+    return _review(deps, actor, case_id, note, now, N_("请写明驳回的理由。"), Reward.reject, "reward_reject")
 
 
 def hold(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
-    note = text(note, "note", 1000, required=True, missing=N_("请写明暂停发放的理由。"))
-    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.hold(now, actor.username, note), "reward_hold")
+    return _review(deps, actor, case_id, note, now, N_("请写明暂停发放的理由。"), Reward.hold, "reward_hold")
 
 
 def release(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
-    note = text(note, "note", 1000, required=True, missing=N_("请写明复核意见。"))
-    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.release(now, actor.username, note), "reward_release")
+    return _review(deps, actor, case_id, note, now, N_("请写明复核意见。"), Reward.release, "reward_release")
 
 
 def refuse(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
-    note = text(note, "note", 1000, required=True, missing=N_("请写明复核意见。"))
-    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.refuse(now, actor.username, note), "reward_refuse")
+    return _review(deps, actor, case_id, note, now, N_("请写明复核意见。"), Reward.refuse, "reward_refuse")
 
 
 def clear_flags(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Reward:
-    note = text(note, "note", 1000, required=True, missing=N_("请写明复核意见。"))
-    return _act(deps, actor, case_id, APPROVE, now, lambda r: r.clear_flags(now, actor.username, note),
-                "reward_clear_flag")
+    return _review(deps, actor, case_id, note, now, N_("请写明复核意见。"), Reward.clear_flags, "reward_clear_flag")
 
 
 # --- finance -------------------------------------------------------------------------------------

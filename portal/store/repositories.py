@@ -35,6 +35,13 @@ def _expect(version: int) -> int:
     return ABSENT if version == 0 else version
 
 
+def _versioned(cls, item: Item):
+    """A domain record read back from its item, carrying the version its next write expects."""
+    record = load(cls, dict(item.body))
+    record.version = item.version
+    return record
+
+
 # --------------------------------------------------------------------------------------
 # Complaints and their history
 # --------------------------------------------------------------------------------------
@@ -92,9 +99,7 @@ class Complaints:
 
     @staticmethod
     def from_item(item: Item) -> Complaint:
-        c = load(Complaint, dict(item.body))
-        c.version = item.version
-        return c
+        return _versioned(Complaint, item)
 
     def get(self, complaint_id: str) -> Complaint | None:
         item = self.store.get(K.complaint_pk(complaint_id), K.META)
@@ -168,9 +173,7 @@ class Cases:
         item = self.store.get(K.case_pk(case_id), K.META)
         if item is None:
             return None
-        case = load(Case, dict(item.body))
-        case.version = item.version
-        return case
+        return _versioned(Case, item)
 
 
 # --------------------------------------------------------------------------------------
@@ -199,9 +202,7 @@ class Outbox:
 
     @staticmethod
     def from_item(item: Item) -> OutboxMessage:
-        m = load(OutboxMessage, dict(item.body))
-        m.version = item.version
-        return m
+        return _versioned(OutboxMessage, item)
 
     def get(self, pk: str, sk: str) -> OutboxMessage | None:
         item = self.store.get(pk, sk)
@@ -278,18 +279,11 @@ class StaffAccounts:
         item = self.store.get(self.PK, username)
         if item is None:
             return None
-        account = load(StaffAccount, dict(item.body))
-        account.version = item.version
-        return account
+        return _versioned(StaffAccount, item)
 
     def in_county(self, county: str) -> list[StaffAccount]:
         page = self.store.query(f"STAFF#{county}", index="county", limit=1000)
-        out = []
-        for item in page.items:
-            account = load(StaffAccount, dict(item.body))
-            account.version = item.version
-            out.append(account)
-        return out
+        return [_versioned(StaffAccount, item) for item in page.items]
 
 
 class Sessions:
@@ -417,9 +411,7 @@ class Disclosures:
 
     @staticmethod
     def _load(item: Item) -> DisclosureRequest:
-        r = load(DisclosureRequest, dict(item.body))
-        r.version = item.version
-        return r
+        return _versioned(DisclosureRequest, item)
 
     def get(self, complaint_id: str, n: int) -> DisclosureRequest | None:
         item = self.store.get(K.complaint_pk(complaint_id), self.sk(n))
@@ -558,9 +550,7 @@ class Rewards:
 
     @staticmethod
     def from_item(item: Item) -> Reward:
-        r = load(Reward, dict(item.body))
-        r.version = item.version
-        return r
+        return _versioned(Reward, item)
 
     def get(self, case_id: str) -> Reward | None:
         item = self.store.get(K.case_pk(case_id), self.SK)
