@@ -228,16 +228,20 @@ def review_now(deps: Deps, actor: Actor, now: datetime) -> ReviewOutcome:
 
 
 def ensure_schedules(deps: Deps, now: datetime) -> int:
-    """Give every county a review schedule in the due index, waking on the next 1st
-    (one read per county per sweep; written once). Returns how many were created."""
+    """Give every county a review schedule in the due index, waking on the next 1st (read once
+    per county and process, written once). Returns how many were created."""
     created = 0
+    records = deps.repos.oversight
     for county in deps.counties:
-        if deps.repos.oversight.schedule(county.code) is None:
+        if county.code in records.scheduled:
+            continue
+        if records.schedule(county.code) is None:
             try:
-                deps.store.write([deps.repos.oversight.schedule_op(county.code, next_review_at(now), 0)])
+                deps.store.write([records.schedule_op(county.code, next_review_at(now), 0)])
                 created += 1
             except ConditionFailed:
-                pass
+                pass  # another sweep created it
+        records.scheduled.add(county.code)
     return created
 
 

@@ -289,9 +289,18 @@ def claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: 
         raise
 
 
+def _staff_matching(deps: Deps, county: str, phone_hash: str) -> list[str]:
+    """The usernames of the county's staff whose registered phone is this one (keyed hashes compared)."""
+    return sorted(a.username for a in deps.repos.staff.in_county(county)
+                  if a.phone_hash is not None and hmac.compare_digest(a.phone_hash, phone_hash))
+
+
 def _claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: datetime) -> ClaimResult:
-    _claimable(deps, complaint, now)
+    first = _claimable(deps, complaint, now)
     method, payee = _parse(data)
+    # the staff accounts whose registered phone verified the claim: held, and recused from its review
+    staff_matches = _staff_matching(deps, first.county, complaint.contact.phone_hash) if _phone_on_file(complaint) \
+        else []
     for attempt in range(rewards.RETRIES):
         reward = _claimable(deps, complaint, now)
         county = rewards.county_of(deps, reward)
@@ -310,10 +319,7 @@ def _claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now:
             claim_record.collection_hash = rewards.collection_hash(deps, reward.case_id, collection_code)
             claim_record.collection_envelope = deps.keyring.encrypt(collection_code.encode(),
                                                                     collection_context(reward.case_id))
-        # the staff accounts whose registered phone verified the claim: held, and recused from its review
-        claim_record.staff_matches = sorted(
-            a.username for a in deps.repos.staff.in_county(reward.county)
-            if phone_hash is not None and a.phone_hash is not None and hmac.compare_digest(a.phone_hash, phone_hash))
+        claim_record.staff_matches = staff_matches
         reward.record_claim(now, claim_record, bool(claim_record.staff_matches))
         if phone_hash is not None:
             rules = county.rewards

@@ -35,6 +35,9 @@ def review_pk(county: str) -> str:
 class OversightRecords:
     def __init__(self, store: Store, shards: int):
         self.store, self.shards = store, shards
+        #: counties whose review schedule this process has seen: schedules are never deleted,
+        #: so a sweep need not read them again (one Lambda container sweeps many times)
+        self.scheduled: set[str] = set()
 
     # --- the complaints a period's figures read ------------------------------------------
     def window(self, index: str, active_partition: str, done_partition: str, since: datetime,
