@@ -95,6 +95,17 @@ def two_reports(deps, clock):
     return first, later
 
 
+@pytest.fixture
+def approved(deps, two_reports):
+    """The later report found true, the case's reward proposed and approved for the first reporter:
+    (first, later, case id)."""
+    first, later = two_reports
+    conclude(deps, later.id)
+    case_id = case_of(deps, first)
+    approve(deps, case_id)
+    return first, later, case_id
+
+
 # --- eligibility ---------------------------------------------------------------------------------
 def test_004_c20_l17_the_first_reporter_becomes_eligible_when_any_ticket_of_the_case_is_found_true(deps, two_reports):
     first, later = two_reports
@@ -145,11 +156,8 @@ def test_004_c20_a_merge_bringing_in_an_earlier_report_moves_eligibility_to_it(d
     assert deps.repos.rewards.case_of(later.id) is None and deps.repos.rewards.case_of(earlier.id) == survivor
 
 
-def test_an_approval_cancelled_by_a_split_erases_the_claim_and_alerts_the_reviewers(deps, two_reports):
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+def test_an_approval_cancelled_by_a_split_erases_the_claim_and_alerts_the_reviewers(deps, approved):
+    first, later, case_id = approved
     claim(deps, first, claim_code(deps, first))
     cases.split(deps, SUP1, first.id, "不是同一处", now(deps))
     reward = deps.repos.rewards.get(case_id)
@@ -159,11 +167,8 @@ def test_an_approval_cancelled_by_a_split_erases_the_claim_and_alerts_the_review
     assert [a["kind"] for a in alerts if a["clock"] == "reward"] == ["reward_cancelled"]
 
 
-def test_004_c20_after_payment_nothing_moves(deps, two_reports, clock):
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+def test_004_c20_after_payment_nothing_moves(deps, approved, clock):
+    first, later, case_id = approved
     claim(deps, first, claim_code(deps, first))
     pay(deps, case_id)
     paid = deps.repos.rewards.get(case_id)
@@ -198,14 +203,11 @@ def test_a_reopened_finding_withdraws_the_reward_and_a_new_conclusion_reinstates
 
 
 def test_000_s2_3_a_first_report_moved_to_the_discipline_commission_keeps_its_reward_under_the_commission(
-        deps, two_reports):
+        deps, approved):
     """The ticket leaves its case (no other department learns of it, 000 §2(3)); its reporter,
     first for the violation, keeps the approved reward (004 C20, L17), now reviewed by the
     commission: nothing is retargeted, cancelled or alerted, and the split is the system's."""
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+    first, later, case_id = approved
     workflow.transfer(deps, OFFICER, first.id, "discipline", "举报涉及公职人员", now(deps))
     reward = deps.repos.rewards.get(case_id)
     assert (reward.state, reward.complaint_id, reward.discipline_only, reward.detached) == (
@@ -406,11 +408,8 @@ def test_one_phone_claiming_more_than_the_county_allows_is_flagged(deps, clock):
 
 
 # --- retention ---------------------------------------------------------------------------------------
-def test_purge_payee_removes_payee_code_and_phone_after_payment_plus_retention(deps, two_reports, clock):
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+def test_purge_payee_removes_payee_code_and_phone_after_payment_plus_retention(deps, approved, clock):
+    first, later, case_id = approved
     claim(deps, first, claim_code(deps, first))
     assert rewards.purge_payee(deps, case_id, now(deps)) is False  # not paid: nothing to purge yet
     pay(deps, case_id)
@@ -429,11 +428,8 @@ def test_purge_payee_removes_payee_code_and_phone_after_payment_plus_retention(d
     assert reward.state == RewardState.PAID and reward.payment.reference == "PZ-001"  # the payment record stays
 
 
-def test_purge_payee_removes_a_collection_code_hash_too(deps, two_reports, clock):
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+def test_purge_payee_removes_a_collection_code_hash_too(deps, approved, clock):
+    first, later, case_id = approved
     code = claim(deps, first, claim_code(deps, first), method="in_person").collection_code
     rewards.check_collection_code(deps, FINANCE, case_id, code, now(deps))
     pay(deps, case_id)
@@ -442,11 +438,8 @@ def test_purge_payee_removes_a_collection_code_hash_too(deps, two_reports, clock
     assert deps.repos.rewards.get(case_id).claim.collection_hash is None
 
 
-def test_finance_reads_payee_details_only_to_pay_or_for_a_payment_made(deps, two_reports):
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+def test_finance_reads_payee_details_only_to_pay_or_for_a_payment_made(deps, approved):
+    first, later, case_id = approved
     with pytest.raises(Conflict):
         rewards.reveal_payee(deps, FINANCE, case_id, now(deps))  # nothing claimed yet
     claim(deps, first, claim_code(deps, first))
@@ -535,12 +528,9 @@ def test_parallel_wrong_claim_codes_that_read_the_same_record_are_each_counted(d
 
 
 # --- case changes against an approved reward (004 C20: two people approved it) ------------------------
-def test_004_c20_a_case_worker_cannot_void_an_approved_or_claimed_reward_by_splitting_or_merging(deps, two_reports,
+def test_004_c20_a_case_worker_cannot_void_an_approved_or_claimed_reward_by_splitting_or_merging(deps, approved,
                                                                                                    clock):
-    first, later = two_reports
-    conclude(deps, later.id)
-    case_id = case_of(deps, first)
-    approve(deps, case_id)
+    first, later, case_id = approved
     claim(deps, first, claim_code(deps, first))
     before = deps.repos.rewards.get(case_id)
     with pytest.raises(Forbidden, match="须由有奖励审批权限的人员办理"):
