@@ -12,8 +12,10 @@ import json
 from urllib.parse import urlsplit
 
 import boto3
+import pytest
 import requests
 from botocore.config import Config
+from moto import mock_aws
 
 from portal.config import Settings
 
@@ -119,3 +121,12 @@ def browser_post(form: dict, data: bytes, content_type: str) -> None:
     assert policy_admits(form, posted, len(data)), "S3 would refuse this upload"
     response = requests.post(form["url"], data=posted, files={"file": ("photo", data, content_type)}, timeout=10)
     assert response.status_code in (200, 201, 204), response.status_code
+
+
+@pytest.fixture
+def aws():
+    """moto's S3, KMS and SSM for one test, with the stack's two buckets made (import it into a
+    test module to use it)."""
+    with mock_aws():
+        create_buckets()
+        yield

@@ -12,7 +12,6 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 from PIL import Image, ImageCms
 
 from functions import uploads as function
@@ -24,8 +23,9 @@ from portal import runtime
 from portal.services.deps import build_deps
 from portal.services.notifications import contact_context
 from portal.store.sqlite import SqliteStore
+from tests.aws import aws  # noqa: F401 (a fixture)
 from tests.aws import (
-    EVIDENCE_BUCKET, INCOMING_BUCKET, REGION, SSM_PREFIX, aws_settings, browser_post, create_buckets,
+    EVIDENCE_BUCKET, INCOMING_BUCKET, REGION, SSM_PREFIX, aws_settings, browser_post,
     create_kms_key, objects, s3_client,
 )
 
@@ -59,13 +59,6 @@ def s3_event(key: str, bucket: str = INCOMING_BUCKET, name: str = "ObjectCreated
         "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws-cn:s3:::{bucket}"},
                "object": {"key": key, "size": 1}},
     }]}
-
-
-@pytest.fixture
-def aws():
-    with mock_aws():
-        create_buckets()
-        yield
 
 
 @pytest.fixture

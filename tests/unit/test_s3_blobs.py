@@ -9,25 +9,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from portal.blobs.s3 import S3BlobStore
 from portal.ports import BlobNotFound
 from portal.web.security import content_security_policy
+from tests.aws import aws  # noqa: F401 (a fixture)
 from tests.aws import (
-    EVIDENCE_BUCKET, INCOMING_BUCKET, aws_settings, browser_form, create_buckets, create_kms_key, objects,
+    EVIDENCE_BUCKET, INCOMING_BUCKET, aws_settings, browser_form, create_kms_key, objects,
     policy_admits, policy_of, s3_client,
 )
 
 UPLOAD_KEY = "incoming/01JD0000000000000000000000"
 LIMIT = 10 * 1024 * 1024
-
-
-@pytest.fixture
-def aws():
-    with mock_aws():
-        create_buckets()
-        yield
 
 
 @pytest.fixture
