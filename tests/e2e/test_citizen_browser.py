@@ -8,17 +8,12 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
-import waitress
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from portal import create_app
-from portal.config import Settings
-from portal.services.deps import build_deps
-from tests.e2e.test_staff_browser import ARTIFACTS, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, chromium, served_portal
 from tests.fakes import images
 
 pytestmark = pytest.mark.browser
@@ -26,28 +21,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def served(tmp_path):
-    """The portal on http://127.0.0.1:<free port>, its public URL that very address (the QR
-    code points there)."""
-    holder = {}
-    server = waitress.create_server(lambda environ, start: holder["app"](environ, start), host="127.0.0.1", port=0,
-                                    threads=4)
-    base = f"http://127.0.0.1:{server.effective_port}"
-    settings = Settings.from_env({}, data_dir=str(tmp_path / "data"), secure_cookies="0", demo="0", public_url=base)
-    deps = build_deps(settings)
-    holder["app"] = create_app(settings, deps)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield base, deps
-    server.close()
-    thread.join(timeout=10)
-    deps.close()
+    with served_portal(tmp_path / "data") as portal:
+        yield portal
 
 
 @pytest.fixture
 def phone():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
                                       has_touch=True, locale="zh-CN")
         page = context.new_page()
@@ -56,7 +36,6 @@ def phone():
         page.on("request", lambda request: requests.append(request.url))
         yield page, requests
         context.close()
-        browser.close()
 
 
 def fits_the_screen(page) -> bool:

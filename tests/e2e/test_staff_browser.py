@@ -5,54 +5,33 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pyotp
 import pytest
-import waitress
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from portal import create_app
-from portal.config import Settings
 from portal.services import staff_accounts
-from portal.services.deps import build_deps
+from tests.e2e.browser import ARTIFACTS, chromium, served_portal
 from tests.web.staff_support import file
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "officer-password-2026"
 
 
 @pytest.fixture
 def served(tmp_path):
-    """The portal on http://127.0.0.1:<free port> (plain http, so the staff cookie is not Secure)."""
-    settings = Settings.from_env({}, data_dir=str(tmp_path / "data"), secure_cookies="0", demo="0",
-                                 public_url="http://127.0.0.1")
-    deps = build_deps(settings)
-    server = waitress.create_server(create_app(settings, deps), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", deps
-    server.close()
-    thread.join(timeout=10)
-    deps.close()
+    with served_portal(tmp_path / "data") as portal:
+        yield portal
 
 
 @pytest.fixture
 def browser_page():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 412, "height": 915}, locale="zh-CN")  # a phone
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
         context.close()
-        browser.close()
 
 
 def test_officer_signs_in_accepts_and_concludes(served, browser_page):

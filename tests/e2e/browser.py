@@ -1,0 +1,53 @@
+"""What the browser tests share: the portal served by waitress on a loopback port, and Debian's
+Chromium (Playwright's own browser download fails here) with the flags a container needs."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import waitress
+from playwright.sync_api import Browser, sync_playwright
+
+from portal import create_app
+from portal.config import Settings
+from portal.services.deps import Deps, build_deps
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def served_portal(data_dir: Path) -> Iterator[tuple[str, Deps]]:
+    """The portal on http://127.0.0.1:<free port>, plain http (so the staff cookie is not
+    Secure), its public URL that very address (the QR code points there): (base URL, deps)."""
+    holder = {}
+    server = waitress.create_server(lambda environ, start: holder["app"](environ, start), host="127.0.0.1", port=0,
+                                    threads=4)
+    base = f"http://127.0.0.1:{server.effective_port}"
+    settings = Settings.from_env({}, data_dir=str(data_dir), secure_cookies="0", demo="0", public_url=base)
+    deps = build_deps(settings)
+    holder["app"] = create_app(settings, deps)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield base, deps
+    finally:
+        server.close()
+        thread.join(timeout=10)
+        deps.close()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright; screenshots go to ``ARTIFACTS``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
