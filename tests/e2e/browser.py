@@ -51,3 +51,19 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, tags: list[str] = WCAG_21_AA) -> list[dict]:
+    """Run axe-core (npm, installed by the test command; injected from disk, so the page under
+    test fetches nothing) on the page as it stands, and return its violations at WCAG 2.1 AA:
+    each as {id, impact, help, targets}. A test asserts the list is empty and prints it if not."""
+    # evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+    # govern: the policy under test stays as it is served
+    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "targets": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
