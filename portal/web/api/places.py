@@ -112,9 +112,9 @@ class MapView(MethodView):
         def ring(r):
             return [list(reversed(_on_map(Point(*p), target))) for p in r]
 
-        def area(kind, name, polygons, code=None):
+        def area(kind, name, polygons, code=None, **extra):
             return {"type": "Feature", "properties": {"kind": kind, "name": name, "code": code,
-                                                      "demo": c.demo_geometry and kind != "boundary"},
+                                                      "demo": c.demo_geometry and kind != "boundary", **extra},
                     "geometry": {"type": "MultiPolygon",
                                  "coordinates": [[ring(r) for r in polygon] for polygon in polygons]}}
 
@@ -125,7 +125,8 @@ class MapView(MethodView):
                     "geometry": {"type": "Point", "coordinates": [lng, lat]}}
 
         features = [area("boundary", c.name, c.boundary)]
-        features += [area("township", t.name, t.polygons, t.code) for t in c.townships]
+        features += [area("township", t.name, t.polygons, t.code, unit_kind=t.kind,
+                          label=list(reversed(_on_map(t.point, target))) if t.point else None) for t in c.townships]
         features.append(area("built_up_area", translate(N_("县城建成区")), c.built_up_area))
         features += [spot(v) for v in c.villages] + [spot(m) for m in c.landmarks]
         return {"type": "FeatureCollection", "features": features}
