@@ -134,6 +134,12 @@ class ComplaintInSchema(Schema):
     lat = fields.Float(load_default=None, allow_nan=False)
     lng = fields.Float(load_default=None, allow_nan=False)
     township = fields.String(load_default=None, validate=validate.Length(max=64))
+    datum = fields.String(load_default=None, validate=validate.OneOf(("wgs84", "gcj02", "cgcs2000")),
+                          metadata={"description": "datum of lat/lng: wgs84 (GPS, default), gcj02 (a pin on an "
+                                                   "AMap/Tencent-style basemap), cgcs2000 (Tianditu); stored as WGS84"})
+    village = fields.String(load_default=None, validate=validate.Length(max=16),
+                            metadata={"description": "a village's division code: without lat/lng, the report is "
+                                                     "placed at the village's approximate point"})
     phone = fields.String(load_default=None, validate=validate.Length(max=64))
     upload_ids = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
                              validate=validate.Length(max=uploads.MAX_PHOTOS))
@@ -306,7 +312,8 @@ class ComplaintView(MethodView):
         data = intake.FilingInput(
             token=args["token"], category=args["category"], description=args["description"],
             address=args["address"], lat=args["lat"], lng=args["lng"], township=args["township"],
-            phone=args["phone"], upload_ids=args["upload_ids"], confirmed_exif=set(args["confirmed_exif"]),
+            datum=args["datum"], village=args["village"], phone=args["phone"], upload_ids=args["upload_ids"],
+            confirmed_exif=set(args["confirmed_exif"]),
             honeypot=request.args.get("website"),
         )
         result = intake.file_complaint(deps(), county(), data, client_key(), now())
