@@ -23,6 +23,13 @@
   var nearbyBox = document.getElementById("nearby");
   var marker = null, accuracyCircle = null, nearbyLayer = null, lastPreview = null, previewSeq = 0;
 
+  // the pin (perhaps where the reporter stands) travels in a body, never in a URL that a proxy logs
+  function post(path, body) {
+    return fetch(path, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+                         body: JSON.stringify(body) })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; });
+  }
   function api(path, params) {
     var query = Object.keys(params).filter(function (k) { return params[k] !== null && params[k] !== undefined && params[k] !== ""; })
       .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
@@ -108,7 +115,7 @@
     if (!latInput.value || !lngInput.value || !isFinite(lat) || !isFinite(lng)) { lastPreview = null; say(""); return; }
     var seq = ++previewSeq;
     var params = { lat: lat, lng: lng, datum: datumInput.value || "wgs84", map_datum: mapDatum };
-    api(d.places, Object.assign({ category: category ? category.value : "" }, params)).then(function (place) {
+    post(d.places, Object.assign({ category: category && category.value ? category.value : null }, params)).then(function (place) {
       if (seq !== previewSeq) return;  // a newer pin is on its way
       lastPreview = place;
       if (!place) { say(""); return; }
@@ -226,7 +233,7 @@
     if (nearbyLayer) { map.removeLayer(nearbyLayer); nearbyLayer = null; }
     nearbyBox.hidden = true;
     if (!params) return;
-    api(nearbyBox.dataset.url, params).then(function (found) {
+    post(nearbyBox.dataset.url, params).then(function (found) {
       if (!found || !found.reports || !found.reports.length) return;
       var list = nearbyBox.querySelector("ul");
       list.innerHTML = "";

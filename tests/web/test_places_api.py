@@ -19,7 +19,9 @@ FIELD = Point(113.850, 26.460)  # 霞阳镇, outside it
 
 
 def places(client, point: Point, **extra):
-    return client.get("/api/v1/places", query_string={"lat": point.lat, "lng": point.lng, **extra}).json
+    answer = client.post("/api/v1/places", json={"lat": point.lat, "lng": point.lng, **extra}).json
+    assert client.get("/api/v1/places", query_string={"lat": point.lat, "lng": point.lng, **extra}).json == answer
+    return answer
 
 
 def test_the_preview_names_place_lead_and_township_team_as_filing_routes(client):
@@ -129,7 +131,7 @@ def test_nearby_reports_show_only_category_status_week_and_cell(client, deps):
 
     complaint, _ = file(deps, place=(f"{FIELD.lat}", f"{FIELD.lng}"), description="农田里有人盖房，晚上也在施工。")
     workflow.accept(deps, Actor("o", Role.OFFICER, "natural_resources", "430225"), complaint.id, "", deps.clock.now())
-    answer = client.get("/api/v1/places/nearby", query_string={"lat": FIELD.lat, "lng": FIELD.lng}).json
+    answer = client.post("/api/v1/places/nearby", json={"lat": FIELD.lat, "lng": FIELD.lng}).json
     assert answer["enabled"] and answer["note"] == "可能已有人举报过——您仍然可以举报。"
     [shown] = answer["reports"]
     assert set(shown) == {"category", "status", "week", "map_lat", "map_lng"}
@@ -140,5 +142,5 @@ def test_nearby_reports_show_only_category_status_week_and_cell(client, deps):
 
     off = dataclasses.replace(deps.counties.default, nearby_reports=False)
     deps.counties.default = off
-    assert client.get("/api/v1/places/nearby", query_string={"lat": FIELD.lat, "lng": FIELD.lng}).json == {
+    assert client.post("/api/v1/places/nearby", json={"lat": FIELD.lat, "lng": FIELD.lng}).json == {
         "enabled": False, "note": "", "reports": []}

@@ -134,20 +134,32 @@ class MapView(MethodView):
 
 @bp.route("/places")
 class PlaceView(MethodView):
+    @bp.arguments(PlaceQuerySchema)
+    @bp.response(200, PlaceSchema)
+    @_errors
+    def post(self, args):
+        """Where a pin is and who would handle a report there (the same routing as filing; the
+        report itself is routed again when filed). Posted, so the pin (perhaps where the
+        reporter stands) rests in no proxy's or gateway's log of URLs."""
+        return _describe(args)
+
     @bp.arguments(PlaceQuerySchema, location="query")
     @bp.response(200, PlaceSchema)
     @_errors
     def get(self, args):
-        """Where a pin is and who would handle a report there (the same routing as filing; the
-        report itself is routed again when filed)."""
-        point = _point(args)
-        p = preview.preview(county(), point, args["category"])
-        place, text = preview.wording(p, translate)
-        map_lat, map_lng = _on_map(point, args["map_datum"] or args["datum"])
-        return {"in_county": p.in_county, "township": p.township, "township_name": p.township_name,
-                "village": p.village.code if p.village else None, "village_name": p.village.name if p.village else None,
-                "in_built_up_area": p.in_built_up_area, "lead_name": p.lead_name, "place": place, "text": text,
-                "lat": round(point.lat, 7), "lng": round(point.lng, 7), "map_lat": map_lat, "map_lng": map_lng}
+        """The same as POST, for clients that cannot post; prefer POST (a query string may be logged)."""
+        return _describe(args)
+
+
+def _describe(args) -> dict:
+    point = _point(args)
+    p = preview.preview(county(), point, args["category"])
+    place, text = preview.wording(p, translate)
+    map_lat, map_lng = _on_map(point, args["map_datum"] or args["datum"])
+    return {"in_county": p.in_county, "township": p.township, "township_name": p.township_name,
+            "village": p.village.code if p.village else None, "village_name": p.village.name if p.village else None,
+            "in_built_up_area": p.in_built_up_area, "lead_name": p.lead_name, "place": place, "text": text,
+            "lat": round(point.lat, 7), "lng": round(point.lng, 7), "map_lat": map_lat, "map_lng": map_lng}
 
 
 @bp.route("/places/search")
@@ -170,10 +182,10 @@ class PlaceSearchView(MethodView):
 
 @bp.route("/places/nearby")
 class NearbyView(MethodView):
-    @bp.arguments(PointQuerySchema, location="query")
+    @bp.arguments(PointQuerySchema)
     @bp.response(200, NearbySchema)
     @_errors
-    def get(self, args):
+    def post(self, args):
         """Up to 5 reports already accepted whose ~200 m cell lies within 250 m of the pin, from
         the last 180 days: category, status in words and week only. Never a report for the
         discipline commission, one not yet accepted, a description, a photo or a point."""
