@@ -4,6 +4,10 @@ WGS84) and go out in the datum of the caller's map (``map_datum``); the server c
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from flask import Response, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
@@ -94,9 +98,28 @@ def _point(args) -> Point:
     return datums.to_wgs84(Point(lng=args["lng"], lat=args["lat"]), args["datum"])
 
 
-def _on_map(point: Point, map_datum: str) -> tuple[float, float]:
+def _on_map(point: Point, map_datum: str, places: int = 7) -> tuple[float, float]:
     shown = datums.from_wgs84(point, map_datum)
-    return round(shown.lat, 7), round(shown.lng, 7)
+    return round(shown.lat, places), round(shown.lng, places)
+
+
+#: the layers are drawn, never routed: 5 decimal places (about a metre) are plenty
+DRAWN = 5
+
+
+def _revalidated(result: dict) -> Response:
+    """JSON the browser keeps and revalidates (``no-cache`` and an ETag of the body): a second
+    visit costs a 304, not the county's layers again. The body depends on the URL (datum) and
+    the language, both of which the ETag covers."""
+    body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    headers = {"Cache-Control": "no-cache", "Vary": "Cookie, Accept-Language"}
+    if request.if_none_match.contains(tag):
+        response = Response(status=304, headers=headers)
+    else:
+        response = Response(body, mimetype="application/json", headers=headers)
+    response.set_etag(tag)
+    return response
 
 
 @bp.route("/map")
@@ -110,7 +133,7 @@ class MapView(MethodView):
         c, target = county(), args["map_datum"]
 
         def ring(r):
-            return [list(reversed(_on_map(Point(*p), target))) for p in r]
+            return [list(reversed(_on_map(Point(*p), target, DRAWN))) for p in r]
 
         def area(kind, name, polygons, code=None, **extra):
             return {"type": "Feature", "properties": {"kind": kind, "name": name, "code": code,
@@ -119,17 +142,18 @@ class MapView(MethodView):
                                  "coordinates": [[ring(r) for r in polygon] for polygon in polygons]}}
 
         def spot(place):
-            lat, lng = _on_map(place.point, target)
+            lat, lng = _on_map(place.point, target, DRAWN)
             return {"type": "Feature", "properties": {"kind": place.kind, "name": place.name, "code": place.code,
                                                       "township": place.township, "demo": place.demo},
                     "geometry": {"type": "Point", "coordinates": [lng, lat]}}
 
         features = [area("boundary", c.name, c.boundary)]
         features += [area("township", t.name, t.polygons, t.code, unit_kind=t.kind,
-                          label=list(reversed(_on_map(t.point, target))) if t.point else None) for t in c.townships]
+                          label=list(reversed(_on_map(t.point, target, DRAWN))) if t.point else None)
+                     for t in c.townships]
         features.append(area("built_up_area", translate(N_("县城建成区")), c.built_up_area))
         features += [spot(v) for v in c.villages] + [spot(m) for m in c.landmarks]
-        return {"type": "FeatureCollection", "features": features}
+        return _revalidated({"type": "FeatureCollection", "features": features})
 
 
 @bp.route("/places")
