@@ -81,6 +81,7 @@ def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_tha
     web = [url for url in requests if urlsplit(url).scheme in ("http", "https")]
     assert {urlsplit(url).netloc for url in web} == {origin}, sorted(set(web))
     assert all(urlsplit(url).scheme in ("http", "https", "data", "blob") for url in requests)
+    assert not any(page_lat in url for url in requests for page_lat in (f"{pinned.lat:.5f}", f"{pinned.lng:.5f}"))
     paths = {urlsplit(url).path for url in web}
     assert {"/api/v1/places/search", "/api/v1/places", "/api/v1/map", "/api/v1/places/nearby"} <= paths
     context.close()
