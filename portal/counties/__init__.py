@@ -12,7 +12,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
+from portal.counties import grids as grid_file
 from portal.counties import places as place_file
+from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
 
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$", error="must be lower-case letters, digits, '-' or '_'")
 
@@ -105,6 +107,13 @@ class CampaignSchema(Schema):
             raise ValidationError("start must not be after end", "end")
 
 
+class ProfessionalPatrolSchema(Schema):
+    """004 C19: natural resources leads, with housing, urban management and the built-up area's town."""
+
+    lead = fields.String(required=True, validate=CODE)
+    members = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1))
+
+
 class CountySchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="must be a 6-digit division code"))
     name = fields.String(required=True, validate=validate.Length(min=1))
@@ -118,6 +127,10 @@ class CountySchema(Schema):
     #: the place file beside this one (outline, township areas, built-up area, villages)
     places = fields.String(required=True, validate=validate.Regexp(r"^[\w.\-]+\.json$", error="a file name ending .json"))
     nearby_reports = fields.Boolean(load_default=True)
+    #: the grid file beside this one (004 C17(1), C18(1): villages and village groups, responsible persons)
+    grids = fields.String(load_default=None, validate=validate.Regexp(r"^[\w.\-]+\.ya?ml$",
+                                                                      error="a file name ending .yaml"))
+    professional_patrol = fields.Nested(ProfessionalPatrolSchema, load_default=None)
     #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
     demolition_department = fields.String(load_default=None, validate=CODE)
     rewards = fields.Nested(RewardsSchema, required=True)
@@ -159,6 +172,14 @@ class CountySchema(Schema):
             unknown = [c for c in band["categories"] if c not in category_codes]
             if unknown:
                 errors[f"rewards.schedule.{i}.categories"] = [f"unknown categories {unknown}"]
+        patrol = data.get("professional_patrol")
+        if patrol is not None:
+            units = set(dept_codes) | set(town_codes)
+            for i, code in enumerate(patrol["members"]):
+                if code not in units:
+                    errors[f"professional_patrol.members.{i}"] = [f"unknown unit {code!r}"]
+            if patrol["lead"] not in patrol["members"]:
+                errors["professional_patrol.lead"] = ["the lead must be one of the members"]
         if errors:
             raise ValidationError(errors)
 
@@ -178,9 +199,10 @@ def _flatten(messages, prefix="") -> list[str]:
     return lines
 
 
-def parse_county(raw: dict, source: str = "<county data>", places: dict | None = None) -> County:
-    """``places``: the place file's contents; by default the file ``raw["places"]`` names,
-    beside the demo county's file."""
+def parse_county(raw: dict, source: str = "<county data>", places: dict | None = None,
+                 grids: dict | None = None) -> County:
+    """``places``, ``grids``: the place file's and the grid file's contents; by default the
+    files ``raw["places"]`` and ``raw["grids"]`` name, beside the demo county's file."""
     try:
         data = CountySchema().load(raw)
     except ValidationError as exc:
@@ -191,6 +213,15 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         geo = place_file.parse(places, [t["code"] for t in data["townships"]])
     except place_file.PlacesError as exc:
         raise CountyFileError(f"{source}: {exc}") from None
+    table = GridTable()
+    try:
+        if data["grids"]:
+            if grids is None:
+                grids = grid_file.read(Path(__file__).parent / data["grids"])
+            table = grid_file.parse(grids, geo.villages)
+    except grid_file.GridFileError as exc:
+        raise CountyFileError(f"{source}: {exc}") from None
+    patrol = data["professional_patrol"]
     rewards = data["rewards"]
     by_category = {}
     for band in rewards["schedule"]:
@@ -227,6 +258,9 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         demolition_department=data["demolition_department"],
         villages=geo.villages, landmarks=geo.landmarks, outline_source=geo.outline_source,
         nearby_reports=data["nearby_reports"],
+        grids=table,
+        professional_patrol=ProfessionalPatrol(lead=patrol["lead"], members=tuple(patrol["members"]))
+        if patrol else None,
     )
 
 
@@ -252,4 +286,10 @@ def load_county(path: str | Path) -> County:
             places = place_file.read(path.with_name(raw["places"]))
         except place_file.PlacesError as exc:
             raise CountyFileError(f"{path}: {exc}") from None
-    return parse_county(raw, source=path.name, places=places)
+    grids = None
+    if isinstance(raw.get("grids"), str) and "/" not in raw["grids"]:
+        try:
+            grids = grid_file.read(path.with_name(raw["grids"]))
+        except grid_file.GridFileError as exc:
+            raise CountyFileError(f"{path}: {exc}") from None
+    return parse_county(raw, source=path.name, places=places, grids=grids)

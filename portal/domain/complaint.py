@@ -28,6 +28,7 @@ from portal.domain.deadlines import (
 )
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point
+from portal.domain.patrols.steps import PatrolOrigin, PatrolSteps
 from portal.domain.referral import LAND_TYPES, THRESHOLD_TITLES, TransferFacts, thresholds_met
 from portal.i18n import N_
 
@@ -223,7 +224,7 @@ DEMOLITION_PLAN_PUBLIC = N_("强制拆除方案已制定，将报县人民政府
 
 
 @dataclass
-class Complaint:
+class Complaint(PatrolSteps):
     id: str
     seq: int
     county: str
@@ -262,6 +263,8 @@ class Complaint:
     demolition: Demolition | None = None  #: 004 C25, set by the handover to urban management
     #: 004 C22, L19: the stock case's registration date (earlier register/ledger), mirrored for the ledger
     stock_registered_on: date | None = None
+    #: the patrol a finding came from (004 C17(2), C19): set on patrol tickets (``source`` is ``patrol``)
+    patrol: PatrolOrigin | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -428,6 +431,8 @@ class Complaint:
     def ask_information(self, now: datetime, actor: str, unit: str, question: str) -> None:
         """Ask the reporter for more information, anonymously, through the status page."""
         self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再请举报人补充信息。"))
+        if not self.has_reporter:
+            raise Conflict(N_("巡查发现的问题没有举报人，不能请举报人补充信息。"))
         question = question.strip()
         if not question:
             raise DomainError(N_("请写明需要举报人补充的内容。"), field="question")
@@ -467,7 +472,8 @@ class Complaint:
         if self.stop_order_at is not None:
             raise Conflict(N_("已经下达过责令停止违法行为通知。"))
         self.stop_order_at = now
-        self._add_clock(rectification_clock(now))
+        if self.clock(ClockKind.RECTIFICATION) is None:  # a patrol's finding started it already
+            self._add_clock(rectification_clock(now))
         self._record(now, "stop_order_issued", actor, unit=unit, note=note.strip(),
                      public=N_("已责令当事人停止违法行为并限期整改。"))
 
@@ -571,11 +577,14 @@ class Complaint:
                 else:
                     clock.cancel(now)
         self._cancel({ClockKind.ONSITE}, now)
-        self._add_clock(result_notice_clock(now, calendar))
         self._record(now, "concluded", actor, unit=unit,
                      public=N_("已办结。核查结论：%(finding_msg)s。处理结果：%(result)s"),
                      params={"finding_msg": FINDING_TITLES[finding], "result": result_text},
                      data={"finding": finding.value})
+        if not self.has_reporter:  # a patrol's finding: nobody to tell (portal.domain.patrols.steps)
+            self.status, self.closed_at = Status.CLOSED, now
+            return
+        self._add_clock(result_notice_clock(now, calendar))
         self._notify(Notify.RESULT)
 
     def record_written_notice(self, now: datetime, actor: str, unit: str, note: str) -> None:

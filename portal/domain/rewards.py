@@ -547,6 +547,9 @@ def settle(reward: Reward | None, case: Case, members: list[Complaint], *, paid_
     else:
         target = case.first_reporter()
     by_id = {c.id: c for c in members}
+    if target is not None and getattr(by_id.get(target.complaint_id), "patrol", None) is not None:
+        # a patrol found it first (004 C17-C19): no citizen was the first reporter, nobody is rewarded
+        target, reason = None, "found_by_patrol"
     discipline_only = bool(target and by_id.get(target.complaint_id) and by_id[target.complaint_id].discipline_only)
     if reward is None:
         if target is None:

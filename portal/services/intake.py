@@ -27,6 +27,7 @@ from portal.ports import ConditionFailed
 from portal.services import filing_tokens, ratelimit, uploads, verification
 from portal.services.deps import Deps
 from portal.services.notifications import contact_context
+from portal.services.patrols import violations
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,8 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
     ops.append(deps.repos.cases.save_op(case))
     ops += upload_ops
+    # 004 C33, L29: noted in its village's week; flagged if the village reported zero
+    ops += violations.new_violation_ops(deps, county, complaint, now)
     code_message = None
     if contact is not None:
         code_ops, code_message = verification.start_ops(deps, complaint, county, now)

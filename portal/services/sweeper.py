@@ -13,6 +13,8 @@ index (never a scan of open complaints), and for each item:
 - reward: expires an approved reward unclaimed at the end of its claim window;
 - a county's monthly review of townships (004 C35, L31), woken on the 1st of each month
   (``portal.services.oversight``; the schedule record is created by the first sweep);
+- a county's weekly reports (004 C17(1), C18(1)) and professional patrol (004 C19), woken at
+  each deadline: missing reports flagged once (``portal.services.patrols.sweep``);
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -31,6 +33,7 @@ from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
 from portal.services import oversight, retention, rewards, uploads
+from portal.services.patrols import sweep as patrol_sweep
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
@@ -54,6 +57,8 @@ class SweepReport:
     uploads_removed: int = 0
     rewards_expired: int = 0
     reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
+    weeks_judged: int = 0  #: weekly deadlines judged (004 C17(1), C18(1), C19)
+    reports_missing: int = 0  #: missing weekly reports and weeks without a professional patrol flagged
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -180,6 +185,19 @@ def _review(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
         report.skipped += 1
 
 
+def _patrol_week(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """004 C17(1), C18(1), C19: a weekly deadline: missing reports flagged once."""
+    county, level = ref.pk.split("#", 1)[1], ref.sk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"weekly {level} deadline of county {county}")
+        return
+    judged = patrol_sweep.scheduled(deps, county, level, now)
+    report.weeks_judged += len(judged)
+    report.reports_missing += sum(j.flagged for j in judged)
+    if not judged:
+        report.skipped += 1
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
@@ -187,6 +205,7 @@ HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime,
     (lambda ref: ref.pk.startswith("UPL#"), _upload),
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
+    (lambda ref: ref.pk.startswith("PATROLS#") and ref.sk.startswith("SCHEDULE#"), _patrol_week),
 ]
 
 
@@ -211,6 +230,11 @@ def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
         except Exception:
             report.errors += 1
             log.exception("%s while scheduling the monthly review", ERROR_TOKEN)
+        try:
+            patrol_sweep.ensure_schedules(deps, now)
+        except Exception:
+            report.errors += 1
+            log.exception("%s while scheduling the weekly reports", ERROR_TOKEN)
     if report.errors:
         log.error("%s: %d item(s) failed in this sweep", ERROR_TOKEN, report.errors)
     return report

@@ -57,6 +57,7 @@ EVENT_TITLES = {
     "breach_recorded": N_("超过期限"),
     "clock_reminder": N_("期限提醒"),
     "clock_at_risk": N_("即将超期预警"),
+    "stopped_on_spot": N_("巡查发现即制止（004 C19）"),
 }
 
 CLOCK_STATE_TITLES = {
@@ -147,7 +148,7 @@ _STATE_OK = {
     Action.ACCEPT: lambda c: c.status == Status.RECEIVED,
     Action.DECLINE: lambda c: c.status == Status.RECEIVED,
     Action.TRANSFER: lambda c: c.is_open,
-    Action.ASK_INFO: lambda c: c.is_open,
+    Action.ASK_INFO: lambda c: c.is_open and c.has_reporter,
     Action.ONSITE: lambda c: c.is_open,
     Action.STOP_ORDER: lambda c: c.is_open and c.stop_order_at is None,
     Action.RECTIFIED: lambda c: c.is_open and c.rectified_at is None,
