@@ -33,6 +33,7 @@ from typing import Callable, Iterable
 from portal.domain.access import Actor, Role, can_view
 from portal.domain.complaint import Complaint, Finding, Status
 from portal.domain.deadlines import Clock, ClockKind
+from portal.domain.patrols.figures import PatrolFigures
 from portal.i18n import N_
 from portal.timeutil import SHANGHAI, add_months, local
 
@@ -175,6 +176,8 @@ class Figures:
     open_now: int = 0
     overdue_now: int = 0
     review_findings: int = 0  #: monthly-review findings (004 C35, L31), townships only
+    #: the control chain (004 C17-C19, C33; ``portal.domain.patrols.figures``), townships only
+    patrol: PatrolFigures | None = None
 
     def add_received(self, c: Complaint, now: datetime) -> None:
         self.received += 1
@@ -246,9 +249,11 @@ def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Comp
 
 def ranking(rows: Iterable[Figures]) -> list[Figures]:
     """Half-year ranking (半年排名, 004 C21, L18): lowest breach rate first; then fewer
-    monthly-review findings, fewer breaches, the unit code. Units with nothing decided last."""
-    return sorted(rows, key=lambda f: (f.breach_rate is None, f.breach_rate or 0.0, f.review_findings, f.breached,
-                                       f.unit))
+    monthly-review findings, fewer missing weekly reports, weeks without the professional
+    patrol and confirmed concealments (004 C17-C19, C33: 网格管理), fewer breaches, the unit
+    code. Units with nothing decided last."""
+    return sorted(rows, key=lambda f: (f.breach_rate is None, f.breach_rate or 0.0, f.review_findings,
+                                       f.patrol.penalty if f.patrol is not None else 0, f.breached, f.unit))
 
 
 # --------------------------------------------------------------------------------------
