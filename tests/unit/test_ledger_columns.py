@@ -9,7 +9,7 @@ from portal.domain.cases import Case, CaseMember
 from portal.domain.complaint import Complaint, Finding, Measures
 from portal.domain.geo import Point
 from tests.unit.tickets import PLAIN_CALENDAR, filed_ticket
-from portal.services.ledger import COLUMNS, _row
+from portal.services.oversight.ledger import COLUMNS, _row
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 

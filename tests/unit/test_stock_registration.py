@@ -16,7 +16,7 @@ from portal.config import DEMO_COUNTY_FILE
 from portal.counties import CountyFileError, load_county, parse_county
 from portal.domain.cases import Case, CaseMember, StockRule, check_stock_registration
 from portal.domain.errors import DomainError
-from portal.services.ledger import COLUMNS, _row
+from portal.services.oversight.ledger import COLUMNS, _row
 from tests.unit.test_ledger_columns import concluded_ticket
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from portal.domain.access import Role, can_see_queue_of
 from portal.domain.complaint import STATUS_TITLES
 from portal.domain.deadlines import CLOCK_TITLES
-from portal.services import alerts, ledger, queue
+from portal.services import alerts, queue
+from portal.services.oversight import ledger
 from portal.timeutil import local_date
 from portal.web.common import deps, now
 

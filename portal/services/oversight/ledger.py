@@ -19,6 +19,7 @@ import io
 from datetime import datetime
 from typing import Callable
 
+from portal.documents.cells import spreadsheet_text
 from portal.domain.access import Actor
 from portal.domain.complaint import FINDING_TITLES, STATUS_TITLES, Complaint, Measures
 from portal.domain.referral import LAND_TYPES
@@ -41,17 +42,11 @@ COLUMNS = (
 YES, NO = N_("是"), N_("否")
 
 
-def _cell(value) -> str:
-    """Spreadsheet-safe text: a leading = + - @ would be read as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _row(n: int, c: Complaint, county_name: str, category: str, lead: str,
          tr: Callable[[str], str]) -> list[str]:
     m = c.measures or Measures()
     yes_no = lambda flag: tr(YES) if flag else tr(NO)  # noqa: E731
-    return [_cell(v) for v in (
+    return [spreadsheet_text(v) for v in (
         n, county_name, c.id, category, tr(CASE_KIND_TITLES.get(c.case_kind, c.case_kind)),
         c.stock_registered_on.isoformat() if c.case_kind == "stock" and c.stock_registered_on else "",
         format_local(c.received_at, with_time=False), lead, tr(STATUS_TITLES[c.status]),
