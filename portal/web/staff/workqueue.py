@@ -55,3 +55,13 @@ def ledger_export():
     filename = f"ledger-{g.actor.unit}-{local_date(moment).isoformat()}.csv"
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/ledger.xlsx")
+def ledger_xlsx():
+    """The ledger in the forms of 003 Annex 2 and 3 (the CSV above stays for machines)."""
+    moment = now()
+    body = ledger.export_xlsx(deps(), g.actor, moment, _)
+    filename = f"ledger-{g.actor.unit}-{local_date(moment).isoformat()}.xlsx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
