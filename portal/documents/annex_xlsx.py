@@ -4,7 +4,7 @@ in, print, sign and send up (003 Annex 2 and 3 are the model).
 Each sheet, top to bottom: the annex label (附件2), the title, a line with 填报单位 on the left
 and 填报时间 on the right, the header rows with their merged cells, one row per item, the
 form's notes (填表说明), and the footer to sign (填报人 / 审核人 / 负责人). It prints on A4
-landscape, one page wide, the header rows repeated on every page.
+landscape, one page wide, the header rows repeated on every page. openpyxl is imported only when a workbook is written.
 
 **The column spec is the extension point.** A sheet is an ``AnnexSheet``: a list of
 ``Column`` (the key of its value in each row, its header path from the top, its width, its
@@ -24,20 +24,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Sequence
 
 from portal.documents.cells import spreadsheet_text
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 FONT = "宋体"  #: SimSun, what the forms are printed in (WPS and Excel have it; LibreOffice substitutes)
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,10 @@ class AnnexSheet:
 
 
 def write_workbook(sheets: Sequence[AnnexSheet]) -> bytes:
-    """The workbook, one worksheet per sheet, as XLSX bytes."""
+    """The workbook, one worksheet per sheet, as XLSX bytes. openpyxl (which loads lxml when it
+    is installed) is imported here, when a spreadsheet is asked for, not when the app starts."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for spec in sheets:
@@ -73,7 +71,22 @@ def write_workbook(sheets: Sequence[AnnexSheet]) -> bytes:
     return out.getvalue()
 
 
+def _styles() -> SimpleNamespace:
+    """The form's cell styles (openpyxl's, imported here)."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin", color="000000")
+    return SimpleNamespace(font=lambda size, bold=False: Font(name=FONT, size=size, bold=bold),
+                           box=Border(left=thin, right=thin, top=thin, bottom=thin),
+                           center=Alignment(horizontal="center", vertical="center", wrap_text=True),
+                           left=Alignment(horizontal="left", vertical="center", wrap_text=True),
+                           right=Alignment(horizontal="right"))
+
+
 def write_sheet(ws: Worksheet, spec: AnnexSheet) -> None:
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
     width = len(spec.columns)
     last = get_column_letter(width)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -84,20 +97,20 @@ def write_sheet(ws: Worksheet, spec: AnnexSheet) -> None:
     for n, column in enumerate(spec.columns, start=1):
         ws.column_dimensions[get_column_letter(n)].width = column.width
 
-    ws.cell(1, 1, spreadsheet_text(spec.annex_label)).font = Font(name=FONT, size=12, bold=True)
+    ws.cell(1, 1, spreadsheet_text(spec.annex_label)).font = st.font(12, bold=True)
     ws.merge_cells(f"A2:{last}2")
     title = ws.cell(2, 1, spreadsheet_text(spec.title))
-    title.font, title.alignment = Font(name=FONT, size=18, bold=True), WRAP_CENTER
+    title.font, title.alignment = st.font(18, bold=True), st.center
     ws.row_dimensions[2].height = 32
     half = max(1, width // 2)
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=half)
     ws.merge_cells(start_row=3, start_column=half + 1, end_row=3, end_column=width)
-    ws.cell(3, 1, spreadsheet_text(spec.unit_line)).font = Font(name=FONT, size=11)
+    ws.cell(3, 1, spreadsheet_text(spec.unit_line)).font = st.font(11)
     date = ws.cell(3, half + 1, spreadsheet_text(spec.date_line))
-    date.font, date.alignment = Font(name=FONT, size=11), Alignment(horizontal="right")
+    date.font, date.alignment = st.font(11), st.right
 
     first_header = 4
-    depth = _write_headers(ws, spec.columns, first_header)
+    depth = _write_headers(ws, spec.columns, first_header, st)
     first_data = first_header + depth
     ws.print_title_rows = f"{first_header}:{first_data - 1}"
     ws.freeze_panes = ws.cell(first_data, 1)
@@ -106,16 +119,19 @@ def write_sheet(ws: Worksheet, spec: AnnexSheet) -> None:
             value = row.get(column.key)
             cell = ws.cell(r, n, value if isinstance(value, (int, float)) and not isinstance(value, bool)
                            else (None if value is None else spreadsheet_text(value)))
-            cell.border, cell.font = BOX, Font(name=FONT, size=10)
-            cell.alignment = WRAP_LEFT if column.align_left else WRAP_CENTER
+            cell.border, cell.font = st.box, st.font(10)
+            cell.alignment = st.left if column.align_left else st.center
             if column.number_format and isinstance(value, (int, float)):
                 cell.number_format = column.number_format
+
+    for r, row in enumerate(spec.rows, start=first_data):
+        ws.row_dimensions[r].height = _height([(row.get(c.key), c.width) for c in spec.columns])
 
     r = first_data + len(spec.rows)
     if spec.notes:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         note = ws.cell(r, 1, spreadsheet_text(spec.notes))
-        note.font, note.alignment = Font(name=FONT, size=10), WRAP_LEFT
+        note.font, note.alignment = st.font(10), st.left
         ws.row_dimensions[r].height = 45
         r += 1
     if spec.footer:
@@ -125,14 +141,34 @@ def write_sheet(ws: Worksheet, spec: AnnexSheet) -> None:
             start = 1 + i * span
             end = width if i == len(spec.footer) - 1 else start + span - 1
             ws.merge_cells(start_row=r, start_column=start, end_row=r, end_column=end)
-            ws.cell(r, start, spreadsheet_text(label)).font = Font(name=FONT, size=11)
+            ws.cell(r, start, spreadsheet_text(label)).font = st.font(11)
+
+
+LINE_PT = 13.5  #: one line of 10-point text
+
+
+def text_width(text: str) -> int:
+    """Display width in character cells: a CJK character (or a full-width form) takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _height(cells) -> float:
+    """A row tall enough for its wrapped text: spreadsheet programs do not grow a row that a file
+    gives no height, and LibreOffice prints it cut."""
+    lines = 1
+    for value, width in cells:
+        if value is None:
+            continue
+        per_line = max(1, int(width * 1.1) - 1)
+        lines = max(lines, -(-text_width(str(value)) // per_line))
+    return max(18.0, lines * LINE_PT + 4)
 
 
 def header_depth(columns: Sequence[Column]) -> int:
     return max(len(c.header) for c in columns)
 
 
-def _write_headers(ws: Worksheet, columns: Sequence[Column], top: int) -> int:
+def _write_headers(ws: Worksheet, columns: Sequence[Column], top: int, st: SimpleNamespace) -> int:
     """Header rows from ``top``: each level's runs of equal prefixes merged across, each path
     that ends early merged down to the last header row. Returns the number of header rows."""
     depth = header_depth(columns)
@@ -152,9 +188,12 @@ def _write_headers(ws: Worksheet, columns: Sequence[Column], top: int) -> int:
             if end > n or bottom > row:
                 ws.merge_cells(start_row=row, start_column=n + 1, end_row=bottom, end_column=end + 1)
             cell = ws.cell(row, n + 1, spreadsheet_text(path[level]))
-            cell.font, cell.alignment = Font(name=FONT, size=10, bold=True), WRAP_CENTER
+            cell.font, cell.alignment = st.font(10, bold=True), st.center
             n = end + 1
     for row in ws.iter_rows(min_row=top, max_row=top + depth - 1, max_col=len(columns)):
         for cell in row:
-            cell.border = BOX
+            cell.border = st.box
+    leaves = _height([(c.header[-1], c.width) for c in columns])
+    for level in range(depth):
+        ws.row_dimensions[top + level].height = leaves if level == depth - 1 else 20
     return depth

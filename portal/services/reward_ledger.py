@@ -15,8 +15,6 @@ import io
 from datetime import datetime
 from typing import Callable
 
-from openpyxl import Workbook
-
 from portal.documents.cells import spreadsheet_text
 from portal.domain.access import Actor
 from portal.domain.rewards import METHOD_TITLES, STATE_TITLES, FLAG_TITLES, Reward
@@ -71,6 +69,8 @@ def export_csv(deps: Deps, actor: Actor, now: datetime, tr: Callable[[str], str]
 
 
 def export_xlsx(deps: Deps, actor: Actor, now: datetime, tr: Callable[[str], str]) -> bytes:
+    from openpyxl import Workbook  # when asked for: openpyxl (and lxml) stay out of a cold start
+
     table = rows(deps, actor, tr)
     book = Workbook()
     sheet = book.active

@@ -17,7 +17,10 @@ The writers of the documents themselves (``portal.documents``) are shared with o
 from portal.services.oversight.review import (
     ReviewOutcome, ensure_schedules, monthly_review, review_now, scheduled_review,
 )
-from portal.services.oversight.statistics import OversightReport, export_csv, findings_seen, report
+from portal.services.oversight.statistics import (
+    OversightPage, OversightReport, export_csv, findings_seen, page, report,
+)
+from portal.services.oversight.notice import notice_docx
 
-__all__ = ["report", "export_csv", "findings_seen", "monthly_review", "review_now", "ensure_schedules",
-           "scheduled_review", "OversightReport", "ReviewOutcome"]
+__all__ = ["report", "page", "export_csv", "notice_docx", "findings_seen", "monthly_review", "review_now",
+           "ensure_schedules", "scheduled_review", "OversightReport", "OversightPage", "ReviewOutcome"]

@@ -42,11 +42,12 @@ from portal.domain.access import Actor
 from portal.domain.errors import Forbidden
 from portal.domain.oversight import (
     COUNTED_CLOCKS, CONSEQUENCE_TITLES, Figures, Period, ReviewFinding, Statistics, as_seen, counts_for,
-    oversight_scope, ranking, review_month, tally,
+    is_blank, oversight_scope, ranking, review_month, tally,
 )
 from portal.i18n import N_
 from portal.services import audit
 from portal.services.deps import Deps
+from portal.services.oversight import charts
 from portal.timeutil import format_local, from_store
 
 NO_OVERSIGHT = N_("只有领导小组办公室（督办）和纪委监委可以查看督办统计。")
@@ -112,6 +113,21 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
     if audit_as:
         audit.record(deps, actor, audit_as, now, detail={"period": period.key})
     return out
+
+
+@dataclass
+class OversightPage:
+    report: OversightReport
+    charts: "charts.OversightCharts"
+    blank_units: set[str]  #: units whose row is all zeros: behind "show all" (``domain.oversight.is_blank``)
+
+
+def page(deps: Deps, actor: Actor, period: Period, now: datetime) -> OversightPage:
+    """The oversight page: the period's figures (audited as a view) and their charts."""
+    result = report(deps, actor, period, now)
+    county = deps.counties.get(actor.county) or deps.counties.default
+    return OversightPage(result, charts.for_report(result, county.unit_name),
+                         {f.unit for f in result.leads + result.townships if is_blank(f)})
 
 
 def findings_seen(deps: Deps, actor: Actor, county: str, last_month: str) -> list[ReviewFinding]:
