@@ -48,6 +48,7 @@ from portal.services.deps import Deps
 from portal.timeutil import format_local, local_date
 
 YES, NO = N_("是"), N_("否")
+SEPARATOR = N_("；")  #: between the facts a form's cell gathers
 Tr = Callable[[str], str]
 
 
@@ -191,7 +192,7 @@ def annex_row(c: Complaint, county: County, tr: Tr) -> dict:
     if f["summary"]:
         area = tr(N_("（%(area)s亩）")) % {"area": f"{f['area_mu']:g}"} if f["area_mu"] is not None else ""
         mineral = tr(N_("矿种：%(mineral)s")) % {"mineral": f["mineral_type"]} if mining and f["mineral_type"] else ""
-        basic = "；".join(p for p in (f["summary"] + area, mineral) if p)
+        basic = tr(SEPARATOR).join(p for p in (f["summary"] + area, mineral) if p)
     else:  # nothing summarised yet: what the portal knows of the report
         basic = tr(N_("%(category)s；%(township)s；%(date)s收到举报")) % {
             "category": f["category"], "township": f["township"], "date": f["received"]}
@@ -211,7 +212,7 @@ def annex_row(c: Complaint, county: County, tr: Tr) -> dict:
     if not mining and c.write_off is not None:
         remarks.append(tr(N_("已销号（%(date)s）")) % {"date": f["written_off_on"]})
     remarks.append(tr(N_("编号%(id)s")) % {"id": c.id[-8:]})
-    joined = lambda parts: "；".join(p for p in parts if p) or None  # noqa: E731
+    joined = lambda parts: tr(SEPARATOR).join(p for p in parts if p) or None  # noqa: E731
     return f | {"basic": basic, "handling": joined(handling), "decision": joined(decision),
                 "remarks": joined(remarks)}
 

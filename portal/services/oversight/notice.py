@@ -137,10 +137,11 @@ def named(ctx: NoticeContext) -> list[Block]:
     if not findings:
         blocks.append(Paragraph(tr(N_("本期月度调度检查没有发现乡镇1个月内未查处举报的情况。"))))
         return blocks
-    names = [f"{ctx.county.unit_name(f.township)}（{f.month}）" for f in findings if f.named]
+    names = [tr(N_("%(name)s（%(month)s）")) % {"name": ctx.county.unit_name(f.township), "month": f.month}
+             for f in findings if f.named]
     if names:
         blocks.append(Paragraph(tr(N_("对本年度第2次被发现1个月内未查处举报的%(names)s，予以加倍扣分，并在本通报中点名通报。"))
-                                % {"names": "、".join(names)}, bold=True))
+                                % {"names": tr(N_("、")).join(names)}, bold=True))
     else:
         blocks.append(Paragraph(tr(N_("本期没有需要在季度通报中点名的乡镇（本年度第2次被发现的乡镇予以点名通报）。"))))
     blocks.append(Paragraph(tr(N_("本期月度调度检查发现乡镇1个月内未查处举报的情况及应予落实的处理措施如下："))))
