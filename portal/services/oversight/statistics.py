@@ -16,8 +16,7 @@ tickets received earlier and closed since) plus the whole ``active`` partition (
 ticket, which the "open now" column needs anyway). That is O(open tickets + tickets closed
 since the period began) items, read in pages of 500: for the current month a few hundred
 items in a county of Yanling's size, for last year's annual view every ticket closed since
-(``bench/oversight_cost.py`` prints the ratio of items read to items counted). No scan of
-the table, no per-ticket reads.
+(``OversightReport.items_read`` counts them). No scan of the table, no per-ticket reads.
 
 **Findings as seen** (000 §2(3)): a finding stores the id of every ticket it found. A ticket
 moved to the discipline commission afterwards must not show through it, so each read of the
