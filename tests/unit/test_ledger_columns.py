@@ -63,7 +63,7 @@ def measures(**changes) -> Measures:
 def concluded_ticket(category: str = "m1-illegal-mining", finding: Finding = Finding.SUBSTANTIATED,
                      **changes) -> Complaint:
     c = filed_ticket(T0, id="01LEDGERLEDGERLEDGERLEDGER", category=category, description="举报人原话",
-                     point=Point(113.6, 26.64), township="longxi", quiet=False)
+                     point=Point(113.78, 26.12), township="longxi", quiet=False)
     c.accept(T0, "off", "natural_resources")
     c.conclude(T0, "off", "natural_resources", finding, measures(**changes), "已拆除", PLAIN_CALENDAR)
     return c
