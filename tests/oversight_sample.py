@@ -23,8 +23,11 @@ END = "2026-12-20T10:00:00+08:00"
 def point_in(deps, township: str) -> tuple[str, str]:
     """A point the county routes to ``township`` (not inside a management area within it)."""
     county = deps.counties.default
-    ring = county.township(township).polygons[0]
-    lngs, lats = [p[0] for p in ring], [p[1] for p in ring]
+    unit = county.township(township)
+    if unit.point is not None and county.township_at(unit.point) is unit:
+        return f"{unit.point.lat:.5f}", f"{unit.point.lng:.5f}"
+    corners = [corner for polygon in unit.polygons for ring in polygon for corner in ring]
+    lngs, lats = [c[0] for c in corners], [c[1] for c in corners]
     for i in range(1, 20):
         for j in range(1, 20):
             lng = min(lngs) + (max(lngs) - min(lngs)) * i / 20
