@@ -71,3 +71,25 @@ def test_004_c21_the_half_year_ranking_weighs_missing_reports_and_confirmed_conc
 
     rows = [township("a", 3, 0), township("b", 0, 1), township("c", 0, 0)]
     assert [f.unit for f in ranking(rows)] == ["c", "b", "a"]
+
+
+def test_004_c33_the_quarterly_notice_names_the_villages_and_the_third_step_proposes_dismissal(deps, clock):
+    """The notice's section list carries the control chain (004 C21, L18): the figures, and the
+    villages whose concealment was confirmed with their step (004 C33: 提出免职建议)."""
+    import docx
+
+    from portal.services.oversight import notice_docx
+    for n, monday in enumerate([(2026, 11, 2), (2026, 11, 9), (2026, 11, 16)]):
+        clock.set(shanghai(*monday, 10))
+        week = f"2026-W{45 + n}"
+        patrol(deps)
+        weekly.file_report(deps, VILLAGER, "village", week, "", clock.now())
+        file(deps, place=point_of(deps))
+        concealment.decide_week(deps, OFFICE, week, VILLAGE, True, "核实", clock.now())
+    body = notice_docx(deps, OFFICE, Period("quarter", 2026, 4), clock.now(), lambda s: s)
+    document = docx.Document(io.BytesIO(body))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "网格管理情况" in text and "确认村级瞒报、漏报3次" in text
+    assert "第3次及以上：提出免职建议" in cells and "第1次：予以警告" in cells and "第2次：予以追责" in cells
+    assert cells.count("石子坝村") == 3

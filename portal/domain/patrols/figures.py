@@ -43,6 +43,8 @@ class PatrolFigures:
     professional: int = 0
     professional_weeks_missed: int = 0
     concealment_confirmed: int = 0
+    #: the confirmed village weeks (004 C33, L29), with their step on the village head's ladder
+    confirmed: list[Concern] = field(default_factory=list)
 
     @property
     def reports_missing(self) -> int:
@@ -112,4 +114,5 @@ def tally(townships: list[str], villages_of: dict[str, list[str]], weeks: list[W
     for c in concerns:
         if c.status == "confirmed" and c.week in keys:
             row(c.township).concealment_confirmed += 1
+            row(c.township).confirmed.append(c)
     return rows

@@ -54,7 +54,7 @@ def grid_table():
     from portal.services.patrols import grid_table as grids
 
     query, groups = grids.lookup(county(), request.args.get("q"))
-    return render_template("citizen/grids.html", query=query, groups=groups, **_common())
+    return render_template("citizen/grids.html", query=query, grid_groups=groups, **_common())
 
 
 @bp.get("/report")
