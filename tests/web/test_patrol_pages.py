@@ -109,7 +109,8 @@ def test_the_office_sees_every_township_and_decides_a_flag_on_the_page(app, deps
     file(deps, "l5-villager-house-without-approval", place=point_of(deps), description="邻居在田里建房子。")
     office = signed_in(app, deps, clock, "supervisor")
     week = office.get("/staff/patrols").get_data(as_text=True)
-    assert week.count('class="card township-week"') == len(deps.counties.default.grids.townships)
+    assert week.count('<tr class="township-week"') == len(deps.counties.default.grids.townships)
+    assert '<tr class="township-week" data-township="xiayang" data-status="not_yet"><td>霞阳镇</td>' in week
     assert 'id="villages"' in office.get("/staff/patrols?township=xiayang").get_data(as_text=True)
     page = csrf(office, "/staff/patrols/concealment").get_data(as_text=True)
     assert f'data-week="2026-W48" data-village="{VILLAGE}" data-status="pending"' in page

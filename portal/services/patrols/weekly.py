@@ -131,6 +131,11 @@ class TownshipWeek:
     def count(self, status: str) -> int:
         return sum(1 for v in self.villages if v.status == status)
 
+    @property
+    def patrol_count(self) -> int:
+        """Every patrol of the week in the township: its villages', its own, professional ones."""
+        return len(self.patrols) + sum(len(v.patrols) for v in self.villages)
+
 
 @dataclass
 class ProfessionalWeek:
