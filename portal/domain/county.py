@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
+from portal.domain.basemap import TileSource
 from portal.domain.geo import Point, Ring, polygons_contain
 from portal.i18n import N_
 
@@ -110,6 +111,8 @@ class County:
     #: 004 C22: the 2022 "hundred-day" campaign window (first, last day), when the county sets
     #: one: a violation registered in it is stock even on or after ``stock_cutoff``
     stock_campaign: tuple[date, date] | None = None
+    #: upstream basemaps, the first one shown (``portal.domain.basemap``); none: the county's own layers
+    basemap: tuple[TileSource, ...] = ()
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:

@@ -54,7 +54,8 @@
     mapEl.hidden = false;
     var center = mapEl.dataset.center.split(",").map(Number);  // lng,lat
     map = window.L.map(mapEl, { attributionControl: false }).setView([center[1], center[0]], 11);
-    if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18 }).addTo(map);
+    if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { minZoom: Number(mapEl.dataset.minZoom) || 0, maxZoom: Number(mapEl.dataset.maxZoom) || 18 }).addTo(map);
+    if (mapEl.dataset.attribution) window.L.control.attribution({ prefix: false }).addAttribution(mapEl.dataset.attribution).addTo(map);
     fetch(mapEl.dataset.geojson || "/api/v1/map", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (geo) {

@@ -1,5 +1,5 @@
-/* The ticket's place on a map: a point marker over the county's outline. Tiles only when the
- * county serves its own (settings.map_tiles_url); no request leaves the portal. The outline
+/* The ticket's place on a map: a point marker over the county's outline, on the basemap the
+ * portal serves from its own origin (/tiles); no request leaves the portal. The outline
  * request carries the language cookie (the staff session cookie is limited to /staff). */
 (function () {
   "use strict";
@@ -9,7 +9,8 @@
   if (!isFinite(lat) || !isFinite(lng)) return;
   el.hidden = false;
   var map = window.L.map(el, { attributionControl: false }).setView([lat, lng], 14);
-  if (el.dataset.tiles) window.L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
+  if (el.dataset.tiles) window.L.tileLayer(el.dataset.tiles, { minZoom: Number(el.dataset.minZoom) || 0, maxZoom: Number(el.dataset.maxZoom) || 18 }).addTo(map);
+  if (el.dataset.attribution) window.L.control.attribution({ prefix: false }).addAttribution(el.dataset.attribution).addTo(map);
   window.L.circleMarker([lat, lng], { radius: 9, color: "#b3261e", weight: 3, fillOpacity: 0.5 }).addTo(map);
   if (el.dataset.geojson) {
     fetch(el.dataset.geojson, { credentials: "same-origin" })

@@ -21,6 +21,7 @@ from portal.evidence.sanitize import ACCEPT_ATTRIBUTE
 from portal.services import demo, filing_tokens, intake, reporter, reward_claims, uploads, verification
 from portal.services.intake import AlreadyFiled, FilingInput, NeedsConfirmation
 from portal.web.common import client_key, county, deps, error_text, now
+from portal.web.tiles import map_attributes
 
 bp = Blueprint("citizen", __name__, template_folder="../../templates")
 
@@ -40,7 +41,7 @@ def _common(**extra):
                 accept_days=ACCEPTANCE_WORKING_DAYS, result_days=RESULT_NOTICE_WORKING_DAYS,
                 max_photos=MAX_PHOTOS, accept_types=ACCEPT_ATTRIBUTE,
                 photo_mb=deps().settings.photo_limit // (1024 * 1024),
-                tiles_url=deps().settings.map_tiles_url, direct_upload=deps().settings.blobs == "s3", **extra)
+                basemap=map_attributes(c), direct_upload=deps().settings.blobs == "s3", **extra)
 
 
 @bp.get("/")

@@ -13,6 +13,7 @@ from portal.i18n import N_
 from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
+from portal.web.tiles import map_attributes
 
 bp = Blueprint("tickets", __name__)
 
@@ -67,7 +68,7 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
                            land_types=LAND_TYPES,
-                           tiles_url=deps().settings.map_tiles_url,
+                           basemap=map_attributes(),
                            reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
 
 

@@ -1,0 +1,53 @@
+"""S3 adapter of the tile cache: one bucket of its own (public map data, never evidence),
+objects under ``tiles/``, the object's LastModified as the moment the tile was fetched.
+
+The bucket expires objects on its own (infra/template.yaml), so tiles nobody asks for any
+more do not stay for ever. As for the blob store, the role may list the bucket under the
+prefix, so a missing key answers 404 (None here) and any other error is raised.
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+
+from botocore.exceptions import ClientError
+
+from portal.blobs.keys import check_key
+from portal.blobs.s3 import _is_missing, s3_client
+from portal.ports import CachedTile
+from portal.tiles import image_type
+
+PREFIX = "tiles/"
+
+
+class S3TileCache:
+    def __init__(self, client, bucket: str):
+        if not bucket:
+            raise ValueError("a tile bucket is required")
+        self._client = client
+        self.bucket = bucket
+
+    @classmethod
+    def from_settings(cls, settings) -> "S3TileCache":
+        # one attempt: a tile the cache cannot give at once is fetched or drawn instead
+        return cls(s3_client(settings, max_attempts=1), settings.s3_tile_bucket)
+
+    def _key(self, key: str) -> str:
+        return PREFIX + check_key(key)
+
+    def get(self, key: str) -> CachedTile | None:
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if _is_missing(exc):
+                return None
+            raise
+        with closing(response["Body"]) as body:
+            data = body.read()
+        kind = image_type(data)
+        if kind is None:
+            return None
+        return CachedTile(data, kind, response["LastModified"])
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type)
