@@ -158,7 +158,8 @@ class TileCache(Protocol):
     def get(self, key: str) -> CachedTile | None:
         """The stored tile, or None."""
 
-    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def put(self, key: str, data: bytes, content_type: str, stored_at: datetime) -> None:
+        """Keep a tile fetched at ``stored_at`` (the portal's clock, which tests set)."""
 
 
 class TileUnavailable(Exception):

@@ -1,8 +1,9 @@
 """Filesystem adapter of the tile cache: the blob store's folder layout and atomic writes,
-with the file's modification time as the moment the tile was fetched."""
+with the file's modification time set to the moment the tile was fetched."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,5 +29,7 @@ class FileTileCache:
             return None
         return CachedTile(data, kind, datetime.fromtimestamp(stored, timezone.utc))
 
-    def put(self, key: str, data: bytes, content_type: str) -> None:
+    def put(self, key: str, data: bytes, content_type: str, stored_at: datetime) -> None:
         self._blobs.put(key, data, content_type)
+        moment = stored_at.timestamp()
+        os.utime(self.root / check_key(key), (moment, moment))

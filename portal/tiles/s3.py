@@ -1,5 +1,5 @@
 """S3 adapter of the tile cache: one bucket of its own (public map data, never evidence),
-objects under ``tiles/``, the object's LastModified as the moment the tile was fetched.
+objects under ``tiles/``, each with the moment it was fetched in its metadata (``fetched-at``).
 
 The bucket expires objects on its own (infra/template.yaml), so tiles nobody asks for any
 more do not stay for ever. As for the blob store, the role may list the bucket under the
@@ -9,6 +9,7 @@ prefix, so a missing key answers 404 (None here) and any other error is raised.
 from __future__ import annotations
 
 from contextlib import closing
+from datetime import datetime, timezone
 
 from botocore.exceptions import ClientError
 
@@ -47,7 +48,12 @@ class S3TileCache:
         kind = image_type(data)
         if kind is None:
             return None
-        return CachedTile(data, kind, response["LastModified"])
+        try:
+            stored_at = datetime.fromisoformat(response.get("Metadata", {})["fetched-at"])
+        except (KeyError, ValueError):
+            stored_at = response["LastModified"]
+        return CachedTile(data, kind, stored_at)
 
-    def put(self, key: str, data: bytes, content_type: str) -> None:
-        self._client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type)
+    def put(self, key: str, data: bytes, content_type: str, stored_at: datetime) -> None:
+        self._client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type,
+                                Metadata={"fetched-at": stored_at.astimezone(timezone.utc).isoformat()})

@@ -96,7 +96,7 @@ class TileService:
             data, content_type = fetched
             if not source.cache:
                 return TileAnswer(200, data, content_type, FRESH_SECONDS, False, "passthrough")
-            self._keep(key, data, content_type)
+            self._keep(key, data, content_type, now)
             return TileAnswer(200, data, content_type, FRESH_SECONDS, True, "upstream")
         if cached is not None:
             return TileAnswer(200, cached.data, cached.content_type, STANDIN_SECONDS, True, "stale")
@@ -113,9 +113,9 @@ class TileService:
             log.warning("tile cache read failed (%s)", type(exc).__name__)
             return None
 
-    def _keep(self, key: str, data: bytes, content_type: str) -> None:
+    def _keep(self, key: str, data: bytes, content_type: str, now: datetime) -> None:
         try:
-            self.cache.put(key, data, content_type)
+            self.cache.put(key, data, content_type, now)
         except Exception as exc:
             log.warning("tile cache write failed (%s)", type(exc).__name__)
 
