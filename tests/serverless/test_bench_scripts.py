@@ -22,3 +22,11 @@ def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end():
     for step in ("1 form page", "2 photo", "3 filing", "4 phone verified", "6 accepted", "7 concluded",
                  "8 Twilio callbacks"):
         assert any(line.startswith(step) for line in lines), step
+
+
+def test_the_tile_bench_runs_and_prints_the_cache_ratio():
+    done = subprocess.run([sys.executable, "bench/tiles.py", "--tiles", "8"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "upstream / cache" in done.stdout
+    assert "16 for 8 tiles on the first pass, 0 on the second" in done.stdout
