@@ -31,8 +31,9 @@ LABEL = (40, 40, 40)
 HALO = (255, 255, 255)
 
 FONT_FILE = Path(__file__).with_name("labels.otf")
-#: zoom levels from which township names are drawn
+#: zoom levels from which names are drawn: townships, then the small management areas inside them
 TOWNSHIP_NAMES_FROM = 10
+AREA_NAMES_FROM = 12
 
 #: (lng, lat) in WGS84 -> (lng, lat) in the datum of the map the tile is drawn for
 Transform = Callable[[float, float], tuple[float, float]]
@@ -89,7 +90,7 @@ def county_tile(county: County, tile: Tile, datum: str = "wgs84") -> bytes:
     if tile.z >= TOWNSHIP_NAMES_FROM:
         font = _font(13 * SCALE)
         if font is not None:
-            for name, point in _labels(county):
+            for name, point in _labels(county, tile.z):
                 x, y = world_pixel(*to_map(point.lng, point.lat), tile.z)
                 _label(draw, font, name, ((x - origin[0]) * SCALE, (y - origin[1]) * SCALE), size)
     image = image.resize((TILE_SIZE, TILE_SIZE), Image.Resampling.LANCZOS)
@@ -104,10 +105,12 @@ def _box_overlaps(ring: Sequence[tuple[float, float]], west, south, east, north)
     return min(xs) < east and max(xs) > west and min(ys) < north and max(ys) > south
 
 
-def _labels(county: County) -> list[tuple[str, Point]]:
+def _labels(county: County, z: int) -> list[tuple[str, Point]]:
     """Township names at the centre of each township's largest part (when it lies inside)."""
     out = []
     for township in county.townships:
+        if township.kind == "management_area" and z < AREA_NAMES_FROM:
+            continue
         point = centroid(max(township.polygons, key=ring_area_deg2))
         if polygons_contain(township.polygons, point):
             out.append((township.name, point))
