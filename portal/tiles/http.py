@@ -14,7 +14,7 @@ WARNING by ``portal.web.logs``, and with retries off they have nothing to warn a
 
 from __future__ import annotations
 
-import urllib3
+import threading
 
 from portal.ports import TileUnavailable
 from portal.tiles import image_type
@@ -26,11 +26,23 @@ MAX_TILE_BYTES = 1024 * 1024
 class HttpTileFetcher:
     def __init__(self, timeout_seconds: float = 3.0, max_connections: int = 8):
         self.timeout = float(timeout_seconds)
-        self._pool = urllib3.PoolManager(
-            num_pools=8, maxsize=max_connections, block=False, retries=False,
-            timeout=urllib3.Timeout(total=self.timeout, connect=self.timeout, read=self.timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "image/png,image/jpeg,image/webp,image/*;q=0.8"},
-        )
+        self.max_connections = max_connections
+        self._manager = None
+        self._lock = threading.Lock()
+
+    @property
+    def _pool(self):
+        """Made at the first fetch: a container that serves no upstream tile never imports urllib3."""
+        with self._lock:
+            if self._manager is None:
+                import urllib3
+
+                self._manager = urllib3.PoolManager(
+                    num_pools=8, maxsize=self.max_connections, block=False, retries=False,
+                    timeout=urllib3.Timeout(total=self.timeout, connect=self.timeout, read=self.timeout),
+                    headers={"User-Agent": USER_AGENT, "Accept": "image/png,image/jpeg,image/webp,image/*;q=0.8"},
+                )
+            return self._manager
 
     def fetch(self, url: str) -> tuple[bytes, str]:
         try:
@@ -59,4 +71,6 @@ class HttpTileFetcher:
         return data, kind
 
     def close(self) -> None:
-        self._pool.clear()
+        with self._lock:
+            if self._manager is not None:
+                self._manager.clear()

@@ -27,7 +27,6 @@ from portal.domain.basemap import (
 )
 from portal.domain.county import County
 from portal.ports import TileCache, TileFetcher, TileUnavailable
-from portal.services.tiles import render
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +77,8 @@ class TileService:
 
     # --- one tile ----------------------------------------------------------------------
     def tile(self, county: County, source_name: str, z: int, x: int, y: int, now: datetime) -> TileAnswer:
+        from portal.services.tiles import render  # Pillow's drawing modules: only once a tile is drawn
+
         tile = Tile(z, x, y)
         box = serving_box(county.boundary)
         if source_name == COUNTY_SOURCE:
