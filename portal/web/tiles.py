@@ -13,15 +13,17 @@ import html
 from flask import Blueprint, make_response, request, url_for
 from flask_babel import gettext
 
+from portal.domain.errors import RateLimited
+from portal.services import ratelimit
 from portal.services.tiles.page import basemap_of
-from portal.web.common import county, deps, now
+from portal.web.common import client_key, county, deps, now
 
 bp = Blueprint("tiles", __name__)
 
 
 @bp.get("/tiles/<source>/<int:z>/<int:x>/<int:y>.png")
 def tile(source: str, z: int, x: int, y: int):
-    answer = deps().tiles.tile(county(), source, z, x, y, now())
+    answer = deps().tiles.tile(county(), source, z, x, y, now(), may_fetch=_within_fetch_budget)
     response = make_response(answer.data, answer.status)
     response.content_type = answer.content_type
     response.cache_control.max_age = answer.max_age
@@ -33,6 +35,15 @@ def tile(source: str, z: int, x: int, y: int):
         response.add_etag()
         response.make_conditional(request)
     return response
+
+
+def _within_fetch_budget() -> bool:
+    """Counted only when the tile is not cached: a keyed hash of the client, as every limit."""
+    try:
+        ratelimit.check(deps(), "tile_fetch", client_key(), now())
+    except RateLimited:
+        return False
+    return True
 
 
 def map_attributes(c=None) -> dict:

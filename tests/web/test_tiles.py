@@ -379,3 +379,42 @@ def test_pages_and_tiles_ask_nothing_of_a_third_party(browser):
         assert attrs[name].startswith("/") and not attrs[name].startswith("//"), name
     csp = get_tile(browser, *SEAT).headers["Content-Security-Policy"]
     assert "img-src 'self' data: blob:;" in csp  # a browser would refuse a tile from anywhere else
+
+
+def test_one_client_cannot_make_the_portal_fetch_the_whole_county(browser, upstream, monkeypatch):
+    """Walking the box tile by tile would spend the county's key quota: past its budget of
+    upstream fetches a client gets the county's layers; cached tiles and other clients are unaffected."""
+    from portal.services import ratelimit
+
+    monkeypatch.setitem(ratelimit.LIMITS, "tile_fetch", ratelimit.Limit(3, "hour"))
+    walker = {"REMOTE_ADDR": "198.51.100.9"}
+    row = [(SEAT[0], SEAT[1] + i, SEAT[2]) for i in range(5)]
+    answers = [get_tile(browser, *t, environ_base=walker) for t in row]
+    assert upstream.tiles_served == 6  # three tiles of two layers, then no more
+    assert [pixels(a.data) == composed(*t).tobytes() for a, t in zip(answers, row)] == [True] * 3 + [False] * 2
+    assert all(a.status_code == 200 for a in answers)
+    assert get_tile(browser, *row[0], environ_base=walker).data == answers[0].data  # the cache still serves
+    other = get_tile(browser, *row[4], environ_base={"REMOTE_ADDR": "198.51.100.77"})
+    assert pixels(other.data) == composed(*row[4]).tobytes()
+
+
+def test_each_county_of_a_deployment_serves_its_own_box(tile_settings, clock, upstream):
+    """Multi-county deployments choose the county by host; the box is the request's county's."""
+    import dataclasses
+
+    first = dataclasses.replace(county_with(upstream), hosts=("jubao.yanling.test",))
+    second = dataclasses.replace(first, code="110101", name="东城区", hosts=("jubao.dongcheng.test",), boundary=(
+        ((116.38, 39.86), (116.45, 39.86), (116.45, 39.97), (116.38, 39.97), (116.38, 39.86)),))
+    (tile_settings.key_path.parent).mkdir(parents=True, exist_ok=True)
+    (tile_settings.key_path.parent / "tianditu-key").write_text(KEY, encoding="utf-8")
+    deps = build_deps(tile_settings, clock=clock, store=SqliteStore(tile_settings.sqlite_file, epoch=clock.epoch),
+                      counties=CountyRegistry([first, second]))
+    try:
+        client = create_app(tile_settings, deps).test_client()
+        at = lambda host, tile: client.get("/tiles/tianditu/{}/{}/{}.png".format(*tile),  # noqa: E731
+                                           base_url=f"https://{host}").status_code
+        assert (at("jubao.yanling.test", SEAT), at("jubao.yanling.test", BEIJING)) == (200, 404)
+        assert (at("jubao.dongcheng.test", BEIJING), at("jubao.dongcheng.test", SEAT)) == (200, 404)
+        assert sorted({r.tile[1:] for r in upstream.requests}) == sorted([SEAT, BEIJING])
+    finally:
+        deps.close()

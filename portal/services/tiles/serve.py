@@ -2,7 +2,7 @@
 
 Order of answers for a tile the route serves (inside the county's box and the zoom range):
 1. the cached tile, if fetched less than ``max_age`` ago;
-2. the upstream's tile (its layers composed into one PNG), then kept in the cache, unless the
+2. the upstream's tile, within the client's budget of upstream fetches, (its layers composed into one PNG), then kept in the cache, unless the
    source turns caching off (the provider's terms), when it is passed through;
 3. the upstream failing: the cached tile however old, else the county's own layers drawn by the
    portal, both with a short browser lifetime so the real tile replaces them soon.
@@ -20,7 +20,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Mapping
+from typing import Callable, Mapping
 
 from portal.domain.basemap import (
     COUNTY_MAX_ZOOM, COUNTY_MIN_ZOOM, COUNTY_SOURCE, Tile, TileSource, serving_box, tile_served,
@@ -76,7 +76,10 @@ class TileService:
         return next((s for s in county.basemap if self.usable(s)), None)
 
     # --- one tile ----------------------------------------------------------------------
-    def tile(self, county: County, source_name: str, z: int, x: int, y: int, now: datetime) -> TileAnswer:
+    def tile(self, county: County, source_name: str, z: int, x: int, y: int, now: datetime,
+             may_fetch: Callable[[], bool] | None = None) -> TileAnswer:
+        """``may_fetch`` is asked just before the upstream would be: the requesting client's
+        budget of upstream fetches (no: the tile is answered as if the upstream were down)."""
         from portal.services.tiles import render  # Pillow's drawing modules: only once a tile is drawn
 
         tile = Tile(z, x, y)
@@ -92,7 +95,7 @@ class TileService:
         cached = self._cached(source, key)
         if cached is not None and now - cached.stored_at < self.max_age:
             return TileAnswer(200, cached.data, cached.content_type, FRESH_SECONDS, True, "cache")
-        fetched = self._fetch(source, tile, now) if self.usable(source) else None
+        fetched = self._fetch(source, tile, now, may_fetch) if self.usable(source) else None
         if fetched is not None:
             data, content_type = fetched
             if not source.cache:
@@ -120,10 +123,13 @@ class TileService:
         except Exception as exc:
             log.warning("tile cache write failed (%s)", type(exc).__name__)
 
-    def _fetch(self, source: TileSource, tile: Tile, now: datetime) -> tuple[bytes, str] | None:
+    def _fetch(self, source: TileSource, tile: Tile, now: datetime,
+               may_fetch: Callable[[], bool] | None) -> tuple[bytes, str] | None:
         with self._lock:
             paused = self._paused_until.get(source.fingerprint)
         if paused is not None and now < paused:
+            return None
+        if may_fetch is not None and not may_fetch():
             return None
         key = self.keys.get(source.key_secret) if source.key_secret else None
         try:
