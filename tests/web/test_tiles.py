@@ -418,3 +418,27 @@ def test_each_county_of_a_deployment_serves_its_own_box(tile_settings, clock, up
         assert sorted({r.tile[1:] for r in upstream.requests}) == sorted([SEAT, BEIJING])
     finally:
         deps.close()
+
+
+def test_whatever_fails_the_answer_is_a_tile_not_an_error_page(tile_deps, browser, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"http://upstream/x?tk={KEY}")
+
+    monkeypatch.setattr(render, "county_tile", broken)
+    answer = get_tile(browser, *SEAT, source="county")
+    assert answer.status_code == 200 and answer.content_type == "image/png"
+    assert Image.open(io.BytesIO(answer.data)).size == (256, 256)
+    assert KEY not in caplog.text  # the failure is logged by its kind, not its message
+    assert any("RuntimeError" in r.getMessage() for r in caplog.records)
+
+
+def test_a_budget_that_cannot_be_counted_draws_the_tile(tile_deps, browser, upstream, monkeypatch):
+    from portal.services import ratelimit
+
+    def store_down(*args, **kwargs):
+        raise OSError("store unreachable")
+
+    monkeypatch.setattr(ratelimit, "check", store_down)
+    answer = get_tile(browser, *SEAT)
+    assert answer.status_code == 200 and upstream.tiles_served == 0
+    assert answer.data == render.county_tile(tile_deps.counties.default, Tile(*SEAT), datum="cgcs2000")

@@ -20,6 +20,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from portal.domain.basemap import (
@@ -50,7 +51,7 @@ class TileAnswer:
     max_age: int
     #: whether shared caches may keep it (no for a source whose terms forbid storing tiles)
     shared: bool
-    #: cache | upstream | passthrough | stale | drawn | county | refused (for tests and the bench)
+    #: cache | upstream | passthrough | stale | drawn | county | blank | refused (for tests and the bench)
     origin: str
 
 
@@ -79,7 +80,16 @@ class TileService:
     def tile(self, county: County, source_name: str, z: int, x: int, y: int, now: datetime,
              may_fetch: Callable[[], bool] | None = None) -> TileAnswer:
         """``may_fetch`` is asked just before the upstream would be: the requesting client's
-        budget of upstream fetches (no: the tile is answered as if the upstream were down)."""
+        budget of upstream fetches (no: the tile is answered as if the upstream were down).
+        Whatever fails, the answer is a tile, never an error page: at worst a blank one."""
+        try:
+            return self._answer(county, source_name, z, x, y, now, may_fetch)
+        except Exception as exc:  # the kind only: a message could quote an upstream URL and its key
+            log.error("tile %s/%s/%s/%s failed (%s)", source_name, z, x, y, type(exc).__name__)
+            return TileAnswer(200, blank_png(), "image/png", STANDIN_SECONDS, True, "blank")
+
+    def _answer(self, county: County, source_name: str, z: int, x: int, y: int, now: datetime,
+                may_fetch: Callable[[], bool] | None) -> TileAnswer:
         from portal.services.tiles import render  # Pillow's drawing modules: only once a tile is drawn
 
         tile = Tile(z, x, y)
@@ -129,7 +139,11 @@ class TileService:
             paused = self._paused_until.get(source.fingerprint)
         if paused is not None and now < paused:
             return None
-        if may_fetch is not None and not may_fetch():
+        try:
+            if may_fetch is not None and not may_fetch():
+                return None
+        except Exception as exc:  # the budget cannot be counted (the store): no fetch, the map still draws
+            log.warning("tile fetch budget unavailable (%s)", type(exc).__name__)
             return None
         key = self.keys.get(source.key_secret) if source.key_secret else None
         try:
@@ -146,6 +160,16 @@ class TileService:
         closer = getattr(self.fetcher, "close", None)
         if closer:
             closer()
+
+
+@lru_cache(maxsize=1)
+def blank_png() -> bytes:
+    """A plain tile, for the answer of last resort."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (226, 224, 219)).save(out, "PNG")
+    return out.getvalue()
 
 
 def compose(layers: list[bytes]) -> bytes:
