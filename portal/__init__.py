@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     settings = settings or (deps.settings if deps is not None else Settings.from_env())
     logs.configure(settings)
     deps = deps or build_deps(settings)
+    logs.hide(deps.secrets.tile_keys.values())  # a library's request line quotes the upstream URL
 
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
     app.config.update(

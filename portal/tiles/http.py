@@ -8,8 +8,8 @@ read, and only PNG, JPEG or WebP bytes are taken as a tile (an upstream answers 
 XML or an HTML page, sometimes with status 200).
 
 Upstream URLs carry the county's key, so nothing here logs a URL, and the errors raised name
-only the kind of failure. urllib3's own loggers, which print request lines, are held at
-WARNING by ``portal.web.logs``, and with retries off they have nothing to warn about.
+only the kind of failure (urllib3's own errors, which quote the URL, are dropped). urllib3
+logs each request line at DEBUG: ``portal.web.logs.hide`` masks the key in every log record.
 """
 
 from __future__ import annotations

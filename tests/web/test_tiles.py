@@ -367,6 +367,7 @@ def test_the_key_never_appears_in_a_response_a_page_or_a_log(tmp_path, clock, up
         assert KEY.encode() not in answer.data
         assert KEY not in str(answer.headers)
     assert any("basemap tianditu" in r.getMessage() for r in caplog.records)  # the failures were logged
+    assert any(r.name.startswith("urllib3") and "tk=[secret]" in r.getMessage() for r in caplog.records)  # and heard
     assert KEY not in caplog.text
     assert not any(KEY in r.getMessage() or KEY in str(r.args) for r in caplog.records)
     assert KEY not in repr(deps) and KEY not in repr(deps.secrets) and KEY not in repr(deps.tiles)
