@@ -14,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
-
-from portal.domain.geo import Ring
+from portal.domain.geo import Area, area_bounds
 
 #: datums a source may declare; CGCS2000 (Tianditu) is within centimetres of WGS84
 DATUMS = ("wgs84", "cgcs2000", "gcj02")
@@ -128,14 +126,6 @@ class Box:
     east: float
     north: float
 
-    @classmethod
-    def around(cls, rings: Iterable[Ring]) -> "Box":
-        points = [p for ring in rings for p in ring]
-        if not points:
-            raise ValueError("no points")
-        return cls(min(p[0] for p in points), min(p[1] for p in points),
-                   max(p[0] for p in points), max(p[1] for p in points))
-
     def grown(self, metres: float) -> "Box":
         dlat = metres / 111_320.0
         dlng = metres / (111_320.0 * math.cos(math.radians(max(abs(self.south), abs(self.north)))))
@@ -145,9 +135,9 @@ class Box:
         return west < self.east and east > self.west and south < self.north and north > self.south
 
 
-def serving_box(boundary: Sequence[Ring]) -> Box:
+def serving_box(boundary: Area) -> Box:
     """The box of the county's outline (whatever its shape) with the margin."""
-    return Box.around(boundary).grown(BOX_MARGIN_M)
+    return Box(*area_bounds(boundary)).grown(BOX_MARGIN_M)
 
 
 def tile_served(box: Box, min_zoom: int, max_zoom: int, tile: Tile) -> bool:

@@ -1,6 +1,7 @@
 """The basemap in a real phone browser (Debian's Chromium, 360x740): tiles come from the
 portal's own origin and nothing else, and the map shows the source's attribution and map
-approval number (审图号); the demo county, with no upstream, shows its own layers."""
+approval number (审图号). (The demo county, with no upstream, draws its own layers: place's
+browser tests.)"""
 
 from __future__ import annotations
 
@@ -51,11 +52,3 @@ def test_the_phone_map_loads_tiles_from_the_portal_alone_and_shows_the_approval_
         [u for u in requested if urlsplit(u).netloc != urlsplit(base).netloc]
     assert all(width == 256 and path.startswith("/tiles/tianditu/") for width, path in shown["tiles"])
     assert shown["visible"] and "天地图" in shown["attribution"] and APPROVAL in shown["attribution"]
-
-
-def test_the_demo_map_shows_the_county_layers_drawn_by_the_portal(tmp_path):
-    with served_portal(tmp_path / "data") as (base, _):
-        requested, shown = open_map(base, "basemap-demo-phone.png")
-    assert all(urlsplit(url).netloc == urlsplit(base).netloc for url in requested if url.startswith("http"))
-    assert all(path.startswith("/tiles/county/") for _, path in shown["tiles"])
-    assert shown["visible"] and "炎陵县" in shown["attribution"]

@@ -49,7 +49,7 @@ def test_tile_bounds_are_the_web_mercator_grid():
 
 
 def test_the_serving_box_is_the_outline_box_grown_by_the_margin():
-    box = serving_box(((( 113.55, 26.15), (114.05, 26.15), (114.05, 26.70), (113.55, 26.70), (113.55, 26.15)),))
+    box = serving_box((((( 113.55, 26.15), (114.05, 26.15), (114.05, 26.70), (113.55, 26.70), (113.55, 26.15)),),))
     assert distance_m(Point(113.55, 26.15), Point(113.55, box.south)) == pytest.approx(BOX_MARGIN_M, rel=0.01)
     assert distance_m(Point(box.west, 26.70), Point(113.55, 26.70)) == pytest.approx(BOX_MARGIN_M, rel=0.01)
 

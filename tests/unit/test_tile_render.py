@@ -1,24 +1,18 @@
-"""The county's own layers drawn by the portal: land inside the outline, the outside dimmed,
-the outline and township lines, names in the bundled font, and every name of every county
-file covered by that font (scripts/label_font.py makes it)."""
+"""The county's own layers drawn by the portal: land inside the real outline, the outside
+dimmed, the outline and township lines, seamless across tiles, and shifted with a GCJ-02 map."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
-import yaml
-from fontTools.ttLib import TTFont
 from PIL import Image
 
 from portal.config import DEMO_COUNTY_FILE
 from portal.counties import load_county
 from portal.domain.basemap import Tile, world_pixel
+from portal.domain.datum import wgs84_to_gcj02
 from portal.services.tiles import render
-from scripts.label_font import names
-
-COUNTY_FILES = sorted(DEMO_COUNTY_FILE.parent.glob("*.yaml"))
 
 
 def tile_at(lng, lat, z) -> Tile:
@@ -30,59 +24,60 @@ def image(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data)).convert("RGB")
 
 
+def colours(data: bytes) -> set[tuple[int, int, int]]:
+    return {c for _, c in image(data).getcolors(65536)}
+
+
+def near(colour, target, tolerance=8) -> bool:
+    return sum(abs(a - b) for a, b in zip(colour, target)) <= tolerance
+
+
 @pytest.fixture(scope="module")
 def county():
     return load_county(DEMO_COUNTY_FILE)
 
 
-@pytest.mark.parametrize("path", COUNTY_FILES, ids=lambda p: p.name)
-def test_the_bundled_font_has_every_name_of_every_county_file(path):
-    cmap = TTFont(render.FONT_FILE)["cmap"].getBestCmap()
-    wanted = {ch for name in names(yaml.safe_load(path.read_text(encoding="utf-8"))) for ch in name}
-    missing = sorted(ch for ch in wanted if ord(ch) not in cmap)
-    assert not missing, f"run scripts/label_font.py: {''.join(missing)} missing"
-
-
-def test_the_font_is_in_the_package_data():
-    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
-    assert '"services/tiles/*.otf"' in pyproject and render.FONT_FILE.is_file()
-
-
 def test_inside_the_county_is_land_and_outside_is_dimmed(county):
-    inside = image(render.county_tile(county, tile_at(113.95, 26.30, 13)))
-    assert inside.getpixel((128, 128)) == pytest.approx(render.LAND, abs=3)
-    outside = image(render.county_tile(county, tile_at(113.30, 26.40, 13)))
-    assert [c for _, c in outside.getcolors()] == [render.OUTSIDE]
+    seat = county.map_center
+    inside = image(render.county_tile(county, tile_at(seat[0], seat[1] - 0.05, 13)))
+    assert any(near(c, render.LAND) for _, c in inside.getcolors(65536))
+    far_outside = render.county_tile(county, tile_at(113.0, 26.4, 13))  # 70 km west of the county
+    assert colours(far_outside) == {render.OUTSIDE}
 
 
 def test_the_outline_is_drawn_where_it_runs(county):
-    edge = tile_at(113.55, 26.40, 12)  # the demo outline's western edge crosses this tile
-    colours = {c for _, c in image(render.county_tile(county, edge)).getcolors()}
-    assert any(sum(abs(a - b) for a, b in zip(c, render.OUTLINE)) < 60 for c in colours)
-    assert any(sum(abs(a - b) for a, b in zip(c, render.OUTSIDE)) < 6 for c in colours)
+    """A tile on the outline holds the land, the outside and the outline's own colour."""
+    lng, lat = county.boundary[0][0][0]
+    found = colours(render.county_tile(county, tile_at(lng, lat, 12)))
+    assert any(near(c, render.OUTLINE, 60) for c in found)
+    assert any(near(c, render.OUTSIDE) for c in found) and any(near(c, render.LAND) for c in found)
 
 
-def test_township_names_are_drawn_from_zoom_10_and_not_before(county, monkeypatch):
-    def drawn_names(z) -> bool:
-        tile = tile_at(113.770, 26.492, z)
-        with_names = render.county_tile(county, tile)
-        monkeypatch.setattr(render, "_font", lambda size: None)
-        without = render.county_tile(county, tile)
-        monkeypatch.undo()
-        return with_names != without
-
-    assert drawn_names(10) and drawn_names(11)
-    assert not drawn_names(9)
+def test_neighbouring_tiles_meet_without_a_seam(county):
+    """A tile drawn from the county's layers continues exactly where its neighbour stops."""
+    lng, lat = county.boundary[0][0][0]
+    left = tile_at(lng, lat, 11)
+    right = Tile(left.z, left.x + 1, left.y)
+    a, b = image(render.county_tile(county, left)), image(render.county_tile(county, right))
+    edge_a = [a.getpixel((255, y)) for y in range(256)]
+    edge_b = [b.getpixel((0, y)) for y in range(256)]
+    assert sum(near(p, q, 30) for p, q in zip(edge_a, edge_b)) >= 250
 
 
-def test_a_name_across_a_tile_edge_is_drawn_on_both_tiles(county):
-    """Each tile draws every name it overlaps, so a name is whole on the map."""
-    for z in range(10, 19):
-        for name, point in render._labels(county, z):
-            px, py = world_pixel(point.lng, point.lat, z)
-            if 2 < px % 256 < 12:  # the name's centre just right of a tile edge: its left part is next door
-                left = Tile(z, int(px // 256) - 1, int(py // 256))
-                strip = image(render.county_tile(county, left)).crop((246, int(py % 256) - 6, 256, int(py % 256) + 6))
-                assert any(sum(c) < 240 for _, c in strip.getcolors()), name
-                return
-    pytest.fail("no name lies next to a tile edge at any zoom")
+def test_for_a_gcj02_map_the_layers_are_shifted_as_its_tiles_are(county):
+    """The outline's vertex lands on its GCJ-02 position on a GCJ-02 stand-in tile."""
+    lng, lat = county.boundary[0][0][0]
+    gcj = wgs84_to_gcj02(lng, lat)
+    z = 16
+    x, y = world_pixel(*gcj, z)
+    tile = Tile(z, int(x // 256), int(y // 256))
+    px, py = int(x % 256), int(y % 256)
+    drawn_gcj = image(render.county_tile(county, tile, datum="gcj02")).getpixel((px, py))
+    drawn_wgs = image(render.county_tile(county, tile, datum="wgs84")).getpixel((px, py))
+    assert near(drawn_gcj, render.OUTLINE, 120)
+    assert not near(drawn_wgs, render.OUTLINE, 120)  # hundreds of metres away unshifted
+
+
+def test_cgcs2000_is_drawn_as_wgs84(county):
+    tile = tile_at(*county.map_center, 14)
+    assert render.county_tile(county, tile, datum="cgcs2000") == render.county_tile(county, tile)

@@ -184,7 +184,7 @@ def test_the_box_comes_from_the_county_outline_not_a_fixed_rectangle(tile_settin
     """A county whose outline is elsewhere serves its own tiles and refuses the demo county's."""
     county = county_with(upstream)
     shifted = county.__class__(**{**county.__dict__, "boundary": (
-        ((116.30, 39.85), (116.50, 39.85), (116.50, 39.97), (116.30, 39.97), (116.30, 39.85)),)})
+        (((116.30, 39.85), (116.50, 39.85), (116.50, 39.97), (116.30, 39.97), (116.30, 39.85)),),)})
     deps = make_deps(tile_settings, clock, shifted)
     try:
         client = create_app(tile_settings, deps).test_client()
@@ -194,10 +194,12 @@ def test_the_box_comes_from_the_county_outline_not_a_fixed_rectangle(tile_settin
         deps.close()
 
 
-def test_tiles_at_the_edge_of_the_county_are_served(browser):
-    """The county's box with its margin: the corners of the outline are on the map."""
-    for lng, lat in ((113.55, 26.15), (114.05, 26.70)):
-        assert get_tile(browser, *tile_at(lng, lat, 14)).status_code == 200
+def test_tiles_at_the_edge_of_the_county_are_served(browser, tile_deps):
+    """The county's box with its margin: the outline's westmost, eastmost, southmost and
+    northmost points are on the map, at the source's closest zoom."""
+    points = [p for polygon in tile_deps.counties.default.boundary for p in polygon[0]]
+    for lng, lat in (min(points), max(points), min(points, key=lambda p: p[1]), max(points, key=lambda p: p[1])):
+        assert get_tile(browser, *tile_at(lng, lat, 17)).status_code == 200
 
 
 # --- the upstream down -------------------------------------------------------------------
@@ -290,24 +292,24 @@ def test_the_staff_ticket_map_uses_the_same_basemap(tile_app, tile_deps, clock):
     assert attrs["tiles"] == "/tiles/tianditu/{z}/{x}/{y}.png" and APPROVAL in attrs["attribution"]
 
 
-def test_without_its_key_a_source_is_not_shown_and_the_county_layers_are(tile_settings, clock, upstream):
+def test_without_its_key_a_source_is_not_shown_and_the_map_draws_the_county_layers(tile_settings, clock, upstream):
     deps = make_deps(tile_settings, clock, county_with(upstream), key=None)
     try:
         client = create_app(tile_settings, deps).test_client()
         attrs = map_element(client.get("/report", base_url=PUBLIC_URL).get_data(as_text=True))
-        drawn = get_tile(client, *SEAT, source="county")
         asked = get_tile(client, *SEAT)  # the keyless source still answers, with the county's layers
     finally:
         deps.close()
-    assert attrs["tiles"] == "/tiles/county/{z}/{x}/{y}.png" and attrs["datum"] == "wgs84"
-    assert "炎陵县" in attrs["attribution"]
-    assert drawn.status_code == asked.status_code == 200
+    assert "tiles" not in attrs and "attribution" not in attrs  # the map script draws the county's layers
+    assert asked.status_code == 200 and asked.cache_control.max_age == STANDIN_SECONDS
     assert upstream.tiles_served == 0
 
 
-def test_the_demo_county_shows_its_own_layers(client):
+def test_the_demo_county_asks_for_no_tiles_and_its_layers_can_still_be_drawn(client):
+    """The demo has no upstream: its pages name no tile URL (the map script draws its layers and
+    village names); the route still draws the county's layers on request."""
     attrs = map_element(client.get("/report").get_data(as_text=True))
-    assert attrs["tiles"] == "/tiles/county/{z}/{x}/{y}.png"
+    assert "tiles" not in attrs
     answer = client.get("/tiles/county/{}/{}/{}.png".format(*SEAT))
     assert answer.status_code == 200 and Image.open(io.BytesIO(answer.data)).size == (256, 256)
 
@@ -378,6 +380,7 @@ def test_pages_and_tiles_ask_nothing_of_a_third_party(browser):
     attrs = map_element(browser.get("/report", base_url=PUBLIC_URL).get_data(as_text=True))
     for name in ("tiles", "geojson", "places"):
         assert attrs[name].startswith("/") and not attrs[name].startswith("//"), name
+    assert attrs["tiles"] == "/tiles/tianditu/{z}/{x}/{y}.png"
     csp = get_tile(browser, *SEAT).headers["Content-Security-Policy"]
     assert "img-src 'self' data: blob:;" in csp  # a browser would refuse a tile from anywhere else
 
@@ -405,7 +408,7 @@ def test_each_county_of_a_deployment_serves_its_own_box(tile_settings, clock, up
 
     first = dataclasses.replace(county_with(upstream), hosts=("jubao.yanling.test",))
     second = dataclasses.replace(first, code="110101", name="东城区", hosts=("jubao.dongcheng.test",), boundary=(
-        ((116.38, 39.86), (116.45, 39.86), (116.45, 39.97), (116.38, 39.97), (116.38, 39.86)),))
+        (((116.38, 39.86), (116.45, 39.86), (116.45, 39.97), (116.38, 39.97), (116.38, 39.86)),),))
     (tile_settings.key_path.parent).mkdir(parents=True, exist_ok=True)
     (tile_settings.key_path.parent / "tianditu-key").write_text(KEY, encoding="utf-8")
     deps = build_deps(tile_settings, clock=clock, store=SqliteStore(tile_settings.sqlite_file, epoch=clock.epoch),
