@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from portal.counties.basemap import TileSourceSchema, check_unique_names, tile_source
 from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
@@ -137,6 +138,7 @@ class CountySchema(Schema):
     departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
     townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
     categories = fields.List(fields.Nested(CategorySchema), required=True, validate=validate.Length(min=1))
+    basemap = fields.List(fields.Nested(TileSourceSchema), load_default=list)
 
     @validates_schema
     def _cross_references(self, data, **kwargs):
@@ -180,6 +182,7 @@ class CountySchema(Schema):
                     errors[f"professional_patrol.members.{i}"] = [f"unknown unit {code!r}"]
             if patrol["lead"] not in patrol["members"]:
                 errors["professional_patrol.lead"] = ["the lead must be one of the members"]
+        check_unique_names(data.get("basemap", []), errors)
         if errors:
             raise ValidationError(errors)
 
@@ -256,6 +259,7 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         hosts=tuple(data["hosts"]),
         demo_geometry=data["demo_geometry"] or geo.demo,
         demolition_department=data["demolition_department"],
+        basemap=tuple(tile_source(s) for s in data["basemap"]),
         villages=geo.villages, landmarks=geo.landmarks, outline_source=geo.outline_source,
         nearby_reports=data["nearby_reports"],
         grids=table,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
+from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
 from portal.domain.geo import Area, Point, area_contains
 from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
@@ -131,6 +132,8 @@ class County:
     grids: GridTable = field(default_factory=GridTable)
     #: 004 C19: the built-up area's weekly professional patrol (lead unit and the four members)
     professional_patrol: ProfessionalPatrol | None = None
+    #: upstream basemaps, the first one shown (``portal.domain.basemap``); none: the county's own layers
+    basemap: tuple[TileSource, ...] = ()
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:
