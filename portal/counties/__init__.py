@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from portal.counties.basemap import TileSourceSchema, check_unique_names, tile_source
@@ -14,6 +13,7 @@ from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
 from portal.counties import grids as grid_file
+from portal.counties.yamlfile import read_mapping
 from portal.counties import places as place_file
 from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
 
@@ -275,15 +275,9 @@ def _date(value) -> date:
 def load_county(path: str | Path) -> County:
     path = Path(path)
     try:
-        # libyaml's loader when present: the county file is parsed at every cold start
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except FileNotFoundError:
-        raise CountyFileError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise CountyFileError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise CountyFileError(f"{path}: expected a mapping at the top level")
+        raw = read_mapping(path)
+    except ValueError as exc:
+        raise CountyFileError(f"{path.parent / str(exc)}") from None
     places = None
     if isinstance(raw.get("places"), str) and "/" not in raw["places"]:
         try:

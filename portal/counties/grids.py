@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from marshmallow import Schema, ValidationError, fields, validate
 
+from portal.counties.yamlfile import read_mapping
 from portal.domain.gazetteer import Place
 from portal.domain.patrols.grids import Grid, GridPerson, GridTable
 
@@ -48,15 +48,9 @@ class GridFileSchema(Schema):
 
 def read(path: Path) -> dict:
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except FileNotFoundError:
-        raise GridFileError(f"grids: {path.name}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise GridFileError(f"grids: {path.name}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise GridFileError(f"grids: {path.name}: expected a mapping at the top level")
-    return raw
+        return read_mapping(path)
+    except ValueError as exc:
+        raise GridFileError(f"grids: {exc}") from None
 
 
 def _persons(rows: list[dict]) -> tuple[GridPerson, ...]:

@@ -20,7 +20,7 @@ import pytest
 
 from portal.services.patrols import concealment, weekly
 from tests.patrols import OFFICE, TOWNSHIP_PATROL, VILLAGE, finding, jpeg, patrol, point_of
-from tests.web.staff_support import account, fast_argon2, file, signed_in, Staff  # noqa: F401
+from tests.web.staff_support import Staff, account, fast_argon2, file  # noqa: F401
 
 from tests.web.test_staff_authorization import URL_ACTIONS
 
@@ -59,15 +59,12 @@ def citizen_reports(deps, clock):
     clock.advance(minutes=7)
     first = file(deps, "l5-villager-house-without-approval", place=(lat, lng), phone=PHONE, description=SECRET_TEXT,
                  address="石子坝村三组老李家")
-    from portal.services import intake
-
     second = file(deps, "c2-no-rural-planning-permit", place=(lat, lng), description=SECRET_TEXT + "（二）")
     township = patrol(deps, TOWNSHIP_PATROL, grid=VILLAGE, photos=[jpeg((10, 20, 30))],
                       found=finding("l4-farmland-damage", PATROL_TEXT))
     [concern] = concealment.view(deps, OFFICE, "2026")
     assert concern.found == 3  # the check ran: two citizens, one other unit's patrol
     concealment.decide_week(deps, OFFICE, "2026-W48", VILLAGE, True, "核实为漏报：" + SECRET_TEXT, clock.now())
-    del intake
     tickets = [deps.repos.complaints.get(r.complaint_id) for r in (first, second)]
     tickets.append(deps.repos.complaints.get(township.findings[0].ticket))
     return tickets, township
