@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from portal.domain.complaint import DECLINE_REASONS
 from portal.domain.errors import DomainError, Forbidden, NotFound
+from portal.domain.patrols.records import KIND_TITLES as PATROL_KIND_TITLES
 from portal.domain.measures import ACCEPTANCE_LEVELS
 from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
@@ -69,6 +70,7 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
     moment = now()
     view = tickets.open_ticket(deps(), g.actor, complaint_id, moment)
     return render_template("staff/ticket.html", v=view, c=view.complaint, now=moment, errors=errors or {},
+                           patrol_kind_titles=PATROL_KIND_TITLES,
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
                            land_types=LAND_TYPES, acceptance_levels=ACCEPTANCE_LEVELS, today=local(moment).date(),
