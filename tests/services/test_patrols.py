@@ -177,5 +177,11 @@ def test_the_week_as_each_role_sees_it(deps, clock):
     assert rows[VILLAGE].status == "on_time" and rows["430225100203"].status == "not_yet"
     office = weekly.status(deps, OFFICE, "2026-W48", clock.now())
     assert len(office.townships) == len(deps.counties.default.grids.townships)
+    assert [t.township for t in weekly.status(deps, OFFICE, None, clock.now(), township="xiayang").townships] == [
+        "xiayang"]
+    assert len(weekly.status(deps, OFFICE, None, clock.now(), township="hitech").townships) == len(
+        deps.counties.default.grids.townships)  # a unit without grids: every township
+    assert [t.township for t in weekly.status(deps, TOWNSHIP_PATROL, None, clock.now(), township="longxi").townships] \
+        == ["xiayang"]  # a township sees its own whatever it asks
     with pytest.raises(Forbidden):
         weekly.status(deps, Actor("cz", Role.FINANCE, "finance", "430225"), None, clock.now())

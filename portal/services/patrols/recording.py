@@ -18,7 +18,7 @@ from datetime import datetime
 
 from portal.domain.access import Actor
 from portal.domain.county import County
-from portal.domain.errors import DomainError, Forbidden, NotFound
+from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.domain.patrols.grids import Grid
 from portal.domain.patrols.records import ROUTE_MAX, Patrol, PatrolEvent, check_patrol_day
 from portal.domain.patrols.scope import can_record_in, can_view_patrol, patrol_kind
@@ -41,6 +41,7 @@ NOT_A_PATROL_ROLE = N_("您的角色不登记巡查。")
 NOT_FOUND = N_("没有找到这条巡查记录，或者它不在您的范围内。")
 OUTSIDE = N_("只能登记您负责范围内网格的巡查。")
 OUTCOMES = ("nothing", "found")
+BUSY = N_("这条巡查记录刚刚被修改过，请刷新页面后重试。")
 
 
 @dataclass
@@ -112,7 +113,10 @@ def record(deps: Deps, actor: Actor, data: PatrolInput, photos: list[bytes], now
         patrol.add_finding(ref, actor.username)
     ops.append(deps.repos.patrols.patrol_op(patrol))
     ops.append(_audit(deps, actor, "patrol_recorded", now, patrol))
-    deps.store.write(ops)
+    try:
+        deps.store.write(ops)
+    except ConditionFailed:  # a photo taken by a parallel post of the same form: nothing was written
+        raise Conflict(BUSY) from None
     patrol.version += 1
     return patrol
 
@@ -140,7 +144,7 @@ def add_finding(deps: Deps, actor: Actor, patrol_id: str, data: FindingInput, ph
             continue
         patrol.version += 1
         return patrol
-    raise DomainError(N_("这条巡查记录刚刚被修改过，请刷新页面后重试。"))
+    raise Conflict(BUSY)
 
 
 def _audit(deps: Deps, actor: Actor, action: str, now: datetime, patrol: Patrol) -> Op:

@@ -219,6 +219,8 @@ def status(deps: Deps, actor: Actor, week_key: str | None, now: datetime, townsh
         return out
     if kind == "township":
         township = actor.unit
+    elif township not in county.grids.townships:
+        township = None  # the office asked for no township, or one without grids: every township
     if township is not None and not can_see_township(actor, township):
         raise Forbidden(NO_STATUS)
     codes = [township] if township else county.grids.townships
