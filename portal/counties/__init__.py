@@ -278,16 +278,17 @@ def load_county(path: str | Path) -> County:
         raw = read_mapping(path)
     except ValueError as exc:
         raise CountyFileError(f"{path.parent / str(exc)}") from None
-    places = None
-    if isinstance(raw.get("places"), str) and "/" not in raw["places"]:
-        try:
-            places = place_file.read(path.with_name(raw["places"]))
-        except place_file.PlacesError as exc:
-            raise CountyFileError(f"{path}: {exc}") from None
-    grids = None
-    if isinstance(raw.get("grids"), str) and "/" not in raw["grids"]:
-        try:
-            grids = grid_file.read(path.with_name(raw["grids"]))
-        except grid_file.GridFileError as exc:
-            raise CountyFileError(f"{path}: {exc}") from None
+    places = _beside(path, raw.get("places"), place_file.read, place_file.PlacesError)
+    grids = _beside(path, raw.get("grids"), grid_file.read, grid_file.GridFileError)
     return parse_county(raw, source=path.name, places=places, grids=grids)
+
+
+def _beside(path: Path, name, read, error: type[Exception]) -> dict | None:
+    """The file the county file names (its place file, its grid file), read from beside it;
+    None when it names none (the schema then says so)."""
+    if not isinstance(name, str) or "/" in name:
+        return None
+    try:
+        return read(path.with_name(name))
+    except error as exc:
+        raise CountyFileError(f"{path}: {exc}") from None

@@ -7,12 +7,10 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from portal.services import staff_accounts
-from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal, sign_in
 from tests.fakes.clock import ManualClock
 from tests.fakes.images import phone_jpeg
 
@@ -27,21 +25,6 @@ DESK = {"width": 1366, "height": 768}
 def served(tmp_path):
     with served_portal(tmp_path / "data", clock=ManualClock()) as portal:  # Monday 23 November 2026, 10:00
         yield portal
-
-
-def sign_in(page, base, deps, username, role, unit, lands_on):
-    password = f"{username}-password-2026"
-    provisioned = staff_accounts.create(deps, county=deps.counties.default, username=username, unit=unit, role=role,
-                                        display_name=username, password=password, now=deps.clock.now())
-    secret = pyotp.parse_uri(provisioned.otpauth_uri).secret
-    page.goto(f"{base}/staff/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{base}/staff/login/totp")
-    page.fill("#code", pyotp.TOTP(secret).at(deps.clock.now()))
-    page.click("#totp-form button[type=submit]")
-    page.wait_for_url(f"{base}{lands_on}")
 
 
 def no_axe_violation(page):
