@@ -12,7 +12,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
+from portal.domain.channels import SOURCES
 from portal.domain.geo import Point, ring_contains
+
+#: the sources that owe feedback to their sender (portal.domain.channels)
+FEEDBACK_SOURCES = tuple(code for code, source in SOURCES.items() if source.feedback)
 
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$", error="must be lower-case letters, digits, '-' or '_'")
 
@@ -131,6 +135,12 @@ class CountySchema(Schema):
     built_up_area = fields.List(_ring_field(), required=True)
     #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
     demolition_department = fields.String(load_default=None, validate=CODE)
+    #: the day the county started taking reports through the portal (registration refuses earlier days)
+    go_live = fields.Date(load_default=None, allow_none=True)
+    #: 004 C9, C14(1), L8: working days to feed a hand-over's result back, per source
+    feedback_working_days = fields.Dict(keys=fields.String(validate=validate.OneOf(FEEDBACK_SOURCES)),
+                                        values=fields.Integer(validate=validate.Range(min=1, max=60)),
+                                        load_default=dict)
     rewards = fields.Nested(RewardsSchema, required=True)
     departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
     townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
@@ -249,6 +259,8 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
         hosts=tuple(data["hosts"]),
         demo_geometry=data["demo_geometry"],
         demolition_department=data["demolition_department"],
+        go_live=_date(data["go_live"]) if data.get("go_live") else None,
+        feedback_working_days=dict(data["feedback_working_days"]),
     )
 
 

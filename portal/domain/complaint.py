@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.channels import ChannelSteps, Intake
 from portal.domain.complaint_values import (  # noqa: F401 - re-exported
     DECLINE_REASONS, DEMOLITION_PLAN_PUBLIC, DISCLOSURE_STEPS, FINAL_STATUSES, FINDING_TITLES, OPEN_STATUSES,
     STATUS_TITLES, VERBATIM, Alert, Contact, Demolition, Event, Evidence, Finding, Measures, Notify, Onsite, Status,
@@ -40,7 +41,7 @@ from portal.i18n import N_
 
 
 @dataclass
-class Complaint:
+class Complaint(ChannelSteps):
     id: str
     seq: int
     county: str
@@ -79,6 +80,8 @@ class Complaint:
     demolition: Demolition | None = None  #: 004 C25, set by the handover to urban management
     #: 004 C22, L19: the stock case's registration date (earlier register/ledger), mirrored for the ledger
     stock_registered_on: date | None = None
+    #: how the report arrived: channel, source, external reference, receiving unit (portal.domain.channels)
+    intake: Intake = field(default_factory=Intake)
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -93,23 +96,29 @@ class Complaint:
     def file(cls, *, id: str, seq: int, county: str, category: str, description: str, address: str,
              point: Point | None, routing, received_at: datetime, receipt_hash: str, case_id: str,
              evidence: list[Evidence], contact: Contact | None, calendar: WorkingCalendar,
-             lead_name: str, public_id: str = "") -> "Complaint":
+             lead_name: str, public_id: str = "", intake: Intake | None = None,
+             routed_at: datetime | None = None, feedback_days: int | None = None) -> "Complaint":
+        """A new ticket. ``received_at`` starts the clocks (004 C20, L17); for a report registered
+        by staff (``intake``) it is the instant the unit received it, and ``routed_at`` (the
+        registration) starts the township's 2 hours (004 C17(2), L15(2): from when it is told)."""
         c = cls(
             id=id, seq=seq, county=county, category=category, description=description, address=address,
             lat=point.lat if point else None, lng=point.lng if point else None, township=routing.township,
             in_built_up_area=routing.in_built_up_area, lead=routing.lead, co_handler=routing.co_handler,
             discipline_only=routing.discipline_only, received_at=received_at, receipt_hash=receipt_hash,
-            case_id=case_id, evidence=list(evidence), contact=contact, public_id=public_id,
+            case_id=case_id, evidence=list(evidence), contact=contact, public_id=public_id, intake=intake or Intake(),
         )
+        routed_at = routed_at or received_at
         c._add_clock(acceptance_clock(received_at, calendar))
         if routing.co_handler:
-            c._add_clock(onsite_clock(received_at))
+            c._add_clock(onsite_clock(routed_at))
         if not routing.discipline_only:
             for clock in ladder_clocks(received_at):
                 c._add_clock(clock)
         c._record(received_at, "filed", "reporter", public=N_("您的举报已收到。"),
                   data={"category": category})
-        c._record(received_at, "routed", "system",
+        c._registered(routed_at, calendar, feedback_days)
+        c._record(routed_at, "routed", "system",
                   public=N_("已转交%(lead)s办理。"), params={"lead": lead_name},
                   data={"lead": routing.lead, "co_handler": routing.co_handler,
                         "in_built_up_area": routing.in_built_up_area})
@@ -210,10 +219,10 @@ class Complaint:
         self._record(now, "declined", actor, unit=unit,
                      public=N_("不予受理。理由：%(reason_msg)s。%(text)s"),
                      params={"reason_msg": DECLINE_REASONS[reason], "text": text}, data={"reason": reason})
-        for kind in self.clocks:
-            if kind != ClockKind.ACCEPTANCE.value:
+        for kind in self.clocks:  # the feedback owed to a higher level stays owed (004 C9, L8)
+            if kind not in (ClockKind.ACCEPTANCE.value, ClockKind.HANDOVER_FEEDBACK.value):
                 self.clocks[kind].cancel(now)
-        if self.contact is not None and self.contact.usable:
+        if self.contact is not None and self.contact.reachable:
             self._notify(Notify.DECLINED)
         else:
             self._meet(ClockKind.ACCEPTANCE, now, actor)
@@ -403,7 +412,7 @@ class Complaint:
 
     def result_read_on_status_page(self, now: datetime) -> bool:
         """A reporter without a phone reads the result on the status page: the written notice."""
-        if self.status != Status.CONCLUDED or (self.contact is not None and self.contact.usable):
+        if self.status != Status.CONCLUDED or (self.contact is not None and self.contact.reachable):
             return False
         self._meet(ClockKind.RESULT_NOTICE, now, "reporter")
         self.status = Status.CLOSED
@@ -475,7 +484,7 @@ class Complaint:
         self._record(now, "evidence_added", actor, unit=unit, data={"count": len(items)})
 
     def verify_contact(self, now: datetime) -> None:
-        if self.contact is None:
+        if self.contact is None or not self.contact.is_phone:
             raise Conflict(N_("这件举报没有留手机号码。"))
         if self.contact.verified_at is not None:
             return
@@ -515,7 +524,7 @@ class Complaint:
         had_contact = self.contact is not None and self.contact.purged_at is None
         if had_contact:
             self.contact = Contact(envelope=None, phone_hash=None, verified_at=self.contact.verified_at,
-                                   purged_at=now)
+                                   purged_at=now, kind=self.contact.kind)
         removed = {k: v for k, v in (removed or {}).items() if v}
         if had_contact:
             removed["contact"] = 1

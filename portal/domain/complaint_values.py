@@ -115,16 +115,33 @@ class Evidence:
 
 @dataclass
 class Contact:
-    """The reporter's phone: an envelope readable only by the notification path, and a keyed hash."""
+    """The reporter's contact: an envelope readable only by the notification path (and, for a
+    postal address, the written-notice page of the unit that received the report), and for a
+    phone a keyed hash. ``kind``: ``phone`` (SMS), ``postal`` (a written notice, 004 C20: 书面),
+    ``email`` (replies by mail; ``portal.domain.channels.CONTACT_KINDS``)."""
 
     envelope: str | None
     phone_hash: str | None
     verified_at: datetime | None = None
     purged_at: datetime | None = None
+    kind: str = "phone"
+
+    @property
+    def is_phone(self) -> bool:
+        return self.kind == "phone"
 
     @property
     def usable(self) -> bool:
-        return self.envelope is not None and self.verified_at is not None and self.purged_at is None
+        """A verified phone the SMS notices can go to."""
+        return self.is_phone and self.envelope is not None and self.verified_at is not None and self.purged_at is None
+
+    @property
+    def reachable(self) -> bool:
+        """A notice reaches the reporter without the status page: SMS to a verified phone, or mail
+        to the address an email report came from (004 C20: 书面或手机短信)."""
+        if self.kind == "email":
+            return self.envelope is not None and self.verified_at is not None and self.purged_at is None
+        return self.usable
 
 
 @dataclass

@@ -11,6 +11,7 @@ from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
 from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
+from portal.services.channels import notices
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
 
@@ -49,6 +50,8 @@ ACTIONS = {
                  N_("已办结，处理结果将告知举报人。")),
     "written-notice": (lambda d, a, cid, f, t: workflow.record_written_notice(d, a, cid, f.get("note"), t),
                        N_("书面告知已登记。")),
+    "feedback": (lambda d, a, cid, f, t: notices.record_feedback(d, a, cid, f.get("fed_back_on"), f.get("note"), t),
+                 N_("已登记向交办（移交）单位反馈办理结果。")),
     "reopen": (lambda d, a, cid, f, t: workflow.reopen(d, a, cid, f.get("reason"), t), N_("已重新办理。")),
     "assign": (lambda d, a, cid, f, t: workflow.assign(d, a, cid, f.get("assignee"), t), N_("经办人已分派。")),
     "merge": (lambda d, a, cid, f, t: cases.merge(d, a, cid, f.get("other"), f.get("note"), t), N_("案件已合并。")),
