@@ -22,6 +22,7 @@ Only counts and the unit are logged, never an address or a subject.
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import logging
 import re
@@ -182,7 +183,29 @@ def _after(client: imaplib.IMAP4, uid: int, after: str) -> None:
         client.expunge()
 
 
+def folder_name(name: str) -> str:
+    """A folder name in IMAP's modified UTF-7 (RFC 3501 §5.1.3): Chinese folder names such as
+    已处理 travel as ``&XfJT0ZAB-``."""
+    out, pending = [], []
+
+    def flush():
+        if pending:
+            encoded = base64.b64encode("".join(pending).encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + encoded.replace("/", ",") + "-")
+            pending.clear()
+
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            pending.append(ch)
+    flush()
+    return "".join(out)
+
+
 def _quote(name: str) -> str:
+    name = folder_name(name)
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -91,7 +91,7 @@ def import_path(deps: Deps, path: Path, unit: str | None, now: datetime) -> Impo
 
 def take_from_s3(deps: Deps, client, bucket: str, key: str, now: datetime) -> str:
     """One raw message SES receiving wrote under ``mail/<unit>/``: stored, then the object
-    deleted. Returns stored | duplicate | ignored."""
+    deleted. Returns stored | duplicate | done-before | ignored."""
     parts = key.split("/")
     if not key.startswith(SES_PREFIX) or len(parts) < 3 or not parts[1]:
         return "ignored"
@@ -101,7 +101,14 @@ def take_from_s3(deps: Deps, client, bucket: str, key: str, now: datetime) -> st
     except ValueError:
         log.warning("mail object for an unknown unit ignored")
         return "ignored"
-    answer = client.get_object(Bucket=bucket, Key=key)
+    from botocore.exceptions import ClientError
+
+    try:
+        answer = client.get_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return "done-before"  # a retried event: stored and deleted already
+        raise
     raw = answer["Body"].read()
     arrived = answer.get("LastModified")
     stored = inbox.store_raw(deps, unit, raw, via="ses", arrived_at=arrived, now=now)
