@@ -96,11 +96,13 @@ class Complaint(ChannelSteps):
     def file(cls, *, id: str, seq: int, county: str, category: str, description: str, address: str,
              point: Point | None, routing, received_at: datetime, receipt_hash: str, case_id: str,
              evidence: list[Evidence], contact: Contact | None, calendar: WorkingCalendar,
-             lead_name: str, public_id: str = "", intake: Intake | None = None,
+             lead_name: str, public_id: str = "", place: dict | None = None, intake: Intake | None = None,
              routed_at: datetime | None = None, feedback_days: int | None = None) -> "Complaint":
         """A new ticket. ``received_at`` starts the clocks (004 C20, L17); for a report registered
         by staff (``intake``) it is the instant the unit received it, and ``routed_at`` (the
-        registration) starts the township's 2 hours (004 C17(2), L15(2): from when it is told)."""
+        registration) starts the township's 2 hours (004 C17(2), L15(2): from when it is told).
+        ``place``: how the point was found when it is not the reporter's pin (a chosen village's
+        approximate point), kept in the routing event for the staff."""
         c = cls(
             id=id, seq=seq, county=county, category=category, description=description, address=address,
             lat=point.lat if point else None, lng=point.lng if point else None, township=routing.township,
@@ -121,7 +123,7 @@ class Complaint(ChannelSteps):
         c._record(routed_at, "routed", "system",
                   public=N_("已转交%(lead)s办理。"), params={"lead": lead_name},
                   data={"lead": routing.lead, "co_handler": routing.co_handler,
-                        "in_built_up_area": routing.in_built_up_area})
+                        "in_built_up_area": routing.in_built_up_area, **({"place": place} if place else {})})
         return c
 
     # --- helpers -----------------------------------------------------------------------

@@ -75,13 +75,15 @@ class RegistrationInput:
     lat: str | None = None
     lng: str | None = None
     township: str | None = None
+    village: str | None = None
     contact_kind: str | None = "none"
     phone: str | None = None
     postal_address: str | None = None
     email: str | None = None
 
     FIELDS = ("token", "channel", "source", "external_ref", "from_unit", "received_on", "received_time", "category",
-              "description", "address", "lat", "lng", "township", "contact_kind", "phone", "postal_address", "email")
+              "description", "address", "lat", "lng", "township", "village", "contact_kind", "phone", "postal_address",
+              "email")
 
     @classmethod
     def from_form(cls, form: Mapping) -> "RegistrationInput":
@@ -102,6 +104,7 @@ class Parsed:
     routing: object
     contact_kind: str
     contact: str | None
+    village: str | None = None  #: placed at a chosen village's approximate point
 
 
 @dataclass(frozen=True)
@@ -196,14 +199,15 @@ def validate(deps: Deps, county: County, data: RegistrationInput, now: datetime,
         contact = attempt(contacts.parse_value, kind, data)
 
     filing = intake.FilingInput(token=None, category=data.category, description=data.description,
-                                address=data.address, lat=data.lat, lng=data.lng, township=data.township)
+                                address=data.address, lat=data.lat, lng=data.lng, township=data.township,
+                                village=data.village)
     found = attempt(intake.validate, county, filing)
     if errors:
         raise ValidationFailed(errors)
-    description, address, category, point, routing, _ = found
+    description, address, category, point, routing, _, village = found
     return Parsed(channel=channel.code, source=source.code, external_ref=external_ref, from_unit=from_unit,
                   received=received, description=description, address=address, category=category, point=point,
-                  routing=routing, contact_kind=kind, contact=contact)
+                  routing=routing, contact_kind=kind, contact=contact, village=village)
 
 
 def _require_registrar(actor: Actor) -> None:
@@ -241,7 +245,8 @@ def register(deps: Deps, actor: Actor, county: County, data: RegistrationInput, 
     complaint, ops = intake.new_filing(
         deps, county, category=parsed.category, description=parsed.description, address=parsed.address,
         point=parsed.point, routing=parsed.routing, receipt=token.receipt, received_at=received.at,
-        evidence=evidence, contact=contact, submission=submission, now=now, intake=record)
+        evidence=evidence, contact=contact, submission=submission, now=now, intake=record,
+        place={"village": parsed.village, "approximate": True} if parsed.village else None)
     ops += upload_ops
     ops.append(deps.repos.registrations.op(county.code, actor.unit, complaint.id, now))
     ops.append(deps.repos.audit.op(
