@@ -1,11 +1,13 @@
 """Secrets the portal needs at start: the Flask secret key, the hash key, the Twilio token,
-and the mail passwords (``smtp-password`` for the county's mail server, ``imap-password-<unit>``
-for each unit's mailbox the portal reads).
+the keys of the county's basemap upstreams (a Tianditu key), named in the county file, and the
+mail passwords (``smtp-password`` for the county's mail server, ``imap-password-<unit>`` for
+each unit's mailbox the portal reads).
 
-Embedded default: the first two generated on first run into files beside the master key (mode
-0600); the mail passwords are files the operator writes there (mode 0600, never generated).
-Serverless: read once per container from SSM Parameter Store (SecureString), never from
-``zappa_settings.json``.
+Embedded default: generated on first run into files beside the master key (mode 0600); a
+basemap key is a file of that name the county puts there (never generated: without it the
+map shows the county's own layers); so is each mail password (mode 0600, never generated).
+Serverless: read once per container from SSM Parameter Store (SecureString), in the same call,
+never from ``zappa_settings.json``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from portal.config import Settings
 from portal.crypto.envelope import b64d
@@ -25,6 +27,8 @@ class Secrets:
     secret_key: bytes
     hash_key: bytes
     twilio_auth_token: str | None = None
+    #: basemap keys by secret name (``key_secret`` in the county file); absent when not configured
+    tile_keys: Mapping[str, str] = field(default_factory=dict)
     smtp_password: str | None = None
     #: unit -> the password of its mailbox (``PORTAL_IMAP_INBOXES``)
     imap_passwords: Mapping[str, str] = field(default_factory=dict)
@@ -34,6 +38,8 @@ class Secrets:
 
 
 SSM_NAMES = ("secret-key", "hash-key", "twilio-auth-token")
+#: GetParameters takes at most ten names a call
+_SSM_BATCH = 10
 
 
 def mail_secret_names(settings: Settings) -> list[str]:
@@ -45,7 +51,7 @@ def mail_secret_names(settings: Settings) -> list[str]:
 
 
 def _operator_file(path: Path) -> str | None:
-    """A secret the operator wrote (mode 0600); None when there is none."""
+    """A mail password the operator wrote (mode 0600); None when there is none."""
     if not path.exists():
         return None
     mode = stat.S_IMODE(path.stat().st_mode)
@@ -60,28 +66,36 @@ def _mail(values: Mapping[str, str | None]) -> dict:
                                if name.startswith("imap-password-") and value is not None}}
 
 
-def load_secrets(settings: Settings, ssm_client=None) -> Secrets:
+def load_secrets(settings: Settings, ssm_client=None, tile_key_names: Iterable[str] = ()) -> Secrets:
+    names = sorted(set(tile_key_names) - set(SSM_NAMES))
     if settings.secrets == "ssm":
-        return _from_ssm(settings, ssm_client)
-    folder = settings.key_path.parent
+        return _from_ssm(settings, ssm_client, names)
+    folder = Path(settings.key_path.parent)
+    tile_keys = {}
+    for name in names:
+        path = folder / name
+        if path.is_file() and path.read_text(encoding="utf-8").strip():
+            tile_keys[name] = path.read_text(encoding="utf-8").strip()
     return Secrets(
-        secret_key=ensure_secret_file(Path(folder) / "secret-key"),
-        hash_key=ensure_secret_file(Path(folder) / "hash-key"),
+        secret_key=ensure_secret_file(folder / "secret-key"),
+        hash_key=ensure_secret_file(folder / "hash-key"),
         twilio_auth_token=settings.twilio_auth_token,
-        **_mail({name: _operator_file(Path(folder) / name) for name in mail_secret_names(settings)}),
+        tile_keys=tile_keys,
+        **_mail({name: _operator_file(folder / name) for name in mail_secret_names(settings)}),
     )
 
 
-def _from_ssm(settings: Settings, client) -> Secrets:
+def _from_ssm(settings: Settings, client, tile_key_names: list[str]) -> Secrets:
     if client is None:
         import boto3
 
         client = boto3.client("ssm", region_name=settings.aws_region)
     prefix = settings.ssm_prefix if settings.ssm_prefix.endswith("/") else settings.ssm_prefix + "/"
-    names = [*SSM_NAMES, *mail_secret_names(settings)]
+    mail_names = mail_secret_names(settings)
+    wanted = [prefix + n for n in (*SSM_NAMES, *tile_key_names, *mail_names)]
     values = {}
-    for start in range(0, len(names), 10):  # GetParameters takes ten names at a time
-        response = client.get_parameters(Names=[prefix + n for n in names[start:start + 10]], WithDecryption=True)
+    for start in range(0, len(wanted), _SSM_BATCH):
+        response = client.get_parameters(Names=wanted[start:start + _SSM_BATCH], WithDecryption=True)
         values.update({p["Name"][len(prefix):]: p["Value"] for p in response["Parameters"]})
     missing = [n for n in ("secret-key", "hash-key") if n not in values]
     if missing:
@@ -90,5 +104,6 @@ def _from_ssm(settings: Settings, client) -> Secrets:
         secret_key=b64d(values["secret-key"]),
         hash_key=b64d(values["hash-key"]),
         twilio_auth_token=values.get("twilio-auth-token"),
-        **_mail(values),
+        tile_keys={n: values[n].strip() for n in tile_key_names if values.get(n, "").strip()},
+        **_mail({n: values.get(n) for n in mail_names}),
     )

@@ -14,8 +14,8 @@ inside the county built-up area), which starts a 3-working-day clock; urban mana
 records the demolition plan, which meets it. Urban management sees the ticket from the
 handover on (``Complaint.demolition_unit``, ``portal.domain.access``).
 
-The value types (statuses, findings, Event, Evidence, Contact, Measures, Onsite, Demolition,
-Alert, ...) live in ``portal.domain.complaint_values`` and are re-exported here, so
+The value types (statuses, findings, Event, Evidence, Contact, Onsite, Alert, ...) live in
+``portal.domain.complaint_values`` and are re-exported here (``__all__``), so
 ``from portal.domain.complaint import Status`` keeps working.
 """
 
@@ -26,10 +26,9 @@ from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.channels import ChannelSteps, Intake
-from portal.domain.complaint_values import (  # noqa: F401 - re-exported
-    DECLINE_REASONS, DEMOLITION_PLAN_PUBLIC, DISCLOSURE_STEPS, FINAL_STATUSES, FINDING_TITLES, OPEN_STATUSES,
-    STATUS_TITLES, VERBATIM, Alert, Contact, Demolition, Event, Evidence, Finding, Measures, Notify, Onsite, Status,
-    require_police_referral,
+from portal.domain.complaint_values import (
+    DECLINE_REASONS, DISCLOSURE_STEPS, FINAL_STATUSES, FINDING_TITLES, OPEN_STATUSES, STATUS_TITLES, VERBATIM, Alert,
+    Contact, Event, Evidence, Finding, Notify, Onsite, Status,
 )
 from portal.domain.deadlines import (
     LADDER_KINDS, REMINDER_KINDS, Clock, ClockKind, acceptance_clock, demolition_plan_clock, ladder_clocks,
@@ -37,11 +36,18 @@ from portal.domain.deadlines import (
 )
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point
+from portal.domain.demolition import DEMOLITION_PLAN_PUBLIC, Demolition, DemolitionSteps
+from portal.domain.measures import AcceptanceCheck, LedgerSteps, Measures, WriteOff, require_police_referral
 from portal.i18n import N_
+
+__all__ = ["Complaint", "Status", "Finding", "Event", "Evidence", "Contact", "Onsite", "Measures", "Demolition",
+           "AcceptanceCheck", "WriteOff", "Alert", "Notify", "STATUS_TITLES", "FINDING_TITLES", "DECLINE_REASONS",
+           "DISCLOSURE_STEPS", "DEMOLITION_PLAN_PUBLIC", "VERBATIM", "require_police_referral", "OPEN_STATUSES",
+           "FINAL_STATUSES", "Intake"]
 
 
 @dataclass
-class Complaint(ChannelSteps):
+class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps):
     id: str
     seq: int
     county: str
@@ -80,6 +86,9 @@ class Complaint(ChannelSteps):
     demolition: Demolition | None = None  #: 004 C25, set by the handover to urban management
     #: 004 C22, L19: the stock case's registration date (earlier register/ledger), mirrored for the ledger
     stock_registered_on: date | None = None
+    #: 003 §2(3): acceptance checks and the write-off (销号), after the conclusion (``portal.domain.measures``)
+    acceptance_checks: list[AcceptanceCheck] = field(default_factory=list)
+    write_off: WriteOff | None = None
     #: how the report arrived: channel, source, external reference, receiving unit (portal.domain.channels)
     intake: Intake = field(default_factory=Intake)
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
@@ -308,65 +317,6 @@ class Complaint(ChannelSteps):
             self._meet(kind, now, actor)
         self._record(now, "rectified", actor, unit=unit, note=note.strip(), public=N_("违法行为已制止并整改。"))
 
-    def hand_over_demolition(self, now: datetime, actor: str, unit: str, handed_over_at: datetime, decision: str,
-                             note: str, demolition_unit: str | None, calendar: WorkingCalendar) -> None:
-        """004 C25: the party neither demolished within the term of the penalty decision nor sought
-        review or sued, so the enforcing unit hands the decision and a request for forced
-        demolition over to urban management; inside the county built-up area urban management
-        then drafts the demolition plan within 3 working days of the handover. Outside the
-        built-up area the township organises the demolition and the rules set no clock: the
-        handover is refused there."""
-        if self.status != Status.ACCEPTED:
-            raise Conflict(N_("只有已受理、尚未办结的举报才能登记移交强制拆除。"), status=self.status.value)
-        if self.demolition is not None:
-            raise Conflict(N_("已经登记过移交城管执法局强制拆除。"))
-        if self.discipline_only:
-            raise DomainError(N_("涉及公职人员的举报只能由纪委监委办理，不能移交城管执法局。"))
-        if not self.in_built_up_area:
-            raise DomainError(N_("县城建成区范围外的违法建设由属地乡镇人民政府依法组织强制拆除，不移交城管执法局。"))
-        if not demolition_unit:
-            raise DomainError(N_("本县没有设置负责强制拆除的城管执法部门，请联系系统管理员。"))
-        if handed_over_at > now:
-            raise DomainError(N_("移交时间不能晚于现在。"), field="handed_over_at")
-        if handed_over_at < self.received_at:
-            raise DomainError(N_("移交时间不能早于收到举报的时间。"), field="handed_over_at")
-        decision = decision.strip()
-        if not decision:
-            raise DomainError(N_("请填写责令限期拆除的行政处罚决定书（文号）。"), field="decision")
-        self.demolition = Demolition(unit=demolition_unit, handed_over_at=handed_over_at, decision=decision,
-                                     handed_over_by=actor)
-        self._add_clock(demolition_plan_clock(handed_over_at, calendar))
-        self._record(now, "demolition_handed_over", actor, unit=unit, note=note.strip(),
-                     data={"to": demolition_unit, "handed_over_at": handed_over_at.isoformat(), "decision": decision})
-
-    def record_demolition_plan(self, now: datetime, actor: str, unit: str, drafted_at: datetime, note: str) -> None:
-        """004 C25: urban management has drafted the demolition plan (to be approved by the county
-        government); meets the 3-working-day clock at the drafting time. A late plan is a breach,
-        recorded once whether the sweeper or this call sees it first; a plan recorded after the
-        due instant is late whatever drafting time is typed (no backdating past the clock). Only
-        while the ticket is being handled: it cannot be concluded while the plan is owed."""
-        self._require({Status.ACCEPTED}, N_("只有已受理、尚未办结的举报才能登记强制拆除方案。"))
-        if self.demolition is None:
-            raise Conflict(N_("这件举报尚未移交城管执法局强制拆除，不能登记拆除方案。"))
-        if self.demolition.plan_at is not None:
-            raise Conflict(N_("已经登记过强制拆除方案。"))
-        if unit != self.demolition.unit:
-            raise DomainError(N_("强制拆除方案由承接移交的城管执法部门登记。"))
-        clock = self.clock(ClockKind.DEMOLITION_PLAN)
-        if clock is not None and clock.cancelled_at is not None:
-            raise Conflict(N_("这件举报的强制拆除已不再由城管执法局办理。"))
-        if drafted_at > now:
-            raise DomainError(N_("方案制定时间不能晚于现在。"), field="drafted_at")
-        if drafted_at < self.demolition.handed_over_at:
-            raise DomainError(N_("方案制定时间不能早于移交时间。"), field="drafted_at")
-        note = note.strip()
-        if not note:
-            raise DomainError(N_("请填写拆除方案的要点。"), field="note")
-        self.demolition.plan_at, self.demolition.plan_by = drafted_at, actor
-        self._meet(ClockKind.DEMOLITION_PLAN, drafted_at, actor, recorded_at=now)
-        self._record(now, "demolition_plan_recorded", actor, unit=unit, note=note, public=DEMOLITION_PLAN_PUBLIC,
-                     data={"drafted_at": drafted_at.isoformat()})
-
     def conclude(self, now: datetime, actor: str, unit: str, finding: Finding, measures: Measures,
                  result_text: str, calendar: WorkingCalendar) -> None:
         """Handling ends (办结): the result-notice clock of 7 working days starts (004 C20, L17).
@@ -458,8 +408,11 @@ class Complaint(ChannelSteps):
             self._cancel({ClockKind.RESULT_NOTICE}, now)
         self.closed_at = None
         self.purge_at = None
+        data: dict = {"from": previous.value}
+        if self.acceptance_checks or self.write_off is not None:
+            data["cleared"] = self.clear_ledger_steps()  # 003 §2(3): of the earlier handling
         self._record(now, "reopened", actor, unit=unit, note=reason.strip(),
-                     public=N_("您的举报已重新办理。"), data={"from": previous.value})
+                     public=N_("您的举报已重新办理。"), data=data)
 
     def assign(self, now: datetime, actor: str, unit: str, assignee: str) -> None:
         self._require(OPEN_STATUSES | {Status.CONCLUDED}, N_("这件举报已经结束，不能再分派。"))

@@ -1,17 +1,16 @@
 """The complaint's value types: its statuses, findings and decline reasons, the history event,
-evidence, the reporter's contact, the ledger's measures, the on-site check, the forced-demolition
-handover and the sweeper's alerts. Pure values; the ticket itself and its state machine are in
-``portal.domain.complaint``, which re-exports every name here."""
+evidence, the reporter's contact, the on-site check and the sweeper's alerts. Pure values; the
+ticket itself and its state machine are in ``portal.domain.complaint``, which re-exports every
+name here (the ledger's measures are ``portal.domain.measures``, the forced-demolition handover
+``portal.domain.demolition``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from portal.domain.deadlines import ClockKind
-from portal.domain.errors import DomainError
-from portal.domain.referral import THRESHOLD_TITLES, TransferFacts, thresholds_met
 from portal.i18n import N_
 
 
@@ -145,81 +144,11 @@ class Contact:
 
 
 @dataclass
-class Measures:
-    """Handling measures in the ledger's columns (台账, 003 Annex 2 and 3; RULES.md §5).
-    Fines are in units of 10,000 yuan (万元)."""
-
-    summary: str = ""
-    area_mu: float | None = None
-    method: str = ""
-    filing_authority: str = ""
-    filing_date: date | None = None
-    penalty_decision: str = ""
-    penalty_executed: bool = False
-    fine_wan_yuan: float | None = None
-    criminal_referrals: int = 0
-    persons_accountable: int = 0
-    court_enforcement: bool = False
-    notes: str = ""
-    checked_county: bool = False
-    checked_city: bool = False
-    checked_province: bool = False
-    mineral_type: str = ""
-    products_confiscated: bool = False
-    equipment_seized: bool = False
-    meets_standard: bool = False
-    written_off: bool = False
-    #: 000 §4(3)1: facts of an illegal transfer or resale of land (``portal.domain.referral``)
-    transfer_land_type: str = ""
-    transfer_area_mu: float | None = None
-    illegal_gains_wan_yuan: float | None = None
-    repeat_after_penalty: bool = False
-    referred_to_police: bool = False  #: 移送公安机关 (a case, whatever the number of persons)
-
-    def transfer_facts(self) -> TransferFacts:
-        return TransferFacts(land_type=self.transfer_land_type, area_mu=self.transfer_area_mu,
-                             gains_wan_yuan=self.illegal_gains_wan_yuan,
-                             repeat_after_penalty=self.repeat_after_penalty)
-
-    @property
-    def police_referral_recorded(self) -> bool:
-        return self.referred_to_police or self.criminal_referrals >= 1
-
-
-def require_police_referral(measures: Measures) -> None:
-    """000 §4(3)1 (also 004 C12, L27): facts at a criminal threshold (``referral.thresholds_met``)
-    must be referred to public security: a conclusion that records no referral (移送公安机关, or
-    persons referred for criminal liability) is refused, naming the threshold met."""
-    met = thresholds_met(measures.transfer_facts())
-    if met and not measures.police_referral_recorded:
-        raise DomainError(N_("违法事实已达到移送公安机关的标准（%(threshold_msg)s），请勾选“已移送公安机关”"
-                             "或填写移送追究刑事责任人数后再办结。"), field="referred_to_police",
-                          threshold_msg=THRESHOLD_TITLES[met[0]])
-
-
-@dataclass
 class Onsite:
     arrived_at: datetime
     findings: str
     recorded_by: str
     photos: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Demolition:
-    """004 C25: the handover to urban management for forced demolition, and its plan."""
-
-    unit: str  #: the department that drafts the plan (the county's ``demolition_department``)
-    handed_over_at: datetime  #: when the penalty decision and the request were handed over: the clock's start
-    decision: str  #: the penalty decision (行政处罚决定书) ordering demolition, e.g. its number
-    handed_over_by: str
-    plan_at: datetime | None = None  #: when the plan was drafted: meets the clock
-    plan_by: str | None = None
-
-
-#: what the reporter reads when the plan is made: that the step happened, nothing of its content
-#: (the plan, its date of execution and the penalty decision stay inside the departments)
-DEMOLITION_PLAN_PUBLIC = N_("强制拆除方案已制定，将报县人民政府批复后依法组织强制拆除。")
 
 
 @dataclass(frozen=True)

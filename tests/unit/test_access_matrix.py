@@ -62,7 +62,7 @@ HANDLE = {"view", "accept", "decline", "transfer", "ask_info", "onsite", "stop_o
           "written_notice", "case", "disclosure_request", "demolition_handover", "feedback"}
 DEMOLISH = {"view", "demolition_plan"}  #: 004 C25: urban management co-handles the demolition step alone
 ON_SITE = {"view", "onsite", "stop_order", "rectified"}
-OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve"}
+OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve", "acceptance_check", "write_off"}
 RECEIVED = {"notice_post", "feedback"}  #: the receiving unit, without a view of the ticket
 EVERYTHING = {a.value for a in Action}
 
