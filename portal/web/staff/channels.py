@@ -83,11 +83,12 @@ def register_form():
     return _form_page("staff/channels/register.html", values)
 
 
-@bp.post("/register")
-def register_submit():
+def _registered(register, form_again):
+    """Register (``register(data)``) and show the slip; the form again with every error (the
+    input kept, an expired token renewed) or, posted twice, a page without the receipt."""
     data = RegistrationInput.from_form(request.form)
     try:
-        result = registration.register(deps(), g.actor, _county(), data, _photos(), now())
+        result = register(data)
     except AlreadyRegistered as exc:
         return render_template("staff/channels/already.html", message=error_text(exc)), exc.status
     except (NotFound, Forbidden):
@@ -96,8 +97,14 @@ def register_submit():
         values = {name: request.form.get(name, "") for name in RegistrationInput.FIELDS}
         if exc.field == "token":  # an expired form gets a fresh token; the rest of the input stays
             values["token"] = filing_tokens.issue(deps(), now())
-        return _form_page("staff/channels/register.html", values, _errors(exc), exc.status)
+        return form_again(values, _errors(exc), exc.status)
     return _slip(result)
+
+
+@bp.post("/register")
+def register_submit():
+    return _registered(lambda data: registration.register(deps(), g.actor, _county(), data, _photos(), now()),
+                       lambda values, errors, status: _form_page("staff/channels/register.html", values, errors, status))
 
 
 @bp.post("/register/phone")
@@ -199,19 +206,9 @@ def inbox_photo(message_id: str, n: int):
 
 @bp.post("/inbox/<message_id>/register")
 def inbox_register(message_id: str):
-    data = RegistrationInput.from_form(request.form)
-    try:
-        result = inbox.register(deps(), g.actor, _county(), message_id, data, now())
-    except AlreadyRegistered as exc:
-        return render_template("staff/channels/already.html", message=error_text(exc)), exc.status
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as exc:
-        values = {name: request.form.get(name, "") for name in RegistrationInput.FIELDS}
-        if exc.field == "token":
-            values["token"] = filing_tokens.issue(deps(), now())
-        return _message_page(message_id, values, {"register": True, **_errors(exc)}, exc.status)
-    return _slip(result)
+    return _registered(lambda data: inbox.register(deps(), g.actor, _county(), message_id, data, now()),
+                       lambda values, errors, status: _message_page(message_id, values, {"register": True, **errors},
+                                                                    status))
 
 
 @bp.post("/inbox/<message_id>/dismiss")
