@@ -159,3 +159,17 @@ def test_the_sweeper_reconciles_a_flag_both_paths_missed(deps, clock):
     assert violations.reconcile(deps, county, "2026-W48", clock.now()) == 1
     assert violations.reconcile(deps, county, "2026-W48", clock.now()) == 0  # once
     assert len(office_view(deps)) == 1
+
+
+def test_004_c33_a_hand_over_registered_at_the_desk_for_the_zero_report_week_is_flagged(deps, clock):
+    """上级交办 (004 C9, C14(1), L8) received on Monday, typed in on Wednesday after the village's
+    zero report of that week: the week is the week received."""
+    from tests.services.channel_support import register
+
+    zero_report(deps, clock)
+    clock.advance(days=2)
+    lat, lng = point_of(deps)
+    _, ticket, _ = register(deps, "assigned", received_on="2026-11-23", lat=lat, lng=lng)
+    assert ticket.intake.channel == "assigned"
+    [concern] = office_view(deps)
+    assert concern.week == "2026-W48" and concern.sources == {"handover": 1}

@@ -63,7 +63,8 @@ def test_004_c17_2_l15_2_a_patrol_finding_is_a_ticket_on_the_two_hour_and_five_d
     p = patrol(deps, found=finding())
     assert not p.nothing_found and len(p.findings) == 1
     ticket = deps.repos.complaints.get(p.findings[0].ticket)
-    assert ticket.source == "patrol" and ticket.patrol.patrol == p.id and ticket.patrol.kind == "village"
+    assert (ticket.intake.channel, ticket.intake.source) == ("patrol", "village_patrol")
+    assert ticket.patrol.patrol == p.id and ticket.patrol.kind == "village" and ticket.intake.received_by == VILLAGE
     assert ticket.co_handler == "xiayang" and ticket.case_kind == "new"
     found = clock.now()
     onsite, rectification = ticket.clock(ClockKind.ONSITE), ticket.clock(ClockKind.RECTIFICATION)

@@ -80,11 +80,11 @@ def test_004_c17_2_a_finding_from_the_page_becomes_a_ticket_the_township_sees(ap
     assert response.status_code == 303
     assert "2小时内到场核查" in village.get(response.headers["Location"]).get_data(as_text=True)
     [ticket] = deps.repos.complaints.list("county", "K#430225#active")[0]
-    assert ticket.source == "patrol" and ticket.patrol.stopped_on_spot
+    assert ticket.intake.channel == "patrol" and ticket.patrol.stopped_on_spot
     team = signed_in(app, deps, clock, "township")
     page = team.get(f"/staff/tickets/{ticket.id}").get_data(as_text=True)
     assert "有人在承包地里打地基建房" in page and "巡查发现即制止" in page
-    assert "巡查发现 · 村级网格巡查 · 石子坝村 · 已当场制止" in page
+    assert "巡查发现 · 村级网格巡查" in page and "石子坝村 · 已当场制止" in page
     assert village.get(f"/staff/tickets/{ticket.id}").status_code == 404  # its own finding's ticket too
 
 
@@ -115,7 +115,7 @@ def test_the_office_sees_every_township_and_decides_a_flag_on_the_page(app, deps
     assert 'id="villages"' in office.get("/staff/patrols?township=xiayang").get_data(as_text=True)
     page = csrf(office, "/staff/patrols/concealment").get_data(as_text=True)
     assert f'data-week="2026-W48" data-village="{VILLAGE}" data-status="pending"' in page
-    assert "邻居在田里建房子" not in page and "群众举报或交办 1" in page
+    assert "邻居在田里建房子" not in page and "群众举报 1" in page
     assert office.post("/staff/patrols/concealment/decide", {"week": "2026-W48", "village": VILLAGE,
                                                             "decision": "confirm", "reason": ""}).status_code == 303
     assert "请写明确认或排除的理由" in office.get("/staff/patrols/concealment").get_data(as_text=True)

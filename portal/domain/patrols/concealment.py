@@ -39,7 +39,8 @@ STATUS_TITLES = {
 }
 #: how the violation behind a flag was found (what the office reads; never which report)
 SOURCE_TITLES = {
-    "citizen": N_("群众举报或交办"),
+    "citizen": N_("群众举报"),
+    "handover": N_("上级交办或部门移交"),
     "patrol": N_("其他单位巡查"),
 }
 REASON_MAX = 1000
@@ -61,7 +62,7 @@ class Flag:
     village: str
     township: str
     ticket: str  #: kept for the check, shown to nobody
-    source: str  #: citizen | patrol
+    source: str  #: citizen | handover | patrol (``portal.services.patrols.violations.found_by``)
     raised_at: datetime
 
 

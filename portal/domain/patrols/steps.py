@@ -4,8 +4,9 @@ A finding recorded on a patrol becomes a ticket like any report: routed by categ
 place, on the same clocks (acceptance, the ladder of 004 C34 / L30), counted in the same
 figures. What is particular to it (``PatrolSteps``, mixed into ``Complaint``):
 
-- **its source** is ``patrol`` (``Complaint.source``; a citizen's report is ``citizen``),
-  and ``Complaint.patrol`` (``PatrolOrigin``) says which patrol, kind, unit and grid;
+- **its channel** is ``patrol`` and its source the patrol's kind (``Complaint.intake``,
+  ``portal.domain.channels``: ``village_patrol``, ``township_patrol``, ``professional_patrol``),
+  and ``Complaint.patrol`` (``PatrolOrigin``) says which patrol, unit and grid;
 - **the clocks start at the finding**: the township's enforcement team on site within 2 hours
   of the patrol's report, and rectification ordered on discovery within 5 days (004 C17(2),
   L15(2): 发现……责令5日内做好整改恢复工作; 接到村级巡查发现……2小时内赶赴现场);
@@ -14,8 +15,6 @@ figures. What is particular to it (``PatrolSteps``, mixed into ``Complaint``):
 - **no reporter**: there is nobody to tell a result to (004 C20's notice is owed to a
   reporter), so the conclusion closes the ticket; and no reward (the first reporter of a case
   a patrol found first is the patrol: ``portal.domain.rewards.settle``).
-
-When the channels model (issue 20) lands, ``source`` maps onto its intake channel ``patrol``.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from portal.domain.deadlines import rectification_clock
-from portal.i18n import N_
 
 if TYPE_CHECKING:  # pragma: no cover
     from portal.domain.complaint import Complaint
@@ -47,19 +45,13 @@ class PatrolOrigin:
     builder_identified: bool = False  #: 违建人的身份信息已登记 (004 C18(2), C19)
 
 
-SOURCE_TITLES = {
-    "citizen": N_("群众举报"),
-    "patrol": N_("巡查发现"),
-}
+#: the intake channel of a patrol's finding, and its source per patrol kind (``portal.domain.channels``)
+CHANNEL = "patrol"
+SOURCES = {"village": "village_patrol", "township": "township_patrol", "professional": "professional_patrol"}
 
 
 class PatrolSteps:
     """Methods of ``Complaint`` (``portal.domain.complaint``) for tickets found on patrol."""
-
-    @property
-    def source(self: "Complaint") -> str:
-        """``patrol`` for a patrol's finding, ``citizen`` for a report (web, API, Open311)."""
-        return "patrol" if self.patrol is not None else "citizen"
 
     @property
     def has_reporter(self: "Complaint") -> bool:

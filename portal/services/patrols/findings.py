@@ -1,4 +1,4 @@
-"""A patrol's finding becomes a ticket (source ``patrol``; 004 C17(2), L15(2); C19; C22, L19).
+"""A patrol's finding becomes a ticket (channel ``patrol``; 004 C17(2), L15(2); C19; C22, L19).
 
 The ticket is built like a citizen's report (``Complaint.file``: routed by category and place,
 the acceptance clock, the township's 2 hours, the 004 C34 / L30 ladder), then marked as the
@@ -24,7 +24,8 @@ from portal.domain.errors import DomainError
 from portal.domain.geo import Point
 from portal.domain.patrols.grids import Grid
 from portal.domain.patrols.records import FindingRef, Patrol
-from portal.domain.patrols.steps import PatrolOrigin
+from portal.domain.channels import Intake
+from portal.domain.patrols.steps import CHANNEL, SOURCES, PatrolOrigin
 from portal.domain.routing import route
 from portal.i18n import N_
 from portal.ids import new_id
@@ -126,6 +127,8 @@ def ticket_ops(deps: Deps, actor: Actor, county: County, patrol: Patrol, finding
         case_id=case_id, evidence=[replace(e, source="patrol") for e in evidence], contact=None,
         calendar=deps.calendar(), lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id),
         place={"village": patrol.village, "approximate": True} if finding.approximate and patrol.village else None,
+        intake=Intake(channel=CHANNEL, source=SOURCES[patrol.kind], received_by=actor.unit,
+                      registered_by=actor.username, registered_at=now),
     )
     origin = PatrolOrigin(patrol=patrol.id, kind=patrol.kind, unit=patrol.unit, found_at=now, village=patrol.village,
                           grid=patrol.grid, stopped_on_spot=finding.stopped_on_spot,

@@ -36,6 +36,16 @@ def village_of(county: County, complaint: Complaint) -> Place | None:
     return village_at(county.villages, complaint.point, complaint.co_handler or complaint.township)
 
 
+def found_by(complaint: Complaint) -> str:
+    """How a violation behind a flag was found, as the office reads it (never which report):
+    another unit's ``patrol``, a ``handover`` (上级交办, 相关部门移交), or a ``citizen`` report
+    (web, API, Open311, phone, letter, email, visit)."""
+    channel = complaint.intake.channel
+    if channel == "patrol":
+        return "patrol"
+    return "handover" if channel in ("assigned", "transferred") else "citizen"
+
+
 def counts(complaint: Complaint | None) -> bool:
     """A ticket that can stand behind a flag: a new violation (004 C22), not for the discipline
     commission alone (000 §2(3)), not declined as no violation at all."""
@@ -55,11 +65,11 @@ def new_violation_ops(deps: Deps, county: County, complaint: Complaint, now: dat
         return []  # the village found it itself
     week = Week.of(complaint.received_at).key
     records = deps.repos.patrols
-    ops = [records.violation_op(county.code, week, village.code, complaint.id, complaint.source, now)]
+    ops = [records.violation_op(county.code, week, village.code, complaint.id, found_by(complaint), now)]
     report = records.report(county.code, week, "village", village.code)
     if report is not None and report.zero:
         ops.append(records.flag_op(Flag(county=county.code, week=week, village=village.code,
-                                        township=village.township, ticket=complaint.id, source=complaint.source,
+                                        township=village.township, ticket=complaint.id, source=found_by(complaint),
                                         raised_at=now)))
     return ops
 
