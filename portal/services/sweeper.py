@@ -34,7 +34,7 @@ from portal.services import oversight, retention, rewards, uploads
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
-from portal.store.oversight import SCHEDULE
+from portal.store.repositories.oversight import SCHEDULE
 from portal.store.repositories import DueRef, Rewards
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,50 @@
+"""The SMS outbox: one row per message, due for the sweeper while it waits to be sent."""
+
+from __future__ import annotations
+
+from portal.domain.messages import OutboxMessage
+from portal.ports import ANY, Item, Op, Put, Store
+from portal.store import keys as K
+from portal.store.codec import dump
+from portal.store.repositories.base import expect_version, versioned
+from portal.timeutil import to_store
+
+
+class Outbox:
+    def __init__(self, store: Store, shards: int):
+        self.store, self.shards = store, shards
+
+    def item(self, m: OutboxMessage) -> Item:
+        keys = {"county_pk": f"OUTBOX#{m.county}", "county_sk": f"{to_store(m.created_at)}#{m.pk}#{m.sk}"}
+        keys.update(K.due_keys(m.pk, m.sk, m.wake_at(), self.shards))
+        return Item(pk=m.pk, sk=m.sk, body=dump(m), version=m.version, keys=keys)
+
+    def save_op(self, m: OutboxMessage) -> Op:
+        return Put(self.item(m), expect=expect_version(m.version))
+
+    @staticmethod
+    def committed(m: OutboxMessage) -> None:
+        m.version += 1
+
+    def provider_pointer_op(self, m: OutboxMessage) -> Op:
+        return Put(Item(pk=f"SMSID#{m.provider_id}", sk=K.POINTER, body={"pk": m.pk, "sk": m.sk}), expect=ANY)
+
+    @staticmethod
+    def from_item(item: Item) -> OutboxMessage:
+        return versioned(OutboxMessage, item)
+
+    def get(self, pk: str, sk: str) -> OutboxMessage | None:
+        item = self.store.get(pk, sk)
+        return self.from_item(item) if item else None
+
+    def by_provider_id(self, provider_id: str) -> OutboxMessage | None:
+        pointer = self.store.get(f"SMSID#{provider_id}", K.POINTER)
+        return self.get(pointer.body["pk"], pointer.body["sk"]) if pointer else None
+
+    def recent(self, county: str, limit: int = 100) -> list[OutboxMessage]:
+        page = self.store.query(f"OUTBOX#{county}", index="county", limit=limit, descending=True)
+        return [self.from_item(i) for i in page.items]
+
+    def for_record(self, pk: str) -> list[OutboxMessage]:
+        page = self.store.query(pk, sk_prefix="SMS#", limit=100)
+        return [self.from_item(i) for i in page.items]
