@@ -73,6 +73,11 @@ class ConditionFailed(Exception):
         self.index = index
 
 
+class StoreFull(Exception):
+    """The store has no room left (a full disk under SQLite); nothing of the operation was
+    written. The message is the engine's own (``database or disk is full``)."""
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
