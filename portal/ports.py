@@ -106,6 +106,10 @@ class Store(Protocol):
         ``sk_from``/``sk_to`` are inclusive bounds; ``sk_prefix`` cannot be combined with them.
         A secondary index holds only the items that carry its key attributes (sparse)."""
 
+    def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
+        """Every live item of the table, a page at a time, in an order of the engine's choosing
+        (whole-table work only: ``portal db upgrade``, key rotation, backups; never a request)."""
+
     def write(self, ops: Sequence[Op]) -> None:
         """All operations or none (a transaction); raises ConditionFailed on a failed expect."""
 

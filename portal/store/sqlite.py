@@ -181,6 +181,22 @@ class SqliteStore:
             next_cursor = base64.urlsafe_b64encode(json.dumps([pk, *last_values]).encode()).decode()
         return Page(items=items, cursor=next_cursor)
 
+    def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
+        check_query(None, None, None, None, limit)
+        where, params = ["(expires_at IS NULL OR expires_at > ?)"], [self._now()]
+        if cursor:
+            where.append("(pk, sk) > (?, ?)")
+            params += self._decode_cursor(cursor, "", 2)
+        rows = self._conn().execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY pk, sk LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        items = [self._row_to_item(r) for r in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = base64.urlsafe_b64encode(json.dumps(["", items[-1].pk, items[-1].sk]).encode()).decode()
+        return Page(items=items, cursor=next_cursor)
+
     @staticmethod
     def _decode_cursor(cursor: str, pk: str, width: int) -> list[str]:
         """The sort position a cursor holds (after its partition, which must be ``pk``)."""
