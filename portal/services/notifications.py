@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint, Notify
 from portal.domain.messages import MessageStatus, OutboxMessage
 from portal.ports import ConditionFailed, DecryptionError, Op, SmsPermanentError, SmsTemporaryError
@@ -27,7 +28,7 @@ ONE_TIME_CODE_KINDS = frozenset({"code", "reward_code"})
 
 
 def contact_context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "contact"}
+    return contexts.contact(complaint_id)
 
 
 def callback_url(deps: Deps) -> str | None:

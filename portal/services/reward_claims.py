@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 
 import pyotp
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint
 from portal.domain.county import Department
 from portal.domain.errors import Conflict, DomainError, RateLimited, ValidationFailed
@@ -64,11 +65,11 @@ NO_REWARD = N_("这件举报没有可申领的奖励。")
 
 
 def code_context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "reward_code"}
+    return contexts.reward_code(complaint_id)
 
 
 def collection_context(case_id: str) -> dict:
-    return {"record": f"reward/{case_id}", "field": "collection_code"}
+    return contexts.collection_code(case_id)
 
 
 def mine(deps: Deps, complaint: Complaint) -> Reward | None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable, Sequence
 
+from portal.crypto import contexts
 from portal.domain.access import Action, Actor, Role, can, pays_rewards
 from portal.domain.cases import Case
 from portal.domain.complaint import Complaint, Notify
@@ -79,7 +80,7 @@ ALERT_TITLES = {
 
 
 def payee_context(case_id: str) -> dict:
-    return {"record": f"reward/{case_id}", "field": "payee"}
+    return contexts.payee(case_id)
 
 
 def collection_hash(deps: Deps, case_id: str, code: str) -> str:
