@@ -136,10 +136,11 @@ def build_deps(settings: Settings, **overrides) -> Deps:
     secrets = overrides.pop("secrets", None) or load_secrets(settings)
     store = overrides.pop("store", None) or build_store(settings)
     counties = overrides.pop("counties", None) or CountyRegistry([load_county(p) for p in settings.county_paths])
+    repos = Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days))
     deps = Deps(
         settings=settings,
-        store=store,
-        repos=Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days)),
+        store=repos.store,  # with record formats (portal.store.formats)
+        repos=repos,
         blobs=overrides.pop("blobs", None) or build_blobs(settings),
         keyring=overrides.pop("keyring", None) or build_keyring(settings),
         hasher=KeyedHasher(secrets.hash_key),

@@ -19,12 +19,17 @@ module             records
 Each repository turns domain objects into items (body + index keys) and back, and returns
 *operations* rather than writing, so that a service can commit several records (a complaint,
 its new events, its SMS rows, a case) in one transaction. A new record kind gets its own
-module here and an attribute on ``Repositories``.
+module here, an attribute on ``Repositories`` and a declaration of its format
+(``portal.store.formats.declare``, see docs/development.md).
+
+``Repositories`` reads and writes through ``FormattedStore``, so every record carries its
+format version and is migrated when read.
 """
 
 from __future__ import annotations
 
 from portal.ports import Store
+from portal.store.formats import FormattedStore
 from portal.store.repositories.audit import Alerts, AuditTrail
 from portal.store.repositories.complaints import ACTIVE, Cases, Complaints
 from portal.store.repositories.disclosures import Disclosures
@@ -42,6 +47,8 @@ __all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarOverrides", "Ca
 
 class Repositories:
     def __init__(self, store: Store, shards: int = 8, retention_days: int = 365):
+        if not isinstance(store, FormattedStore):
+            store = FormattedStore(store)
         self.store = store
         self.complaints = Complaints(store, shards)
         self.cases = Cases(store)

@@ -7,7 +7,12 @@ from datetime import datetime
 
 from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
+from portal.store.formats import declare
 from portal.timeutil import to_store
+
+TICKET_AUDIT = declare("ticket audit entry", pk="CMP#", sk="AUD#")
+COUNTY_AUDIT = declare("county audit entry", pk="AUDIT#")
+ALERT = declare("staff alert", pk="ALERT#")
 
 
 class AuditTrail:

@@ -3,18 +3,41 @@ and the cases that group them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Iterable
 
+from portal.crypto import contexts
 from portal.domain.cases import Case
 from portal.domain.complaint import Complaint, Event, Status
 from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
+from portal.store.formats import EnvelopeField, declare
 from portal.store.repositories.base import epoch, expect_version, versioned
 from portal.timeutil import to_store
 
 ACTIVE = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.CONCLUDED})
+
+
+def _complaint_envelopes(item: Item) -> list[EnvelopeField]:
+    complaint_id = item.pk.removeprefix("CMP#")
+    return [EnvelopeField(("contact", "envelope"), contexts.contact(complaint_id),
+                          hash_path=("contact", "phone_hash"), hash_purpose="phone")]
+
+
+def _receipt_1_to_2(item: Item) -> Item:
+    """Format 2 names the hash key the pointer's key was made with; format 1 pointers were all
+    made with the first hash key, before keys had ids (``None``)."""
+    return replace(item, body={**item.body, "key": None})
+
+
+COMPLAINT = declare("complaint", pk="CMP#", sk="#META", envelopes=_complaint_envelopes)
+EVENT = declare("complaint event", pk="CMP#", sk="EVT#")
+RECEIPT_POINTER = declare("receipt pointer", pk="RCPT#", version=2, migrations={1: _receipt_1_to_2})
+PUBLIC_ID_POINTER = declare("public id pointer", pk="PUB#")
+SUBMISSION_POINTER = declare("submission pointer", pk="SUB#")
+CASE = declare("case", pk="CASE#", sk="#META")
 
 
 class Complaints:
@@ -57,15 +80,25 @@ class Complaints:
         c.new_events.clear()
         c.new_notifications.clear()
 
-    def pointer_ops(self, c: Complaint, submission_hash: str | None, submission_ttl: datetime | None) -> list[Op]:
-        """Unique pointers created with the complaint: its receipt hash and the form submission."""
-        ops: list[Op] = [Put(Item(pk=K.receipt_pk(c.receipt_hash), sk=K.POINTER, body={"complaint": c.id}), expect=ABSENT)]
+    def pointer_ops(self, c: Complaint, submission_hash: str | None, submission_ttl: datetime | None,
+                    hash_key: str | None = None) -> list[Op]:
+        """Unique pointers created with the complaint: its receipt hash (made with the hash key
+        ``hash_key``) and the form submission."""
+        ops: list[Op] = [self.receipt_pointer_op(c, hash_key)]
         if c.public_id:
             ops.append(Put(Item(pk=f"PUB#{c.public_id}", sk=K.POINTER, body={"complaint": c.id}), expect=ABSENT))
         if submission_hash:
             ops.append(Put(Item(pk=K.submission_pk(submission_hash), sk=K.POINTER, body={"complaint": c.id},
                                 expires_at=epoch(submission_ttl) if submission_ttl else None), expect=ABSENT))
         return ops
+
+    @staticmethod
+    def receipt_pointer_op(c: Complaint, hash_key: str | None) -> Op:
+        return Put(Item(pk=K.receipt_pk(c.receipt_hash), sk=K.POINTER, body={"complaint": c.id, "key": hash_key}),
+                   expect=ABSENT)
+
+    def receipt_pointer(self, receipt_hash: str) -> Item | None:
+        return self.store.get(K.receipt_pk(receipt_hash), K.POINTER)
 
     @staticmethod
     def from_item(item: Item) -> Complaint:

@@ -6,8 +6,11 @@ from portal.domain.disclosure import DisclosureRequest, DisclosureStatus
 from portal.ports import Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump
+from portal.store.formats import declare
 from portal.store.repositories.base import expect_version, versioned
 from portal.timeutil import to_store
+
+DISCLOSURE = declare("disclosure request", pk="CMP#", sk="DISC#")
 
 
 class Disclosures:

@@ -6,8 +6,17 @@ from portal.domain.messages import OutboxMessage
 from portal.ports import ANY, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump
+from portal.store.formats import EnvelopeField, declare
 from portal.store.repositories.base import expect_version, versioned
 from portal.timeutil import to_store
+
+
+def _message_envelopes(item: Item) -> list[EnvelopeField]:
+    return [EnvelopeField(("to_envelope",), item.body["to_context"])]
+
+
+OUTBOX_MESSAGE = declare("outbox message", pk=None, sk="SMS#", envelopes=_message_envelopes)
+PROVIDER_RECORD = declare("provider message id record", pk="SMSID#")  # pointer and early status
 
 
 class Outbox:

@@ -5,12 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
+from portal.crypto import contexts
 from portal.domain.rewards import Reward
 from portal.ports import ABSENT, ANY, Delete, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump
+from portal.store.formats import EnvelopeField, declare
 from portal.store.repositories.base import epoch, expect_version, versioned
 from portal.timeutil import to_store
+
+
+def _reward_envelopes(item: Item) -> list[EnvelopeField]:
+    case_id = item.pk.removeprefix("CASE#")
+    return [EnvelopeField(("claim", "payee_envelope"), contexts.payee(case_id)),
+            EnvelopeField(("claim", "collection_envelope"), contexts.collection_code(case_id))]
+
+
+REWARD = declare("reward", pk="CASE#", sk="REWARD", envelopes=_reward_envelopes)
+BENEFICIARY_POINTER = declare("reward beneficiary pointer", pk="CMP#", sk="REWARD")
+PHONE_CLAIM = declare("reward claim per phone", pk="RWDPHONE#")
 
 
 class Rewards:

@@ -7,9 +7,29 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Sequence
 
+from portal.crypto import contexts
 from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, Store
+from portal.store.formats import EnvelopeField, declare
 from portal.store.repositories.base import epoch
 from portal.timeutil import to_store
+
+CALENDAR_OVERRIDE = declare("calendar override", pk="CAL#")
+RATE_COUNTER = declare("rate-limit counter", pk="RATE#", counter=True)
+TRIES_COUNTER = declare("one-time code tries", pk="TRIES#", counter=True)
+SEQUENCE = declare("sequence", pk="SEQ", counter=True)
+SALT = declare("daily salt", pk="SALT")
+
+
+def _secret_envelope(context):
+    return lambda item: [EnvelopeField(("secret",), context(item.pk.removeprefix("CMP#")))]
+
+
+# small records kept through ``Records`` by the services named
+UPLOAD = declare("staged upload", pk="UPL#")  # services.uploads
+VERIFICATION = declare("phone verification", pk="CMP#", sk="VERIFY",  # services.verification
+                       envelopes=_secret_envelope(contexts.verification))
+REWARD_CODE = declare("reward claim code", pk="CMP#", sk="RWDCODE",  # services.reward_claims
+                      envelopes=_secret_envelope(contexts.reward_code))
 
 
 class CalendarOverrides:

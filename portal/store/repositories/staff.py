@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from portal.crypto import contexts
 from portal.domain.staff import StaffAccount
 from portal.ports import ABSENT, ConditionFailed, Delete, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump
+from portal.store.formats import EnvelopeField, declare
 from portal.store.repositories.base import epoch, expect_version, versioned
 from portal.timeutil import to_store
+
+
+def _staff_envelopes(item: Item) -> list[EnvelopeField]:
+    return [EnvelopeField(("totp_envelope",), contexts.totp(item.sk))]
+
+
+STAFF_ACCOUNT = declare("staff account", pk="STAFF", envelopes=_staff_envelopes)
+STAFF_SESSION = declare("staff session", pk="SESS#")
+API_KEY = declare("API key", pk="APIKEY#")
+LOGIN_MISS = declare("failed login mark", pk="LOGINMISS#")
 
 
 class StaffAccounts:
