@@ -164,6 +164,31 @@ class Keyring(Protocol):
     def decrypt(self, envelope: str, context: Mapping[str, str]) -> bytes:
         """Raises DecryptionError if the envelope was altered or the context differs."""
 
+    # --- rotation (``portal keys rotate``; ``portal.services.keys``) -----------------------
+    #: whether ``key_of`` tells every key apart (else a re-wrap pass re-wraps every envelope)
+    labels_identify_keys: bool
+    #: seconds after ``rotate`` before no process seals under the old key any more
+    rotation_grace: float
+
+    def current_key(self) -> str:
+        """The key (or key material) new envelopes are made under, as ``key_of`` names it."""
+
+    def key_of(self, envelope: str) -> str:
+        """The key an envelope was made under (its key field)."""
+
+    def rotate(self) -> tuple[str, str | None]:
+        """A new key for new envelopes, the old one kept for reading: (old, new) names."""
+
+    def rewrap(self, envelope: str, context: Mapping[str, str]) -> str | None:
+        """The same plaintext under the current key (only the data key is re-wrapped), or
+        None when the envelope is known to be under it already."""
+
+    def retired_keys(self) -> list[str]:
+        """Keys kept only to read older envelopes, which ``retire`` may destroy."""
+
+    def retire(self, key_id: str) -> bool:
+        """Destroy a retired key; True if there was one to destroy."""
+
 
 # --------------------------------------------------------------------------------------
 # SMS

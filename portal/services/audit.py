@@ -63,6 +63,8 @@ ACTION_TITLES = {
     "view_oversight": N_("查看督办统计"),
     "export_oversight": N_("导出督办统计"),
     "monthly_review": N_("月度调度检查（乡镇1个月内未查处）"),
+    "key_rotated": N_("更换密钥"),
+    "keys_rewrapped": N_("旧密钥加密的数据已全部改用新密钥"),
 }
 
 

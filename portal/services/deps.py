@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from portal.config import Settings
 from portal.counties import load_county
 from portal.crypto.hashing import KeyedHasher
-from portal.crypto.secrets import Secrets, load_secrets
+from portal.crypto.secrets import Secrets, hasher, load_secrets
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.county import County
 from portal.ports import BlobStore, Clock, Keyring, SmsSender, Store
@@ -133,7 +133,8 @@ def build_sms(settings: Settings, secrets: Secrets, store: Store) -> SmsSender:
 
 
 def build_deps(settings: Settings, **overrides) -> Deps:
-    secrets = overrides.pop("secrets", None) or load_secrets(settings)
+    given = overrides.pop("secrets", None)
+    secrets = given or load_secrets(settings)
     store = overrides.pop("store", None) or build_store(settings)
     counties = overrides.pop("counties", None) or CountyRegistry([load_county(p) for p in settings.county_paths])
     repos = Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days))
@@ -143,7 +144,7 @@ def build_deps(settings: Settings, **overrides) -> Deps:
         repos=repos,
         blobs=overrides.pop("blobs", None) or build_blobs(settings),
         keyring=overrides.pop("keyring", None) or build_keyring(settings),
-        hasher=KeyedHasher(secrets.hash_key),
+        hasher=hasher(settings, secrets, from_files=given is None),
         sms=overrides.pop("sms", None) or build_sms(settings, secrets, store),
         clock=overrides.pop("clock", None) or SystemClock(),
         counties=counties,

@@ -25,6 +25,7 @@ from portal.ids import new_id
 from portal.ports import ConditionFailed
 from portal.services import filing_tokens, ratelimit, uploads, verification
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.notifications import contact_context
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ def validate(county: County, data: FilingInput):
 def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime) -> FilingResult:
     token = filing_tokens.open_token(deps, data.token, now)
     submission = token.submission_hash(deps)
-    existing = deps.repos.complaints.id_for_submission(submission)
+    existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
     if data.honeypot:
@@ -191,7 +192,8 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     )
     case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, now, seq))
     ops = deps.repos.complaints.save_ops(complaint)
-    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
+    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1),
+                                             hash_key=deps.hasher.key_id)
     ops.append(deps.repos.cases.save_op(case))
     ops += upload_ops
     code_message = None
@@ -202,7 +204,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         deps.store.write(ops)
     except ConditionFailed:
         # the same form, posted twice at once: the other post filed it
-        existing = deps.repos.complaints.id_for_submission(submission)
+        existing = lookups.id_for_submission(deps, token.nonce)
         if existing:
             return _duplicate(deps, existing, token, now)
         raise
@@ -248,7 +250,7 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     the reporter to a confirmation step first."""
     token = filing_tokens.open_token(deps, data.token, now)
     submission = token.submission_hash(deps)
-    existing = deps.repos.complaints.id_for_submission(submission)
+    existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
     validate(county, data)

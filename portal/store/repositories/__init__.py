@@ -13,6 +13,7 @@ module             records
 ``disclosures``    requests to see a reporter's phone
 ``rewards``        rewards, beneficiary pointers, claims per phone
 ``oversight``      monthly-review findings and schedule
+``keys``           the key rotation under way (re-wrap progress)
 ``small``          calendar overrides, counters, daily salts, small expiring records
 =================  ==================================================================
 
@@ -34,6 +35,7 @@ from portal.store.repositories.audit import Alerts, AuditTrail
 from portal.store.repositories.complaints import ACTIVE, Cases, Complaints
 from portal.store.repositories.disclosures import Disclosures
 from portal.store.repositories.due import DueIndex, DueRef
+from portal.store.repositories.keys import KeyRotations
 from portal.store.repositories.outbox import Outbox
 from portal.store.repositories.oversight import OversightRecords
 from portal.store.repositories.rewards import Rewards
@@ -41,7 +43,7 @@ from portal.store.repositories.small import CalendarOverrides, Counters, Records
 from portal.store.repositories.staff import ApiKeys, Sessions, StaffAccounts
 
 __all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarOverrides", "Cases", "Complaints", "Counters",
-           "Disclosures", "DueIndex", "DueRef", "Outbox", "OversightRecords", "Records", "Repositories", "Rewards",
+           "Disclosures", "DueIndex", "DueRef", "KeyRotations", "Outbox", "OversightRecords", "Records", "Repositories", "Rewards",
            "Salts", "Sessions", "StaffAccounts"]
 
 
@@ -66,3 +68,4 @@ class Repositories:
         self.records = Records(store)
         self.rewards = Rewards(store, shards, retention_days)
         self.oversight = OversightRecords(store, shards)
+        self.key_rotations = KeyRotations(store, shards)

@@ -93,8 +93,19 @@ class ApiKeys:
                               expect=ABSENT)])
 
     def get(self, key_hash: str) -> dict | None:
-        item = self.store.get(f"APIKEY#{key_hash}", K.POINTER)
+        item = self.item(key_hash)
         return dict(item.body) if item and item.body.get("active") else None
+
+    def item(self, key_hash: str) -> Item | None:
+        return self.store.get(f"APIKEY#{key_hash}", K.POINTER)
+
+    @staticmethod
+    def rehash_ops(item: Item, new_hash: str) -> list[Op]:
+        """The key's record moved to its hash under the current hash key."""
+        county, name = item.body["county"], item.body["name"]
+        moved = Item(pk=f"APIKEY#{new_hash}", sk=K.POINTER, body=dict(item.body),
+                     keys={"county_pk": f"APIKEYS#{county}", "county_sk": f"{name}#{new_hash[:12]}"})
+        return [Put(moved, expect=ABSENT), Delete(item.pk, item.sk, expect=item.version)]
 
     def in_county(self, county: str) -> list[dict]:
         return [dict(i.body) for i in self.store.query(f"APIKEYS#{county}", index="county", limit=1000).items]
