@@ -3,12 +3,15 @@ group of ``portal.cli``; thin like every command):
 
     portal db upgrade
     portal keys rotate [--key master|hash|both] | rewrap | status
+    portal backup DEST | --keys FILE | --verify DEST [--keys-file FILE]
+    portal restore SOURCE [--keys FILE] [--replace]
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -89,3 +92,82 @@ def keys_status(data_dir: str | None) -> None:
     from portal.services.keys import status
 
     click.echo(json.dumps(status.describe(_deps(_settings(data_dir))), ensure_ascii=False, indent=2, default=str))
+
+
+# --- backups ----------------------------------------------------------------------------
+def _passphrase(confirm: bool) -> str:
+    """From stdin when piped (first line), else asked twice without echo."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm)
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--keys", "keys_only", is_flag=True,
+              help="Export the keys (only) into the file DEST, encrypted under a passphrase. Keep it apart from "
+                   "the data backups.")
+@click.option("--verify", "verify_only", is_flag=True, help="Check the backup in DEST read-only.")
+@click.option("--keys-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="With --verify: the key export, to check the manifest's signature too.")
+@click.option("--data-dir", default=None)
+def backup_command(dest: Path, keys_only: bool, verify_only: bool, keys_file: Path | None,
+                   data_dir: str | None) -> None:
+    """Back up the embedded default while it serves: a consistent copy of the database
+    (SQLite's online backup API), the evidence files it refers to and a manifest with their
+    checksums, into the new folder DEST. The keys are never in it: `portal backup --keys
+    FILE` exports them separately, protected by a passphrase."""
+    from portal.services.operations import backup
+
+    settings = _settings(data_dir)
+    try:
+        if verify_only:
+            hash_keys = backup.hash_keys_of(backup.open_keys(keys_file, _passphrase(False))) if keys_file else None
+            checked = backup.verify(dest, hash_keys)
+            counts = checked.manifest["counts"]
+            click.echo(f"Backup {dest} is sound: {counts['complaints']} complaint(s), {counts['blobs']} evidence "
+                       f"file(s), made {checked.manifest['created_at']}; signature "
+                       f"{'checked' if checked.authenticated else 'not checked (give --keys-file)'}.")
+            return
+        deps = _deps(settings)
+        if keys_only:
+            names = backup.export_keys(settings, dest, _passphrase(True), deps.clock.now())
+            click.echo(f"{len(names)} key file(s) exported to {dest}. Keep it apart from the data backups, and the "
+                       "passphrase apart from both.")
+            return
+        report = backup.backup(settings, dest, deps.secrets.hash_key, deps.keyring.current_key(), deps.clock.now())
+    except backup.BackupInvalid as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup written to {report.folder}: {report.complaints} complaint(s), {report.items} record(s), "
+               f"{report.blobs} evidence file(s), {report.bytes} bytes.")
+    if report.missing_blobs:
+        click.echo(f"{len(report.missing_blobs)} evidence file(s) the records name were already missing: "
+                   f"{', '.join(report.missing_blobs[:5])}", err=True)
+        sys.exit(1)
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--keys", "keys_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The key export made with `portal backup --keys` (its passphrase is asked).")
+@click.option("--replace", is_flag=True, help="Move a data dir that is not empty aside (never deleted) first.")
+@click.option("--data-dir", default=None)
+def restore_command(source: Path, keys_file: Path | None, replace: bool, data_dir: str | None) -> None:
+    """Restore the backup SOURCE into the data dir. Every checksum (and, with --keys, the
+    manifest's signature) is checked before anything is replaced; a backup that fails is
+    refused and nothing changes. Stop the portal first."""
+    from datetime import datetime, timezone
+
+    from portal.services.operations import restore
+    from portal.services.operations.backup import BackupInvalid
+
+    settings = _settings(data_dir)
+    try:
+        done = restore.restore(settings, source, datetime.now(timezone.utc), keys_file,
+                               _passphrase(False) if keys_file else None, replace)
+    except BackupInvalid as exc:
+        raise click.ClickException(f"{exc}. Nothing was restored.") from None
+    click.echo(f"Restored {done.complaints} complaint(s) and {done.blobs} evidence file(s) into {done.data_dir}"
+               f"{' with ' + str(len(done.keys)) + ' key file(s)' if done.keys else ''}.")
+    if done.moved_aside:
+        click.echo(f"The data dir that was there is kept at {done.moved_aside}.")
