@@ -59,6 +59,7 @@ class Settings:
     session_idle_minutes: str = _env("PORTAL_SESSION_IDLE_MINUTES", "Staff session idle timeout in minutes.", "15")
     secure_cookies: str = _env("PORTAL_SECURE_COOKIES", "`1` marks the staff cookies Secure (browsers accept them on http://localhost).", "1")
     log_level: str = _env("PORTAL_LOG_LEVEL", "Python log level.", "INFO")
+    log_format: str = _env("PORTAL_LOG_FORMAT", "`json`: one JSON object per line (request id, route, status, duration; never personal data), for CloudWatch metric filters and log tools; `text`: plain lines.", "json")
     trusted_proxy: str | None = _env("PORTAL_TRUSTED_PROXY", "`portal serve` behind a reverse proxy (TLS): the proxy's address, e.g. `127.0.0.1`. Waitress then takes the client address from the last `X-Forwarded-For` entry, which that proxy must append; otherwise every citizen shares the proxy's rate limits. Unset: the connecting address, `X-Forwarded-For` ignored. Not used on Lambda (API Gateway's source address is read).")
     # --- rules with local discretion -----------------------------------------------------
     merge_radius_m: str = _env("PORTAL_MERGE_RADIUS_M", "Radius in metres for duplicate-case suggestions.", "250")
@@ -93,7 +94,7 @@ class Settings:
     # --- derived values ----------------------------------------------------------------
     def validate(self) -> None:
         choices = {"store": ("sqlite", "dynamodb"), "blobs": ("files", "s3"), "keyring": ("local", "kms"),
-                   "secrets": ("file", "ssm"), "sms": ("outbox", "twilio")}
+                   "secrets": ("file", "ssm"), "sms": ("outbox", "twilio"), "log_format": ("json", "text")}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"{self._var(name)} must be one of {', '.join(allowed)}")

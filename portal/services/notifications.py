@@ -119,13 +119,15 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
         _save_message(deps, message)
         if outcome == "failed":
             _apply_to_complaint(deps, message, now, failed=True)
-        log.info("sms %s %s: %s (attempt %d)", message.kind, message.sk, outcome, message.attempts)
+        log.info("sms %s %s: %s (attempt %d)", message.kind, message.sk, outcome, message.attempts,
+                 extra={"event": "sms", "outcome": outcome, "kind": message.kind})
         return DeliveryResult(outcome)
     except (SmsPermanentError, DecryptionError) as exc:
         message.fail(now, type(exc).__name__ + ": " + _safe(exc))
         _save_message(deps, message)
         _apply_to_complaint(deps, message, now, failed=True)
-        log.warning("sms %s %s refused for good", message.kind, message.sk)
+        log.warning("sms %s %s refused for good", message.kind, message.sk,
+                    extra={"event": "sms", "outcome": "failed", "kind": message.kind})
         return DeliveryResult("failed")
 
     message.sent(now, receipt.provider_id, delivered=receipt.status == "delivered")
@@ -135,6 +137,7 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
     deps.store.write(ops)
     deps.repos.outbox.committed(message)
     _apply_to_complaint(deps, message, now, sent=True, delivered=message.status == MessageStatus.DELIVERED)
+    log.info("sms %s %s: sent", message.kind, message.sk, extra={"event": "sms", "outcome": "sent", "kind": message.kind})
     early = deps.repos.records.get(f"SMSID#{receipt.provider_id}", EARLY_STATUS)
     if early is not None:  # the provider's callback beat our own write of its id
         record_provider_status(deps, receipt.provider_id, early.body["status"], now)

@@ -229,4 +229,11 @@ def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
             log.exception("%s while scheduling the monthly review", ERROR_TOKEN)
     if report.errors:
         log.error("%s: %d item(s) failed in this sweep", ERROR_TOKEN, report.errors)
+    # the operators' line (infra/ counts sweeps, escalated breaches and errors from it)
+    log.info("sweep done", extra={
+        "event": "sweep", "dry_run": dry_run, "due": report.due, "complaints": report.complaints,
+        "reminders": report.reminders, "breaches": report.breaches, "errors": report.errors,
+        "sms_sent": sum(n for outcome, n in report.messages.items() if outcome in ("sent", "delivered")),
+        "sms_failed": sum(n for outcome, n in report.messages.items() if outcome in ("failed", "retry")),
+        "rewrapped": report.rewrapped})
     return report
