@@ -5,6 +5,7 @@ group of ``portal.cli``; thin like every command):
     portal keys rotate [--key master|hash|both] | rewrap | status
     portal backup DEST | --keys FILE | --verify DEST [--keys-file FILE]
     portal restore SOURCE [--keys FILE] [--replace]
+    portal doctor
 """
 
 from __future__ import annotations
@@ -171,3 +172,26 @@ def restore_command(source: Path, keys_file: Path | None, replace: bool, data_di
                f"{' with ' + str(len(done.keys)) + ' key file(s)' if done.keys else ''}.")
     if done.moved_aside:
         click.echo(f"The data dir that was there is kept at {done.moved_aside}.")
+
+
+# --- health -----------------------------------------------------------------------------
+@main.command("doctor")
+@click.option("--data-dir", default=None)
+def doctor_command(data_dir: str | None) -> None:
+    """Check the installation: the data dir's permissions, the key files' modes, the county
+    files, the calendar's coverage of this year and the next, free disk space, the SMS
+    outbox backlog, an unfinished key rotation. Prints what to fix; exits 1 on a failure."""
+    from datetime import datetime, timezone
+
+    from portal.services.operations import doctor
+
+    findings = doctor.examine(_settings(data_dir), datetime.now(timezone.utc))
+    for finding in findings:
+        click.echo(f"{finding.level.upper():<5} {finding.check}: {finding.detail}")
+        if finding.fix:
+            click.echo(f"      fix: {finding.fix}")
+    failures = sum(f.level == doctor.FAIL for f in findings)
+    warnings = sum(f.level == doctor.WARN for f in findings)
+    click.echo(f"{failures} failure(s), {warnings} warning(s).")
+    if failures:
+        sys.exit(1)
