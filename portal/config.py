@@ -43,7 +43,7 @@ class Settings:
     key_file: str | None = _env("PORTAL_KEY_FILE", "Local master key file, mode 0600, kept outside the database (default `<data dir>/keys/master.key`).")
     kms_key_id: str | None = _env("PORTAL_KMS_KEY_ID", "KMS key id or alias for envelope encryption.")
     secrets: str = _env("PORTAL_SECRETS", "`file` (generated beside the key file) or `ssm`.", "file")
-    ssm_prefix: str = _env("PORTAL_SSM_PREFIX", "SSM Parameter Store path holding the secrets (`secret-key`, `hash-key`, `twilio-auth-token`).", "/portal/dev/")
+    ssm_prefix: str = _env("PORTAL_SSM_PREFIX", "SSM Parameter Store path holding the secrets (`secret-key`, `hash-key`, `twilio-auth-token`; after a hash-key rotation `hash-key-retired`).", "/portal/dev/")
     # --- SMS -----------------------------------------------------------------------------
     sms: str = _env("PORTAL_SMS", "`outbox` (records only, embedded default) or `twilio`.", "outbox")
     twilio_account_sid: str | None = _env("PORTAL_TWILIO_ACCOUNT_SID", "Twilio account SID.")
