@@ -80,7 +80,7 @@ class Deps:
                 return cached[1]
             year = self.clock.now().year
             overrides = self.repos.calendar.for_years(range(year - 1, year + 3))
-            calendar = WorkingCalendar(overrides)
+            calendar = WorkingCalendar(overrides, self.repos.arrangements.official_years())
             self._calendar = (time.monotonic(), calendar)
             return calendar
 

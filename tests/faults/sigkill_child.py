@@ -26,7 +26,7 @@ def main(data_dir: str) -> None:
         token = form_token(client.get("/report", base_url=PUBLIC_URL).text)
         print(f"filing {token}", flush=True)
         form = {"token": token, "category": "l1-occupy-land", "description": f"第{n}号：村口有人占用耕地建房。",
-                "lat": "26.640", "lng": "113.600", "exif_reviewed": "1", "phone": "13800138000",
+                "lat": "26.120", "lng": "113.780", "exif_reviewed": "1", "phone": "13800138000",
                 "photos": [(io.BytesIO(images.phone_jpeg(size=(120, 90), gps=False, when=False)), "IMG.jpg")]}
         answer = client.post("/report", data=form, base_url=PUBLIC_URL)
         print(f"filed {receipt_from(answer.text)}", flush=True)

@@ -25,7 +25,7 @@ from tests.fakes import images
 
 PASSPHRASE = "correct horse battery staple"
 FILINGS = 200
-GOOD = {"category": "l1-occupy-land", "lat": "26.640", "lng": "113.600"}
+GOOD = {"category": "l1-occupy-land", "lat": "26.120", "lng": "113.780"}
 
 
 @pytest.fixture

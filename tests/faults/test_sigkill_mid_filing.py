@@ -101,7 +101,7 @@ def test_sigkill_mid_filing_loses_nothing_filed_and_half_stores_nothing(tmp_path
     receipts = []
     for token in in_flight:
         form = lambda: {"token": token, "category": "l1-occupy-land", "description": "重新提交。",  # noqa: E731
-                        "lat": "26.640", "lng": "113.600", "exif_reviewed": "1", "phone": "13800138000",
+                        "lat": "26.120", "lng": "113.780", "exif_reviewed": "1", "phone": "13800138000",
                         "photos": [(io.BytesIO(images.phone_jpeg(size=(120, 90), gps=False, when=False)), "I.jpg")]}
         first = client.post("/report", data=form(), base_url=PUBLIC_URL)
         again = client.post("/report", data=form(), base_url=PUBLIC_URL)

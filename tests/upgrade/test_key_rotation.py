@@ -83,7 +83,7 @@ def test_rotating_both_keys_keeps_everything_readable_and_leaves_nothing_under_t
 
     # the form opened before the rotation files once; the old API key still works
     form = {"token": open_form, "category": "l1-occupy-land", "description": "村口有人占用耕地建房，已经打好地基。",
-            "lat": "26.640", "lng": "113.600"}
+            "lat": "26.120", "lng": "113.780"}
     first = receipt_from(client.post("/report", data=form, base_url=PUBLIC_URL).text)
     assert receipt_from(client.post("/report", data=form, base_url=PUBLIC_URL).text) == first
     listed = client.get("/open311/v2/requests.json", headers={"X-Api-Key": facts["api_key"]}, base_url=PUBLIC_URL)

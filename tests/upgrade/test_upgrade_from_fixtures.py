@@ -89,7 +89,7 @@ def test_an_upgraded_store_loads_routes_and_sweeps(old_store):
 
     # a new report files beside the old ones and opens
     form = {"token": form_token(client.get("/report", base_url=PUBLIC_URL).text), "category": "l1-occupy-land",
-            "description": "村口有人占用耕地建房，已经打好地基。", "lat": "26.640", "lng": "113.600"}
+            "description": "村口有人占用耕地建房，已经打好地基。", "lat": "26.120", "lng": "113.780"}
     receipt = receipt_from(client.post("/report", data=form, base_url=PUBLIC_URL).text)
     assert client.post("/status", data={"receipt": receipt}, base_url=PUBLIC_URL).status_code == 200
 
@@ -110,7 +110,7 @@ def test_an_empty_store_of_an_earlier_version_upgrades_and_serves(old_empty_stor
     assert upgrade_all(old_empty_store.deps.store).as_dict() == {"current": {}, "migrated": {}, "newer": {}}
     client = old_empty_store.app.test_client()
     form = {"token": form_token(client.get("/report", base_url=PUBLIC_URL).text), "category": "l1-occupy-land",
-            "description": "村口有人占用耕地建房，已经打好地基。", "lat": "26.640", "lng": "113.600"}
+            "description": "村口有人占用耕地建房，已经打好地基。", "lat": "26.120", "lng": "113.780"}
     receipt = receipt_from(client.post("/report", data=form, base_url=PUBLIC_URL).text)
     assert re.fullmatch(r"\d{16}", receipt)
     assert client.post("/status", data={"receipt": receipt}, base_url=PUBLIC_URL).status_code == 200

@@ -39,7 +39,7 @@ def test_each_request_is_one_line_with_its_id_route_status_and_duration_and_noth
     token = form_token(client.get("/report", base_url=PUBLIC_URL, headers={"User-Agent": "SecretPhone/1.0"}).text)
     filed = client.post("/report?utm=13800138000", base_url=PUBLIC_URL, environ_base={"REMOTE_ADDR": "203.0.113.9"},
                         data={"token": token, "category": "l1-occupy-land", "description": "村口有人占用耕地建房，已经打好地基。",
-                              "lat": "26.640", "lng": "113.600", "phone": "13800138000"})
+                              "lat": "26.120", "lng": "113.780", "phone": "13800138000"})
     receipt = receipt_from(filed.text)
     status = client.post("/status", data={"receipt": receipt}, base_url=PUBLIC_URL)
     client.get("/staff/tickets/01ABCDEFGHJKMNPQRSTVWXYZ12", base_url=PUBLIC_URL)

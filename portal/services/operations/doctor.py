@@ -111,9 +111,9 @@ def calendar(repos, now: datetime) -> list[Finding]:
     from portal.domain.calendar import WorkingCalendar
 
     year = local_date(now).year
-    cal = WorkingCalendar(repos.calendar.for_years([year, year + 1]))
-    fix = ("enter the State Council's arrangement: portal calendar set DATE workday|holiday --note TEXT for each "
-           "day off and make-up working day, or upgrade the holidays package")
+    cal = WorkingCalendar(repos.calendar.for_years([year, year + 1]), repos.arrangements.official_years())
+    fix = ("import the State Council's arrangement of the year: portal calendar import YEAR FILE "
+           "(or upgrade the holidays package)")
     if not cal.is_official(year):
         return [Finding(FAIL, "calendar", f"{year} has no official holiday arrangement: every deadline is provisional",
                         fix)]

@@ -14,7 +14,8 @@ module             records
 ``rewards``        rewards, beneficiary pointers, claims per phone
 ``oversight``      monthly-review findings and schedule
 ``keys``           the key rotation under way (re-wrap progress)
-``small``          calendar overrides, counters, daily salts, small expiring records
+``calendar``       working-day overrides and the official arrangements imported whole
+``small``          counters, daily salts, small expiring records
 =================  ==================================================================
 
 Each repository turns domain objects into items (body + index keys) and back, and returns
@@ -39,10 +40,11 @@ from portal.store.repositories.keys import KeyRotations
 from portal.store.repositories.outbox import Outbox
 from portal.store.repositories.oversight import OversightRecords
 from portal.store.repositories.rewards import Rewards
-from portal.store.repositories.small import CalendarOverrides, Counters, Records, Salts
+from portal.store.repositories.calendar import CalendarArrangements, CalendarOverrides
+from portal.store.repositories.small import Counters, Records, Salts
 from portal.store.repositories.staff import ApiKeys, Sessions, StaffAccounts
 
-__all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarOverrides", "Cases", "Complaints", "Counters",
+__all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "Cases", "Complaints", "Counters",
            "Disclosures", "DueIndex", "DueRef", "KeyRotations", "Outbox", "OversightRecords", "Records", "Repositories", "Rewards",
            "Salts", "Sessions", "StaffAccounts"]
 
@@ -63,6 +65,7 @@ class Repositories:
         self.alerts = Alerts(store)
         self.disclosures = Disclosures(store)
         self.calendar = CalendarOverrides(store)
+        self.arrangements = CalendarArrangements(store)
         self.counters = Counters(store)
         self.salts = Salts(store)
         self.records = Records(store)

@@ -1,19 +1,16 @@
-"""Small records: calendar overrides, counters and sequences, daily salts, and records with
-an expiry (staged uploads, phone verification and the like)."""
+"""Small records: counters and sequences, daily salts, and records with an expiry (staged
+uploads, phone verification and the like)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
-from typing import Sequence
 
 from portal.crypto import contexts
 from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, Store
 from portal.store.formats import EnvelopeField, declare
 from portal.store.repositories.base import epoch
-from portal.timeutil import to_store
 
-CALENDAR_OVERRIDE = declare("calendar override", pk="CAL#")
 RATE_COUNTER = declare("rate-limit counter", pk="RATE#", counter=True)
 TRIES_COUNTER = declare("one-time code tries", pk="TRIES#", counter=True)
 SEQUENCE = declare("sequence", pk="SEQ", counter=True)
@@ -30,26 +27,6 @@ VERIFICATION = declare("phone verification", pk="CMP#", sk="VERIFY",  # services
                        envelopes=_secret_envelope(contexts.verification))
 REWARD_CODE = declare("reward claim code", pk="CMP#", sk="RWDCODE",  # services.reward_claims
                       envelopes=_secret_envelope(contexts.reward_code))
-
-
-class CalendarOverrides:
-    def __init__(self, store: Store):
-        self.store = store
-
-    def set(self, day: date, workday: bool, note: str, actor: str, now: datetime) -> None:
-        self.store.write([Put(Item(pk=f"CAL#{day.year}", sk=day.isoformat(),
-                                   body={"workday": workday, "note": note, "by": actor, "at": to_store(now)}),
-                              expect=ANY)])
-
-    def year(self, year: int) -> dict[date, dict]:
-        page = self.store.query(f"CAL#{year}", limit=400)
-        return {date.fromisoformat(i.sk): dict(i.body) for i in page.items}
-
-    def for_years(self, years: Sequence[int]) -> dict[date, bool]:
-        out: dict[date, bool] = {}
-        for year in years:
-            out.update({d: row["workday"] for d, row in self.year(year).items()})
-        return out
 
 
 class Counters:
