@@ -1,8 +1,10 @@
-"""Secrets the portal needs at start: the Flask secret key, the hash key, the Twilio token.
+"""Secrets the portal needs at start: the Flask secret key, the hash key, the Twilio token,
+and the keys of the county's basemap upstreams (a Tianditu key), named in the county file.
 
-Embedded default: generated on first run into files beside the master key (mode 0600).
-Serverless: read once per container from SSM Parameter Store (SecureString), never from
-``zappa_settings.json``.
+Embedded default: generated on first run into files beside the master key (mode 0600); a
+basemap key is a file of that name the county puts there (never generated: without it the
+map shows the county's own layers). Serverless: read once per container from SSM Parameter
+Store (SecureString), in the same call, never from ``zappa_settings.json``.
 
 The hash key may have been rotated: the retired hash keys, kept to recognise receipts hashed
 before, are ``retired/hash-key-<id>.key`` beside the key files, or the SSM parameter
@@ -11,8 +13,9 @@ before, are ``retired/hash-key-<id>.key`` beside the key files, or the SSM param
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from portal.config import Settings
 from portal.crypto.envelope import b64d, b64e
@@ -28,23 +31,34 @@ class Secrets:
     hash_key: bytes
     twilio_auth_token: str | None = None
     retired_hash_keys: tuple[bytes, ...] = ()
+    #: basemap keys by secret name (``key_secret`` in the county file); absent when not configured
+    tile_keys: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # never print a secret by accident
         return "Secrets(<redacted>)"
 
 
 SSM_NAMES = ("secret-key", "hash-key", "twilio-auth-token", "hash-key-retired")
+#: GetParameters takes at most ten names a call
+_SSM_BATCH = 10
 
 
-def load_secrets(settings: Settings, ssm_client=None) -> Secrets:
+def load_secrets(settings: Settings, ssm_client=None, tile_key_names: Iterable[str] = ()) -> Secrets:
+    names = sorted(set(tile_key_names) - set(SSM_NAMES))
     if settings.secrets == "ssm":
-        return _from_ssm(settings, ssm_client)
-    folder = settings.key_path.parent
+        return _from_ssm(settings, ssm_client, names)
+    folder = Path(settings.key_path.parent)
+    tile_keys = {}
+    for name in names:
+        path = folder / name
+        if path.is_file() and path.read_text(encoding="utf-8").strip():
+            tile_keys[name] = path.read_text(encoding="utf-8").strip()
     return Secrets(
-        secret_key=ensure_secret_file(Path(folder) / "secret-key"),
-        hash_key=ensure_secret_file(Path(folder) / HASH_KEY),
+        secret_key=ensure_secret_file(folder / "secret-key"),
+        hash_key=ensure_secret_file(folder / HASH_KEY),
         twilio_auth_token=settings.twilio_auth_token,
-        retired_hash_keys=tuple(retired_secrets(Path(folder) / HASH_KEY, HASH_KEY)),
+        retired_hash_keys=tuple(retired_secrets(folder / HASH_KEY, HASH_KEY)),
+        tile_keys=tile_keys,
     )
 
 
@@ -71,7 +85,7 @@ def rotate_hash_key(settings: Settings, ssm_client=None) -> tuple[str, str]:
         return hash_key_id(old), hash_key_id(new)
     import secrets as random
 
-    current = _from_ssm(settings, ssm_client)
+    current = _from_ssm(settings, ssm_client, [])
     client = ssm_client or _ssm_client(settings)
     prefix = _prefix(settings)
     new = random.token_bytes(32)
@@ -95,12 +109,15 @@ def _prefix(settings: Settings) -> str:
     return settings.ssm_prefix if settings.ssm_prefix.endswith("/") else settings.ssm_prefix + "/"
 
 
-def _from_ssm(settings: Settings, client) -> Secrets:
+def _from_ssm(settings: Settings, client, tile_key_names: list[str]) -> Secrets:
     if client is None:
         client = _ssm_client(settings)
     prefix = _prefix(settings)
-    response = client.get_parameters(Names=[prefix + n for n in SSM_NAMES], WithDecryption=True)
-    values = {p["Name"][len(prefix):]: p["Value"] for p in response["Parameters"]}
+    wanted = [prefix + n for n in (*SSM_NAMES, *tile_key_names)]
+    values = {}
+    for start in range(0, len(wanted), _SSM_BATCH):
+        response = client.get_parameters(Names=wanted[start:start + _SSM_BATCH], WithDecryption=True)
+        values.update({p["Name"][len(prefix):]: p["Value"] for p in response["Parameters"]})
     missing = [n for n in ("secret-key", "hash-key") if n not in values]
     if missing:
         raise RuntimeError(f"SSM parameters missing under {prefix}: {', '.join(missing)}")
@@ -109,4 +126,5 @@ def _from_ssm(settings: Settings, client) -> Secrets:
         hash_key=b64d(values["hash-key"]),
         twilio_auth_token=values.get("twilio-auth-token"),
         retired_hash_keys=tuple(b64d(v) for v in values.get("hash-key-retired", "").split(",") if v),
+        tile_keys={n: values[n].strip() for n in tile_key_names if values.get(n, "").strip()},
     )

@@ -6,6 +6,8 @@ field it carries. With ``PORTAL_LOG_FORMAT=json`` (the default) each record is o
 object per line: ``ts``, ``level``, ``logger``, ``message``, the record's own fields
 (``event``, counts) and ``exception``; CloudWatch metric filters read them (infra/).
 
+Secret values given to ``hide`` (a county's basemap key) are masked when a record is made.
+
 Each request is logged once (``event: request``): a request id (also sent back as
 ``X-Request-Id``), the route *as declared* (``/staff/tickets/<complaint_id>``, never the
 path with its ids), the method, the status and the duration. Never the client's address, its
@@ -19,11 +21,56 @@ import json
 import logging
 import secrets
 import string
+import threading
 import time
 from datetime import datetime, timezone
 
 from portal.config import Settings
 from portal.redaction import redact
+
+#: secret values masked in every log record, whoever writes it (``hide``)
+_hidden: set[str] = set()
+_base_factory = None
+_hide_lock = threading.Lock()
+HIDDEN = "[secret]"
+
+
+def hide(values) -> None:
+    """Mask these secret values (a county's basemap key) in every log record from now on,
+    whoever writes it: urllib3 logs each request line at DEBUG, and the basemap's upstream
+    URLs carry the key. Masked when the record is made, before any handler or filter sees it."""
+    global _base_factory
+    new = {v for v in values if isinstance(v, str) and len(v) >= 8}
+    if not new:
+        return
+    with _hide_lock:
+        _hidden.update(new)
+        if _base_factory is not None:
+            return
+        _base_factory = logging.getLogRecordFactory()
+
+        def factory(*args, **kwargs):
+            record = _base_factory(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string: left to the redacting filter
+                return record
+            if any(v in message for v in _hidden):
+                record.msg, record.args = _mask(message), None
+            if record.exc_info:
+                text = _TRACEBACKS.formatException(record.exc_info)
+                if any(v in text for v in _hidden):
+                    record.exc_text = _mask(text)
+            return record
+
+        logging.setLogRecordFactory(factory)
+
+
+def _mask(text: str) -> str:
+    for value in sorted(_hidden, key=len, reverse=True):
+        text = text.replace(value, HIDDEN)
+    return text
+
 
 #: the attributes every LogRecord has; any other is a field the code gave (``extra=``)
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
@@ -33,6 +80,50 @@ _PLAIN = (str, int, float, bool, type(None))
 
 def fields_of(record: logging.LogRecord) -> dict:
     return {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}
+
+
+#: secret values masked in every log record, whoever writes it (``hide``)
+_hidden: set[str] = set()
+_base_factory = None
+_hide_lock = threading.Lock()
+HIDDEN = "[secret]"
+
+
+def hide(values) -> None:
+    """Mask these secret values (a county's basemap key) in every log record from now on,
+    whoever writes it: urllib3 logs each request line at DEBUG, and the basemap's upstream
+    URLs carry the key. Masked when the record is made, before any handler or filter sees it."""
+    global _base_factory
+    new = {v for v in values if isinstance(v, str) and len(v) >= 8}
+    if not new:
+        return
+    with _hide_lock:
+        _hidden.update(new)
+        if _base_factory is not None:
+            return
+        _base_factory = logging.getLogRecordFactory()
+
+        def factory(*args, **kwargs):
+            record = _base_factory(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string: left to the redacting filter
+                return record
+            if any(v in message for v in _hidden):
+                record.msg, record.args = _mask(message), None
+            if record.exc_info:
+                text = _TRACEBACKS.formatException(record.exc_info)
+                if any(v in text for v in _hidden):
+                    record.exc_text = _mask(text)
+            return record
+
+        logging.setLogRecordFactory(factory)
+
+
+def _mask(text: str) -> str:
+    for value in sorted(_hidden, key=len, reverse=True):
+        text = text.replace(value, HIDDEN)
+    return text
 
 
 class RedactingFilter(logging.Filter):

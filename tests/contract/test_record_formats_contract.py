@@ -124,3 +124,12 @@ def test_declarations_are_checked():
     assert registry.kind_of("BX", "x").name == "b exact" and registry.kind_of("BXY", "x").name == "record"
     with pytest.raises(ValueError, match="counter"):
         registry.declare("d", pk="D#", counter=True, version=2, migrations={1: _rename})
+
+
+def test_an_undeclared_counter_is_read_as_it_is(store, formatted):
+    """A counter a new feature forgot to declare (``counter=True``) is still never rewritten
+    as a body when read: on DynamoDB it is a number attribute that ``increment`` adds to."""
+    store.increment("NEWCOUNTER#x", "k", 2, None)
+    assert formatted.get("NEWCOUNTER#x", "k").body == {"n": 2}
+    assert store.get("NEWCOUNTER#x", "k").version == 1
+    assert formatted.increment("NEWCOUNTER#x", "k", 1, None) == 3
