@@ -36,6 +36,10 @@ class FilingToken:
     def submission_hash(self, deps: Deps) -> str:
         return deps.hasher.digest("submission", self.nonce)
 
+    def submission_hashes(self, deps: Deps) -> list[str]:
+        """The hash under every hash key: what the form's uploads may be owned by."""
+        return deps.hasher.digests("submission", self.nonce)
+
 
 def _key(deps: Deps) -> bytes:
     return deps.hasher.derive("filing-token")

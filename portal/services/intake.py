@@ -206,7 +206,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
     description, address, category, point, routing, phone, village = validate(county, data)
     ratelimit.check(deps, "file", client, now)
-    evidence, upload_ops = uploads.take(deps, submission, data.upload_ids, data.confirmed_exif)
+    evidence, upload_ops = uploads.take(deps, token.submission_hashes(deps), data.upload_ids, data.confirmed_exif)
 
     complaint_id = new_id(now)
     seq = deps.repos.counters.next_sequence("complaint")

@@ -6,6 +6,7 @@ under the retired master key: no envelope anywhere names it, and the key itself 
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pyotp
@@ -18,6 +19,7 @@ from portal.services.operations.upgrade import upgrade_all
 from portal.store import keys as K
 from portal.store.formats import KINDS
 from tests.conftest import PUBLIC_URL, form_token, receipt_from
+from tests.fakes import images
 from tests.web.staff_support import Account, Staff
 
 
@@ -60,6 +62,9 @@ def test_rotating_both_keys_keeps_everything_readable_and_leaves_nothing_under_t
     assert {"complaint", "outbox message", "phone verification", "reward claim code", "reward",
             "staff account"} <= kinds  # one of every kind that holds envelopes
     open_form = form_token(client.get("/report", base_url=PUBLIC_URL).text)  # a reporter is filling it in
+    uploaded = client.post("/api/v1/uploads", base_url=PUBLIC_URL, data={  # with a photo already uploaded
+        "token": open_form, "photo": (io.BytesIO(images.phone_jpeg(size=(64, 48), gps=False, when=False)), "a.jpg")})
+    assert uploaded.status_code == 201, uploaded.text
     old_master, old_hash = deps.keyring.current_key(), deps.hasher.key_id
 
     done = rotation.rotate(deps, "both", "cli", old_store.clock.now()).rotation
@@ -83,9 +88,14 @@ def test_rotating_both_keys_keeps_everything_readable_and_leaves_nothing_under_t
 
     # the form opened before the rotation files once; the old API key still works
     form = {"token": open_form, "category": "l1-occupy-land", "description": "村口有人占用耕地建房，已经打好地基。",
-            "lat": "26.120", "lng": "113.780"}
+            "lat": "26.120", "lng": "113.780", "upload_ids": uploaded.get_json()["upload_id"], "exif_reviewed": "1"}
+    state = client.get(f"/api/v1/uploads/{form['upload_ids']}", headers={"X-Filing-Token": open_form},
+                       base_url=PUBLIC_URL)
+    assert state.status_code == 200 and state.get_json()["status"] == "ready"
     first = receipt_from(client.post("/report", data=form, base_url=PUBLIC_URL).text)
     assert receipt_from(client.post("/report", data=form, base_url=PUBLIC_URL).text) == first
+    filed = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", first))
+    assert len(filed.evidence) == 1  # the photo uploaded before the rotation went with it
     listed = client.get("/open311/v2/requests.json", headers={"X-Api-Key": facts["api_key"]}, base_url=PUBLIC_URL)
     assert listed.status_code == 200
 

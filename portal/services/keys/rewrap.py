@@ -57,16 +57,16 @@ def _put(body, path, value) -> None:
     body[path[-1]] = value
 
 
-def _envelopes(value, path=()):
+def envelopes_in(value, path=()):
     """(path, envelope) of every string in a body that is an envelope."""
     if isinstance(value, str) and value.startswith(PREFIX + "."):
         yield path, value
     elif isinstance(value, dict):
         for key, inner in value.items():
-            yield from _envelopes(inner, (*path, key))
+            yield from envelopes_in(inner, (*path, key))
     elif isinstance(value, list):
         for n, inner in enumerate(value):
-            yield from _envelopes(inner, (*path, n))
+            yield from envelopes_in(inner, (*path, n))
 
 
 def rewrap_item(deps: Deps, item: Item, rewrap: bool, rehash: bool, tally: Tally) -> Item | None:
@@ -99,7 +99,7 @@ def rewrap_item(deps: Deps, item: Item, rewrap: bool, rehash: bool, tally: Tally
             tally.failed += 1
             log.error("an envelope of a %s record does not open for the re-wrap", kind.name)
     current = deps.keyring.current_key()
-    for path, envelope in _envelopes(body) if rewrap else ():
+    for path, envelope in envelopes_in(body) if rewrap else ():
         if path not in declared and deps.keyring.key_of(envelope) != current:
             tally.undeclared += 1
             log.error("a %s record holds an envelope its kind does not declare: declare it (portal.store.formats)",

@@ -4,7 +4,7 @@ how many envelopes and receipts each key still holds (one read of the whole tabl
 from __future__ import annotations
 
 from portal.services.deps import Deps
-from portal.services.keys.rewrap import _envelopes
+from portal.services.keys.rewrap import envelopes_in
 from portal.store.codec import dump
 
 
@@ -15,7 +15,7 @@ def describe(deps: Deps) -> dict:
     while True:
         page = deps.store.scan(limit=500, cursor=cursor)
         for item in page.items:
-            for _, envelope in _envelopes(dict(item.body)):
+            for _, envelope in envelopes_in(dict(item.body)):
                 key = deps.keyring.key_of(envelope)
                 envelopes[key] = envelopes.get(key, 0) + 1
             if item.pk.startswith("RCPT#"):
