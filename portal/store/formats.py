@@ -104,6 +104,8 @@ UNDECLARED = RecordKind("record", pk=None)
 class FormatRegistry:
     def __init__(self):
         self._kinds: dict[str, RecordKind] = {}
+        #: (pk, pk is a prefix, sk, sk is a prefix, kind), most specific first: read on every item
+        self._order: list[tuple] = []
 
     def declare(self, name: str, *, pk: str | None, sk: str | None = None, version: int = 1,
                 migrations: Mapping[int, Migration] | None = None,
@@ -124,14 +126,20 @@ class FormatRegistry:
             if other.name != name and (other.pk, other.sk) == (pk, sk):
                 raise ValueError(f"{name} and {other.name} claim the same keys")
         self._kinds[name] = kind
+        ranked = sorted(self._kinds.values(), key=lambda k: k.specificity, reverse=True)
+        self._order = [(k.pk, bool(k.pk and k.pk.endswith("#")), k.sk, bool(k.sk and k.sk.endswith("#")), k)
+                       for k in ranked]
         return kind
 
     def kind_of(self, pk: str, sk: str) -> RecordKind:
-        best = None
-        for kind in self._kinds.values():
-            if kind.matches(pk, sk) and (best is None or kind.specificity > best.specificity):
-                best = kind
-        return best or UNDECLARED
+        """The most specific kind whose patterns match (the first in ``_order``)."""
+        for kpk, pk_prefix, ksk, sk_prefix, kind in self._order:
+            if kpk is not None and not (pk.startswith(kpk) if pk_prefix else pk == kpk):
+                continue
+            if ksk is not None and not (sk.startswith(ksk) if sk_prefix else sk == ksk):
+                continue
+            return kind
+        return UNDECLARED
 
     def __iter__(self) -> Iterator[RecordKind]:
         return iter(sorted(self._kinds.values(), key=lambda k: k.name))
@@ -166,10 +174,10 @@ class FormattedStore:
         return getattr(self.inner, name)
 
     # --- reads: checked, migrated, written back --------------------------------------------
-    def current(self, item: Item) -> Item:
+    def current(self, item: Item, kind: RecordKind | None = None) -> Item:
         """``item`` at its kind's current format, without the format field; an older one is
         written back first (conditional on the version read)."""
-        kind = self.kinds.kind_of(item.pk, item.sk)
+        kind = kind or self.kinds.kind_of(item.pk, item.sk)
         if kind.counter or (kind is UNDECLARED and set(item.body) == {"n"}):
             return item  # a counter (an undeclared one too): no body of its own to version
         found = stored_format(item)
@@ -200,7 +208,7 @@ class FormattedStore:
         for item, kind in zip(page.items, kinds):  # the whole page is refused before any of it is used
             if not kind.counter and stored_format(item) > kind.version:
                 raise NewerRecordFormat(kind.name, stored_format(item), kind.version)
-        return Page(items=[self.current(i) for i in page.items], cursor=page.cursor)
+        return Page(items=[self.current(i, k) for i, k in zip(page.items, kinds)], cursor=page.cursor)
 
     # --- writes: stamped -----------------------------------------------------------------
     def stamped(self, op: Op) -> Op:
