@@ -36,3 +36,13 @@ def payee(case_id: str) -> dict:
 def totp(username: str) -> dict:
     """A staff account's TOTP secret."""
     return {"record": f"staff/{username}", "field": "totp"}
+
+
+def mail(message_id: str, part: str) -> dict:
+    """An email report's parsed envelope (``envelope``) or raw message (``raw``, in the blob store)."""
+    return {"record": f"mail/{message_id}", "field": part}
+
+
+def message_body(pk: str, sk: str) -> dict:
+    """An outbox mail's sealed text."""
+    return {"record": pk, "field": "message-body", "message": sk}

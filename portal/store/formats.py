@@ -11,8 +11,9 @@ Each record kind is declared once, beside its repository (``portal/store/reposit
   into format ``n + 1`` (a pure function of the stored item: body, index keys, expiry), so
   an item of any earlier format reaches the current one step by step. An item written before
   formats were recorded has no format field and is format 1.
-- ``envelopes`` names the keyring envelopes an item holds and their encryption contexts, so
-  that key rotation can re-wrap them (``portal.services.operations.rewrap``).
+- ``envelopes`` names the keyring envelopes an item holds (or the blobs it names that hold
+  one) and their encryption contexts, so that key rotation can re-wrap them
+  (``portal.services.keys.rewrap``).
 - ``counter`` marks atomic counters (``Store.increment``): they have no body to stamp.
 
 ``FormattedStore`` wraps the engine's store: every ``Put`` is stamped with its kind's version
@@ -54,12 +55,14 @@ class NewerRecordFormat(Exception):
 class EnvelopeField:
     """One keyring envelope in an item's body: where it is and its encryption context;
     ``hash_path``, where the body keeps a keyed hash of the same plaintext under
-    ``hash_purpose`` (the reporter's phone), recomputed when the hash key rotates."""
+    ``hash_purpose`` (the reporter's phone), recomputed when the hash key rotates; ``blob``:
+    the body holds at ``path`` the key of a blob whose content is the envelope (a raw email)."""
 
     path: tuple[str, ...]
     context: Mapping[str, str]
     hash_path: tuple[str, ...] | None = None
     hash_purpose: str | None = None
+    blob: bool = False
 
 
 def _pattern_matches(pattern: str | None, value: str) -> bool:

@@ -64,5 +64,5 @@ def test_the_sweeper_and_the_sms_sender_log_the_events_the_alarms_count(deps, cl
     events = [line for line in lines() if "event" in line]
     (sweep,) = [e for e in events if e["event"] == "sweep"]
     assert sweep["dry_run"] is False and sweep["breaches"] >= 1 and sweep["errors"] == 0
-    assert {"due", "reminders", "sms_sent", "sms_failed", "rewrapped"} <= set(sweep)
+    assert {"due", "reminders", "messages_sent", "messages_failed", "mail_stored", "rewrapped"} <= set(sweep)
     assert any(e["event"] == "sms" and e["outcome"] == "sent" and e["kind"] == "code" for e in events)

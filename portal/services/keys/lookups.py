@@ -76,7 +76,7 @@ def phone_hashes(deps: Deps, complaint: Complaint | None) -> list[str]:
     staff member's registered phone hash or a phone's earlier reward claims are compared with
     after a rotation. Read from the contact envelope; the stored hash alone once purged."""
     contact = complaint.contact if complaint is not None else None
-    if contact is None:
+    if contact is None or not contact.is_phone:
         return []
     found = [contact.phone_hash] if contact.phone_hash else []
     if contact.envelope is not None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from portal.crypto.envelope import PREFIX
-from portal.ports import ConditionFailed, DecryptionError, Item, Put
+from portal.ports import BlobNotFound, ConditionFailed, DecryptionError, Item, Put
 from portal.services.deps import Deps
 from portal.services.keys.rotation import REWRAPPED, audit_ops
 from portal.store.formats import FormattedStore
@@ -78,6 +78,10 @@ def rewrap_item(deps: Deps, item: Item, rewrap: bool, rehash: bool, tally: Tally
     changed, declared = False, set()
     for field in (kind.envelopes(item) if kind.envelopes else []):
         declared.add(field.path)
+        if field.blob:
+            if rewrap:
+                _rewrap_blob(deps, _at(body, field.path), field, kind.name, tally)
+            continue
         envelope = _at(body, field.path)
         if not isinstance(envelope, str):
             continue
@@ -105,6 +109,24 @@ def rewrap_item(deps: Deps, item: Item, rewrap: bool, rehash: bool, tally: Tally
             log.error("a %s record holds an envelope its kind does not declare: declare it (portal.store.formats)",
                       kind.name)
     return replace(item, body=body) if changed else None
+
+
+def _rewrap_blob(deps: Deps, key, field, kind: str, tally: Tally) -> None:
+    """A blob holding one envelope (a raw email): re-wrapped in place, under the same key."""
+    if not isinstance(key, str):
+        return
+    try:
+        envelope = deps.blobs.get(key).decode()
+        moved = deps.keyring.rewrap(envelope, field.context)
+    except BlobNotFound:
+        return  # purged meanwhile
+    except (DecryptionError, UnicodeDecodeError):
+        tally.failed += 1
+        log.error("a blob of a %s record does not open for the re-wrap", kind)
+        return
+    if moved is not None:
+        deps.blobs.put(key, moved.encode(), "application/octet-stream")
+        tally.rewrapped += 1
 
 
 def step(deps: Deps, now: datetime, budget: int = ITEMS_PER_STEP) -> KeyRotation | None:

@@ -14,6 +14,7 @@ module             records
 ``rewards``        rewards, beneficiary pointers, claims per phone
 ``oversight``      monthly-review findings and schedule
 ``keys``           the key rotation under way (re-wrap progress)
+``channels``       inbox messages (email reports) and their fingerprints, IMAP claims, units' registrations
 ``calendar``       working-day overrides and the official arrangements imported whole
 ``small``          counters, daily salts, small expiring records
 =================  ==================================================================
@@ -41,11 +42,12 @@ from portal.store.repositories.outbox import Outbox
 from portal.store.repositories.oversight import OversightRecords
 from portal.store.repositories.rewards import Rewards
 from portal.store.repositories.calendar import CalendarArrangements, CalendarOverrides
+from portal.store.repositories.channels import InboxMessages, Registrations
 from portal.store.repositories.small import Counters, Records, Salts
 from portal.store.repositories.staff import ApiKeys, Sessions, StaffAccounts
 
 __all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "Cases", "Complaints", "Counters",
-           "Disclosures", "DueIndex", "DueRef", "KeyRotations", "Outbox", "OversightRecords", "Records", "Repositories", "Rewards",
+           "Disclosures", "DueIndex", "DueRef", "InboxMessages", "KeyRotations", "Outbox", "OversightRecords", "Records", "Registrations", "Repositories", "Rewards",
            "Salts", "Sessions", "StaffAccounts"]
 
 
@@ -72,3 +74,5 @@ class Repositories:
         self.rewards = Rewards(store, shards, retention_days)
         self.oversight = OversightRecords(store, shards)
         self.key_rotations = KeyRotations(store, shards)
+        self.inbox = InboxMessages(store, shards)
+        self.registrations = Registrations(store)

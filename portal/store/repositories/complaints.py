@@ -21,9 +21,12 @@ ACTIVE = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.CONCLUDED})
 
 
 def _complaint_envelopes(item: Item) -> list[EnvelopeField]:
+    """The reporter's contact (a phone with its keyed hash beside it, a postal or email address)."""
     complaint_id = item.pk.removeprefix("CMP#")
+    contact = item.body.get("contact") or {}
+    phone = contact.get("kind", "phone") == "phone"
     return [EnvelopeField(("contact", "envelope"), contexts.contact(complaint_id),
-                          hash_path=("contact", "phone_hash"), hash_purpose="phone")]
+                          hash_path=("contact", "phone_hash") if phone else None, hash_purpose="phone" if phone else None)]
 
 
 def _receipt_1_to_2(item: Item) -> Item:
