@@ -13,6 +13,7 @@ import pyotp
 import pytest
 
 from portal.crypto.local_keyring import RETIRED
+from portal.ports import DecryptionError
 from portal.services import sweeper
 from portal.services.keys import rewrap, rotation
 from portal.services.operations.upgrade import upgrade_all
@@ -191,3 +192,40 @@ def test_a_sweep_before_and_after_the_grace_period(old_store):
     assert sweeper.sweep(deps, old_store.clock.now()).rewrapped == 0
     old_store.clock.advance(seconds=deps.keyring.rotation_grace + 1)
     assert sweeper.sweep(deps, old_store.clock.now() + timedelta(seconds=1)).rewrapped > 0
+
+
+def test_an_email_report_its_raw_message_and_its_sealed_reply_move_to_the_new_key(deps, clock):
+    """The email inbox keeps a raw message as an envelope in the blob store and the parsed one
+    in its record; a registered report's receipt goes back by mail with its text sealed. All of
+    it is re-wrapped, and the retired key destroyed only after."""
+    from portal.crypto import contexts
+    from portal.services.channels import inbox
+    from portal.services.notifications import open_body
+    from tests.fakes import mail
+    from tests.services.test_inbox import OFFICER, UNIT, registration_form
+
+    raw = mail.report_eml(big_mb=0)
+    stored = inbox.store_raw(deps, UNIT, raw, via="import", arrived_at=None, now=clock.now())
+    message = deps.repos.inbox.get(stored.message_id)
+    result = inbox.register(deps, OFFICER, deps.counties.default, message.id, registration_form(deps), clock.now())
+    (reply,) = deps.repos.outbox.for_record(K.complaint_pk(result.complaint_id), channel="mail")
+    assert reply.sealed
+    text = open_body(deps, reply)
+    old_master = deps.keyring.current_key()
+    assert deps.keyring.key_of(deps.blobs.get(message.raw_key).decode()) == old_master
+
+    rotation.rotate(deps, "master", "cli", clock.now())
+    assert inbox.store_raw(deps, UNIT, raw, via="import", arrived_at=None, now=clock.now()).created is False
+    done = rewrap.run_to_end(deps, clock.now())
+    assert done.state == "done" and done.destroyed == [old_master]
+
+    current = deps.keyring.current_key()
+    blob = deps.blobs.get(message.raw_key).decode()
+    assert deps.keyring.key_of(blob) == current
+    assert deps.keyring.decrypt(blob, contexts.mail(message.id, "raw")) == raw
+    moved = deps.repos.inbox.get(message.id)
+    assert deps.keyring.key_of(moved.envelope) == current
+    (reply_after,) = deps.repos.outbox.for_record(K.complaint_pk(result.complaint_id), channel="mail")
+    assert deps.keyring.key_of(reply_after.body) == current and open_body(deps, reply_after) == text
+    with pytest.raises(DecryptionError):  # what was sealed under the retired key opens no more
+        open_body(deps, reply)
