@@ -191,3 +191,24 @@ def test_restore_never_overwrites_a_data_dir_in_use(deps, settings, tmp_path):
     done = restore.restore(settings, tmp_path / "backup", deps.clock.now(), keys, PASSPHRASE, replace=True)
     assert done.moved_aside is not None and (done.moved_aside / "portal.sqlite3").is_file()
     assert (settings.data_path / "portal.sqlite3").is_file()
+
+
+def test_a_backup_holds_every_blob_its_records_name_an_emails_raw_message_too(deps, settings, tmp_path):
+    from portal.crypto import contexts
+    from portal.services.channels import inbox
+    from tests.fakes import mail
+
+    raw = mail.report_eml(big_mb=0)
+    stored = inbox.store_raw(deps, "natural_resources", raw, via="import", arrived_at=None, now=deps.clock.now())
+    message = deps.repos.inbox.get(stored.message_id)
+    done = backup.backup(settings, tmp_path / "backup", deps.secrets.hash_key, deps.keyring.current_key(),
+                         deps.clock.now())
+    assert f"blobs/{message.raw_key}" in json.loads((tmp_path / "backup" / "manifest.json").read_text())["files"]
+    keys = tmp_path / "keys.json"
+    backup.export_keys(settings, keys, PASSPHRASE, deps.clock.now())
+    target = Settings.from_env({}, data_dir=str(tmp_path / "restored"), public_url=PUBLIC_URL)
+    restore.restore(target, tmp_path / "backup", deps.clock.now(), keys, PASSPHRASE)
+    back = build_deps(target)
+    assert back.keyring.decrypt(back.blobs.get(message.raw_key).decode(), contexts.mail(message.id, "raw")) == raw
+    assert done.missing_blobs == [] and back.repos.inbox.get(message.id).envelope == message.envelope
+    back.close()

@@ -2,8 +2,8 @@
 serves.
 
 ``backup`` writes a folder: ``portal.sqlite3`` (a consistent copy made with SQLite's online
-backup API, while others keep writing), the evidence files that copy refers to under
-``blobs/``, and ``manifest.json``: every file with its size and SHA-256, the record formats
+backup API, while others keep writing), the blobs that copy refers to (evidence photos, raw
+emails) under ``blobs/``, and ``manifest.json``: every file with its size and SHA-256, the record formats
 of the code that wrote it, the ids of the keys its envelopes and hashes need, and an HMAC of
 the manifest under a key derived from the hash key, so that a restore with the keys can tell
 a tampered backup from a damaged one. It is written as ``<dest>.partial`` and renamed when
@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import sqlite3
@@ -47,6 +48,11 @@ BACKUP_FORMAT, KEYS_FORMAT = "portal-backup", "portal-keys"
 #: scrypt cost of the key export's passphrase (about 0.1 s and 32 MiB)
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
 MIN_PASSPHRASE = 12
+#: a string in a record that may name a blob (``portal.blobs.keys``, with a folder): the backup
+#: copies each that exists, so any feature's blobs come along (evidence, raw emails, ...)
+_BLOB_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*(/[A-Za-z0-9][A-Za-z0-9_.\-]*)+$")
+#: blobs a record naming them must have: one missing is reported
+_ALWAYS_KEPT = ("evidence/", "inbox/")
 
 
 class BackupInvalid(Exception):
@@ -122,7 +128,7 @@ def backup(settings: Settings, dest: Path, hash_key: bytes, master_key_id: str, 
     for key in sorted(referenced):
         source_file = blob_root / key
         if not source_file.is_file():
-            if key.startswith("evidence/"):
+            if key.startswith(_ALWAYS_KEPT):
                 missing.append(key)
             continue
         target_file = partial / BLOBS / key
@@ -158,7 +164,7 @@ def _read_copy(copy: Path) -> tuple[int, int, set[str], dict[str, int]]:
             kind = KINDS.kind_of(pk, sk)
             if not kind.counter:
                 formats[kind.name] = max(formats.get(kind.name, 0), int(data.get(FORMAT_FIELD, 1)))
-            referenced.update(s for s in _strings(data) if s.startswith(("evidence/", "incoming/")))
+            referenced.update(s for s in _strings(data) if _BLOB_KEY.match(s))
     return items, complaints, referenced, dict(sorted(formats.items()))
 
 
