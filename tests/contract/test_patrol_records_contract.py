@@ -1,4 +1,4 @@
-"""The patrol records (portal/store/patrols.py; 004 C17-C19, C33) on every store adapter:
+"""The patrol records (portal/store/repositories/patrols.py; 004 C17-C19, C33) on every store adapter:
 patrols listed by week (a township's, a village's) and by day, weekly reports and missing
 reports written once and listed by week, the missing ones for the unit told of them (newest
 first), violations per village week, concealment flags per year, decisions on the version

@@ -21,7 +21,7 @@ unit told of it (``queue``: ``PATNOTE#<county>#<unit>`` / ``<flagged at>#<week>#
 
 A village week's partition holds the tickets of new violations found in the village's grids
 that week (not by the village's own patrol): read when the village files a zero report, to
-raise the concealment flags. Nothing here is ever deleted.
+raise the concealment flags. Nothing here is ever deleted. Each kind is declared with its format (``portal.store.formats``).
 """
 
 from __future__ import annotations
@@ -34,10 +34,20 @@ from portal.domain.patrols.records import MissingReport, Patrol, WeeklyReport
 from portal.ports import ABSENT, ConditionFailed, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
+from portal.store.formats import declare
 from portal.timeutil import to_store
 
 SCHEDULE = "SCHEDULE#"
 LEVEL_PREFIX = {"village": "V", "township": "T"}
+
+PATROL = declare("patrol", pk="PATROL#", sk=K.META)
+VILLAGE_REPORT = declare("village weekly report", pk="WEEKLY#", sk="V#")
+TOWNSHIP_REPORT = declare("township weekly report", pk="WEEKLY#", sk="T#")
+MISSING_REPORT = declare("missing weekly report", pk="WEEKLY#", sk="M#")
+VIOLATION = declare("violation in a village week", pk="VIOL#")
+CONCEALMENT_FLAG = declare("concealment flag", pk="CONCEAL#", sk="F#")
+CONCEALMENT_DECISION = declare("concealment decision", pk="CONCEAL#", sk="D#")
+PATROL_SCHEDULE = declare("weekly deadline schedule", pk="PATROLS#", sk=SCHEDULE)
 
 
 def _expect(version: int):
