@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.campaigns.survey import SurveyOrigin, SurveySteps
 from portal.domain.deadlines import (
     LADDER_KINDS, REMINDER_KINDS, Clock, ClockKind, acceptance_clock, demolition_plan_clock, ladder_clocks,
     onsite_clock, rectification_clock, recompute, result_notice_clock,
@@ -158,7 +159,7 @@ class Onsite:
 
 
 @dataclass
-class Complaint(DemolitionSteps, LedgerSteps):
+class Complaint(DemolitionSteps, LedgerSteps, SurveySteps):
     id: str
     seq: int
     county: str
@@ -200,6 +201,8 @@ class Complaint(DemolitionSteps, LedgerSteps):
     #: 003 §2(3): acceptance checks and the write-off (销号), after the conclusion (``portal.domain.measures``)
     acceptance_checks: list[AcceptanceCheck] = field(default_factory=list)
     write_off: WriteOff | None = None
+    #: found by a responsible unit in a campaign's survey (排查摸底): no reporter (``domain.campaigns.survey``)
+    survey: SurveyOrigin | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -366,6 +369,8 @@ class Complaint(DemolitionSteps, LedgerSteps):
     def ask_information(self, now: datetime, actor: str, unit: str, question: str) -> None:
         """Ask the reporter for more information, anonymously, through the status page."""
         self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再请举报人补充信息。"))
+        if not self.has_reporter:
+            raise Conflict(N_("排查发现的问题没有举报人，不能请举报人补充信息。"))
         question = question.strip()
         if not question:
             raise DomainError(N_("请写明需要举报人补充的内容。"), field="question")
@@ -450,11 +455,14 @@ class Complaint(DemolitionSteps, LedgerSteps):
                 else:
                     clock.cancel(now)
         self._cancel({ClockKind.ONSITE}, now)
-        self._add_clock(result_notice_clock(now, calendar))
         self._record(now, "concluded", actor, unit=unit,
                      public=N_("已办结。核查结论：%(finding_msg)s。处理结果：%(result)s"),
                      params={"finding_msg": FINDING_TITLES[finding], "result": result_text},
                      data={"finding": finding.value})
+        if not self.has_reporter:  # found in a campaign's survey: nobody to tell (domain.campaigns.survey)
+            self.status, self.closed_at = Status.CLOSED, now
+            return
+        self._add_clock(result_notice_clock(now, calendar))
         self._notify(Notify.RESULT)
 
     def record_written_notice(self, now: datetime, actor: str, unit: str, note: str) -> None:

@@ -22,6 +22,7 @@ from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, St
 from portal.store import keys as K
 from portal.store.codec import dump, load
 from portal.store.calendar import CalendarArrangements, override_put
+from portal.store.campaigns import CampaignRecords
 from portal.store.oversight import OversightRecords
 from portal.timeutil import to_store
 
@@ -615,3 +616,4 @@ class Repositories:
         self.records = Records(store)
         self.rewards = Rewards(store, shards, retention_days)
         self.oversight = OversightRecords(store, shards)
+        self.campaigns = CampaignRecords(store, shards)
