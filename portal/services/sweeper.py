@@ -13,6 +13,8 @@ index (never a scan of open complaints), and for each item:
 - reward: expires an approved reward unclaimed at the end of its claim window;
 - a county's monthly review of townships (004 C35, L31), woken on the 1st of each month
   (``portal.services.oversight``; the schedule record is created by the first sweep);
+- a campaign (专项行动): its progress notice on each reporting day (003 §3(3)), and the overdue
+  flags at the end of its handling phase (003 §2(3)) (``portal.services.campaigns.sweep``);
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -31,6 +33,7 @@ from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
 from portal.services import oversight, retention, rewards, uploads
+from portal.services.campaigns import sweep as campaign_sweep
 from portal.services.deps import Deps
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
@@ -54,6 +57,7 @@ class SweepReport:
     uploads_removed: int = 0
     rewards_expired: int = 0
     reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
+    campaigns: int = 0  #: campaign notices prepared and items flagged overdue (003 §3(3), §2(3))
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -180,6 +184,16 @@ def _review(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
         report.skipped += 1
 
 
+def _campaign(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """003 §3(3), §2(3): a campaign's reporting day or the end of its handling phase."""
+    campaign_id = ref.pk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"campaign {campaign_id}: progress notice or overdue flags")
+        return
+    done = campaign_sweep.sweep_campaign(deps, campaign_id, now)
+    report.campaigns += len(done.notices) + done.flagged
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
@@ -187,6 +201,7 @@ HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime,
     (lambda ref: ref.pk.startswith("UPL#"), _upload),
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
+    (lambda ref: ref.pk.startswith("CAMP#") and ref.sk == K.META, _campaign),
 ]
 
 
