@@ -26,7 +26,8 @@ class CampaignNotice:
     number: int  #: 第N期: its place among the campaign's reporting days
     prepared_at: datetime
     phase: str  #: the phase's name on the day ("" between phases)
-    #: the figures as prepared: {"total": row, "townships": {code: row}, "units": {code: row}}
+    #: the figures as prepared: {"total": row, "townships": [[code, row], ...], "units": [[code, row], ...]}
+    #: (lists: the county's order is the notice's, and a stored mapping keeps no order)
     figures: dict = field(default_factory=dict)
     #: tickets overdue when prepared (after the handling phase), by id
     overdue: list[str] = field(default_factory=list)
@@ -39,8 +40,8 @@ class CampaignNotice:
                 now: datetime) -> "CampaignNotice":
         return cls(campaign=campaign.id, county=campaign.county, day=day, number=number, prepared_at=now,
                    phase=phase, figures={"total": figures.total.as_row(),
-                                         "townships": {f.unit: f.as_row() for f in figures.townships},
-                                         "units": {f.unit: f.as_row() for f in figures.units}},
+                                         "townships": [[f.unit, f.as_row()] for f in figures.townships],
+                                         "units": [[f.unit, f.as_row()] for f in figures.units]},
                    overdue=list(overdue))
 
     def issue(self, now: datetime, actor: str) -> None:
@@ -56,5 +57,5 @@ class CampaignNotice:
     def as_figures(self) -> CampaignFigures:
         """The figures as prepared."""
         return CampaignFigures(total=ItemFigures.from_row("", self.figures["total"]),
-                               townships=[ItemFigures.from_row(k, v) for k, v in self.figures["townships"].items()],
-                               units=[ItemFigures.from_row(k, v) for k, v in self.figures["units"].items()])
+                               townships=[ItemFigures.from_row(k, v) for k, v in self.figures["townships"]],
+                               units=[ItemFigures.from_row(k, v) for k, v in self.figures["units"]])

@@ -23,7 +23,7 @@ TOP = 8
 BAND_H = 34  #: the phases' row
 PLOT_TOP = TOP + BAND_H + 10
 PLOT_H = 170
-AXIS_H = 34  #: month labels under the plot
+AXIS_H = 46  #: month labels and today's mark under the plot
 HEIGHT = PLOT_TOP + PLOT_H + AXIS_H
 SERIES = ("found", "handled", "written_off")
 DASHES = {"found": "", "handled": "7 4", "written_off": "2 3"}
@@ -48,6 +48,7 @@ class Line:
     points: str  #: the polyline's "x,y x,y ..."
     last_x: float
     last_y: float
+    label_y: float  #: the value's baseline, kept 13 units from the other lines' values
     value: int
     dash: str
     stroke_width: float
@@ -110,8 +111,9 @@ def build(chart_id: str, campaign: Campaign, points: list[ProgressPoint], today:
             coords += [(x(p.day), y), (x(p.day + timedelta(days=1)), y)]
             last = coords[-1]
         if coords:
-            lines.append(Line(series, " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords), last[0], last[1], value,
-                              DASHES[series], WIDTHS[series]))
+            lines.append(Line(series, " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords), last[0], last[1],
+                              last[1] + 4, value, DASHES[series], WIDTHS[series]))
+    lines = _spread_labels(lines)
     months, day = [], campaign.start.replace(day=1)
     while day <= campaign.end:
         if day >= campaign.start:
@@ -123,3 +125,15 @@ def build(chart_id: str, campaign: Campaign, points: list[ProgressPoint], today:
     today_x = x(today) + plot_w / span / 2 if campaign.start <= today <= campaign.end else None
     return ProgressChart(id=chart_id, bands=bands, lines=lines, months=months, reports=[x(d) for d in reporting],
                          today_x=today_x, peak=peak, rows=rows)
+
+
+def _spread_labels(lines: list[Line]) -> list[Line]:
+    """The values written at the lines' ends, moved up so that none overlaps another (equal
+    counts end at the same height)."""
+    placed, floor = {}, float(PLOT_TOP + PLOT_H + 4)
+    for line in sorted(lines, key=lambda line: -line.last_y):
+        y = min(line.last_y + 4, floor)
+        placed[line.series] = y
+        floor = y - 13
+    return [Line(line.series, line.points, line.last_x, line.last_y, placed[line.series], line.value, line.dash,
+                 line.stroke_width) for line in lines]
