@@ -155,3 +155,37 @@ def test_003_s2_2_units_see_their_own_items_and_the_issued_notices_only(app, dep
         outsider = sign_in(name)
         assert outsider.get(f"/staff/campaigns/{campaign_id}").status_code in (403, 404)
         assert outsider.get("/staff/campaigns").status_code == 403
+
+
+def test_the_campaign_pages_and_notice_are_english_on_request(sign_in, deps, county):
+    """zh_CN first, en complete: every campaign page's own text, and the notice, in English."""
+    from tests.web.test_english import assert_no_chinese_chrome
+
+    at(deps, "2027-06-01T09:00:00+08:00")
+    existing = sample.report(deps, "longxi")
+    office = sign_in()
+    office.get("/staff/?lang=en")
+    campaign_id = campaign_id_from(office.post("/staff/campaigns", form(basis="")))
+    office.post(f"/staff/campaigns/{campaign_id}/items", {"tickets": [existing.id]})
+    at(deps, "2027-06-15T00:00:00+08:00")
+    sweeper.sweep(deps, deps.clock.now())
+    at(deps, "2027-06-20T09:00:00+08:00")
+    sample.conclude(deps, existing.id, "longxi")
+    sample.report(deps, "xiayang")  # a suggestion
+    office = sign_in()
+    office.get("/staff/?lang=en")
+    campaign = deps.repos.campaigns.get(campaign_id)
+    phase_names = [p.name for p in campaign.phases] + [campaign.name, sample.MEASURES["summary"]]
+    for path in ("/staff/campaigns", "/staff/campaigns/new", f"/staff/campaigns/{campaign_id}",
+                 f"/staff/campaigns/{campaign_id}/add", f"/staff/campaigns/{campaign_id}/survey",
+                 f"/staff/campaigns/{campaign_id}/items/{existing.id}",
+                 f"/staff/campaigns/{campaign_id}/notices/2027-06-15", "/staff/oversight"):
+        response = office.get(path)
+        assert response.status_code == 200, path
+        assert_no_chinese_chrome(response.get_data(as_text=True), county, *phase_names)
+    document = docx.Document(io.BytesIO(office.get(
+        f"/staff/campaigns/{campaign_id}/notices/2027-06-15/notice.docx").data))
+    text = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows
+                                                              for c in r.cells])
+    assert_no_chinese_chrome(text, county, *phase_names)
+    assert "Progress notice" in text or "progress notice" in text

@@ -36,7 +36,8 @@ from portal.services.deps import Deps
 from portal.timeutil import local_date
 
 Tr = Callable[[str], str]
-NUMERALS = "一二三四五六七八九十"
+#: the headings' numbers (一、二、... in Chinese; 1. 2. ... in English)
+NUMERALS = (N_("一"), N_("二"), N_("三"), N_("四"), N_("五"), N_("六"), N_("七"), N_("八"), N_("九"), N_("十"))
 NO_NOTICE = N_("没有找到这一期进展通报。")
 KIND_TITLES = {"stock": N_("存量"), "new": N_("新增")}
 
@@ -201,7 +202,7 @@ def build(ctx: NoticeContext, sections=None) -> Notice:
     for section in (SECTIONS if sections is None else sections):
         for block in section(ctx):
             if isinstance(block, Heading) and block.level == 1:
-                block = Heading(f"{NUMERALS[number]}、{block.text}", 1)
+                block = Heading(tr(N_("%(number)s、%(text)s")) % {"number": tr(NUMERALS[number]), "text": block.text}, 1)
                 number += 1
             blocks.append(block)
     signed = local_date(n.issued_at) if n.issued_at else n.day
