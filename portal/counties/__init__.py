@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from portal.counties.basemap import TileSourceSchema, check_unique_names, tile_source
 from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
@@ -124,6 +125,7 @@ class CountySchema(Schema):
     departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
     townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
     categories = fields.List(fields.Nested(CategorySchema), required=True, validate=validate.Length(min=1))
+    basemap = fields.List(fields.Nested(TileSourceSchema), load_default=list)
 
     @validates_schema
     def _cross_references(self, data, **kwargs):
@@ -159,6 +161,7 @@ class CountySchema(Schema):
             unknown = [c for c in band["categories"] if c not in category_codes]
             if unknown:
                 errors[f"rewards.schedule.{i}.categories"] = [f"unknown categories {unknown}"]
+        check_unique_names(data.get("basemap", []), errors)
         if errors:
             raise ValidationError(errors)
 
@@ -225,6 +228,7 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         hosts=tuple(data["hosts"]),
         demo_geometry=data["demo_geometry"] or geo.demo,
         demolition_department=data["demolition_department"],
+        basemap=tuple(tile_source(s) for s in data["basemap"]),
         villages=geo.villages, landmarks=geo.landmarks, outline_source=geo.outline_source,
         nearby_reports=data["nearby_reports"],
     )

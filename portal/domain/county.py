@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
+from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
 from portal.domain.geo import Area, Point, area_contains
 from portal.i18n import N_
@@ -126,6 +127,8 @@ class County:
     outline_source: dict = field(default_factory=dict)
     #: citizens see accepted reports near their pin before filing (the county can turn it off)
     nearby_reports: bool = True
+    #: upstream basemaps, the first one shown (``portal.domain.basemap``); none: the county's own layers
+    basemap: tuple[TileSource, ...] = ()
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:

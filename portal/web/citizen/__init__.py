@@ -40,7 +40,7 @@ def _common(**extra):
                 accept_days=ACCEPTANCE_WORKING_DAYS, result_days=RESULT_NOTICE_WORKING_DAYS,
                 max_photos=MAX_PHOTOS, accept_types=ACCEPT_ATTRIBUTE,
                 photo_mb=deps().settings.photo_limit // (1024 * 1024),
-                tiles_url=deps().settings.map_tiles_url, direct_upload=deps().settings.blobs == "s3", **extra)
+                direct_upload=deps().settings.blobs == "s3", **extra)
 
 
 @bp.get("/")
