@@ -127,7 +127,7 @@ def figures_table(ctx: NoticeContext, rows: list[ItemFigures], unit_title: str) 
     tr = ctx.tr
     body = [[ctx.county.unit_name(f.unit) if f.unit else tr(N_("合计")), *f.as_row()] for f in rows]
     return Table(header=[tr(unit_title), *[tr(h) for h in HEADER]], rows=body,
-                 widths_cm=[4.4, 1.8, 1.8, 1.8, 1.8, 1.8, 2.2])
+                 widths_cm=[3.6, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0])
 
 
 def overview(ctx: NoticeContext) -> list[Block]:
@@ -174,7 +174,7 @@ def overdue(ctx: NoticeContext) -> list[Block]:
                      category.title if category else ticket.category, tr(KIND_TITLES[kind_of(ticket)])])
     blocks.append(Table(header=[tr(N_("序号")), tr(N_("编号")), tr(N_("乡镇（管理区）")), tr(N_("责任单位")),
                                 tr(N_("问题类型")), tr(N_("存量/新增"))], rows=body,
-                        widths_cm=[1.2, 2.2, 3.0, 3.2, 4.2, 1.8]))
+                        widths_cm=[1.1, 2.7, 2.8, 3.0, 4.2, 1.8]))
     return blocks
 
 
@@ -183,7 +183,7 @@ def phases(ctx: NoticeContext) -> list[Block]:
     return [Heading(tr(N_("阶段安排"))), Table(
         header=[tr(N_("阶段")), tr(N_("类型")), tr(N_("开始日期")), tr(N_("结束日期"))],
         rows=[[p.name, tr(PHASE_KIND_TITLES[p.kind]), ctx.day(p.start), ctx.day(p.end)] for p in ctx.campaign.phases],
-        widths_cm=[3.6, 4.2, 3.6, 3.6])]
+        widths_cm=[3.0, 3.6, 4.5, 4.5])]
 
 
 #: the sections, in order (the extension point: append a function of the context)
