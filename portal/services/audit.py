@@ -63,6 +63,14 @@ ACTION_TITLES = {
     "view_oversight": N_("查看督办统计"),
     "export_oversight": N_("导出督办统计"),
     "monthly_review": N_("月度调度检查（乡镇1个月内未查处）"),
+    "campaign_create": N_("建立专项行动"),
+    "campaign_view": N_("查看专项行动"),
+    "campaign_add": N_("纳入已有举报"),
+    "campaign_survey": N_("登记排查发现的问题"),
+    "campaign_progress": N_("报送整改进展"),
+    "campaign_notice_issue": N_("印发进展通报"),
+    "campaign_notice_download": N_("下载进展通报"),
+    "campaign_export": N_("导出专项行动台账"),
 }
 
 
