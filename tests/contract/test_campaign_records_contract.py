@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from portal.domain.campaigns.campaign import Campaign, Phase, Reporting, Scope
+from portal.domain.campaigns.campaign import Campaign, Reporting, Scope
 from portal.domain.campaigns.items import CampaignItem, tally
 from portal.domain.campaigns.notices import CampaignNotice
 from portal.ports import ConditionFailed

@@ -14,7 +14,6 @@ import json
 import logging
 import zipfile
 
-import pytest
 
 from portal.domain.receipts import display
 from portal.services import sweeper

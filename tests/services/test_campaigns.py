@@ -261,3 +261,26 @@ def test_003_s2_2_a_unit_sees_and_edits_only_its_own_items(deps):
     # a ticket that becomes a report about an official leaves every campaign view (000 §2(3))
     workflow.transfer(deps, NATURAL_RESOURCES, in_longxi.id, "discipline", "涉及公职人员", now)
     assert seen(OFFICE) == {in_xiayang.id, villager_house.id} and seen(longxi) == set()
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"lat": "26.1", "lng": ""}, "同时填写"),
+    ({"lat": "north", "lng": "east"}, "坐标格式不正确"),
+    ({"lat": "26.49", "lng": "113.77"}, "不在所选乡镇"),  # 霞阳镇, not 垄溪乡
+    ({"village": "999999999999"}, "不存在"),
+    ({"category": "c4-no-work-permit"}, "本专项行动的问题类型"),  # not in scope
+    ({"description": "占地"}, "至少"),
+    ({"description": "很长" * 1001}, "太长"),
+    ({"kind": "both"}, "新增或存量"),
+    ({"kind": "stock", "registered_on": "2022-02-30"}, "日期格式不正确"),
+    ({"kind": "stock"}, "登记的日期"),
+])
+def test_003_s2_3_a_bad_survey_entry_is_refused_clearly_and_stores_nothing(deps, fields, message):
+    at(deps, "2027-06-15T09:00:00+08:00")
+    campaign = sample.create_003(deps)
+    data = {"category": "l1-occupy-land", "description": "村东有人占用耕地建仓库约0.5亩", **fields}
+    with pytest.raises(DomainError) as refused:
+        survey.enter(deps, township("longxi"), campaign.id, survey.SurveyInput(**data), deps.clock.now())
+    assert message in str(refused.value)
+    assert deps.repos.campaigns.items(campaign.id) == []
+    assert deps.store.query("N#430225#l1-occupy-land", index="nearby").items == []  # no ticket either
