@@ -106,7 +106,7 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         can_reply=complaint.is_open,
         finding_title=FINDING_TITLES[complaint.finding] if complaint.finding else None,
         result_text=complaint.result_text,
-        phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
+        phone_on_file=complaint.contact is not None and complaint.contact.is_phone and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
         acceptance_provisional=bool(acceptance and acceptance.provisional),

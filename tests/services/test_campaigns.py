@@ -75,6 +75,7 @@ def test_003_s2_3_survey_items_are_entered_by_the_responsible_units_in_the_surve
     ticket = deps.repos.complaints.get(item.ticket)
     assert (ticket.co_handler, ticket.lead, ticket.case_kind) == ("longxi", "natural_resources", "stock")
     assert not ticket.has_reporter and ticket.survey.campaign == campaign.id
+    assert (ticket.intake.channel, ticket.intake.source, ticket.intake.received_by) == ("survey", "survey", "longxi")
     filed = deps.repos.complaints.history(ticket.id)[0]
     assert (filed.actor, filed.public) == ("longxi-1", None)  # no reporter, nothing for a status page
     # a department enters in any township in scope, but only what it will handle itself

@@ -27,6 +27,7 @@ from portal.domain.campaigns.campaign import Campaign, owns
 from portal.domain.campaigns.items import CampaignItem
 from portal.domain.campaigns.survey import SurveyOrigin
 from portal.domain.cases import Case, CaseMember, check_stock_registration
+from portal.domain.channels import Intake
 from portal.domain.complaint import Complaint
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.routing import route
@@ -103,7 +104,9 @@ def record(deps: Deps, actor: Actor, campaign: Campaign, data: SurveyInput, now:
         address=village.name if village else "", point=point, routing=routing, received_at=now,
         receipt_hash=deps.hasher.digest("receipt", secrets.token_urlsafe(24)),  # a receipt nobody holds
         case_id=case_id, evidence=[], contact=None, calendar=deps.calendar(), lead_name=county.unit_name(routing.lead),
-        public_id=public_id_for(deps, complaint_id))
+        public_id=public_id_for(deps, complaint_id),
+        intake=Intake(channel="survey", source="survey", received_by=actor.unit, registered_by=actor.username,
+                      registered_at=now))
     ticket.found_in_survey(SurveyOrigin(campaign=campaign.id, unit=actor.unit, found_at=now), actor.username,
                            actor.unit)
     if not campaign.scope.covers(ticket):
