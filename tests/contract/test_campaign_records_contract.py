@@ -1,4 +1,4 @@
-"""The campaign records (portal/store/campaigns.py) on every store adapter, SQLite and DynamoDB
+"""The campaign records (portal/store/repositories/campaigns.py) on every store adapter, SQLite and DynamoDB
 Local: the campaign with its history and its ``county`` and ``due`` index keys, the items (one
 per ticket, "must not exist"), the notices, and a stale write refused."""
 
@@ -21,6 +21,7 @@ NOW = datetime(2019, 6, 1, 9, 0, tzinfo=SHANGHAI)
 
 def test_campaign_records_round_trip_and_conflict(store):
     repos = Repositories(store, shards=4)
+    store = repos.store  # every record through the format stamp, as the services write them
     campaign = Campaign.create(id="01J0CAMPAIGN0000000000000A", county="430225", name="专项行动", phases=list(PHASES_003),
                                scope=Scope(categories=["l1-occupy-land"], units=["natural_resources"]),
                                reporting=Reporting("semimonthly"), ledger_form="annex", basis="", now=NOW,

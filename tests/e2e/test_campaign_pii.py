@@ -17,7 +17,7 @@ import zipfile
 
 from portal.domain.receipts import display
 from portal.services import sweeper
-from portal.store.campaigns import campaign_pk
+from portal.store.repositories.campaigns import campaign_pk
 from tests import campaign_sample as sample
 from tests.campaign_sample import at
 from tests.conftest import PUBLIC_URL

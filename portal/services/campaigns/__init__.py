@@ -11,5 +11,5 @@
 - ``ledger``: the campaign's ledger in 003's annex forms or a plain one (``portal.documents.annex_xlsx``);
 - ``sweep``: the sweeper's handler (reporting days, the end of the handling phase).
 
-The rules are in ``portal.domain.campaigns``; the records in ``portal.store.campaigns``.
+The rules are in ``portal.domain.campaigns``; the records in ``portal.store.repositories.campaigns``.
 """

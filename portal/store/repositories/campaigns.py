@@ -13,7 +13,8 @@ progress notice           ``CAMP#<id>``     ``NOTICE#<YYYY-MM-DD>`` (one per rep
 
 A campaign's items and notices are one partition read with a prefix; the county's campaigns
 one query of the ``county`` index. Nothing about a reporter is stored here: an item names its
-ticket and case by id only.
+ticket and case by id only, so no kind holds an envelope. Each kind's format is declared below
+(``portal.store.formats``: format 1).
 """
 
 from __future__ import annotations
@@ -26,20 +27,17 @@ from portal.domain.campaigns.notices import CampaignNotice
 from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
+from portal.store.formats import declare
+from portal.store.repositories.base import expect_version as _expect, versioned as _versioned
+
+CAMPAIGN = declare("campaign", pk="CAMP#", sk=K.META)
+CAMPAIGN_EVENT = declare("campaign history event", pk="CAMP#", sk="EVT#")
+CAMPAIGN_ITEM = declare("campaign problem-list item", pk="CAMP#", sk="ITEM#")
+CAMPAIGN_NOTICE = declare("campaign progress notice", pk="CAMP#", sk="NOTICE#")
 
 
 def campaign_pk(campaign_id: str) -> str:
     return f"CAMP#{campaign_id}"
-
-
-def _expect(version: int) -> int:
-    return ABSENT if version == 0 else version
-
-
-def _versioned(cls, item: Item):
-    record = load(cls, dict(item.body))
-    record.version = item.version
-    return record
 
 
 class CampaignRecords:
