@@ -90,6 +90,8 @@ SOURCES = {s.code: s for s in (
     Source("village_patrol", N_("村级网格巡查")),
     Source("township_patrol", N_("乡镇巡查")),
     Source("professional_patrol", N_("专业巡查（县城建成区）")),
+    # 003 §2(3): found by a responsible unit in a special campaign's survey (排查摸底); not a report
+    Source("survey", N_("专项行动排查发现")),
 )}
 
 _CITIZEN_CONTACTS = ("none", "phone", "postal")
@@ -107,6 +109,8 @@ CHANNELS = {c.code: c for c in (
     # no reporter, so no contact
     Channel("patrol", N_("巡查发现"), staff=False,
             sources=("village_patrol", "township_patrol", "professional_patrol"), contacts=()),
+    # entered on the campaign's survey page (portal.services.campaigns.survey), not the registration form
+    Channel("survey", N_("专项行动排查"), staff=False, sources=("survey",), contacts=("none",)),
 )}
 
 #: the channels an officer may pick on the registration form, in order

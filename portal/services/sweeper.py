@@ -21,6 +21,8 @@ index (never a scan of open complaints), and for each item:
   (``portal.services.keys.rewrap``);
 - a county's weekly reports (004 C17(1), C18(1)) and professional patrol (004 C19), woken at
   each deadline: missing reports flagged once (``portal.services.patrols.sweep``);
+- a campaign (专项行动): its progress notice on each reporting day (003 §3(3)), and the overdue
+  flags at the end of its handling phase (003 §2(3)) (``portal.services.campaigns.sweep``);
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -40,6 +42,7 @@ from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
 from portal.services import oversight, retention, rewards, uploads
 from portal.services.patrols import sweep as patrol_sweep
+from portal.services.campaigns import sweep as campaign_sweep
 from portal.services.deps import Deps
 from portal.services.keys import rewrap
 from portal.services.notifications import commit_complaint, deliver
@@ -69,6 +72,7 @@ class SweepReport:
     rewrapped: int = 0  #: envelopes moved to the current key after a rotation
     weeks_judged: int = 0  #: weekly deadlines judged (004 C17(1), C18(1), C19)
     reports_missing: int = 0  #: missing weekly reports and weeks without a professional patrol flagged
+    campaigns: int = 0  #: campaign notices prepared and items flagged overdue (003 §3(3), §2(3))
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -229,6 +233,14 @@ def _patrol_week(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) ->
     report.reports_missing += sum(j.flagged for j in judged)
     if not judged:
         report.skipped += 1
+def _campaign(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """003 §3(3), §2(3): a campaign's reporting day or the end of its handling phase."""
+    campaign_id = ref.pk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"campaign {campaign_id}: progress notice or overdue flags")
+        return
+    done = campaign_sweep.sweep_campaign(deps, campaign_id, now)
+    report.campaigns += len(done.notices) + done.flagged
 
 
 #: (does this handler take the item?, handler) — later features append their own
@@ -241,6 +253,7 @@ HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime,
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
     (lambda ref: (ref.pk, ref.sk) == (KEYS_PK, KEYS_SK), _key_rotation),
     (lambda ref: ref.pk.startswith("PATROLS#") and ref.sk.startswith("SCHEDULE#"), _patrol_week),
+    (lambda ref: ref.pk.startswith("CAMP#") and ref.sk == K.META, _campaign),
 ]
 
 

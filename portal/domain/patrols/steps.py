@@ -12,9 +12,10 @@ figures. What is particular to it (``PatrolSteps``, mixed into ``Complaint``):
   L15(2): 发现……责令5日内做好整改恢复工作; 接到村级巡查发现……2小时内赶赴现场);
 - **stopped on the spot** (即发现即制止, 004 C19, for early works: levelling, foundations) is
   recorded as such: the stop is the finding's own instant;
-- **no reporter**: there is nobody to tell a result to (004 C20's notice is owed to a
-  reporter), so the conclusion closes the ticket; and no reward (the first reporter of a case
-  a patrol found first is the patrol: ``portal.domain.rewards.settle``).
+- **no reporter** (``Complaint.has_reporter`` is False, as for a campaign survey's ticket):
+  there is nobody to tell a result to (004 C20's notice is owed to a reporter), so the
+  conclusion closes the ticket; and no reward (the first reporter of a case a patrol found
+  first is the patrol: ``portal.domain.rewards.settle``).
 """
 
 from __future__ import annotations
@@ -52,10 +53,6 @@ SOURCES = {"village": "village_patrol", "township": "township_patrol", "professi
 
 class PatrolSteps:
     """Methods of ``Complaint`` (``portal.domain.complaint``) for tickets found on patrol."""
-
-    @property
-    def has_reporter(self: "Complaint") -> bool:
-        return self.patrol is None
 
     def found_on_patrol(self: "Complaint", origin: PatrolOrigin, actor: str, unit: str) -> None:
         """Right after ``Complaint.file``: the ticket is the patrol's, filed by the patrol

@@ -18,6 +18,7 @@ module             records
 ``patrols``        patrols, weekly (zero) reports, missing reports, violations per village week,
                    concealment flags and decisions, the weekly deadline schedules (004 C17-C19, C33)
 ``calendar``       working-day overrides and the official arrangements imported whole
+``campaigns``      special campaigns, their history, problem-list items and progress notices
 ``small``          counters, daily salts, small expiring records
 =================  ==================================================================
 
@@ -45,11 +46,12 @@ from portal.store.repositories.oversight import OversightRecords
 from portal.store.repositories.patrols import PatrolRecords
 from portal.store.repositories.rewards import Rewards
 from portal.store.repositories.calendar import CalendarArrangements, CalendarOverrides
+from portal.store.repositories.campaigns import CampaignRecords
 from portal.store.repositories.channels import InboxMessages, Registrations
 from portal.store.repositories.small import Counters, Records, Salts
 from portal.store.repositories.staff import ApiKeys, Sessions, StaffAccounts
 
-__all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "Cases", "Complaints", "Counters",
+__all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "CampaignRecords", "Cases", "Complaints", "Counters",
            "Disclosures", "DueIndex", "DueRef", "InboxMessages", "KeyRotations", "Outbox", "OversightRecords", "PatrolRecords", "Records", "Registrations", "Repositories", "Rewards",
            "Salts", "Sessions", "StaffAccounts"]
 
@@ -80,3 +82,4 @@ class Repositories:
         self.inbox = InboxMessages(store, shards)
         self.registrations = Registrations(store)
         self.patrols = PatrolRecords(store, shards)
+        self.campaigns = CampaignRecords(store, shards)

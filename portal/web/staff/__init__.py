@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from portal.domain.access import ROLE_TITLES, Role, can_register, can_see_queue_of
+from portal.domain.campaigns.campaign import takes_part
 from portal.domain.oversight import oversight_scope
 from portal.domain.patrols.scope import can_decide_concealment, can_see_township, patrol_kind, status_scope
 from portal.services import staff_auth
@@ -72,6 +73,7 @@ def staff_context():
         "records_patrols": account is not None and patrol_kind(account.actor) is not None,
         "sees_concealment": account is not None and (can_decide_concealment(account.actor)
                                                      or can_see_township(account.actor, account.unit)),
+        "sees_campaigns": account is not None and takes_part(account.actor),
         "county": deps().counties.get(account.county) if account else deps().counties.default,
         "demo": deps().settings.is_demo,
         "registers": account is not None and can_register(account.actor),
@@ -80,11 +82,11 @@ def staff_context():
 
 def _register_children() -> None:
     from portal.web.staff import (
-        admin, audit, auth, cases, channels, disclosure, oversight, patrols, rewards, tickets, workqueue,
+        admin, audit, auth, campaigns, cases, channels, disclosure, oversight, patrols, rewards, tickets, workqueue,
     )
 
     for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp, disclosure.bp,
-                  oversight.bp, channels.bp, patrols.bp):
+                  oversight.bp, channels.bp, campaigns.bp, patrols.bp):
         bp.register_blueprint(child)
 
 
