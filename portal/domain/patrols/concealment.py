@@ -42,6 +42,7 @@ SOURCE_TITLES = {
     "citizen": N_("群众举报"),
     "handover": N_("上级交办或部门移交"),
     "patrol": N_("其他单位巡查"),
+    "survey": N_("专项行动排查"),
 }
 REASON_MAX = 1000
 

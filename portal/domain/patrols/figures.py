@@ -6,8 +6,9 @@ for a month, quarter, half-year or year, pure Python:
   week belongs to the period its Thursday falls in (ISO weeks; ``weeks``); a report not yet
   due and not filed counts nowhere, one past due and not filed is missing;
 - **findings by patrol against findings by citizen report**: tickets received in the period
-  in the township, by source (a patrol's finding, or anything else: web, phone, letter,
-  hand-over), never a report for the discipline commission alone;
+  in the township, by source (a patrol's finding, or a report with a reporter: web, phone,
+  letter, hand-over; a campaign survey's finding is neither), never a report for the
+  discipline commission alone;
 - **professional patrols** held (004 C19), counted in the built-up area's town, with the
   weeks without one;
 - **concealment confirmed** (004 C33, L29): village weeks of the period the office confirmed.
@@ -109,7 +110,7 @@ def tally(townships: list[str], villages_of: dict[str, list[str]], weeks: list[W
         r = row(c.co_handler or c.township)
         if getattr(c, "patrol", None) is not None:
             r.by_patrol += 1
-        else:
+        elif getattr(c, "has_reporter", True):  # a campaign survey's finding is neither
             r.by_citizen += 1
     for c in concerns:
         if c.status == "confirmed" and c.week in keys:

@@ -5,8 +5,9 @@ the acceptance clock, the township's 2 hours, the 004 C34 / L30 ladder), then ma
 patrol's (``Complaint.found_on_patrol``: the 5-day rectification clock from the finding, a
 stop on the spot recorded as such). A stock violation (004 C22, L19) is marked stock at once
 with the earlier register's date, checked against the county's cut-off like any case. The
-ticket, its case, the concealment note (``violations.new_violation_ops``) and the patrol
-record are written in one transaction by the caller. No receipt exists: nobody can follow
+ticket, its case, the concealment note (``violations.new_violation_ops``), its item in the
+problem list of a campaign in its survey phase (``portal.services.campaigns.survey.patrol_items``)
+and the patrol record are written in one transaction by the caller. No receipt exists: nobody can follow
 the ticket on the status page, and no SMS is ever sent for it.
 """
 
@@ -30,6 +31,7 @@ from portal.domain.routing import route
 from portal.i18n import N_
 from portal.ids import new_id
 from portal.ports import Op
+from portal.services.campaigns import survey
 from portal.services.cases import stock_rule
 from portal.services.deps import Deps
 from portal.services.intake import DESCRIPTION_MAX, DESCRIPTION_MIN, bounded_text, parse_point, public_id_for
@@ -142,6 +144,7 @@ def ticket_ops(deps: Deps, actor: Actor, county: County, patrol: Patrol, finding
     ops = deps.repos.complaints.save_ops(complaint)
     ops.append(deps.repos.cases.save_op(case))
     ops += violations.new_violation_ops(deps, county, complaint, now)
+    ops += survey.patrol_items(deps, complaint, actor, now)  # a campaign's survey phase (003 §2(3))
     ref = FindingRef(ticket=complaint_id, category=finding.category, found_at=now,
                      stopped_on_spot=finding.stopped_on_spot, kind=finding.kind)
     return ops, ref, complaint

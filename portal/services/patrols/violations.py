@@ -3,7 +3,7 @@ L29). Kept apart from the views (``concealment``) so that filing (``portal.servi
 can call it without importing the staff side.
 
 - **At every new ticket** (``new_violation_ops``, in the filing's own transaction: intake for
-  web, API and Open311 reports, and patrol findings): a new violation found in a village's
+  web, API and Open311 reports, patrol findings, a campaign survey's findings): a new violation found in a village's
   grids by anyone but that village's own patrol is noted in the village's week; if the
   village has already filed a zero report for that week, the flag is raised at once. One
   extra read (the village's report) and one or two extra writes per filing.
@@ -38,11 +38,12 @@ def village_of(county: County, complaint: Complaint) -> Place | None:
 
 def found_by(complaint: Complaint) -> str:
     """How a violation behind a flag was found, as the office reads it (never which report):
-    another unit's ``patrol``, a ``handover`` (上级交办, 相关部门移交), or a ``citizen`` report
-    (web, API, Open311, phone, letter, email, visit)."""
+    another unit's ``patrol``, a responsible unit's ``survey`` in a special campaign, a
+    ``handover`` (上级交办, 相关部门移交), or a ``citizen`` report (web, API, Open311, phone,
+    letter, email, visit)."""
     channel = complaint.intake.channel
-    if channel == "patrol":
-        return "patrol"
+    if channel in ("patrol", "survey"):
+        return channel
     return "handover" if channel in ("assigned", "transferred") else "citizen"
 
 
