@@ -133,3 +133,20 @@ def test_two_sweeps_at_once_flag_each_missing_report_once(deps, clock):
         t.join()
     assert sum(j.flagged for r in results for j in r) == len(deps.counties.default.grids.villages)
     assert len(missing(deps)) == len(deps.counties.default.grids.villages)
+
+
+def test_004_c18_1_a_week_judged_again_after_a_crash_flags_and_tells_nothing_more(deps, clock):
+    """A sweep that wrote its flags and crashed before moving the schedule judges the week
+    again on its next run: the flags are written once, the township is told once."""
+    start(deps, clock, 2026, 11, 23, 10)
+    county, week = deps.counties.default, patrol_sweep.Week.parse("2026-W48")
+    due = shanghai(2026, 11, 26, 16)
+    clock.set(shanghai(2026, 11, 26, 16, 5))
+    first = patrol_sweep.judge(deps, county, "village", week, due, clock.now())
+    clock.set(shanghai(2026, 11, 26, 16, 20))
+    second = patrol_sweep.judge(deps, county, "village", week, due, clock.now())
+    villages = county.grids.villages
+    assert first.flagged == len(villages) and second.flagged == 0
+    assert {m.flagged_at for m in missing(deps)} == {shanghai(2026, 11, 26, 16, 5)}
+    told = deps.repos.patrols.notices(COUNTY, TOWNSHIP, limit=500)
+    assert len(told) == len({m.unit for m in told}) == len(county.grids.villages_of(TOWNSHIP))

@@ -20,6 +20,7 @@ import pytest
 
 from portal.services.patrols import concealment, weekly
 from tests.patrols import OFFICE, TOWNSHIP_PATROL, VILLAGE, finding, jpeg, patrol, point_of
+from tests.conftest import PUBLIC_URL
 from tests.web.staff_support import Staff, account, fast_argon2, file  # noqa: F401
 
 from tests.web.test_staff_authorization import URL_ACTIONS
@@ -173,3 +174,19 @@ def test_the_concealment_page_is_closed_to_the_village(app, deps, clock, village
     citizen_reports(deps, clock)
     assert staff.get("/staff/patrols/concealment").status_code == 403
     assert staff.get("/staff/patrols/concealment?year=2026").status_code == 403
+
+
+def test_the_village_s_session_opens_nothing_more_on_the_public_api_than_anyone_has(app, deps, clock, village):
+    """The API and Open311 are the public site's: the staff session cookie is sent to ``/staff``
+    only, so what a village user's browser gets from them is what any visitor gets (the coarse
+    public view of the threat model's residual risks), never a staff scope."""
+    staff, _, _ = village
+    citizen_reports(deps, clock)
+    cookies = [c for c in staff.client._cookies.values() if c.value]
+    assert cookies and all(c.path == "/staff" for c in cookies if c.key != "lang")
+    anyone = app.test_client()
+    for path in ("/open311/v2/requests.json", "/open311/v2/requests.xml", "/api/v1/catalog",
+                 "/api/v1/places/search?q=%E7%9F%B3%E5%AD%90%E5%9D%9D"):
+        mine, theirs = staff.get(path), anyone.get(path, base_url=PUBLIC_URL)
+        assert (mine.status_code, mine.data) == (theirs.status_code, theirs.data), path
+        assert SECRET_TEXT.encode() not in mine.data and PATROL_TEXT.encode() not in mine.data
