@@ -10,7 +10,7 @@ import io
 
 from portal.domain.oversight import Figures, Period, ranking
 from portal.domain.patrols.figures import PatrolFigures, period_weeks
-from portal.services import oversight
+from portal.services import oversight, sweeper
 from portal.services.patrols import concealment, weekly
 from tests.patrols import OFFICE, PROFESSIONAL, TOWNSHIP_PATROL, VILLAGE, VILLAGER, finding, patrol, point_of, shanghai
 from tests.services.helpers import file
@@ -26,7 +26,10 @@ def test_004_c21_weeks_belong_to_the_period_of_their_thursday():
 
 
 def test_004_c21_l18_the_month_counts_patrols_reports_findings_and_concealment(deps, clock):
+    """The portal runs from Monday of 2026-W47: the weeks before (W45, W46) are never judged,
+    so no report of theirs counts as missing; W47 and W48 are judged by the sweeper."""
     clock.set(shanghai(2026, 11, 16, 10))  # 2026-W47
+    sweeper.sweep(deps, clock.now())  # the first sweep: the schedules start with this week
     patrol(deps)
     weekly.file_report(deps, VILLAGER, "village", "2026-W47", "", clock.now())  # on time, zero
     patrol(deps, PROFESSIONAL, grid=None)
@@ -38,17 +41,20 @@ def test_004_c21_l18_the_month_counts_patrols_reports_findings_and_concealment(d
     weekly.file_report(deps, VILLAGER, "village", "2026-W48", "", clock.now())
     concealment.decide_week(deps, OFFICE, "2026-W48", VILLAGE, True, "核实为漏报", clock.now())
     clock.set(shanghai(2026, 11, 30, 10))
+    before_sweep = oversight.report(deps, OFFICE, Period("month", 2026, 11), clock.now())
+    assert next(f for f in before_sweep.townships if f.unit == "xiayang").patrol.township_reports["missing"] == 0
+    sweeper.sweep(deps, clock.now())  # judges W47 and W48 (W48's professional week ended at 00:00)
     result = oversight.report(deps, OFFICE, Period("month", 2026, 11), clock.now())
     xiayang = next(f for f in result.townships if f.unit == "xiayang").patrol
     villages = len(deps.counties.default.grids.villages_of("xiayang"))
     assert xiayang.patrols == 4 and xiayang.professional == 1
-    assert xiayang.village_reports == {"on_time": 1, "late": 1, "missing": 4 * villages - 2}
-    assert xiayang.township_reports == {"on_time": 0, "late": 0, "missing": 4}
+    assert xiayang.village_reports == {"on_time": 1, "late": 1, "missing": 2 * villages - 2}
+    assert xiayang.township_reports == {"on_time": 0, "late": 0, "missing": 2}
     assert (xiayang.by_patrol, xiayang.by_citizen) == (1, 1)
     assert xiayang.concealment_confirmed == 1
-    assert xiayang.professional_weeks_missed == 0  # the sweeper flags those; it did not run here
+    assert xiayang.professional_weeks_missed == 1  # W47 had one, W48 none
     longxi = next(f for f in result.townships if f.unit == "longxi").patrol
-    assert longxi.patrols == 0 and longxi.village_reports["missing"] == 4 * len(
+    assert longxi.patrols == 0 and longxi.village_reports["missing"] == 2 * len(
         deps.counties.default.grids.villages_of("longxi"))
 
 

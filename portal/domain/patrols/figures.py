@@ -4,7 +4,9 @@ for a month, quarter, half-year or year, pure Python:
 - **patrols recorded** in the township's grids (village, township and professional patrols);
 - **weekly reports** of its villages and of the township itself: on time, late, missing. A
   week belongs to the period its Thursday falls in (ISO weeks; ``weeks``); a report not yet
-  due and not filed counts nowhere, one past due and not filed is missing;
+  due and not filed counts nowhere, one past due and not filed is missing once the sweeper
+  has flagged it at its deadline (so the weeks before the portal ran, which the sweeper never
+  judges, count against nobody in the figures or the ranking);
 - **findings by patrol against findings by citizen report**: tickets received in the period
   in the township, by source (a patrol's finding, or a report with a reporter: web, phone,
   letter, hand-over; a campaign survey's finding is neither), never a report for the
@@ -90,6 +92,8 @@ def tally(townships: list[str], villages_of: dict[str, list[str]], weeks: list[W
         if p.kind == "professional":
             r.professional += 1
     filed = {(r.week, r.level, r.unit): r for r in reports if r.week in keys}
+    missing = list(missing)
+    flagged = {(m.week, m.level, m.unit) for m in missing}
     for week in weeks:
         for township in townships:
             for level, units in (("village", villages_of.get(township, [])), ("township", [township])):
@@ -99,8 +103,8 @@ def tally(townships: list[str], villages_of: dict[str, list[str]], weeks: list[W
                     report = filed.get((week.key, level, unit))
                     if report is not None:
                         tally_of["on_time" if report.filed_at <= deadline else "late"] += 1
-                    elif now > deadline:
-                        tally_of["missing"] += 1
+                    elif now > deadline and (week.key, level, unit) in flagged:
+                        tally_of["missing"] += 1  # judged by the sweeper: never a week before the portal ran
     for m in missing:
         if m.level == "professional" and m.week in keys:
             target = row(m.township or built_up_town)
