@@ -9,9 +9,10 @@ import re
 
 import pytest
 
+from portal.services import sweeper
 from portal.services.patrols import weekly
 from tests.fakes.images import phone_jpeg
-from tests.patrols import VILLAGE, finding, patrol, point_of
+from tests.patrols import VILLAGE, finding, patrol, point_of, shanghai
 from tests.web.staff_support import Staff, account, fast_argon2, file, signed_in  # noqa: F401
 from tests.web.test_english import assert_no_chinese_chrome
 
@@ -126,6 +127,35 @@ def test_the_office_sees_every_township_and_decides_a_flag_on_the_page(app, deps
     team = signed_in(app, deps, clock, "township")
     seen = team.get("/staff/patrols/concealment").get_data(as_text=True)
     assert "第1次：予以警告" in seen and "核实为漏报" not in seen  # the township: no reason
+
+
+def test_004_c18_1_c17_1_the_sweeper_s_missing_reports_are_told_on_the_township_s_and_the_office_s_page(
+        app, deps, clock):
+    """At Thursday 16:00 the township reads which of its villages did not report; at Friday
+    16:00 the office reads which townships did not (and a week without the professional patrol)."""
+    sweeper.sweep(deps, clock.now())  # Monday: the schedules start with this week
+    patrol(deps)
+    weekly.file_report(deps, deps.repos.staff.get(account(deps, "cun-w", "village_grid", VILLAGE).username).actor,
+                       "village", "2026-W48", "", clock.now())
+    clock.set(shanghai(2026, 11, 26, 15, 59))
+    sweeper.sweep(deps, clock.now())
+    team = login(app, deps, clock, "xiang-zhao", "township_patrol", "xiayang")
+    assert 'id="notices"' not in team.get("/staff/patrols").get_data(as_text=True)
+    clock.set(shanghai(2026, 11, 26, 16, 1))
+    sweeper.sweep(deps, clock.now())
+    notices = re.search(r'<section class="card" id="notices">(.*?)</section>',
+                        team.get("/staff/patrols").get_data(as_text=True), re.S).group(1)
+    county = deps.counties.default
+    late = [v for v in county.grids.villages_of("xiayang") if v != VILLAGE]
+    assert notices.count("<li>") == len(late) and "颜家村" in notices and "石子坝村" not in notices
+    assert "龙上村" in notices and county.unit_name(county.grids.villages_of("longxi")[0]) not in notices
+    clock.set(shanghai(2026, 11, 30, 0, 1))
+    sweeper.sweep(deps, clock.now())
+    office = signed_in(app, deps, clock, "supervisor")
+    told = re.search(r'<section class="card" id="notices">(.*?)</section>',
+                     office.get("/staff/patrols").get_data(as_text=True), re.S).group(1)
+    assert "霞阳镇" in told and "垄溪乡" in told and "县城建成区专业巡查" in told
+    assert "颜家村" not in told  # the villages' are the townships' to chase
 
 
 @pytest.mark.parametrize("role", ["officer", "head", "discipline", "finance", "custodian", "admin"])

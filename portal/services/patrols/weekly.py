@@ -157,8 +157,13 @@ class WeekStatus:
     village: VillageWeek | None = None
     townships: list[TownshipWeek] = field(default_factory=list)
     professional: ProfessionalWeek | None = None
-    notices: list[MissingReport] = field(default_factory=list)
+    notices: list[MissingReport] = field(default_factory=list)  #: the newest missing reports told to the unit
+    more_notices: bool = False  #: older ones exist (read them week by week)
     can_file: bool = False
+
+
+#: missing reports listed on the week page, newest first: a few weeks' worth for the largest township
+NOTICES = 100
 
 
 def _status(report: WeeklyReport | None, due_at: datetime, now: datetime) -> str:
@@ -236,7 +241,8 @@ def status(deps: Deps, actor: Actor, week_key: str | None, now: datetime, townsh
                                             flagged=("professional", lead) in flagged)
     if township and kind == "township":
         out.can_file = can_file(actor, "township", township) and by_key.get(("township", township)) is None
-    out.notices = records.notices(county.code, actor.unit if kind == "township" else _office(county), limit=20)
+    told = records.notices(county.code, actor.unit if kind == "township" else _office(county), limit=NOTICES + 1)
+    out.notices, out.more_notices = told[:NOTICES], len(told) > NOTICES
     return out
 
 
