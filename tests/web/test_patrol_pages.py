@@ -158,6 +158,23 @@ def test_004_c18_1_c17_1_the_sweeper_s_missing_reports_are_told_on_the_township_
     assert "颜家村" not in told  # the villages' are the townships' to chase
 
 
+def test_003_s2_3_a_patrol_finding_of_the_survey_phase_shows_in_the_campaign_s_problem_list(app, deps, clock):
+    from tests import campaign_sample
+    from tests.patrols import TOWNSHIP_PATROL
+
+    clock.set(shanghai(2027, 6, 5, 9))
+    campaign = campaign_sample.create_003(deps)
+    clock.set(shanghai(2027, 6, 15, 9))  # 排查摸底
+    found = patrol(deps, TOWNSHIP_PATROL, grid=VILLAGE, found=finding(category="l1-occupy-land"))
+    ticket = found.findings[0].ticket
+    for name in ("supervisor", "township"):  # the office, and the township: the responsible unit of its area
+        page = signed_in(app, deps, clock, name).get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
+        assert "排查摸底期间巡查发现" in page and ticket[-6:] in page, name
+    page = signed_in(app, deps, clock, "supervisor", "office-en").get(
+        f"/staff/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    assert "Found on patrol during the survey" in page
+
+
 @pytest.mark.parametrize("role", ["officer", "head", "discipline", "finance", "custodian", "admin"])
 def test_roles_without_patrols_get_no_patrol_page(app, deps, clock, role):
     staff = signed_in(app, deps, clock, role)
