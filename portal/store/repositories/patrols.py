@@ -35,6 +35,7 @@ from portal.ports import ABSENT, ConditionFailed, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
 from portal.store.formats import declare
+from portal.store.repositories.base import every_item
 from portal.timeutil import to_store
 
 SCHEDULE = "SCHEDULE#"
@@ -85,13 +86,7 @@ class PatrolRecords:
         self.scheduled: set[tuple[str, str]] = set()
 
     def _items(self, partition: str, index: str | None = None, **bounds) -> Iterable[Item]:
-        cursor = None
-        while True:
-            page = self.store.query(partition, index=index, limit=500, cursor=cursor, **bounds)
-            yield from page.items
-            cursor = page.cursor
-            if not cursor:
-                return
+        return every_item(self.store, partition, index=index, **bounds)
 
     # --- patrols -------------------------------------------------------------------------
     def patrol_op(self, p: Patrol) -> Op:
