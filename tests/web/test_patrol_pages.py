@@ -86,6 +86,7 @@ def test_004_c17_2_a_finding_from_the_page_becomes_a_ticket_the_township_sees(ap
     page = team.get(f"/staff/tickets/{ticket.id}").get_data(as_text=True)
     assert "有人在承包地里打地基建房" in page and "巡查发现即制止" in page
     assert "巡查发现 · 村级网格巡查" in page and "石子坝村 · 已当场制止" in page
+    assert "石子坝村（巡查时未填写坐标，位置为该村的大致位置）" in page and "举报人选择了这个村" not in page
     assert village.get(f"/staff/tickets/{ticket.id}").status_code == 404  # its own finding's ticket too
 
 
