@@ -180,8 +180,10 @@ def _show_totp(provisioned) -> None:
 
 @staff.command("add")
 @click.option("--username", required=True)
-@click.option("--department", "unit", required=True, help="Department or township code from the county file.")
-@click.option("--role", required=True, help="officer, head, township, supervisor, discipline, finance, custodian or admin.")
+@click.option("--department", "unit", required=True,
+              help="Department or township code from the county file; a village's division code for village_grid.")
+@click.option("--role", required=True, help="officer, head, township, supervisor, discipline, finance, custodian, admin, "
+                                            "village_grid, township_patrol or professional_patrol.")
 @click.option("--county", "county_code", default=None, help="Division code (default: the first county).")
 @click.option("--name", "display_name", default=None, help="Display name (default: the username).")
 @click.option("--phone", default=None,
@@ -192,7 +194,8 @@ def staff_add(username: str, unit: str, role: str, county_code: str | None, disp
     """Create an account. A password piped on stdin is used; otherwise one is generated and
     printed once. Prints the TOTP provisioning URI and its QR code. The role must fit the
     unit's kind (officer/head: a bureau; township: a township; supervisor, custodian, admin:
-    the leading-group office; discipline; finance)."""
+    the leading-group office; discipline; finance; village_grid: a village of the grid table;
+    township_patrol: a township; professional_patrol: one of the 004 C19 units)."""
     from portal.domain.errors import DomainError
     from portal.services import staff_accounts
 

@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from portal.counties.basemap import TileSourceSchema, check_unique_names, tile_source
 from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
+from portal.counties import grids as grid_file
+from portal.counties.yamlfile import read_mapping
 from portal.counties import places as place_file
 from portal.domain.channels import SOURCES
 
 #: the sources that owe feedback to their sender (portal.domain.channels)
 FEEDBACK_SOURCES = tuple(code for code, source in SOURCES.items() if source.feedback)
+from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
 
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$", error="must be lower-case letters, digits, '-' or '_'")
 
@@ -110,6 +112,13 @@ class CampaignSchema(Schema):
             raise ValidationError("start must not be after end", "end")
 
 
+class ProfessionalPatrolSchema(Schema):
+    """004 C19: natural resources leads, with housing, urban management and the built-up area's town."""
+
+    lead = fields.String(required=True, validate=CODE)
+    members = fields.List(fields.String(validate=CODE), required=True, validate=validate.Length(min=1))
+
+
 class CountySchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="must be a 6-digit division code"))
     name = fields.String(required=True, validate=validate.Length(min=1))
@@ -123,6 +132,10 @@ class CountySchema(Schema):
     #: the place file beside this one (outline, township areas, built-up area, villages)
     places = fields.String(required=True, validate=validate.Regexp(r"^[\w.\-]+\.json$", error="a file name ending .json"))
     nearby_reports = fields.Boolean(load_default=True)
+    #: the grid file beside this one (004 C17(1), C18(1): villages and village groups, responsible persons)
+    grids = fields.String(load_default=None, validate=validate.Regexp(r"^[\w.\-]+\.ya?ml$",
+                                                                      error="a file name ending .yaml"))
+    professional_patrol = fields.Nested(ProfessionalPatrolSchema, load_default=None)
     #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
     demolition_department = fields.String(load_default=None, validate=CODE)
     #: the day the county started taking reports through the portal (registration refuses earlier days)
@@ -171,6 +184,14 @@ class CountySchema(Schema):
             unknown = [c for c in band["categories"] if c not in category_codes]
             if unknown:
                 errors[f"rewards.schedule.{i}.categories"] = [f"unknown categories {unknown}"]
+        patrol = data.get("professional_patrol")
+        if patrol is not None:
+            units = set(dept_codes) | set(town_codes)
+            for i, code in enumerate(patrol["members"]):
+                if code not in units:
+                    errors[f"professional_patrol.members.{i}"] = [f"unknown unit {code!r}"]
+            if patrol["lead"] not in patrol["members"]:
+                errors["professional_patrol.lead"] = ["the lead must be one of the members"]
         check_unique_names(data.get("basemap", []), errors)
         if errors:
             raise ValidationError(errors)
@@ -191,9 +212,10 @@ def _flatten(messages, prefix="") -> list[str]:
     return lines
 
 
-def parse_county(raw: dict, source: str = "<county data>", places: dict | None = None) -> County:
-    """``places``: the place file's contents; by default the file ``raw["places"]`` names,
-    beside the demo county's file."""
+def parse_county(raw: dict, source: str = "<county data>", places: dict | None = None,
+                 grids: dict | None = None) -> County:
+    """``places``, ``grids``: the place file's and the grid file's contents; by default the
+    files ``raw["places"]`` and ``raw["grids"]`` name, beside the demo county's file."""
     try:
         data = CountySchema().load(raw)
     except ValidationError as exc:
@@ -204,6 +226,15 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         geo = place_file.parse(places, [t["code"] for t in data["townships"]])
     except place_file.PlacesError as exc:
         raise CountyFileError(f"{source}: {exc}") from None
+    table = GridTable()
+    try:
+        if data["grids"]:
+            if grids is None:
+                grids = grid_file.read(Path(__file__).parent / data["grids"])
+            table = grid_file.parse(grids, geo.villages)
+    except grid_file.GridFileError as exc:
+        raise CountyFileError(f"{source}: {exc}") from None
+    patrol = data["professional_patrol"]
     rewards = data["rewards"]
     by_category = {}
     for band in rewards["schedule"]:
@@ -243,6 +274,9 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         basemap=tuple(tile_source(s) for s in data["basemap"]),
         villages=geo.villages, landmarks=geo.landmarks, outline_source=geo.outline_source,
         nearby_reports=data["nearby_reports"],
+        grids=table,
+        professional_patrol=ProfessionalPatrol(lead=patrol["lead"], members=tuple(patrol["members"]))
+        if patrol else None,
     )
 
 
@@ -253,19 +287,20 @@ def _date(value) -> date:
 def load_county(path: str | Path) -> County:
     path = Path(path)
     try:
-        # libyaml's loader when present: the county file is parsed at every cold start
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except FileNotFoundError:
-        raise CountyFileError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise CountyFileError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise CountyFileError(f"{path}: expected a mapping at the top level")
-    places = None
-    if isinstance(raw.get("places"), str) and "/" not in raw["places"]:
-        try:
-            places = place_file.read(path.with_name(raw["places"]))
-        except place_file.PlacesError as exc:
-            raise CountyFileError(f"{path}: {exc}") from None
-    return parse_county(raw, source=path.name, places=places)
+        raw = read_mapping(path)
+    except ValueError as exc:
+        raise CountyFileError(f"{path.parent / str(exc)}") from None
+    places = _beside(path, raw.get("places"), place_file.read, place_file.PlacesError)
+    grids = _beside(path, raw.get("grids"), grid_file.read, grid_file.GridFileError)
+    return parse_county(raw, source=path.name, places=places, grids=grids)
+
+
+def _beside(path: Path, name, read, error: type[Exception]) -> dict | None:
+    """The file the county file names (its place file, its grid file), read from beside it;
+    None when it names none (the schema then says so)."""
+    if not isinstance(name, str) or "/" in name:
+        return None
+    try:
+        return read(path.with_name(name))
+    except error as exc:
+        raise CountyFileError(f"{path}: {exc}") from None

@@ -8,7 +8,13 @@ Scope (RULES.md §1-2):
 - supervisor (the leading-group office): every ticket except discipline-only ones;
 - discipline: the only role that sees reports involving public officials (000 §2(3), §4(2)4;
   004 C36), and every ticket it leads;
-- finance, custodian, admin: no tickets at all (reward payments, disclosure requests, accounts).
+- finance, custodian, admin: no tickets at all (reward payments, disclosure requests, accounts);
+- the three patrol roles (004 C17-C19; ``portal.domain.patrols.scope``): village grid member,
+  township patrol team, professional patrol: no tickets at all, by design. A village cadre is
+  often the reporter's neighbour: nothing of a citizen's report, not even that it exists,
+  may reach a village user, and a patrol role's findings become tickets the township and the
+  departments handle.
+Anything not granted below is refused: a role missing from a branch sees and does nothing.
 No role ever sees the reporter's phone or receipt: those never leave the services.
 """
 
@@ -29,6 +35,9 @@ class Role(StrEnum):
     FINANCE = "finance"
     CUSTODIAN = "custodian"
     ADMIN = "admin"
+    VILLAGE_GRID = "village_grid"  #: 村级网格员: patrols its village's grids, files its zero report (004 C18)
+    TOWNSHIP_PATROL = "township_patrol"  #: 乡镇巡查队: patrols the township, files its report (004 C17)
+    PROFESSIONAL_PATROL = "professional_patrol"  #: 专业巡查队: the built-up area, weekly (004 C19)
 
 
 ROLE_TITLES = {
@@ -40,6 +49,9 @@ ROLE_TITLES = {
     Role.FINANCE: N_("财政（奖励发放）"),
     Role.CUSTODIAN: N_("身份信息保管人"),
     Role.ADMIN: N_("系统管理员"),
+    Role.VILLAGE_GRID: N_("村级网格员"),
+    Role.TOWNSHIP_PATROL: N_("乡镇巡查队"),
+    Role.PROFESSIONAL_PATROL: N_("专业巡查队（县城建成区）"),
 }
 
 #: the unit kind each role belongs to (checked when an account is created)
@@ -52,6 +64,9 @@ ROLE_UNIT_KIND = {
     Role.FINANCE: "finance",
     Role.CUSTODIAN: "oversight",
     Role.ADMIN: "oversight",
+    Role.VILLAGE_GRID: "village",  #: a village or community with grids (the county's grid file)
+    Role.TOWNSHIP_PATROL: "township",
+    Role.PROFESSIONAL_PATROL: "professional_patrol",  #: one of the four units of 004 C19
 }
 
 

@@ -20,10 +20,11 @@ The model (``Intake`` on every complaint):
   before the county's go-live is refused, and a day before the registration is marked
   backdated in the history and the audit trail.
 
-**Adding a source** (e.g. village grid patrols, ``patrol``): one ``Source`` entry (and a
-``Channel`` entry if it arrives a new way), its msgid translated, and, if it owes feedback,
-a deadline in the county file. Nothing else changes: registration, the ticket page, the
-ledger and the oversight figures read these tables.
+**Adding a source**: one ``Source`` entry (and a ``Channel`` entry if it arrives a new way),
+its msgid translated, and, if it owes feedback, a deadline in the county file. Nothing else
+changes: registration, the ticket page, the ledger and the oversight figures read these
+tables. Patrol findings (issue 13) came this way: the channel ``patrol`` (not offered at the
+registration desk) and a source per patrol kind.
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ SOURCES = {s.code: s for s in (
     Source("province", N_("省级交办"), reference=True, feedback=True),
     # 004 C9, C11, C14(1), L8: 相关部门移交
     Source("department", N_("相关部门移交"), feedback=True, from_unit=True),
+    # 004 C7, C17, C18, C19: found on patrol (portal.domain.patrols.steps)
+    Source("village_patrol", N_("村级网格巡查")),
+    Source("township_patrol", N_("乡镇巡查")),
+    Source("professional_patrol", N_("专业巡查（县城建成区）")),
     # 003 §2(3): found by a responsible unit in a special campaign's survey (排查摸底); not a report
     Source("survey", N_("专项行动排查发现")),
 )}
@@ -100,6 +105,10 @@ CHANNELS = {c.code: c for c in (
     Channel("assigned", N_("上级交办"), staff=True, sources=("12345", "12336", "city", "province"),
             contacts=_CITIZEN_CONTACTS),
     Channel("transferred", N_("相关部门移交"), staff=True, sources=("department",), contacts=_CITIZEN_CONTACTS),
+    # 004 C17(2), C19: a patrol's finding, recorded on the patrol page (not at the registration desk);
+    # no reporter, so no contact
+    Channel("patrol", N_("巡查发现"), staff=False,
+            sources=("village_patrol", "township_patrol", "professional_patrol"), contacts=()),
     # entered on the campaign's survey page (portal.services.campaigns.survey), not the registration form
     Channel("survey", N_("专项行动排查"), staff=False, sources=("survey",), contacts=("none",)),
 )}

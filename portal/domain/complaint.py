@@ -39,6 +39,7 @@ from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point
 from portal.domain.demolition import DEMOLITION_PLAN_PUBLIC, Demolition, DemolitionSteps
 from portal.domain.measures import AcceptanceCheck, LedgerSteps, Measures, WriteOff, require_police_referral
+from portal.domain.patrols.steps import PatrolOrigin, PatrolSteps
 from portal.i18n import N_
 
 __all__ = ["Complaint", "Status", "Finding", "Event", "Evidence", "Contact", "Onsite", "Measures", "Demolition",
@@ -48,7 +49,7 @@ __all__ = ["Complaint", "Status", "Finding", "Event", "Evidence", "Contact", "On
 
 
 @dataclass
-class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
+class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, PatrolSteps, SurveySteps):
     id: str
     seq: int
     county: str
@@ -92,6 +93,8 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
     write_off: WriteOff | None = None
     #: how the report arrived: channel, source, external reference, receiving unit (portal.domain.channels)
     intake: Intake = field(default_factory=Intake)
+    #: the patrol a finding came from (004 C17(2), C19): set on patrol tickets (``source`` is ``patrol``)
+    patrol: PatrolOrigin | None = None
     #: found by a responsible unit in a campaign's survey (排查摸底): no reporter (``domain.campaigns.survey``)
     survey: SurveyOrigin | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
@@ -146,6 +149,14 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def has_reporter(self) -> bool:
+        """False for a ticket no citizen reported: a patrol's finding (``portal.domain.patrols.steps``,
+        004 C17(2), C19) or a problem found in a campaign's survey (``portal.domain.campaigns.survey``,
+        003 §2(3)). Such a ticket closes on its conclusion (no result notice, 004 C20), cannot ask a
+        reporter for information and earns nobody a reward (``portal.domain.rewards.settle``)."""
+        return self.patrol is None and self.survey is None
 
     @property
     def demolition_unit(self) -> str | None:
@@ -267,7 +278,7 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
         """Ask the reporter for more information, anonymously, through the status page."""
         self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再请举报人补充信息。"))
         if not self.has_reporter:
-            raise Conflict(N_("排查发现的问题没有举报人，不能请举报人补充信息。"))
+            raise Conflict(N_("巡查或排查发现的问题没有举报人，不能请举报人补充信息。"))
         question = question.strip()
         if not question:
             raise DomainError(N_("请写明需要举报人补充的内容。"), field="question")
@@ -307,7 +318,8 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
         if self.stop_order_at is not None:
             raise Conflict(N_("已经下达过责令停止违法行为通知。"))
         self.stop_order_at = now
-        self._add_clock(rectification_clock(now))
+        if self.clock(ClockKind.RECTIFICATION) is None:  # a patrol's finding started it already
+            self._add_clock(rectification_clock(now))
         self._record(now, "stop_order_issued", actor, unit=unit, note=note.strip(),
                      public=N_("已责令当事人停止违法行为并限期整改。"))
 
@@ -356,7 +368,7 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
                      public=N_("已办结。核查结论：%(finding_msg)s。处理结果：%(result)s"),
                      params={"finding_msg": FINDING_TITLES[finding], "result": result_text},
                      data={"finding": finding.value})
-        if not self.has_reporter:  # found in a campaign's survey: nobody to tell (domain.campaigns.survey)
+        if not self.has_reporter:  # a patrol's finding or a survey's: nobody to tell (004 C20's notice is a reporter's)
             self.status, self.closed_at = Status.CLOSED, now
             return
         self._add_clock(result_notice_clock(now, calendar))

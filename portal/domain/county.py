@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
 from portal.domain.geo import Area, Point, area_contains
+from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
 from portal.i18n import N_
 
 #: the value of ``Category.lead_*`` meaning "the territorial township of the point"
@@ -134,6 +135,10 @@ class County:
     outline_source: dict = field(default_factory=dict)
     #: citizens see accepted reports near their pin before filing (the county can turn it off)
     nearby_reports: bool = True
+    #: the grid table (004 C17(1), C18(1)): villages and village groups with their responsible persons
+    grids: GridTable = field(default_factory=GridTable)
+    #: 004 C19: the built-up area's weekly professional patrol (lead unit and the four members)
+    professional_patrol: ProfessionalPatrol | None = None
     #: upstream basemaps, the first one shown (``portal.domain.basemap``); none: the county's own layers
     basemap: tuple[TileSource, ...] = ()
 
@@ -170,10 +175,10 @@ class County:
         return next((t for t in self.townships if t.code == code), None)
 
     def unit_name(self, code: str | None) -> str:
-        """Display name of a department or township code."""
+        """Display name of a department, township or village code."""
         if not code:
             return ""
-        unit = self.department(code) or self.township(code)
+        unit = self.department(code) or self.township(code) or self.village(code)
         return unit.name if unit else code
 
     def is_unit(self, code: str) -> bool:

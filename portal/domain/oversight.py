@@ -33,6 +33,7 @@ from typing import Callable, Iterable
 from portal.domain.access import Actor, Role, can_view
 from portal.domain.complaint import Complaint, Finding, Status
 from portal.domain.deadlines import Clock, ClockKind
+from portal.domain.patrols.figures import PatrolFigures
 from portal.i18n import N_
 from portal.timeutil import SHANGHAI, add_months, local
 
@@ -178,6 +179,8 @@ class Figures:
     #: 004 C9, C14(1), L8: hand-overs' feedback to their sender, on time / late / not yet due
     #: (apart from the breach rate, which counts the complaint channel's clocks)
     feedback: dict[str, int] = field(default_factory=_tally)
+    #: the control chain (004 C17-C19, C33; ``portal.domain.patrols.figures``), townships only
+    patrol: PatrolFigures | None = None
 
     def add_received(self, c: Complaint, now: datetime) -> None:
         self.received += 1
@@ -278,9 +281,11 @@ def is_blank(f: Figures) -> bool:
 
 def ranking(rows: Iterable[Figures]) -> list[Figures]:
     """Half-year ranking (半年排名, 004 C21, L18): lowest breach rate first; then fewer
-    monthly-review findings, fewer breaches, the unit code. Units with nothing decided last."""
-    return sorted(rows, key=lambda f: (f.breach_rate is None, f.breach_rate or 0.0, f.review_findings, f.breached,
-                                       f.unit))
+    monthly-review findings, fewer missing weekly reports, weeks without the professional
+    patrol and confirmed concealments (004 C17-C19, C33: 网格管理), fewer breaches, the unit
+    code. Units with nothing decided last."""
+    return sorted(rows, key=lambda f: (f.breach_rate is None, f.breach_rate or 0.0, f.review_findings,
+                                       f.patrol.penalty if f.patrol is not None else 0, f.breached, f.unit))
 
 
 # --------------------------------------------------------------------------------------

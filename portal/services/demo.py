@@ -64,7 +64,7 @@ def _staff_lines(deps: Deps, url: str) -> list[str]:
              ".venv/bin/python -c \"import pyotp,sys; print(pyotp.parse_uri(sys.argv[1]).now())\" '<otpauth URI>'"]
     for p in staff_accounts.ensure_demo_accounts(deps, deps.clock.now()):
         a = p.account
-        lines.append(f"  {a.role.value:<11} {a.username:<16} password {p.password:<22} unit {a.unit}")
+        lines.append(f"  {a.role.value:<19} {a.username:<17} password {p.password:<23} unit {a.unit}")
         lines.append(f"              {p.otpauth_uri}")
     return lines
 

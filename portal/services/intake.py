@@ -28,6 +28,7 @@ from portal.services import filing_tokens, ratelimit, uploads, verification
 from portal.services.deps import Deps
 from portal.services.keys import lookups
 from portal.services.notifications import contact_context
+from portal.services.patrols import violations
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +248,8 @@ def new_filing(deps: Deps, county: County, *, category: str, description: str, a
     receipt, public-id and submission pointers and its case, as operations for one transaction.
     ``received_at`` starts the clocks and orders the case's first reporter (004 C20, L17);
     ``contact(complaint_id)`` makes the contact bound to the new id; ``intake``: a report
-    registered by staff (``portal.domain.channels``), routed at ``now``."""
+    registered by staff (``portal.domain.channels``), routed at ``now``. With them, the
+    concealment check's operations (004 C33, L29)."""
     complaint_id = new_id(now)
     seq = deps.repos.counters.next_sequence("complaint")
     case_id = new_id(now)
@@ -264,6 +266,9 @@ def new_filing(deps: Deps, county: County, *, category: str, description: str, a
     ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1),
                                              hash_key=deps.hasher.key_id)
     ops.append(deps.repos.cases.save_op(case))
+    # 004 C33, L29: a new violation is noted in its village's week, and flagged if the village
+    # reported zero that week (``portal.services.patrols.violations``), whatever the channel
+    ops += violations.new_violation_ops(deps, county, complaint, now)
     return complaint, ops
 
 

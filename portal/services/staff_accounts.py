@@ -12,6 +12,9 @@ a deactivation, a TOTP reset and a hard lock end every session of the account at
 printed at creation, or the one-time password of a web TOTP reset) must be changed at the
 first login (``StaffAccount.must_change_password``).
 
+The patrol roles (004 C17-C19) sit in a village of the grid table (village grid member), a
+township (township patrol team), or one of the professional patrol's four units.
+
 The admin page may not touch the administrator's own account (deactivate, reset), and may
 not reset the TOTP of an administrator or a custodian: whoever resets holds, for a moment,
 both factors of the account, and those two roles are the ones that would turn an
@@ -100,6 +103,17 @@ def unit_kind(county: County, code: str) -> str | None:
 
 
 def _check_role_fits(county: County, role: Role, unit: str) -> None:
+    if role == Role.VILLAGE_GRID:  # 004 C18: a village (community) of the grid table
+        if not county.grids.of_village(unit):
+            raise DomainError(N_("村级网格员只能设在网格划分表中的村（社区），%(unit)s 不在表中。"), field="department",
+                              unit=unit)
+        return
+    if role == Role.PROFESSIONAL_PATROL:  # 004 C19: one of the units named for the professional patrol
+        members = county.professional_patrol.members if county.professional_patrol else ()
+        if unit not in members:
+            raise DomainError(N_("专业巡查队员只能来自这些单位：%(units)s。"), field="department",
+                              units="、".join(county.unit_name(m) for m in members) or "—")
+        return
     kind = unit_kind(county, unit)
     if kind is None:
         raise DomainError(N_("单位代码 %(unit)s 在%(county)s的配置中不存在。"), field="department", unit=unit,
@@ -294,6 +308,9 @@ DEMO_ACCOUNTS = (
     ("demo-finance", Role.FINANCE, "finance"),
     ("demo-custodian", Role.CUSTODIAN, "leading_group_office"),
     ("demo-admin", Role.ADMIN, "leading_group_office"),
+    ("demo-village", Role.VILLAGE_GRID, "430225100202"),  # 霞阳镇石子坝村
+    ("demo-patrol", Role.TOWNSHIP_PATROL, "xiayang"),
+    ("demo-professional", Role.PROFESSIONAL_PATROL, "natural_resources"),
 )
 
 

@@ -19,6 +19,8 @@ index (never a scan of open complaints), and for each item:
   (``portal.services.oversight``; the schedule record is created by the first sweep);
 - the key rotation under way: a slice of the background re-wrap
   (``portal.services.keys.rewrap``);
+- a county's weekly reports (004 C17(1), C18(1)) and professional patrol (004 C19), woken at
+  each deadline: missing reports flagged once (``portal.services.patrols.sweep``);
 - a campaign (专项行动): its progress notice on each reporting day (003 §3(3)), and the overdue
   flags at the end of its handling phase (003 §2(3)) (``portal.services.campaigns.sweep``);
 - and whatever later features register in ``HANDLERS``.
@@ -39,6 +41,7 @@ from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
 from portal.services import oversight, retention, rewards, uploads
+from portal.services.patrols import sweep as patrol_sweep
 from portal.services.campaigns import sweep as campaign_sweep
 from portal.services.deps import Deps
 from portal.services.keys import rewrap
@@ -67,6 +70,8 @@ class SweepReport:
     reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
     mail_stored: int = 0  #: emails read from the units' mailboxes into their inboxes
     rewrapped: int = 0  #: envelopes moved to the current key after a rotation
+    weeks_judged: int = 0  #: weekly deadlines judged (004 C17(1), C18(1), C19)
+    reports_missing: int = 0  #: missing weekly reports and weeks without a professional patrol flagged
     campaigns: int = 0  #: campaign notices prepared and items flagged overdue (003 §3(3), §2(3))
     purged: int = 0
     other: int = 0
@@ -217,6 +222,17 @@ def _key_rotation(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -
         report.rewrapped += max(0, after.total_rewrapped - before.total_rewrapped)
 
 
+def _patrol_week(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """004 C17(1), C18(1), C19: a weekly deadline: missing reports flagged once."""
+    county, level = ref.pk.split("#", 1)[1], ref.sk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"weekly {level} deadline of county {county}")
+        return
+    judged = patrol_sweep.scheduled(deps, county, level, now)
+    report.weeks_judged += len(judged)
+    report.reports_missing += sum(j.flagged for j in judged)
+    if not judged:
+        report.skipped += 1
 def _campaign(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
     """003 §3(3), §2(3): a campaign's reporting day or the end of its handling phase."""
     campaign_id = ref.pk.split("#", 1)[1]
@@ -236,6 +252,7 @@ HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime,
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
     (lambda ref: (ref.pk, ref.sk) == (KEYS_PK, KEYS_SK), _key_rotation),
+    (lambda ref: ref.pk.startswith("PATROLS#") and ref.sk.startswith("SCHEDULE#"), _patrol_week),
     (lambda ref: ref.pk.startswith("CAMP#") and ref.sk == K.META, _campaign),
 ]
 
@@ -261,6 +278,11 @@ def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
         except Exception:
             report.errors += 1
             log.exception("%s while scheduling the monthly review", ERROR_TOKEN)
+        try:
+            patrol_sweep.ensure_schedules(deps, now)
+        except Exception:
+            report.errors += 1
+            log.exception("%s while scheduling the weekly reports", ERROR_TOKEN)
     if not dry_run and deps.settings.mailboxes:
         from portal.services.channels import imap_poll
 

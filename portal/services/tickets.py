@@ -62,6 +62,7 @@ EVENT_TITLES = {
     "clock_at_risk": N_("即将超期预警"),
     "acceptance_checked": N_("登记验收"),
     "written_off": N_("销号"),
+    "stopped_on_spot": N_("巡查发现即制止（004 C19）"),
 }
 
 CLOCK_STATE_TITLES = {

@@ -121,7 +121,7 @@
       if (!place) { say(""); return; }
       putMarker(place.map_lat, place.map_lng);
       if (pan) map.setView([place.map_lat, place.map_lng], Math.max(map.getZoom(), 15));
-      say(place.text, !place.in_county);
+      say(place.text + (place.grid_text ? " " + place.grid_text : ""), !place.in_county);
       if (place.in_county && villageSelect && place.village) villageSelect.value = place.village;
       if (place.in_county && townshipSelect && place.township) townshipSelect.value = place.township;
       showNearby(place.in_county ? params : null);

@@ -73,3 +73,25 @@ def axe_violations(page, tags: list[str] = WCAG_21_AA) -> list[dict]:
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "targets": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def sign_in(page, base: str, deps: Deps, username: str, role: str, unit: str, lands_on: str,
+            display_name: str | None = None) -> None:
+    """Create a staff account and sign in with its password and a TOTP code at the deps'
+    clock; wait for the page the login lands on (``lands_on``, a path)."""
+    import pyotp
+
+    from portal.services import staff_accounts
+
+    password = f"{username}-password-2026"
+    provisioned = staff_accounts.create(deps, county=deps.counties.default, username=username, unit=unit, role=role,
+                                        display_name=display_name or username, password=password,
+                                        now=deps.clock.now())
+    page.goto(f"{base}/staff/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{base}/staff/login/totp")
+    page.fill("#code", pyotp.TOTP(pyotp.parse_uri(provisioned.otpauth_uri).secret).at(deps.clock.now()))
+    page.click("#totp-form button[type=submit]")
+    page.wait_for_url(f"{base}{lands_on}")

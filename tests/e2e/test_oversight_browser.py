@@ -6,17 +6,14 @@ Screenshots at 1366x768 (and printed in black and white as a PDF page) go to tes
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 
-from portal.services import staff_accounts
 from tests import oversight_sample
-from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal, sign_in
 from tests.fakes.clock import ManualClock
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "supervisor-password-2026"
 CLOCKS = ("acceptance", "onsite", "result_notice")
 
 
@@ -27,21 +24,6 @@ def served(tmp_path):
         yield base, deps
 
 
-def sign_in(page, base, deps):
-    provisioned = staff_accounts.create(deps, county=deps.counties.default, username="liu.office",
-                                        unit="leading_group_office", role="supervisor", display_name="刘督办",
-                                        password=PASSWORD, now=deps.clock.now())
-    secret = pyotp.parse_uri(provisioned.otpauth_uri).secret
-    page.goto(f"{base}/staff/login")
-    page.fill("#username", "liu.office")
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{base}/staff/login/totp")
-    page.fill("#code", pyotp.TOTP(secret).at(deps.clock.now()))
-    page.click("#totp-form button[type=submit]")
-    page.wait_for_url(f"{base}/staff/queue")
-
-
 @pytest.mark.parametrize("javascript", [True, False])
 def test_004_c21_l18_the_oversight_page_has_one_chart_per_clock_and_no_axe_violation(served, javascript):
     base, deps = served
@@ -50,7 +32,7 @@ def test_004_c21_l18_the_oversight_page_has_one_chart_per_clock_and_no_axe_viola
                                       java_script_enabled=javascript)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        sign_in(page, base, deps)
+        sign_in(page, base, deps, "liu.office", "supervisor", "leading_group_office", "/staff/queue", "刘督办")
         page.goto(f"{base}/staff/oversight?kind=half&period=2026-H2")
         for clock in CLOCKS:
             for by in ("township", "lead"):

@@ -167,6 +167,14 @@ class Dovecot:
         path = self.root / "dovecot.log" if self.root else None
         return path.read_text(errors="replace") if path and path.exists() else ""
 
-    def bodies_fetched(self) -> int:
-        """Message bodies fetched, over every session that logged out (dovecot's logout lines)."""
-        return sum(int(n) for n in re.findall(r"body_count=(\d+)", self.log()))
+    def bodies_fetched(self, at_least: int = 0, wait: float = 5.0) -> int:
+        """Message bodies fetched, over every session that logged out (dovecot's logout lines).
+        Dovecot's log process writes a session's logout line a moment after the client has
+        gone: wait (up to ``wait`` seconds) until the count reaches ``at_least``; a count above
+        it is returned at once (a body fetched twice shows)."""
+        deadline = time.monotonic() + wait
+        while True:
+            fetched = sum(int(n) for n in re.findall(r"body_count=(\d+)", self.log()))
+            if fetched >= at_least or time.monotonic() > deadline:
+                return fetched
+            time.sleep(0.05)

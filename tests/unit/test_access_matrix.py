@@ -54,6 +54,11 @@ ACTORS = {
     "finance": Actor("f1", Role.FINANCE, "finance", COUNTY),
     "custodian": Actor("c1", Role.CUSTODIAN, "leading_group_office", COUNTY),
     "admin": Actor("a1", Role.ADMIN, "leading_group_office", COUNTY),
+    # the patrol roles (004 C17-C19): deny by default, nothing of any ticket, their own unit's included
+    "village_grid": Actor("v1", Role.VILLAGE_GRID, "430225100202", COUNTY),
+    "township_patrol": Actor("p1", Role.TOWNSHIP_PATROL, "xiayang", COUNTY),
+    "professional_patrol": Actor("p2", Role.PROFESSIONAL_PATROL, "natural_resources", COUNTY),
+    "professional_patrol_urban": Actor("p3", Role.PROFESSIONAL_PATROL, "urban_management", COUNTY),
     "officer_other_county": Actor("x1", Role.OFFICER, "natural_resources", "430000"),
     "supervisor_other_county": Actor("x2", Role.SUPERVISOR, "leading_group_office", "430000"),
 }
@@ -159,6 +164,26 @@ def test_every_action_is_in_the_table():
 @pytest.mark.parametrize("role,queue", [
     (Role.OFFICER, "unit"), (Role.HEAD, "unit"), (Role.DISCIPLINE, "unit"), (Role.TOWNSHIP, "area"),
     (Role.SUPERVISOR, "county"), (Role.FINANCE, None), (Role.CUSTODIAN, None), (Role.ADMIN, None),
+    (Role.VILLAGE_GRID, None), (Role.TOWNSHIP_PATROL, None), (Role.PROFESSIONAL_PATROL, None),
 ])
 def test_which_queue_each_role_lists(role, queue):
     assert can_see_queue_of(Actor("u", role, "x", COUNTY)) == queue
+
+
+def test_every_role_is_in_the_table():
+    """A new role must be placed in the table above (this fails until it is): deny by default
+    is only proven for the roles the table tries."""
+    assert {a.role for a in ACTORS.values()} == set(Role)
+
+
+@pytest.mark.parametrize("name", ["village_grid", "township_patrol", "professional_patrol"])
+def test_004_c17_c19_the_patrol_roles_reach_no_ticket_not_even_in_their_own_village_or_township(name):
+    """A village cadre is often the reporter's neighbour: the ticket filed at its own village's
+    point (co-handled by its township, led by its unit) is as closed to it as any other."""
+    actor = ACTORS[name]
+    own = [Ticket(lead=actor.unit, co_handler="xiayang", discipline_only=False),
+           Ticket(lead="natural_resources", co_handler=actor.unit, discipline_only=False),
+           Ticket(lead="xiayang", co_handler="xiayang", discipline_only=False, demolition_unit=actor.unit)]
+    for ticket in [*own, *TICKETS.values()]:
+        assert not can_view(actor, ticket) and not any(can(actor, a, ticket) for a in Action)
+    assert can_see_queue_of(actor) is None and not pays_rewards(actor)

@@ -34,6 +34,10 @@ ROLES = {
     "finance": ("finance", "finance"),
     "custodian": ("custodian", "leading_group_office"),
     "admin": ("admin", "leading_group_office"),
+    # the patrol roles (004 C17-C19): no ticket at all
+    "village_grid": ("village_grid", "430225100202"),  # 霞阳镇 石子坝村
+    "township_patrol": ("township_patrol", "xiayang"),
+    "professional_patrol": ("professional_patrol", "natural_resources"),
 }
 
 

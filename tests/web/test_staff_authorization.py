@@ -43,6 +43,9 @@ VISIBLE = {
     "finance": set(),
     "custodian": set(),
     "admin": set(),
+    "village_grid": set(),  # not even the ticket filed at its own village's point
+    "township_patrol": set(),
+    "professional_patrol": set(),
 }
 
 
@@ -136,7 +139,7 @@ def test_no_role_reaches_a_ticket_outside_its_scope(app, deps, clock, seeded, ro
 
     assert snapshot(deps, seeded.values()) == before  # nothing changed anywhere
 
-    queue_kind = role not in ("finance", "custodian", "admin")
+    queue_kind = role not in ("finance", "custodian", "admin", "village_grid", "township_patrol", "professional_patrol")
     listed = set()
     for bucket in ("active", "done"):
         response = staff.get(f"/staff/queue?bucket={bucket}")

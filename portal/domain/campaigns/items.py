@@ -1,9 +1,10 @@
 """The problem list (问题清单) of a campaign and its figures (003 §2(3): 形成问题清单，建立台账……
 工作台账实施动态管理、对查处整改到位的以乡镇为单位统一销号; 001 §1-2: 建立台账，对账销号).
 
-**An item links to a ticket and its case, and follows it.** Items come from three places
+**An item links to a ticket and its case, and follows it.** Items come from four places
 (``ITEM_SOURCES``): the survey phase (排查摸底: a responsible unit enters what it found, which
-becomes a ticket with no reporter, ``portal.domain.campaigns.survey``), existing tickets in
+becomes a ticket with no reporter, ``portal.domain.campaigns.survey``; a patrol's finding in
+that phase joins by itself, ``portal.services.campaigns.survey.patrol_items``), existing tickets in
 scope the office adds (one item per case: duplicate reports of one violation are one item),
 and new reports received during the campaign that the portal suggests. The item stores only
 where it came from, who added it, its progress notes and its overdue flag; everything else
@@ -36,6 +37,7 @@ from portal.i18n import N_
 
 ITEM_SOURCES = {
     "survey": N_("排查摸底发现"),
+    "patrol": N_("排查摸底期间巡查发现"),
     "existing": N_("已有举报纳入"),
     "suggested": N_("专项行动期间的新举报"),
 }
@@ -74,7 +76,7 @@ class CampaignItem:
     county: str
     ticket: str  #: the ticket the item follows
     case: str  #: its case when added (one item per case)
-    source: str  #: survey | existing | suggested
+    source: str  #: survey | patrol | existing | suggested
     added_at: datetime
     added_by: str
     added_unit: str

@@ -11,8 +11,8 @@ it (``SurveySteps``, mixed into ``Complaint``):
   notice is owed to a reporter), so the conclusion closes it and nobody is rewarded
   (``portal.domain.rewards.settle``); it cannot ask a reporter for information.
 
-The patrols issue (#13) models its findings the same way (a patrol's ticket): when both exist
-they share ``has_reporter``.
+A patrol's finding (``portal.domain.patrols.steps``) has no reporter either: both are covered
+by the one ``Complaint.has_reporter``.
 """
 
 from __future__ import annotations
@@ -34,11 +34,6 @@ class SurveyOrigin:
 
 class SurveySteps:
     """Methods of ``Complaint`` for tickets found in a campaign's survey."""
-
-    @property
-    def has_reporter(self: "Complaint") -> bool:
-        """False for a problem a unit found in a campaign's survey: nobody reported it."""
-        return self.survey is None
 
     def found_in_survey(self: "Complaint", origin: SurveyOrigin, actor: str, unit: str) -> None:
         """Right after ``Complaint.file``: the filing is the unit's, not a reporter's, and no

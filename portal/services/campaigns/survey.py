@@ -11,9 +11,9 @@ township enters only in its own area), the place inside that township (typed coo
 WGS84, a village of it, or the township itself), the lead a responsible unit, and a unit
 enters only what it will itself handle (its own items). Refused outside the survey phase.
 
-The patrols issue (#13) records patrol findings as tickets the same way; when it lands, a
-unit's survey can be entered on the patrol page and its findings added here as ``survey`` items
-(``record`` is the join point: a ticket, its case and the ops that create them).
+A survey ticket passes the concealment check of 004 C33 like any new ticket. A patrol's
+finding (``portal.services.patrols.findings``) made during the survey phase joins the problem
+list as an item of source ``patrol`` (``patrol_items``): the patrol is the survey's legwork.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from portal.services.campaigns.records import load
 from portal.services.cases import stock_rule
 from portal.services.deps import Deps
 from portal.services.intake import DESCRIPTION_MAX, DESCRIPTION_MIN, clean_text, parse_point, place_of, public_id_for
+from portal.services.patrols import violations
 from portal.services.workflow import form_date, text
 
 NOT_IN_SURVEY = N_("只能在排查摸底阶段登记排查发现的问题；其他时间发现的问题请按举报或巡查登记，由领导小组办公室纳入问题清单。")
@@ -121,7 +122,24 @@ def record(deps: Deps, actor: Actor, campaign: Campaign, data: SurveyInput, now:
         ticket.mark_case(now, actor.username, actor.unit, case_id, "stock", "", case.stock_registered_on)
     ops = deps.repos.complaints.save_ops(ticket) + deps.repos.complaints.pointer_ops(ticket, None, None)
     ops.append(deps.repos.cases.save_op(case))
+    # 004 C33, L29: a new violation a unit's survey finds in a village's grid, in a week the village
+    # reported zero, is a possible 瞒报/漏报 like any other channel's (``portal.services.patrols.violations``)
+    ops += violations.new_violation_ops(deps, county, ticket, now)
     return ticket, case, ops
+
+
+def patrol_items(deps: Deps, ticket: Complaint, actor: Actor, now: datetime) -> list[Op]:
+    """A patrol's finding made in a campaign's survey phase is part of that survey (003 §2(3):
+    各乡镇……开展全面摸底排查): it joins the problem list of every campaign of its county then in
+    its survey phase whose scope covers it (source ``patrol``), in the finding's own transaction
+    (``portal.services.patrols.findings``). The patrol member sees no campaign; the office and
+    the responsible unit find the item on the campaign's page."""
+    ops: list[Op] = []
+    for campaign in deps.repos.campaigns.in_county(ticket.county):
+        if campaign.in_survey(now) and campaign.scope.covers(ticket):
+            item = CampaignItem.add(campaign, ticket, "patrol", now, actor.username, actor.unit)
+            ops.append(deps.repos.campaigns.item_op(item))
+    return ops
 
 
 def enter(deps: Deps, actor: Actor, campaign_id: str, data: SurveyInput, now: datetime) -> CampaignItem:

@@ -29,6 +29,7 @@ from portal.domain.oversight import CONSEQUENCE_TITLES, COUNTED_CLOCKS, Figures,
 from portal.i18n import N_
 from portal.services.deps import Deps
 from portal.services.oversight.statistics import OversightReport, report
+from portal.services.patrols import notice as patrol_notice
 from portal.timeutil import local_date
 
 Tr = Callable[[str], str]
@@ -155,7 +156,8 @@ def named(ctx: NoticeContext) -> list[Block]:
 
 
 #: the sections, in order (the extension point: append a function of the context)
-SECTIONS: list[Callable[[NoticeContext], list[Block]]] = [overview, townships, leads, ranking, named]
+SECTIONS: list[Callable[[NoticeContext], list[Block]]] = [overview, townships, leads, ranking, named,
+                                                          patrol_notice.grid_management]
 
 
 def build(ctx: NoticeContext, sections=None) -> Notice:

@@ -48,6 +48,7 @@ from portal.i18n import N_
 from portal.services import audit
 from portal.services.deps import Deps
 from portal.services.oversight import charts
+from portal.services.patrols import figures as patrol_figures
 from portal.timeutil import format_local, from_store
 
 NO_OVERSIGHT = N_("只有领导小组办公室（督办）和纪委监委可以查看督办统计。")
@@ -104,6 +105,9 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
             stats.by_township.setdefault(f.township, Figures(unit=f.township)).review_findings += 1
         run = deps.repos.oversight.run(county.code, review_month(now))
         held = from_store(run["at"]) if run else None
+        # the control chain (004 C21, L18: 网格管理): patrols, zero reports, concealment
+        for code, figures in patrol_figures.compute(deps, actor, period, active + done, now).items():
+            stats.by_township.setdefault(code, Figures(unit=code)).patrol = figures
     leads = sorted(stats.by_lead.values(), key=lambda f: f.unit)
     order = {t.code: n for n, t in enumerate(county.townships)}
     townships = sorted(stats.by_township.values(), key=lambda f: (order.get(f.unit, len(order)), f.unit))
@@ -159,6 +163,13 @@ COLUMNS = (
 )
 
 
+PATROL_COLUMNS = (
+    N_("统计周期"), N_("乡镇（管理区）"), N_("巡查记录"), N_("村级零汇报按时"), N_("村级零汇报逾期"), N_("村级零汇报未报送"),
+    N_("乡镇零汇报按时"), N_("乡镇零汇报逾期"), N_("乡镇零汇报未报送"), N_("巡查发现"), N_("群众举报等发现"),
+    N_("专业巡查次数"), N_("未开展专业巡查的周数"), N_("确认瞒报漏报"),
+)
+
+
 def _figures_row(period: Period, section: str, name: str, f: Figures) -> list:
     clocks = [n for k in COUNTED_CLOCKS for n in (f.clocks[k.value]["met"], f.clocks[k.value]["breached"])]
     rate = "" if f.breach_rate is None else f"{f.breach_rate:.1%}"
@@ -180,6 +191,17 @@ def export_csv(deps: Deps, actor: Actor, period: Period, now: datetime, tr: Call
     rows += [_figures_row(period, tr(SECTION_CHANNEL), tr(channel_title(f.unit)), f) for f in result.channels]
     for row in rows:
         writer.writerow([spreadsheet_text(v) for v in row])
+    patrol_rows = [f for f in result.townships if f.patrol is not None]
+    if patrol_rows:  # 004 C21, L18: grid management (004 C17-C19, C33)
+        writer.writerow([])
+        writer.writerow([tr(h) for h in PATROL_COLUMNS])
+        for f in patrol_rows:
+            p = f.patrol
+            writer.writerow([spreadsheet_text(v) for v in (
+                period.key, county.unit_name(f.unit), p.patrols, p.village_reports["on_time"], p.village_reports["late"],
+                p.village_reports["missing"], p.township_reports["on_time"], p.township_reports["late"],
+                p.township_reports["missing"], p.by_patrol, p.by_citizen, p.professional,
+                p.professional_weeks_missed, p.concealment_confirmed)])
     if result.findings:
         writer.writerow([])
         writer.writerow([tr(N_("调度月份")), tr(N_("乡镇（管理区）")), tr(N_("本年度第几次")), tr(N_("处理措施")),

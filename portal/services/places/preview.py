@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from portal.domain.county import County
 from portal.domain.errors import DomainError
 from portal.domain.gazetteer import Place, nearest_village
+from portal.domain.patrols.grids import Grid, village_at
 from portal.domain.geo import Point
 from portal.domain.routing import route
 from portal.i18n import N_
@@ -22,6 +23,9 @@ HANDLED = N_("%(place)s：由%(lead)s办理，%(township)s执法队 2 小时内�
 #: 000 §2(3), §4(2)4; 004 C36: a report about an official goes to the discipline commission
 #: alone; the preview says so and names no township team (none will be told)
 DISCIPLINE = N_("%(place)s：由%(lead)s直接办理，不转给乡镇和其他部门。")
+#: 004 C17(1): the grid the pin lies in (the village whose point is nearest in its township) and
+#: its responsible persons by title, as the published grid table names them
+IN_GRID = N_("所在网格：%(grid)s（网格责任人：%(persons)s）。")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Preview:
     place_params: dict = field(default_factory=dict)
     text_msg: str = ""  #: msgid of the whole sentence; ``place`` is filled with the place's name
     params: dict = field(default_factory=dict)
+    grid: Grid | None = None  #: the village grid of the point (004 C17(1)); None for an official's report
 
 
 def preview(county: County, point: Point, category: str | None) -> Preview:
@@ -50,12 +55,14 @@ def preview(county: County, point: Point, category: str | None) -> Preview:
         return Preview(point=point, in_county=True)
     village = nearest_village(county.villages, point, township.code)
     in_built_up = county.in_built_up_area(point)
+    at = village_at(county.villages, point, township.code)
+    grid = county.grids.grid(at.code) if at else None
     if village:
         place_msg, place_params = NEAR_VILLAGE, {"township": township.name, "village": village.name}
     else:
         place_msg, place_params = IN_TOWNSHIP, {"township": township.name}
     base = dict(point=point, in_county=True, township=township.code, township_name=township.name, village=village,
-                in_built_up_area=in_built_up, place_msg=place_msg, place_params=place_params)
+                in_built_up_area=in_built_up, place_msg=place_msg, place_params=place_params, grid=grid)
     if not category or county.category(category) is None:
         return Preview(**base, text_msg=NO_CATEGORY, params={"township": township.name})
     try:
@@ -63,8 +70,8 @@ def preview(county: County, point: Point, category: str | None) -> Preview:
     except DomainError:  # the checks above make this unreachable; say nothing rather than guess
         return Preview(**base)
     lead = county.unit_name(routing.lead)
-    if routing.discipline_only:
-        return Preview(**base, lead_name=lead, discipline_only=True,
+    if routing.discipline_only:  # no township, no village grid is told of it: none is named
+        return Preview(**{**base, "grid": None}, lead_name=lead, discipline_only=True,
                        text_msg=DISCIPLINE, params={"lead": lead})
     return Preview(**base, lead_name=lead, text_msg=HANDLED,
                    params={"lead": lead, "township": county.unit_name(routing.co_handler)})
@@ -77,3 +84,11 @@ def wording(p: Preview, translate) -> tuple[str, str]:
     if place and p.in_built_up_area:
         place = translate(IN_BUILT_UP, {"place": place})
     return place, translate(p.text_msg, {**p.params, "place": place}) if p.text_msg else ""
+
+
+def grid_wording(p: Preview, translate) -> str:
+    """The grid sentence (004 C17(1)), or "" when no grid is named."""
+    if p.grid is None:
+        return ""
+    persons = "、".join(person.title for person in p.grid.persons)
+    return translate(IN_GRID, {"grid": p.grid.name, "persons": persons})

@@ -15,6 +15,8 @@ module             records
 ``oversight``      monthly-review findings and schedule
 ``keys``           the key rotation under way (re-wrap progress)
 ``channels``       inbox messages (email reports) and their fingerprints, IMAP claims, units' registrations
+``patrols``        patrols, weekly (zero) reports, missing reports, violations per village week,
+                   concealment flags and decisions, the weekly deadline schedules (004 C17-C19, C33)
 ``calendar``       working-day overrides and the official arrangements imported whole
 ``campaigns``      special campaigns, their history, problem-list items and progress notices
 ``small``          counters, daily salts, small expiring records
@@ -41,6 +43,7 @@ from portal.store.repositories.due import DueIndex, DueRef
 from portal.store.repositories.keys import KeyRotations
 from portal.store.repositories.outbox import Outbox
 from portal.store.repositories.oversight import OversightRecords
+from portal.store.repositories.patrols import PatrolRecords
 from portal.store.repositories.rewards import Rewards
 from portal.store.repositories.calendar import CalendarArrangements, CalendarOverrides
 from portal.store.repositories.campaigns import CampaignRecords
@@ -49,7 +52,7 @@ from portal.store.repositories.small import Counters, Records, Salts
 from portal.store.repositories.staff import ApiKeys, Sessions, StaffAccounts
 
 __all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "CampaignRecords", "Cases", "Complaints", "Counters",
-           "Disclosures", "DueIndex", "DueRef", "InboxMessages", "KeyRotations", "Outbox", "OversightRecords", "Records", "Registrations", "Repositories", "Rewards",
+           "Disclosures", "DueIndex", "DueRef", "InboxMessages", "KeyRotations", "Outbox", "OversightRecords", "PatrolRecords", "Records", "Registrations", "Repositories", "Rewards",
            "Salts", "Sessions", "StaffAccounts"]
 
 
@@ -78,4 +81,5 @@ class Repositories:
         self.key_rotations = KeyRotations(store, shards)
         self.inbox = InboxMessages(store, shards)
         self.registrations = Registrations(store)
+        self.patrols = PatrolRecords(store, shards)
         self.campaigns = CampaignRecords(store, shards)

@@ -1,11 +1,13 @@
-"""Helpers every repository shares: expiry instants, the expected version of a write, and
-reading a versioned domain record back from its item."""
+"""Helpers every repository shares: expiry instants, the expected version of a write,
+reading a versioned domain record back from its item, and reading a whole partition page by
+page."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterable
 
-from portal.ports import ABSENT, Item
+from portal.ports import ABSENT, Item, Store
 from portal.store.codec import load
 
 
@@ -22,3 +24,15 @@ def versioned(cls, item: Item):
     record = load(cls, dict(item.body))
     record.version = item.version
     return record
+
+
+def every_item(store: Store, partition: str, **query) -> Iterable[Item]:
+    """Every item of a partition (of the table or of ``index=``), 500 a page, in the order
+    ``query`` asks (``sk_prefix``, bounds, ``descending``)."""
+    cursor = None
+    while True:
+        page = store.query(partition, limit=500, cursor=cursor, **query)
+        yield from page.items
+        cursor = page.cursor
+        if not cursor:
+            return

@@ -28,7 +28,7 @@ from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
 from portal.store.formats import declare
-from portal.store.repositories.base import expect_version as _expect, versioned as _versioned
+from portal.store.repositories.base import every_item, expect_version as _expect, versioned as _versioned
 
 CAMPAIGN = declare("campaign", pk="CAMP#", sk=K.META)
 CAMPAIGN_EVENT = declare("campaign history event", pk="CAMP#", sk="EVT#")
@@ -106,10 +106,4 @@ class CampaignRecords:
         return _versioned(CampaignNotice, found) if found else None
 
     def _all(self, partition: str, **kwargs) -> Iterable[Item]:
-        cursor = None
-        while True:
-            page = self.store.query(partition, limit=500, cursor=cursor, **kwargs)
-            yield from page.items
-            cursor = page.cursor
-            if not cursor:
-                return
+        return every_item(self.store, partition, **kwargs)

@@ -24,6 +24,7 @@ from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
 from portal.store.formats import declare
+from portal.store.repositories.base import every_item
 from portal.timeutil import to_store
 
 SCHEDULE = "SCHEDULE"
@@ -60,13 +61,7 @@ class OversightRecords:
         return [from_item(i) for i in self._items("area", f"A#{county}#{township}#active", {})]
 
     def _items(self, index: str, partition: str, bounds: dict) -> Iterable[Item]:
-        cursor = None
-        while True:
-            page = self.store.query(partition, index=index, limit=500, cursor=cursor, **bounds)
-            yield from page.items
-            cursor = page.cursor
-            if not cursor:
-                return
+        return every_item(self.store, partition, index=index, **bounds)
 
     # --- monthly review (004 C35, L31) -----------------------------------------------------
     def finding_op(self, f: ReviewFinding) -> Op:

@@ -56,6 +56,9 @@ class PlaceSchema(Schema):
     lng = fields.Float(metadata={"description": "WGS84"})
     map_lat = fields.Float()
     map_lng = fields.Float()
+    grid = fields.String(allow_none=True, metadata={"description": "the village grid of the point (004 C17(1))"})
+    grid_name = fields.String(allow_none=True)
+    grid_text = fields.String(metadata={"description": "the grid and its responsible persons' titles, in words"})
 
 
 class SearchQuerySchema(MapQuerySchema):
@@ -183,7 +186,9 @@ def _describe(args) -> dict:
     return {"in_county": p.in_county, "township": p.township, "township_name": p.township_name,
             "village": p.village.code if p.village else None, "village_name": p.village.name if p.village else None,
             "in_built_up_area": p.in_built_up_area, "lead_name": p.lead_name, "place": place, "text": text,
-            "lat": round(point.lat, 7), "lng": round(point.lng, 7), "map_lat": map_lat, "map_lng": map_lng}
+            "lat": round(point.lat, 7), "lng": round(point.lng, 7), "map_lat": map_lat, "map_lng": map_lng,
+            "grid": p.grid.code if p.grid else None, "grid_name": p.grid.name if p.grid else None,
+            "grid_text": preview.grid_wording(p, translate)}
 
 
 @bp.route("/places/search")

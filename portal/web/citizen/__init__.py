@@ -48,6 +48,15 @@ def home():
     return render_template("citizen/home.html", **_common())
 
 
+@bp.get("/grids")
+def grid_table():
+    """004 C17(1), L15(1): the grid table with the responsible persons and their phones."""
+    from portal.services.patrols import grid_table as grids
+
+    query, groups = grids.lookup(county(), request.args.get("q"))
+    return render_template("citizen/grids.html", query=query, grid_groups=groups, **_common())
+
+
 @bp.get("/report")
 def report_form():
     token = filing_tokens.issue(deps(), now())

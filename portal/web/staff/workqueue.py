@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from portal.domain.access import Role, can_see_queue_of
 from portal.domain.complaint import STATUS_TITLES
+from portal.domain.patrols.scope import status_scope
 from portal.domain.deadlines import CLOCK_TITLES
 from portal.services import alerts, queue
 from portal.services.oversight import ledger
@@ -27,6 +28,8 @@ def home():
         return redirect(url_for("staff.rewards.rewards_list"), code=303)
     if g.actor.role == Role.CUSTODIAN:
         return redirect(url_for("staff.disclosure.pending"), code=303)
+    if status_scope(g.actor) is not None:  # the patrol roles (004 C17-C19)
+        return redirect(url_for("staff.patrols.week_page"), code=303)
     return render_template("staff/home.html")
 
 
