@@ -10,7 +10,7 @@ import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from portal.domain.county import (
-    TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
+    GROUP_TITLES, TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
 from portal.domain.geo import Point, ring_contains
 
@@ -74,8 +74,11 @@ class LeadField(fields.Field):
 
 class CategorySchema(Schema):
     code = fields.String(required=True, validate=CODE)
-    group = fields.String(required=True, validate=validate.OneOf(["construction", "land", "mining", "housing", "officials"]))
-    title = fields.String(required=True, validate=validate.Length(min=2, max=80))
+    group = fields.String(required=True, validate=validate.OneOf(list(GROUP_TITLES)))
+    #: the words a villager would use ("没手续盖房"): short, the first line a citizen reads
+    title = fields.String(required=True, validate=validate.Length(min=2, max=24))
+    #: the regulation's wording, the second line (and the ledger's column)
+    legal = fields.String(required=True, validate=validate.Length(min=2, max=200))
     example = fields.String(required=True, validate=validate.Length(min=2, max=200))
     basis = fields.String(required=True, validate=validate.Length(min=2))
     lead = LeadField(required=True)
@@ -235,7 +238,8 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
                      phone=t["phone"], polygons=tuple(_ring(r) for r in t["polygons"]), placeholder=t["placeholder"])
             for t in data["townships"]),
         categories=tuple(
-            Category(code=c["code"], group=c["group"], title=c["title"], example=c["example"], basis=c["basis"],
+            Category(code=c["code"], group=c["group"], title=c["title"], legal=c["legal"], example=c["example"],
+                     basis=c["basis"],
                      lead_inside=c["lead"][0], lead_outside=c["lead"][1], discipline_only=c["discipline_only"])
             for c in data["categories"]),
         rewards=RewardRules(

@@ -124,9 +124,9 @@ def test_open311_groups_and_keywords_are_translated_county_names_are_not(client)
     def signs(path):
         return next(s for s in client.get(path).get_json() if s["service_code"] == "c8-outdoor-signs")
 
-    assert signs("/open311/v2/services.json")["keywords"] == "违法建设,县城市管理和综合执法局,乡镇人民政府"
+    assert signs("/open311/v2/services.json")["keywords"] == "盖房、建房,县城市管理和综合执法局,乡镇人民政府"
     english = signs("/open311/v2/services.json?lang=en")
-    assert english["group"] == "Illegal construction"
+    assert english["group"] == "Building houses"
     assert english["keywords"] == "Illegal construction,县城市管理和综合执法局,Township government"
 
 
