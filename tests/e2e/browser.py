@@ -21,14 +21,16 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 
 
 @contextmanager
-def served_portal(data_dir: Path) -> Iterator[tuple[str, Deps]]:
+def served_portal(data_dir: Path, demo: bool = False) -> Iterator[tuple[str, Deps]]:
     """The portal on http://127.0.0.1:<free port>, plain http (so the staff cookie is not
-    Secure), its public URL that very address (the QR code points there): (base URL, deps)."""
+    Secure), its public URL that very address (the QR code points there): (base URL, deps).
+    ``demo`` adds the demo banner and the SMS outbox page."""
     holder = {}
     server = waitress.create_server(lambda environ, start: holder["app"](environ, start), host="127.0.0.1", port=0,
                                     threads=4)
     base = f"http://127.0.0.1:{server.effective_port}"
-    settings = Settings.from_env({}, data_dir=str(data_dir), secure_cookies="0", demo="0", public_url=base)
+    settings = Settings.from_env({}, data_dir=str(data_dir), secure_cookies="0", demo="1" if demo else "0",
+                                 public_url=base)
     deps = build_deps(settings)
     holder["app"] = create_app(settings, deps)
     thread = threading.Thread(target=server.run, daemon=True)
