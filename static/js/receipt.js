@@ -48,7 +48,9 @@
   function wrap(ctx, text, width) {
     var lines = [], line = "";
     Array.prototype.forEach.call(text, function (ch) {
-      if (ctx.measureText(line + ch).width > width && line) { lines.push(line); line = ch; } else { line += ch; }
+      // a closing mark never starts a line (it stays with the word before it)
+      if (ctx.measureText(line + ch).width > width && line && "。，、；：！？）”".indexOf(ch) < 0) { lines.push(line); line = ch; }
+      else { line += ch; }
     });
     if (line) lines.push(line);
     return lines;
@@ -59,7 +61,7 @@
     var ctx = canvas.getContext("2d");
     ctx.font = "28px " + font;
     var note = wrap(ctx, d.note || "", W - 2 * pad);
-    var H = 560 + 40 * note.length + 360;
+    var H = 760 + 40 * note.length;  // the heights below, top to bottom
     canvas.width = W; canvas.height = H;
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
     ctx.strokeStyle = "#1d2327"; ctx.lineWidth = 4; ctx.strokeRect(8, 8, W - 16, H - 16);
