@@ -19,7 +19,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, abort, request, send_from_directory
+from flask import Flask, Response, abort, request, send_from_directory, url_for
 
 PRECOMPRESSED = ".precompressed"
 YEAR = 365 * 86400
@@ -141,11 +141,15 @@ def init(app: Flask, root: Path) -> Assets:
 
     @app.template_global()
     def asset_url(path: str) -> str:
-        return app.static_url_path + "/" + assets.url_path(path)
+        """The fingerprinted URL of a static file (behind the API's own URL, with the stage)."""
+        return url_for("static", filename=assets.url_path(path))
 
     @app.route("/favicon.ico")
     def favicon():
-        return _serve(assets, assets.url_path("img/favicon.ico"))
+        """Browsers ask for /favicon.ico whatever the page says: a day's cache (the name never changes)."""
+        response = _serve(assets, assets.url_path("img/favicon.ico"))
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
 
     app.after_request(compress_page)
     return assets
