@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     i18n.init(app)
     security.init(app, settings)
     assets.init(app, STATIC_DIR)
+    from portal.web import maps
+
+    maps.init(app)
 
     from portal.web.citizen import bp as citizen_bp
 

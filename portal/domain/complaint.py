@@ -276,7 +276,9 @@ class Complaint:
     def file(cls, *, id: str, seq: int, county: str, category: str, description: str, address: str,
              point: Point | None, routing, received_at: datetime, receipt_hash: str, case_id: str,
              evidence: list[Evidence], contact: Contact | None, calendar: WorkingCalendar,
-             lead_name: str, public_id: str = "") -> "Complaint":
+             lead_name: str, public_id: str = "", place: dict | None = None) -> "Complaint":
+        """``place``: how the point was found when it is not the reporter's pin (a chosen
+        village's approximate point), kept in the routing event for the staff."""
         c = cls(
             id=id, seq=seq, county=county, category=category, description=description, address=address,
             lat=point.lat if point else None, lng=point.lng if point else None, township=routing.township,
@@ -295,7 +297,7 @@ class Complaint:
         c._record(received_at, "routed", "system",
                   public=N_("已转交%(lead)s办理。"), params={"lead": lead_name},
                   data={"lead": routing.lead, "co_handler": routing.co_handler,
-                        "in_built_up_area": routing.in_built_up_area})
+                        "in_built_up_area": routing.in_built_up_area, **({"place": place} if place else {})})
         return c
 
     # --- helpers -----------------------------------------------------------------------

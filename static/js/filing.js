@@ -1,4 +1,4 @@
-/* The filing form's own fields (the map is report.js): the chosen category's example, and
+/* The filing form's own fields (the map, the search and the pin are place.js): the chosen category's example, and
  * photos. Without this file the form still works: the category is a radio list and the
  * photo inputs (camera or album) post their files with the form.
  *
@@ -14,6 +14,7 @@
   var form = document.getElementById("report-form");
   if (!form) return;
   var token = form.querySelector("input[name=token]").value;
+  Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
   // --- category example -------------------------------------------------------------------
   var example = document.getElementById("category-example");
@@ -124,6 +125,7 @@
     var tick = document.createElement("input");
     // unticked: the place is where the phone was (maybe the reporter's home); kept only if chosen
     tick.type = "checkbox"; tick.name = "confirm_exif"; tick.value = up.upload_id; tick.checked = false;
+    if (up.taken_lat != null) { tick.dataset.lat = up.taken_lat; tick.dataset.lng = up.taken_lng; }  // place.js: photo place as pin
     label.appendChild(tick);
     var text = " " + (d.keepFacts || "作为证据提交：");
     if (up.taken_at) text += " " + up.taken_at.replace("T", " ").slice(0, 16);

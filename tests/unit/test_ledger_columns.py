@@ -41,7 +41,7 @@ ANNEX_3_EXTRA = {"矿种": "稀土", "是否没收矿产品": "是", "是否查�
 
 def concluded_ticket() -> Complaint:
     c = filed_ticket(T0, id="01LEDGERLEDGERLEDGERLEDGER", category="m1-illegal-mining", description="举报人原话",
-                     point=Point(113.6, 26.64), township="longxi", quiet=False)
+                     point=Point(113.78, 26.12), township="longxi", quiet=False)
     c.accept(T0, "off", "natural_resources")
     measures = Measures(
         summary=ANNEX_2["违法行为概况（当事人、时间、地点、面积）"], area_mu=0.3, method="拆除复耕",

@@ -79,7 +79,8 @@ def _filing_input(form) -> FilingInput:
     return FilingInput(
         token=form.get("token"), category=form.get("category"), description=form.get("description"),
         address=form.get("address"), lat=form.get("lat"), lng=form.get("lng"), township=form.get("township"),
-        phone=form.get("phone"), upload_ids=[u for u in form.getlist("upload_ids") if u][:MAX_PHOTOS + 1],
+        phone=form.get("phone"), datum=form.get("datum"), village=form.get("village"),
+        upload_ids=[u for u in form.getlist("upload_ids") if u][:MAX_PHOTOS + 1],
         confirmed_exif=set(form.getlist("confirm_exif")), honeypot=form.get("website"),
     )
 
@@ -98,7 +99,8 @@ def _form_again(form, exc: DomainError | None, status: int = 400):
         token = filing_tokens.issue(deps(), now())
         if "token" in errors:
             errors["form"] = errors.pop("token")
-    values = {k: form.get(k, "") for k in ("category", "description", "address", "lat", "lng", "township", "phone")}
+    values = {k: form.get(k, "") for k in ("category", "description", "address", "lat", "lng", "datum", "township",
+                                            "village", "phone")}
     values["upload_ids"] = form.getlist("upload_ids")
     return _form_page(token, values, errors, status, repost=True)
 

@@ -11,6 +11,7 @@ from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
 from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
+from portal.services.places import maps as place_maps
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
 
@@ -72,7 +73,8 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
                            land_types=LAND_TYPES, onsite_owed=ONSITE_OWED,
-                           tiles_url=deps().settings.map_tiles_url,
+                           place=place_maps.ticket_place(deps().counties.get(view.complaint.county)
+                                                         or deps().counties.default, view.complaint),
                            reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
 
 

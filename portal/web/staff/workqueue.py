@@ -9,6 +9,7 @@ from portal.domain.access import Role, can_see_queue_of
 from portal.domain.complaint import STATUS_TITLES
 from portal.domain.deadlines import CLOCK_TITLES
 from portal.services import alerts, ledger, queue
+from portal.services.places import maps as place_maps
 from portal.timeutil import local_date
 from portal.web.common import deps, now
 
@@ -35,7 +36,12 @@ def queue_page():
     result = queue.load(deps(), g.actor, flt, moment, cursor=request.args.get("cursor"))
     county = deps().counties.get(g.actor.county)
     statuses = queue.ACTIVE_STATUSES if flt.bucket == "active" else queue.DONE_STATUSES
+    view = "map" if request.args.get("view") == "map" else "list"
+    # the map shows the list's tickets (same scope, same filters); a township sees its own area
+    points = place_maps.ticket_points(county, result.tickets) if view == "map" else []
+    focus = g.actor.unit if county.township(g.actor.unit) else (flt.township or None)
     return render_template("staff/queue.html", result=result, flt=flt, now=moment, statuses=statuses,
+                           view=view, map_points=points, focus=focus,
                            status_titles=STATUS_TITLES, categories=county.categories, townships=county.townships,
                            category_titles={c.code: c.title for c in county.categories},
                            alerts=alerts.for_actor(deps(), g.actor, limit=5), clock_titles=CLOCK_TITLES)
