@@ -20,7 +20,7 @@ from portal.domain.access import Actor, Role  # noqa: E402
 from portal.services import workflow  # noqa: E402
 from portal.timeutil import local  # noqa: E402
 from tests.e2e.browser import chromium, served_portal  # noqa: E402
-from tests.e2e.citizen_pages import MODES, file_through_the_page  # noqa: E402
+from tests.e2e.citizen_pages import MODES, choose_category, file_through_the_page  # noqa: E402
 
 
 def main() -> None:
@@ -40,9 +40,7 @@ def main() -> None:
             page.goto(f"{base}/{query}")
             shot("1-home")
             page.goto(f"{base}/report{query}")
-            page.locator("details.category-group summary").first.click()
-            page.check("#category-c1-no-planning-permit")
-            page.locator("#category-fieldset").scroll_into_view_if_needed()
+            choose_category(page, "c1-no-planning-permit")
             page.evaluate("document.querySelector('#category-fieldset').scrollIntoView()")
             shot("2-form")
             receipt = file_through_the_page(page, base, mode)
