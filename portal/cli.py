@@ -7,8 +7,11 @@
     portal staff reset-totp U | unlock U | deactivate U | reactivate U | list
     portal sweep [--now ISO8601] [--dry-run]
     portal deadline --from ISO8601 --working-days N
+    portal calendar import YEAR FILE
     portal calendar set DATE workday|holiday --note TEXT
     portal calendar list YEAR
+    portal mail import FILE.eml|FOLDER|MAILDIR [--unit U]
+    portal mail fetch
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -331,13 +335,35 @@ def calendar() -> None:
     """Working-day overrides (when the State Council publishes a year)."""
 
 
+@calendar.command("import")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--data-dir", default=None)
+def calendar_import(year: int, file, data_dir: str | None) -> None:
+    """Enter the State Council's arrangement of YEAR whole (FILE: YAML with source, days_off and
+    workdays); the year becomes official and open clocks are recomputed."""
+    from portal.domain.arrangement import ArrangementError
+    from portal.services import calendar_admin
+
+    try:
+        arrangement = calendar_admin.parse_arrangement(year, file.read(64 * 1024))
+    except ArrangementError as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    deps = _deps(_settings(data_dir))
+    outcome = calendar_admin.import_year(deps, arrangement, "cli", deps.clock.now())
+    click.echo(f"{year} is now official ({arrangement.source}): {len(arrangement.days_off)} days off, "
+               f"{len(arrangement.workdays)} make-up working days; {len(outcome.replaced)} earlier entr"
+               f"{'y' if len(outcome.replaced) == 1 else 'ies'} replaced; {outcome.moved} open clock(s) recomputed.")
+
+
 @calendar.command("set")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.argument("kind", type=click.Choice(["workday", "holiday"]))
 @click.option("--note", required=True)
 @click.option("--data-dir", default=None)
 def calendar_set(day, kind: str, note: str, data_dir: str | None) -> None:
-    """Mark DATE a working day or a holiday; open clocks are recomputed."""
+    """Mark DATE a working day or a holiday; open clocks are recomputed. One day does not make
+    its year official: import the State Council's arrangement for that."""
     from portal.services import calendar_admin
 
     deps = _deps(_settings(data_dir))
@@ -349,12 +375,54 @@ def calendar_set(day, kind: str, note: str, data_dir: str | None) -> None:
 @click.argument("year", type=click.IntRange(1950, 2100))
 @click.option("--data-dir", default=None)
 def calendar_list(year: int, data_dir: str | None) -> None:
-    """Overrides and days off of YEAR, and whether its arrangement is official."""
+    """Whether YEAR's arrangement is official and its source, then its days off and make-up
+    working days, each with its source."""
     from portal.services import calendar_admin
 
     deps = _deps(_settings(data_dir))
     for line in calendar_admin.describe_year(deps, year):
         click.echo(line)
+
+
+# --- mail (email reports, 004 C20, L17) ------------------------------------------------------
+@main.group()
+def mail() -> None:
+    """Email reports: import saved messages, read the units' mailboxes."""
+
+
+@mail.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--unit", default=None, help="The unit whose inbox gets them (default: the unit whose address they were sent to).")
+@click.option("--data-dir", default=None)
+def mail_import_command(path, unit: str | None, data_dir: str | None) -> None:
+    """Put a saved message (.eml), a folder of them or a Maildir into a unit's inbox, each once."""
+    from portal.services.channels import mail_import
+
+    deps = _deps(_settings(data_dir))
+    try:
+        report = mail_import.import_path(deps, path, unit, deps.clock.now())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--unit") from None
+    click.echo(f"{report.stored} stored ({report.failed} could not be read, listed with the reason), "
+               f"{report.duplicates} already in the inbox.")
+    for name in report.unplaced:
+        click.echo(f"not sent to any unit's address, not imported (use --unit): {name}", err=True)
+    if report.unplaced:
+        sys.exit(1)
+
+
+@mail.command("fetch")
+@click.option("--data-dir", default=None)
+def mail_fetch(data_dir: str | None) -> None:
+    """Read the units' mailboxes now (the sweeper does this on every run)."""
+    from portal.services.channels import imap_poll
+
+    deps = _deps(_settings(data_dir))
+    report = imap_poll.poll_all(deps, deps.clock.now())
+    click.echo(f"{report.mailboxes} mailbox(es): {report.stored} stored, {report.duplicates} already stored, "
+               f"{report.too_large} too large (left in the mailbox), {report.errors} error(s).")
+    if report.errors:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

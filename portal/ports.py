@@ -1,6 +1,7 @@
 """Ports: what the services need from the outside world (typing.Protocol).
 
-Adapters live in ``portal.store``, ``portal.blobs``, ``portal.crypto`` and ``portal.notify``;
+Adapters live in ``portal.store``, ``portal.blobs``, ``portal.tiles``, ``portal.crypto`` and ``portal.notify``
+(SMS and mail);
 each port has one contract test suite in ``tests/contract`` that every adapter passes unchanged.
 
 The store port is a single-table item store (partition key, sort key, a JSON body, a
@@ -139,6 +140,46 @@ class BlobStore(Protocol):
 
 
 # --------------------------------------------------------------------------------------
+# Map tiles: the cache and the upstream
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedTile:
+    data: bytes
+    content_type: str
+    #: when the tile was fetched from the upstream (aware, UTC)
+    stored_at: datetime
+
+
+@runtime_checkable
+class TileCache(Protocol):
+    """Tiles kept from the upstream (a folder; an S3 bucket on AWS). Keys as for blobs."""
+
+    def get(self, key: str) -> CachedTile | None:
+        """The stored tile, or None."""
+
+    def put(self, key: str, data: bytes, content_type: str, stored_at: datetime) -> None:
+        """Keep a tile fetched at ``stored_at`` (the portal's clock, which tests set)."""
+
+
+class TileUnavailable(Exception):
+    """The upstream did not answer with a tile (down, slow, an error, not an image). The
+    message names no URL: upstream URLs carry the county's key. ``pause``: whether the upstream
+    looks down (leave it alone a while), not merely without this one tile (a 404)."""
+
+    def __init__(self, message: str, pause: bool = True):
+        super().__init__(message)
+        self.pause = pause
+
+
+@runtime_checkable
+class TileFetcher(Protocol):
+    def fetch(self, url: str) -> tuple[bytes, str]:
+        """(image bytes, content type) of one upstream tile; raises TileUnavailable."""
+
+
+# --------------------------------------------------------------------------------------
 # Keyring (envelope encryption)
 # --------------------------------------------------------------------------------------
 
@@ -179,6 +220,41 @@ class SmsReceipt:
 @runtime_checkable
 class SmsSender(Protocol):
     def send(self, to: str, body: str, *, callback_url: str | None = None) -> SmsReceipt: ...
+
+
+# --------------------------------------------------------------------------------------
+# Mail (replies to email reports: the receipt, the notices)
+# --------------------------------------------------------------------------------------
+
+
+class MailTemporaryError(Exception):
+    """The mail server is unreachable or deferred the message (4xx, timeout): retry later."""
+
+
+class MailPermanentError(Exception):
+    """The mail server refused the message for good (5xx: bad address, relaying denied)."""
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    sender: str  #: the unit's published address (004 C20, L17)
+    subject: str
+    text: str  #: plain text only: the portal never sends HTML
+    in_reply_to: str | None = None  #: the reporter's Message-ID, so the reply threads
+    sender_name: str = ""
+
+
+@dataclass(frozen=True)
+class MailReceipt:
+    provider_id: str
+    #: ``delivered`` when the adapter is the end of the line (the local outbox); else ``sent``
+    status: str
+
+
+@runtime_checkable
+class MailSender(Protocol):
+    def send(self, message: OutgoingMail) -> MailReceipt: ...
 
 
 # --------------------------------------------------------------------------------------

@@ -1,14 +1,21 @@
-"""Secrets the portal needs at start: the Flask secret key, the hash key, the Twilio token.
+"""Secrets the portal needs at start: the Flask secret key, the hash key, the Twilio token,
+the keys of the county's basemap upstreams (a Tianditu key), named in the county file, and the
+mail passwords (``smtp-password`` for the county's mail server, ``imap-password-<unit>`` for
+each unit's mailbox the portal reads).
 
-Embedded default: generated on first run into files beside the master key (mode 0600).
-Serverless: read once per container from SSM Parameter Store (SecureString), never from
-``zappa_settings.json``.
+Embedded default: generated on first run into files beside the master key (mode 0600); a
+basemap key is a file of that name the county puts there (never generated: without it the
+map shows the county's own layers); so is each mail password (mode 0600, never generated).
+Serverless: read once per container from SSM Parameter Store (SecureString), in the same call,
+never from ``zappa_settings.json``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from portal.config import Settings
 from portal.crypto.envelope import b64d
@@ -20,33 +27,76 @@ class Secrets:
     secret_key: bytes
     hash_key: bytes
     twilio_auth_token: str | None = None
+    #: basemap keys by secret name (``key_secret`` in the county file); absent when not configured
+    tile_keys: Mapping[str, str] = field(default_factory=dict)
+    smtp_password: str | None = None
+    #: unit -> the password of its mailbox (``PORTAL_IMAP_INBOXES``)
+    imap_passwords: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # never print a secret by accident
         return "Secrets(<redacted>)"
 
 
 SSM_NAMES = ("secret-key", "hash-key", "twilio-auth-token")
+#: GetParameters takes at most ten names a call
+_SSM_BATCH = 10
 
 
-def load_secrets(settings: Settings, ssm_client=None) -> Secrets:
+def mail_secret_names(settings: Settings) -> list[str]:
+    """The mail passwords this deployment needs (their SSM names and file names)."""
+    names = [f"imap-password-{box.unit}" for box in settings.mailboxes]
+    if settings.mail == "smtp" and settings.smtp_server is not None and settings.smtp_server.username:
+        names.append("smtp-password")
+    return names
+
+
+def _operator_file(path: Path) -> str | None:
+    """A mail password the operator wrote (mode 0600); None when there is none."""
+    if not path.exists():
+        return None
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise PermissionError(f"{path} is readable by others (mode {mode:o}); chmod 600 it")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _mail(values: Mapping[str, str | None]) -> dict:
+    return {"smtp_password": values.get("smtp-password"),
+            "imap_passwords": {name[len("imap-password-"):]: value for name, value in values.items()
+                               if name.startswith("imap-password-") and value is not None}}
+
+
+def load_secrets(settings: Settings, ssm_client=None, tile_key_names: Iterable[str] = ()) -> Secrets:
+    names = sorted(set(tile_key_names) - set(SSM_NAMES))
     if settings.secrets == "ssm":
-        return _from_ssm(settings, ssm_client)
-    folder = settings.key_path.parent
+        return _from_ssm(settings, ssm_client, names)
+    folder = Path(settings.key_path.parent)
+    tile_keys = {}
+    for name in names:
+        path = folder / name
+        if path.is_file() and path.read_text(encoding="utf-8").strip():
+            tile_keys[name] = path.read_text(encoding="utf-8").strip()
     return Secrets(
-        secret_key=ensure_secret_file(Path(folder) / "secret-key"),
-        hash_key=ensure_secret_file(Path(folder) / "hash-key"),
+        secret_key=ensure_secret_file(folder / "secret-key"),
+        hash_key=ensure_secret_file(folder / "hash-key"),
         twilio_auth_token=settings.twilio_auth_token,
+        tile_keys=tile_keys,
+        **_mail({name: _operator_file(folder / name) for name in mail_secret_names(settings)}),
     )
 
 
-def _from_ssm(settings: Settings, client) -> Secrets:
+def _from_ssm(settings: Settings, client, tile_key_names: list[str]) -> Secrets:
     if client is None:
         import boto3
 
         client = boto3.client("ssm", region_name=settings.aws_region)
     prefix = settings.ssm_prefix if settings.ssm_prefix.endswith("/") else settings.ssm_prefix + "/"
-    response = client.get_parameters(Names=[prefix + n for n in SSM_NAMES], WithDecryption=True)
-    values = {p["Name"][len(prefix):]: p["Value"] for p in response["Parameters"]}
+    mail_names = mail_secret_names(settings)
+    wanted = [prefix + n for n in (*SSM_NAMES, *tile_key_names, *mail_names)]
+    values = {}
+    for start in range(0, len(wanted), _SSM_BATCH):
+        response = client.get_parameters(Names=wanted[start:start + _SSM_BATCH], WithDecryption=True)
+        values.update({p["Name"][len(prefix):]: p["Value"] for p in response["Parameters"]})
     missing = [n for n in ("secret-key", "hash-key") if n not in values]
     if missing:
         raise RuntimeError(f"SSM parameters missing under {prefix}: {', '.join(missing)}")
@@ -54,4 +104,6 @@ def _from_ssm(settings: Settings, client) -> Secrets:
         secret_key=b64d(values["secret-key"]),
         hash_key=b64d(values["hash-key"]),
         twilio_auth_token=values.get("twilio-auth-token"),
+        tile_keys={n: values[n].strip() for n in tile_key_names if values.get(n, "").strip()},
+        **_mail({n: values.get(n) for n in mail_names}),
     )

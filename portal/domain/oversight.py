@@ -175,9 +175,15 @@ class Figures:
     open_now: int = 0
     overdue_now: int = 0
     review_findings: int = 0  #: monthly-review findings (004 C35, L31), townships only
+    #: 004 C9, C14(1), L8: hand-overs' feedback to their sender, on time / late / not yet due
+    #: (apart from the breach rate, which counts the complaint channel's clocks)
+    feedback: dict[str, int] = field(default_factory=_tally)
 
     def add_received(self, c: Complaint, now: datetime) -> None:
         self.received += 1
+        outcome = clock_outcome(c.clock(ClockKind.HANDOVER_FEEDBACK), now)
+        if outcome:
+            self.feedback[outcome] += 1
         if c.status == Status.DECLINED:
             self.declined += 1
         elif c.status in (Status.ACCEPTED, Status.CONCLUDED, Status.CLOSED):
@@ -221,27 +227,53 @@ class Statistics:
     total: Figures
     by_lead: dict[str, Figures]
     by_township: dict[str, Figures]
+    #: the trend by month of receipt (``YYYY-MM`` of the period): the county's, and each unit's
+    by_month: dict[str, Figures] = field(default_factory=dict)
+    lead_by_month: dict[str, dict[str, Figures]] = field(default_factory=dict)
+    township_by_month: dict[str, dict[str, Figures]] = field(default_factory=dict)
+    #: the same figures per channel the reports arrived by (web, phone, letter, ..., 上级交办; portal.domain.channels)
+    by_channel: dict[str, Figures] = field(default_factory=dict)
 
 
 def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Complaint], now: datetime) -> Statistics:
-    """Figures for the tickets received in ``period`` and the tickets open now."""
+    """Figures for the tickets received in ``period`` and the tickets open now, and the received
+    ones again by month of receipt (the trend: the same counts, split by month)."""
     total = Figures(unit="")
     by_lead: dict[str, Figures] = {}
     by_township: dict[str, Figures] = {}
+    by_channel: dict[str, Figures] = {}
+    months = period.months()
+    by_month = {m: Figures(unit="") for m in months}
+    lead_by_month: dict[str, dict[str, Figures]] = {}
+    township_by_month: dict[str, dict[str, Figures]] = {}
 
     def rows(c: Complaint) -> list[Figures]:
         lead = by_lead.setdefault(c.lead, Figures(unit=c.lead))
         town = by_township.setdefault(township_of(c), Figures(unit=township_of(c)))
-        return [total, lead, town]
+        channel = by_channel.setdefault(c.intake.channel, Figures(unit=c.intake.channel))
+        return [total, lead, town, channel]
+
+    def monthly(c: Complaint) -> list[Figures]:
+        month = review_month(c.received_at)
+        lead = lead_by_month.setdefault(c.lead, {m: Figures(unit=c.lead) for m in months})
+        town = township_by_month.setdefault(township_of(c), {m: Figures(unit=township_of(c)) for m in months})
+        return [by_month[month], lead[month], town[month]]
 
     for c in received:
         if period.contains(c.received_at):
-            for row in rows(c):
+            for row in rows(c) + monthly(c):
                 row.add_received(c, now)
     for c in open_now:
         for row in rows(c):
             row.add_open(c, now)
-    return Statistics(period=period, total=total, by_lead=by_lead, by_township=by_township)
+    return Statistics(period=period, total=total, by_lead=by_lead, by_township=by_township, by_month=by_month,
+                      lead_by_month=lead_by_month, township_by_month=township_by_month, by_channel=by_channel)
+
+
+def is_blank(f: Figures) -> bool:
+    """A row of zeros: nothing received in the period, nothing open now, no review finding. The
+    page puts such rows behind "show all"."""
+    return not (f.received or f.open_now or f.review_findings)
 
 
 def ranking(rows: Iterable[Figures]) -> list[Figures]:

@@ -63,6 +63,13 @@ ACTION_TITLES = {
     "view_oversight": N_("查看督办统计"),
     "export_oversight": N_("导出督办统计"),
     "monthly_review": N_("月度调度检查（乡镇1个月内未查处）"),
+    "register": N_("登记举报"),
+    "register_backdated": N_("登记举报（补录：收到日期早于登记日期）"),
+    "notice_print": N_("打印书面告知书（查看举报人通信地址）"),
+    "notice_post": N_("登记书面告知书已寄出"),
+    "feedback": N_("登记向交办（移交）单位反馈"),
+    "inbox_view": N_("查看举报邮件"),
+    "inbox_dismiss": N_("举报邮件不予登记"),
 }
 
 

@@ -217,24 +217,17 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     ratelimit.check(deps, "file", client, now)
     evidence, upload_ops = uploads.take(deps, submission, data.upload_ids, data.confirmed_exif)
 
-    complaint_id = new_id(now)
-    seq = deps.repos.counters.next_sequence("complaint")
-    contact = None
-    if phone:
-        contact = Contact(envelope=deps.keyring.encrypt(phone.encode(), contact_context(complaint_id)),
-                          phone_hash=deps.hasher.digest("phone", phone))
-    case_id = new_id(now)
-    complaint = Complaint.file(
-        id=complaint_id, seq=seq, county=county.code, category=category, description=description, address=address,
-        point=point, routing=routing, received_at=now, receipt_hash=deps.hasher.digest("receipt", token.receipt),
-        case_id=case_id, evidence=evidence, contact=contact, calendar=deps.calendar(),
-        lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id),
-        place={"village": village, "approximate": True} if village else None,
-    )
-    case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, now, seq))
-    ops = deps.repos.complaints.save_ops(complaint)
-    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
-    ops.append(deps.repos.cases.save_op(case))
+    def phone_contact(complaint_id: str) -> Contact | None:
+        if not phone:
+            return None
+        return Contact(envelope=deps.keyring.encrypt(phone.encode(), contact_context(complaint_id)),
+                       phone_hash=deps.hasher.digest("phone", phone))
+
+    complaint, ops = new_filing(deps, county, category=category, description=description, address=address,
+                                point=point, routing=routing, receipt=token.receipt, received_at=now,
+                                evidence=evidence, contact=phone_contact, submission=submission, now=now,
+                                place={"village": village, "approximate": True} if village else None)
+    complaint_id, contact = complaint.id, complaint.contact
     ops += upload_ops
     code_message = None
     if contact is not None:
@@ -254,6 +247,32 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         verification.send_code(deps, code_message, now)
     return FilingResult(complaint_id=complaint_id, receipt=token.receipt, lead_name=county.unit_name(routing.lead),
                         phone_pending=contact is not None)
+
+
+def new_filing(deps: Deps, county: County, *, category: str, description: str, address: str, point, routing,
+               receipt: str, received_at: datetime, evidence: list, contact, submission: str | None,
+               now: datetime, intake=None, place: dict | None = None) -> tuple[Complaint, list]:
+    """A new complaint and its case, whatever the channel: the complaint, its first events, its
+    receipt, public-id and submission pointers and its case, as operations for one transaction.
+    ``received_at`` starts the clocks and orders the case's first reporter (004 C20, L17);
+    ``contact(complaint_id)`` makes the contact bound to the new id; ``intake``: a report
+    registered by staff (``portal.domain.channels``), routed at ``now``."""
+    complaint_id = new_id(now)
+    seq = deps.repos.counters.next_sequence("complaint")
+    case_id = new_id(now)
+    feedback_days = county.feedback_working_days.get(intake.source) if intake is not None else None
+    complaint = Complaint.file(
+        id=complaint_id, seq=seq, county=county.code, category=category, description=description, address=address,
+        point=point, routing=routing, received_at=received_at, receipt_hash=deps.hasher.digest("receipt", receipt),
+        case_id=case_id, evidence=evidence, contact=contact(complaint_id), calendar=deps.calendar(),
+        lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id), intake=intake,
+        routed_at=now, feedback_days=feedback_days, place=place,
+    )
+    case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, received_at, seq))
+    ops = deps.repos.complaints.save_ops(complaint)
+    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
+    ops.append(deps.repos.cases.save_op(case))
+    return complaint, ops
 
 
 def public_id_for(deps: Deps, complaint_id: str) -> str:

@@ -49,6 +49,9 @@ class ReporterView:
     phone_verified: bool
     evidence_count: int
     steps: list["Step"] = field(default_factory=list)  #: the step bar (12336 vocabulary)
+    #: the due date shown is in a year whose official arrangement is not entered yet (portal.domain.calendar)
+    acceptance_provisional: bool = False
+    result_provisional: bool = False
     extras: dict = field(default_factory=dict)  #: later features (rewards, disclosure) add their parts here
 
 
@@ -155,10 +158,12 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         can_reply=complaint.is_open,
         finding_title=FINDING_TITLES[complaint.finding] if complaint.finding else None,
         result_text=complaint.result_text,
-        phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
+        phone_on_file=complaint.contact is not None and complaint.contact.is_phone and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
         steps=steps(complaint, events),
+        acceptance_provisional=bool(acceptance and acceptance.provisional),
+        result_provisional=bool(result and result.provisional),
         extras=_extras(deps, complaint, now),
     )
 

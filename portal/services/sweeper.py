@@ -8,7 +8,11 @@ index (never a scan of open complaints), and for each item:
   escalates it once (to the supervisors, or for discipline-only reports to the discipline
   commission alone), purges the reporter's personal data when its retention ends
   (``portal.services.retention``);
-- SMS row: sends it (claimed first by a conditional write), retrying failures with backoff;
+- SMS row (or mail reply to an email report): sends it (claimed first by a conditional
+  write), retrying failures with backoff;
+- inbox message dismissed long enough ago: purges its personal data (``services.channels.inbox``);
+- the units' mailboxes (``PORTAL_IMAP_INBOXES``): reads new mail into their inboxes, each
+  message once (``services.channels.imap_poll``);
 - staged upload nobody filed: removes it;
 - reward: expires an approved reward unclaimed at the end of its claim window;
 - a county's monthly review of townships (004 C35, L31), woken on the 1st of each month
@@ -54,6 +58,7 @@ class SweepReport:
     uploads_removed: int = 0
     rewards_expired: int = 0
     reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
+    mail_stored: int = 0  #: emails read from the units' mailboxes into their inboxes
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -180,10 +185,24 @@ def _review(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
         report.skipped += 1
 
 
+def _inbox_message(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """A dismissed email's retention has ended: its personal data go."""
+    from portal.services.channels import inbox
+
+    if report.dry_run:
+        report.would.append(f"purge email {ref.pk.split('#', 1)[1]}")
+        return
+    if inbox.purge(deps, ref.pk.split("#", 1)[1], now):
+        report.purged += 1
+    else:
+        report.skipped += 1
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
-    (lambda ref: ref.sk.startswith("SMS#"), _message),
+    (lambda ref: ref.sk.startswith(("SMS#", "MAIL#")), _message),
+    (lambda ref: ref.pk.startswith("MAIL#") and ref.sk == K.META, _inbox_message),
     (lambda ref: ref.pk.startswith("UPL#"), _upload),
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
@@ -211,6 +230,11 @@ def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
         except Exception:
             report.errors += 1
             log.exception("%s while scheduling the monthly review", ERROR_TOKEN)
+    if not dry_run and deps.settings.mailboxes:
+        from portal.services.channels import imap_poll
+
+        polled = imap_poll.poll_all(deps, now)
+        report.mail_stored, report.errors = polled.stored, report.errors + polled.errors
     if report.errors:
         log.error("%s: %d item(s) failed in this sweep", ERROR_TOKEN, report.errors)
     return report

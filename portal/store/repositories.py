@@ -20,7 +20,9 @@ from portal.domain.rewards import Reward
 from portal.domain.staff import StaffAccount
 from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, Store
 from portal.store import keys as K
+from portal.store.channels import InboxMessages, Registrations
 from portal.store.codec import dump, load
+from portal.store.calendar import CalendarArrangements, override_put
 from portal.store.oversight import OversightRecords
 from portal.timeutil import to_store
 
@@ -186,7 +188,8 @@ class Outbox:
         self.store, self.shards = store, shards
 
     def item(self, m: OutboxMessage) -> Item:
-        keys = {"county_pk": f"OUTBOX#{m.county}", "county_sk": f"{to_store(m.created_at)}#{m.pk}#{m.sk}"}
+        listing = "MAILOUT" if m.channel == "mail" else "OUTBOX"  # the demo pages list SMS and mail apart
+        keys = {"county_pk": f"{listing}#{m.county}", "county_sk": f"{to_store(m.created_at)}#{m.pk}#{m.sk}"}
         keys.update(K.due_keys(m.pk, m.sk, m.wake_at(), self.shards))
         return Item(pk=m.pk, sk=m.sk, body=dump(m), version=m.version, keys=keys)
 
@@ -212,12 +215,13 @@ class Outbox:
         pointer = self.store.get(f"SMSID#{provider_id}", K.POINTER)
         return self.get(pointer.body["pk"], pointer.body["sk"]) if pointer else None
 
-    def recent(self, county: str, limit: int = 100) -> list[OutboxMessage]:
-        page = self.store.query(f"OUTBOX#{county}", index="county", limit=limit, descending=True)
+    def recent(self, county: str, limit: int = 100, channel: str = "sms") -> list[OutboxMessage]:
+        listing = "MAILOUT" if channel == "mail" else "OUTBOX"
+        page = self.store.query(f"{listing}#{county}", index="county", limit=limit, descending=True)
         return [self.from_item(i) for i in page.items]
 
-    def for_record(self, pk: str) -> list[OutboxMessage]:
-        page = self.store.query(pk, sk_prefix="SMS#", limit=100)
+    def for_record(self, pk: str, channel: str = "sms") -> list[OutboxMessage]:
+        page = self.store.query(pk, sk_prefix="MAIL#" if channel == "mail" else "SMS#", limit=100)
         return [self.from_item(i) for i in page.items]
 
 
@@ -436,9 +440,7 @@ class CalendarOverrides:
         self.store = store
 
     def set(self, day: date, workday: bool, note: str, actor: str, now: datetime) -> None:
-        self.store.write([Put(Item(pk=f"CAL#{day.year}", sk=day.isoformat(),
-                                   body={"workday": workday, "note": note, "by": actor, "at": to_store(now)}),
-                              expect=ANY)])
+        self.store.write([override_put(day, workday, note, actor, now)])
 
     def year(self, year: int) -> dict[date, dict]:
         page = self.store.query(f"CAL#{year}", limit=400)
@@ -610,8 +612,11 @@ class Repositories:
         self.alerts = Alerts(store)
         self.disclosures = Disclosures(store)
         self.calendar = CalendarOverrides(store)
+        self.arrangements = CalendarArrangements(store)
         self.counters = Counters(store)
         self.salts = Salts(store)
         self.records = Records(store)
         self.rewards = Rewards(store, shards, retention_days)
         self.oversight = OversightRecords(store, shards)
+        self.inbox = InboxMessages(store, shards)
+        self.registrations = Registrations(store)

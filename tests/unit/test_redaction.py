@@ -42,3 +42,13 @@ def test_times_and_other_colon_text_are_left_alone(text):
 
 def test_numbers_are_still_masked_beside_addresses():
     assert redact("13800138000 from 2409:8a00::1") == "[digits] from [ip]"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("reply to Wang.Reporter+x@Example.CN failed", "reply to [email] failed"),
+    ("550 5.1.1 <wang@mail.example.cn>: no such user", "550 5.1.1 <[email]>: no such user"),
+    ("举报人wang.reporter@example.cn来信", "举报人[email]来信"),
+])
+def test_004_c20_an_email_address_is_masked(text, expected):
+    """A reporter who wrote to a unit's published address (004 C20, L17) is named by it."""
+    assert redact(text) == expected

@@ -42,7 +42,7 @@ def _common(**extra):
                 accept_days=ACCEPTANCE_WORKING_DAYS, result_days=RESULT_NOTICE_WORKING_DAYS,
                 max_photos=MAX_PHOTOS, accept_types=ACCEPT_ATTRIBUTE,
                 photo_mb=deps().settings.photo_limit // (1024 * 1024),
-                tiles_url=deps().settings.map_tiles_url, direct_upload=deps().settings.blobs == "s3", **extra)
+                direct_upload=deps().settings.blobs == "s3", **extra)
 
 
 @bp.get("/")
@@ -154,8 +154,8 @@ def receipt_again():
     except DomainError as exc:
         return _lookup_page(exc, request.form.get("receipt")), exc.status
     c = deps().counties.get(complaint.county) or county()
-    pending = complaint.contact is not None and complaint.contact.envelope is not None \
-        and complaint.contact.verified_at is None
+    contact = complaint.contact
+    pending = contact is not None and contact.is_phone and contact.envelope is not None and contact.verified_at is None
     return _receipt(receipt, c.unit_name(complaint.lead), pending)
 
 
@@ -265,6 +265,16 @@ def demo_outbox():
     if not deps().settings.is_demo:
         abort(404)
     return render_template("citizen/demo_outbox.html", rows=demo.outbox_rows(deps(), county().code), **_common())
+
+
+@bp.get("/demo/mail-outbox")
+def demo_mail_outbox():
+    """Demo mode only: the replies to email reports as the mail server would get them (addresses masked)."""
+    if not deps().settings.is_demo:
+        abort(404)
+    from portal.services.channels import mail
+
+    return render_template("citizen/demo_mail_outbox.html", rows=mail.outbox_rows(deps(), county().code), **_common())
 
 
 @bp.route("/healthz", methods=["GET", "POST"])

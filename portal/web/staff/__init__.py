@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, current_app, g, redirect, request, session, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from portal.domain.access import ROLE_TITLES, Role, can_see_queue_of
+from portal.domain.access import ROLE_TITLES, Role, can_register, can_see_queue_of
 from portal.domain.oversight import oversight_scope
 from portal.services import staff_auth
 from portal.web.common import deps
@@ -69,14 +69,17 @@ def staff_context():
         "sees_oversight": account is not None and oversight_scope(account.actor) is not None,
         "county": deps().counties.get(account.county) if account else deps().counties.default,
         "demo": deps().settings.is_demo,
+        "registers": account is not None and can_register(account.actor),
     }
 
 
 def _register_children() -> None:
-    from portal.web.staff import admin, audit, auth, cases, disclosure, oversight, rewards, tickets, workqueue
+    from portal.web.staff import (
+        admin, audit, auth, cases, channels, disclosure, oversight, rewards, tickets, workqueue,
+    )
 
     for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp, disclosure.bp,
-                  oversight.bp):
+                  oversight.bp, channels.bp):
         bp.register_blueprint(child)
 
 

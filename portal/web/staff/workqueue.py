@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from portal.domain.access import Role, can_see_queue_of
 from portal.domain.complaint import STATUS_TITLES
 from portal.domain.deadlines import CLOCK_TITLES
-from portal.services import alerts, ledger, queue
+from portal.services import alerts, queue
+from portal.services.oversight import ledger
 from portal.services.places import maps as place_maps
 from portal.timeutil import local_date
 from portal.web.common import deps, now
@@ -60,3 +61,13 @@ def ledger_export():
     filename = f"ledger-{g.actor.unit}-{local_date(moment).isoformat()}.csv"
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/ledger.xlsx")
+def ledger_xlsx():
+    """The ledger in the forms of 003 Annex 2 and 3 (the CSV above stays for machines)."""
+    moment = now()
+    body = ledger.export_xlsx(deps(), g.actor, moment, _)
+    filename = f"ledger-{g.actor.unit}-{local_date(moment).isoformat()}.xlsx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
