@@ -168,5 +168,13 @@ class Dovecot:
         return path.read_text(errors="replace") if path and path.exists() else ""
 
     def bodies_fetched(self) -> int:
-        """Message bodies fetched, over every session that logged out (dovecot's logout lines)."""
-        return sum(int(n) for n in re.findall(r"body_count=(\d+)", self.log()))
+        """Message bodies fetched, over every session that logged out (dovecot's logout lines).
+        Dovecot writes a session's logout line after the client has gone: wait (up to 5 s) until
+        every login has its logout line, so a count taken right after a poll is complete."""
+        deadline = time.monotonic() + 5
+        while True:
+            text = self.log()
+            logins, logouts = len(re.findall(r"Login: ", text)), len(re.findall(r"body_count=", text))
+            if logouts >= logins or time.monotonic() > deadline:
+                return sum(int(n) for n in re.findall(r"body_count=(\d+)", text))
+            time.sleep(0.05)
