@@ -42,7 +42,7 @@ def _query(changes: dict) -> dict:
 def switch_query(**changes) -> str:
     """``?elder=1&lang=en``-style query string for this page in another mode or language."""
     args = _query(changes)
-    return "?" + urlencode(args) if args else "?"
+    return "?" + urlencode(args) if args else ""
 
 
 def switch_url(**changes) -> str:
