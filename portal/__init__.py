@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     i18n.init(app)
     security.init(app, settings)
     assets.init(app, STATIC_DIR)
+    logs.init_request_log(app)
     from portal.web import maps
 
     maps.init(app)

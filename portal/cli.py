@@ -1,7 +1,7 @@
 """The ``portal`` command: thin, each command parses, calls one service and prints.
 
     portal serve [--demo] [--host H] [--port P] [--data-dir D]
-    portal db init
+    portal db init | upgrade
     portal apikey add NAME [--scope public|staff] [--county CODE]
     portal staff add --username U --department D --role R [--county C] [--name N] [--phone P]
     portal staff reset-totp U | unlock U | deactivate U | reactivate U | list
@@ -424,6 +424,8 @@ def mail_fetch(data_dir: str | None) -> None:
     if report.errors:
         sys.exit(1)
 
+
+from portal import cli_operations  # noqa: E402,F401  (registers backup, restore, keys, doctor, db upgrade)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -86,7 +86,7 @@ class Settings:
     key_file: str | None = _env("PORTAL_KEY_FILE", "Local master key file, mode 0600, kept outside the database (default `<data dir>/keys/master.key`).")
     kms_key_id: str | None = _env("PORTAL_KMS_KEY_ID", "KMS key id or alias for envelope encryption.")
     secrets: str = _env("PORTAL_SECRETS", "`file` (generated beside the key file) or `ssm`.", "file")
-    ssm_prefix: str = _env("PORTAL_SSM_PREFIX", "SSM Parameter Store path holding the secrets (`secret-key`, `hash-key`, `twilio-auth-token`, and each basemap key a county file names in `key_secret`).", "/portal/dev/")
+    ssm_prefix: str = _env("PORTAL_SSM_PREFIX", "SSM Parameter Store path holding the secrets (`secret-key`, `hash-key`, `twilio-auth-token`, each basemap key a county file names in `key_secret`, and after a hash-key rotation `hash-key-retired`).", "/portal/dev/")
     # --- SMS -----------------------------------------------------------------------------
     sms: str = _env("PORTAL_SMS", "`outbox` (records only, embedded default) or `twilio`.", "outbox")
     twilio_account_sid: str | None = _env("PORTAL_TWILIO_ACCOUNT_SID", "Twilio account SID.")
@@ -109,6 +109,7 @@ class Settings:
     session_idle_minutes: str = _env("PORTAL_SESSION_IDLE_MINUTES", "Staff session idle timeout in minutes.", "15")
     secure_cookies: str = _env("PORTAL_SECURE_COOKIES", "`1` marks the staff cookies Secure (browsers accept them on http://localhost).", "1")
     log_level: str = _env("PORTAL_LOG_LEVEL", "Python log level.", "INFO")
+    log_format: str = _env("PORTAL_LOG_FORMAT", "`json`: one JSON object per line (request id, route, status, duration; never personal data), for CloudWatch metric filters and log tools; `text`: plain lines.", "json")
     trusted_proxy: str | None = _env("PORTAL_TRUSTED_PROXY", "`portal serve` behind a reverse proxy (TLS): the proxy's address, e.g. `127.0.0.1`. Waitress then takes the client address from the last `X-Forwarded-For` entry, which that proxy must append; otherwise every citizen shares the proxy's rate limits. Unset: the connecting address, `X-Forwarded-For` ignored. Not used on Lambda (API Gateway's source address is read).")
     # --- basemap (the county file's `basemap` section names the upstreams) -----------------
     tile_cache: str = _env("PORTAL_TILE_CACHE", "Where upstream map tiles are kept: `files` (embedded default) or `s3`.", "files")
@@ -150,7 +151,7 @@ class Settings:
     def validate(self) -> None:
         choices = {"store": ("sqlite", "dynamodb"), "blobs": ("files", "s3"), "keyring": ("local", "kms"),
                    "secrets": ("file", "ssm"), "sms": ("outbox", "twilio"), "tile_cache": ("files", "s3"),
-                   "mail": ("outbox", "smtp", "ses")}
+                   "mail": ("outbox", "smtp", "ses"), "log_format": ("json", "text")}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"{self._var(name)} must be one of {', '.join(allowed)}")

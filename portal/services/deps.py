@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from portal.config import Settings
 from portal.counties import load_county
 from portal.crypto.hashing import KeyedHasher
-from portal.crypto.secrets import Secrets, load_secrets
+from portal.crypto.secrets import Secrets, hasher, load_secrets
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.county import County
 from portal.ports import BlobStore, Clock, Keyring, MailSender, SmsSender, Store, TileCache
@@ -172,16 +172,18 @@ def build_mail(settings: Settings, secrets: Secrets) -> MailSender:
 
 def build_deps(settings: Settings, **overrides) -> Deps:
     counties = overrides.pop("counties", None) or CountyRegistry([load_county(p) for p in settings.county_paths])
-    secrets = overrides.pop("secrets", None) or load_secrets(
+    given = overrides.pop("secrets", None)
+    secrets = given or load_secrets(
         settings, tile_key_names={s.key_secret for c in counties for s in c.basemap if s.key_secret})
     store = overrides.pop("store", None) or build_store(settings)
+    repos = Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days))
     deps = Deps(
         settings=settings,
-        store=store,
-        repos=Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days)),
+        store=repos.store,  # with record formats (portal.store.formats)
+        repos=repos,
         blobs=overrides.pop("blobs", None) or build_blobs(settings),
         keyring=overrides.pop("keyring", None) or build_keyring(settings),
-        hasher=KeyedHasher(secrets.hash_key),
+        hasher=hasher(settings, secrets, from_files=given is None),
         sms=overrides.pop("sms", None) or build_sms(settings, secrets, store),
         clock=overrides.pop("clock", None) or SystemClock(),
         counties=counties,

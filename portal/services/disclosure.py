@@ -20,7 +20,7 @@ denies with a reason; the officer who asked then reads the phone within a short 
   over from before is withdrawn then, recorded the same way).
 
 Records: ``CMP#<id>`` / ``DISC#<n>``; pending ones are listed for custodians through the
-county index (``DISC#<county>``), see ``portal.store.repositories.Disclosures``.
+county index (``DISC#<county>``), see ``portal.store.repositories.disclosures.Disclosures``.
 """
 
 from __future__ import annotations

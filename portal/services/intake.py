@@ -26,6 +26,7 @@ from portal.ids import new_id
 from portal.ports import ConditionFailed
 from portal.services import filing_tokens, ratelimit, uploads, verification
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.notifications import contact_context
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,7 @@ def validate(county: County, data: FilingInput):
 def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime) -> FilingResult:
     token = filing_tokens.open_token(deps, data.token, now)
     submission = token.submission_hash(deps)
-    existing = deps.repos.complaints.id_for_submission(submission)
+    existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
     if data.honeypot:
@@ -215,7 +216,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
     description, address, category, point, routing, phone, village = validate(county, data)
     ratelimit.check(deps, "file", client, now)
-    evidence, upload_ops = uploads.take(deps, submission, data.upload_ids, data.confirmed_exif)
+    evidence, upload_ops = uploads.take(deps, token.submission_hashes(deps), data.upload_ids, data.confirmed_exif)
 
     def phone_contact(complaint_id: str) -> Contact | None:
         if not phone:
@@ -237,7 +238,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         deps.store.write(ops)
     except ConditionFailed:
         # the same form, posted twice at once: the other post filed it
-        existing = deps.repos.complaints.id_for_submission(submission)
+        existing = lookups.id_for_submission(deps, token.nonce)
         if existing:
             return _duplicate(deps, existing, token, now)
         raise
@@ -270,7 +271,8 @@ def new_filing(deps: Deps, county: County, *, category: str, description: str, a
     )
     case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, received_at, seq))
     ops = deps.repos.complaints.save_ops(complaint)
-    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
+    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1),
+                                             hash_key=deps.hasher.key_id)
     ops.append(deps.repos.cases.save_op(case))
     return complaint, ops
 
@@ -309,7 +311,7 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     the reporter to a confirmation step first."""
     token = filing_tokens.open_token(deps, data.token, now)
     submission = token.submission_hash(deps)
-    existing = deps.repos.complaints.id_for_submission(submission)
+    existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
     validate(county, data)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint, Notify
 from portal.domain.messages import MessageStatus, OutboxMessage
 from portal.ports import (
@@ -32,7 +33,7 @@ ONE_TIME_CODE_KINDS = frozenset(SPENT_TEXTS)
 
 
 def contact_context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "contact"}
+    return contexts.contact(complaint_id)
 
 
 def callback_url(deps: Deps) -> str | None:
@@ -132,13 +133,15 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
         _save_message(deps, message)
         if outcome == "failed":
             _apply_to_complaint(deps, message, now, failed=True)
-        log.info("sms %s %s: %s (attempt %d)", message.kind, message.sk, outcome, message.attempts)
+        log.info("%s %s %s: %s (attempt %d)", message.channel, message.kind, message.sk, outcome, message.attempts,
+                 extra={"event": message.channel, "outcome": outcome, "kind": message.kind})
         return DeliveryResult(outcome)
     except (SmsPermanentError, MailPermanentError, DecryptionError) as exc:
         message.fail(now, type(exc).__name__ + ": " + _safe(exc))
         _save_message(deps, message)
         _apply_to_complaint(deps, message, now, failed=True)
-        log.warning("sms %s %s refused for good", message.kind, message.sk)
+        log.warning("%s %s %s refused for good", message.channel, message.kind, message.sk,
+                    extra={"event": message.channel, "outcome": "failed", "kind": message.kind})
         return DeliveryResult("failed")
 
     # mail has no delivery report: a reply the county's server took is the written notice sent
@@ -150,6 +153,8 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
     deps.store.write(ops)
     deps.repos.outbox.committed(message)
     _apply_to_complaint(deps, message, now, sent=True, delivered=message.status == MessageStatus.DELIVERED)
+    log.info("%s %s %s: sent", message.channel, message.kind, message.sk,
+             extra={"event": message.channel, "outcome": "sent", "kind": message.kind})  # event "sms" or "mail"
     early = deps.repos.records.get(f"SMSID#{receipt.provider_id}", EARLY_STATUS)
     if early is not None:  # the provider's callback beat our own write of its id
         record_provider_status(deps, receipt.provider_id, early.body["status"], now)
@@ -157,7 +162,7 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
 
 
 def body_context(message: OutboxMessage) -> dict:
-    return {"record": message.pk, "field": "message-body", "message": message.sk}
+    return contexts.message_body(message.pk, message.sk)
 
 
 def seal_body(deps: Deps, message: OutboxMessage, text: str) -> None:

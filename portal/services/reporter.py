@@ -19,6 +19,7 @@ from portal.i18n import N_
 from portal.ports import ConditionFailed
 from portal.services import disclosure, ratelimit, reward_claims
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.notifications import commit_complaint
 
 
@@ -116,7 +117,7 @@ def find_by_receipt(deps: Deps, receipt_text: str | None, client: str, now: date
     if ratelimit.exceeded(deps, "receipt_miss", client, now, budget=budget):
         raise RateLimited(N_("查询失败次数太多，请一小时后再试。"))
     receipt = normalize(receipt_text)
-    complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt)) if receipt else None
+    complaint = lookups.complaint_for_receipt(deps, receipt) if receipt else None
     if complaint is None:
         ratelimit.hit(deps, "receipt_miss", client, now)
         ratelimit.hit(deps, "receipt_miss_all", "all", now)

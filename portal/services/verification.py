@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint
 from portal.domain.county import County
 from portal.domain.errors import Conflict, DomainError, RateLimited
@@ -30,7 +31,7 @@ SK = "VERIFY"
 
 
 def _context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "verification"}
+    return contexts.verification(complaint_id)
 
 
 def _code_ops(deps: Deps, complaint: Complaint, county: County, now: datetime, counter: int,

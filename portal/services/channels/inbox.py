@@ -26,6 +26,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.crypto import contexts
 from portal.domain.access import Actor, can_register
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.inbox import Attachment, InboxMessage, InboxStatus
@@ -54,12 +55,22 @@ ARRIVAL_SANE = timedelta(days=366)
 
 
 def _context(message_id: str, part: str) -> dict:
-    return {"record": f"mail/{message_id}", "field": part}
+    return contexts.mail(message_id, part)
 
 
 def fingerprint(deps: Deps, raw: bytes) -> str:
     """Keyed, so a copy of the database cannot confirm which message a reporter sent."""
     return deps.hasher.digest("mail", hashlib.sha256(raw).hexdigest())
+
+
+def _stored_before(deps: Deps, purpose: str, value: str) -> str | None:
+    """The message already stored for these bytes, its fingerprint made under any hash key (one
+    stored before a hash-key rotation is still found)."""
+    for digest in deps.hasher.digests(purpose, value):
+        existing = deps.repos.inbox.by_fingerprint(digest)
+        if existing:
+            return existing
+    return None
 
 
 def county_of_unit(deps: Deps, unit: str) -> County:
@@ -86,7 +97,7 @@ def store_raw(deps: Deps, unit: str, raw: bytes, *, via: str, arrived_at: dateti
     """Keep one raw message for ``unit``'s triage list (parsed, or failed with the reason)."""
     county = county_of_unit(deps, unit)
     found = fingerprint(deps, raw)
-    existing = deps.repos.inbox.by_fingerprint(found)
+    existing = _stored_before(deps, "mail", hashlib.sha256(raw).hexdigest())
     if existing:
         return Stored(existing, False)
     message_id = new_id(now)
@@ -122,7 +133,7 @@ def record_too_large(deps: Deps, unit: str, header: bytes, size: int, *, via: st
     subject, from the header alone). ``key`` identifies it in the mailbox (stored once)."""
     county = county_of_unit(deps, unit)
     found = deps.hasher.digest("mail-too-large", key)
-    existing = deps.repos.inbox.by_fingerprint(found)
+    existing = _stored_before(deps, "mail-too-large", key)
     if existing:
         return Stored(existing, False)
     message_id = new_id(now)

@@ -19,15 +19,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from portal.crypto import contexts
 from portal.domain.inbox import InboxMessage
 from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
-from portal.store.codec import dump, load
+from portal.store.codec import dump
+from portal.store.formats import EnvelopeField, declare
+from portal.store.repositories.base import expect_version as _expect, versioned
 from portal.timeutil import to_store
 
 
-def _expect(version: int) -> int:
-    return ABSENT if version == 0 else version
+def _inbox_envelopes(item: Item) -> list[EnvelopeField]:
+    message_id = item.pk.removeprefix("MAIL#")
+    return [EnvelopeField(("envelope",), contexts.mail(message_id, "envelope")),
+            EnvelopeField(("raw_key",), contexts.mail(message_id, "raw"), blob=True)]  # the raw message's blob
+
+
+INBOX_MESSAGE = declare("inbox message", pk="MAIL#", sk=K.META, envelopes=_inbox_envelopes)
+MAIL_FINGERPRINT = declare("inbox message fingerprint", pk="MAILFP#")
+IMAP_CLAIM = declare("IMAP claim", pk="IMAP#")
+IMAP_LEASE = declare("IMAP mailbox lease", pk="IMAPLEASE#")
+REGISTRATION = declare("registration", pk="REG#")
+RECEIPT_SLIP = declare("receipt slip", pk="CMP#", sk="SLIP")
 
 
 class InboxMessages:
@@ -55,9 +68,7 @@ class InboxMessages:
 
     @staticmethod
     def _load(item: Item) -> InboxMessage:
-        m = load(InboxMessage, dict(item.body))
-        m.version = item.version
-        return m
+        return versioned(InboxMessage, item)
 
     def get(self, message_id: str) -> InboxMessage | None:
         item = self.store.get(self.pk(message_id), K.META)
