@@ -164,6 +164,12 @@ class County:
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
 
+    def category_groups(self) -> list[tuple[str, list[Category]]]:
+        """The catalog as a villager reads it: houses, land, mining, officials (the order of
+        ``GROUP_TITLES``, whatever the county file's), each group's categories in file order."""
+        return [(group, cats) for group in GROUP_TITLES
+                if (cats := [c for c in self.categories if c.group == group])]
+
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 

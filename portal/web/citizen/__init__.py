@@ -30,10 +30,7 @@ MAX_PHOTOS = uploads.MAX_PHOTOS
 
 
 def _catalog(c):
-    groups = {}
-    for category in c.categories:
-        groups.setdefault(category.group, []).append(category)
-    return [(GROUP_TITLES.get(g, g), cats) for g, cats in groups.items()]
+    return [(GROUP_TITLES[group], cats) for group, cats in c.category_groups()]
 
 
 def _common(**extra):
