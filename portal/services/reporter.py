@@ -50,6 +50,7 @@ class ReporterView:
     phone_verified: bool
     evidence_count: int
     steps: list["Step"] = field(default_factory=list)  #: the step bar (12336 vocabulary)
+    question: str | None = None  #: the office's open question to the reporter (info_pending), verbatim
     #: the due date shown is in a year whose official arrangement is not entered yet (portal.domain.calendar)
     acceptance_provisional: bool = False
     result_provisional: bool = False
@@ -132,6 +133,15 @@ def _history(events: list[Event]) -> list[HistoryLine]:
             for e in events if e.public]
 
 
+def _open_question(complaint: Complaint, events: list[Event]) -> str | None:
+    """The question the office asked and the reporter has not answered yet: shown at the top
+    of the status page, so that it is not missed below the step bar."""
+    if not complaint.info_pending:
+        return None
+    asked = next((e for e in reversed(events) if e.kind == "info_requested"), None)
+    return (asked.params or {}).get("text") if asked else None
+
+
 def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
     """The reporter's view; opening it after the conclusion is the written notice for a
     reporter without a phone (it meets the result-notice clock, 004 C20 / L17)."""
@@ -163,6 +173,7 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
         steps=steps(complaint, events),
+        question=_open_question(complaint, events),
         acceptance_provisional=bool(acceptance and acceptance.provisional),
         result_provisional=bool(result and result.provisional),
         extras=_extras(deps, complaint, now),

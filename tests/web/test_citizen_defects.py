@@ -68,6 +68,8 @@ def test_the_error_summary_lists_each_error_and_links_to_its_field(client):
         fields.add(attrs["name"])
         assert text.strip()
     assert {"category", "description", "phone"} <= fields and len(links) >= 3
+    where = [html.index(f'id="{target}"') for target, _ in links]
+    assert where == sorted(where)  # listed in the form's order, top to bottom
     placeless = file_form(client, lat="", lng="", township="").get_data(as_text=True)
     summary = re.search(r'<div[^>]*id="error-summary".*?</div>', placeless, re.S).group(0)
     (target,) = re.findall(r'<a href="#([^"]+)">', summary)

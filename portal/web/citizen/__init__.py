@@ -60,6 +60,9 @@ def _form_page(token: str, values: dict, errors: dict, status: int = 200, repost
     targets = _error_targets(c)
     if chosen and c.category(chosen):
         targets["category"] = f"category-{chosen}"
+    # the summary lists the errors in the form's order, top to bottom (targets are in that order)
+    order = list(targets)
+    errors = dict(sorted(errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
     # a page that answers a POST switches mode or language by posting the form again
     switch = {"form": "report-form", "action": url_for("citizen.report_submit", elder=None)} if repost else None
     return render_template("citizen/report.html", token=token, form=values, errors=errors, error_targets=targets,
