@@ -8,6 +8,7 @@ facts kept) with progress, and a failed upload retried."""
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -65,6 +66,34 @@ def test_the_elder_mode_follows_every_link_and_form_without_javascript_or_cookie
         ctx.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_category_is_chosen_by_its_plain_words_after_opening_its_group(served, browser, javascript):
+    """Four short group lines first; a tap opens one; its choices read the villager's words,
+    the law's wording below them; a tap on the words ticks the choice (with or without script)."""
+    base, deps = served
+    land = next(c for c in deps.counties.default.categories if c.code == "l1-occupy-land")
+    ctx = browser.new_context(**PHONE, java_script_enabled=javascript)
+    page = ctx.new_page()
+    try:
+        page.goto(base + "/report?elder=1")
+        groups = page.locator("details.category-group > summary")
+        expect(groups).to_have_text(["盖房、建房", "占地、用地", "挖矿、采石", "干部参与、包庇"])
+        radio = page.locator(f"#category-{land.code}")
+        expect(radio).to_be_hidden()
+        page.locator("details.category-group > summary", has_text="占地、用地").tap()
+        plain = page.locator(f"label[for=category-{land.code}] .plain")
+        legal = page.locator(f"label[for=category-{land.code}] .legal")
+        expect(plain).to_have_text(land.title)
+        expect(legal).to_have_text(land.legal)
+        assert legal.bounding_box()["y"] > plain.bounding_box()["y"]  # the law's words on the second line
+        plain.tap()
+        expect(radio).to_be_checked()
+        if javascript:
+            expect(page.locator("#category-example")).to_contain_text(land.example)
+    finally:
+        ctx.close()
+
+
 def test_the_typed_receipt_stays_after_a_wrong_entry_and_the_mode_switch_keeps_the_status_page(served, context):
     base, _ = served
     page = context.new_page()
@@ -79,6 +108,7 @@ def test_the_typed_receipt_stays_after_a_wrong_entry_and_the_mode_switch_keeps_t
     page.locator("#lookup-form button[type=submit]").click()
     expect(page.locator("#stepbar")).to_be_visible()
     expect(page.locator("#stepbar .step.done")).to_have_count(1)
+    expect(page.locator("#stepbar .step.done time")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
     expect(page.locator("#stepbar [aria-current=step]")).to_contain_text("判定")
     page.click("#mode-switch")  # the status page switches mode by posting the receipt again
     expect(page.locator("body.elder #stepbar")).to_be_visible()
