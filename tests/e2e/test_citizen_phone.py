@@ -207,3 +207,36 @@ def test_photos_come_from_the_camera_are_made_smaller_on_the_phone_and_a_failed_
     page.screenshot(path=str(ARTIFACTS / "citizen-photo-retried.png"), full_page=True)
     ids = page.eval_on_selector_all("input[name=upload_ids]", "els => els.map(e => e.value)")
     assert len(ids) == 1  # the retried photo goes with the form once
+
+
+def test_without_javascript_a_camera_photo_goes_with_the_form_and_its_facts_are_the_reporters_choice(served, browser,
+                                                                                                  tmp_path):
+    """No script: no downscale or retry, but the camera is still offered (the input's own
+    ``capture``), the photo travels with the form, and the capture facts are confirmed on a page."""
+    base, deps = served
+    ctx = browser.new_context(**PHONE, java_script_enabled=False)
+    page = ctx.new_page()
+    try:
+        page.goto(base + "/report?elder=1")
+        camera = page.locator("#photos-camera")
+        expect(camera).to_be_visible()
+        assert camera.get_attribute("capture") == "environment" and camera.get_attribute("name") == "photos"
+        page.locator("details.category-group > summary", has_text="盖房、建房").tap()
+        page.locator("label[for=category-c1-no-planning-permit]").tap()
+        page.fill("#description", "村口农田里有人没手续盖房，已经砌到二层。")
+        page.fill("#lat", "26.460")
+        page.fill("#lng", "113.850")
+        page.set_input_files("#photos-camera", phone_photo(tmp_path, size=(1600, 1200)))
+        page.locator("#report-form button[type=submit]").click()
+        facts = page.locator("#confirm-form input[name=confirm_exif]")
+        expect(facts).to_have_count(1)
+        expect(facts).not_to_be_checked()
+        assert page.locator("body.elder").count() == 1
+        facts.check()
+        page.locator("#confirm-form button[type=submit]").first.click()
+        receipt = page.locator("#receipt-number").inner_text().replace(" ", "")
+    finally:
+        ctx.close()
+    complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt))
+    (evidence,) = complaint.evidence
+    assert evidence.taken_lat == pytest.approx(26.492, abs=1e-3)  # the fact the reporter ticked was kept
