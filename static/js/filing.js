@@ -20,7 +20,11 @@
   var example = document.getElementById("category-example");
   function showExample() {
     var chosen = form.querySelector("input[name=category]:checked");
-    if (example) example.textContent = chosen && chosen.dataset.example ? (form.dataset.exampleLabel || "例如：") + chosen.dataset.example : "";
+    if (!example) return;
+    example.textContent = chosen && chosen.dataset.example ? (form.dataset.exampleLabel || "例如：") + chosen.dataset.example : "";
+    // right under the chosen line, not below every group (an open group runs to 17 lines)
+    var line = chosen && chosen.closest(".choice");
+    if (line && line.nextSibling !== example) line.parentNode.insertBefore(example, line.nextSibling);
   }
   Array.prototype.forEach.call(form.querySelectorAll("input[name=category]"), function (radio) {
     radio.addEventListener("change", showExample);

@@ -89,7 +89,11 @@ def test_a_category_is_chosen_by_its_plain_words_after_opening_its_group(served,
         plain.tap()
         expect(radio).to_be_checked()
         if javascript:
-            expect(page.locator("#category-example")).to_contain_text(land.example)
+            example = page.locator("#category-example")
+            expect(example).to_contain_text(land.example)
+            below = page.locator(f".choice:has(#category-{land.code}) + *")  # right under the line tapped
+            assert below.get_attribute("id") == "category-example"
+            assert example.bounding_box()["y"] > legal.bounding_box()["y"]
     finally:
         ctx.close()
 
