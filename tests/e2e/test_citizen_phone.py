@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.browser import ARTIFACTS, chromium, served_portal
-from tests.e2e.citizen_pages import file_through_the_page, phone_photo
+from tests.e2e.citizen_pages import file_through_the_page, measure, phone_photo
 
 pytestmark = pytest.mark.browser
 
@@ -244,3 +244,19 @@ def test_without_javascript_a_camera_photo_goes_with_the_form_and_its_facts_are_
     complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt))
     (evidence,) = complaint.evidence
     assert evidence.taken_lat == pytest.approx(26.492, abs=1e-3)  # the fact the reporter ticked was kept
+
+
+def test_the_place_search_and_the_map_controls_keep_the_elder_modes_sizes(served, context):
+    """The search's answers and the map's zoom buttons are tapped by the same fingers: 60 px and
+    18 px text in the elder mode (MIIT 2021), like every other control."""
+    base, _ = served
+    page = context.new_page()
+    page.goto(base + "/report?elder=1")
+    page.locator("#place-search").tap()
+    page.keyboard.type("shiziba")
+    expect(page.locator(".place-result", has_text="石子坝村")).to_be_visible()
+    m = measure(page, elder=True)
+    assert m["taps"] == [] and m["small"] == [], (m["taps"][:5], m["small"][:5])
+    for button in page.locator(".place-result, .leaflet-control-zoom a").all():
+        box = button.bounding_box()
+        assert box["width"] >= 59.5 and box["height"] >= 59.5, button.inner_text()
