@@ -3,7 +3,9 @@ and operation, with DynamoDB's read and write request units; beside them, what a
 (building the services), one idle sweep and single page views cost. The input of the cost
 table in the README ("What it costs").
 
-    .venv/bin/python bench/aws_calls.py
+    .venv/bin/python bench/aws_calls.py [--port P]     # needs the test install: bash scripts/setup.sh --test
+
+``--port`` puts DynamoDB Local on that loopback port (default: a free one).
 
 The life: a reporter opens the form (page, scripts, map), uploads one photo the way the
 browser does (presigned POST straight to the incoming bucket, polled until the S3-triggered
@@ -67,10 +69,15 @@ SSM_PREFIX = f"/complaint-portal/{STAGE}/"
 PUBLIC_URL = "https://jubao.example.test"
 ACCOUNT, SERVICE, TOKEN = "AC" + secrets.token_hex(16), "MG" + secrets.token_hex(16), secrets.token_hex(16)
 READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
-#: what the form page loads from the portal besides itself (report.html and leaflet)
-PAGE_ASSETS = ("/static/css/citizen.css", "/static/js/report.js", "/static/vendor/leaflet/leaflet.css",
-               "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/images/marker-icon.png",
-               "/static/vendor/leaflet/images/marker-shadow.png")
+#: what Leaflet's stylesheet and script load besides what the page names (the pin's images)
+MAP_IMAGES = ("/static/vendor/leaflet/images/marker-icon.png", "/static/vendor/leaflet/images/marker-shadow.png")
+
+
+def page_assets(html: str) -> list[str]:
+    """What the form page loads from the portal besides itself: the stylesheets, scripts and
+    icon it names (fingerprinted names), and the map's pin images."""
+    named = re.findall(r'<(?:script|link)\b[^>]*\s(?:src|href)="(/static/[^"]+)"', html)
+    return list(dict.fromkeys(named)) + list(MAP_IMAGES)
 
 
 class AwsCalls:
@@ -142,9 +149,9 @@ class Portal:
 
 def complaint_life(portal: Portal, counter: AwsCalls) -> None:
     clock, twilio = portal.clock, portal.twilio
-    with counter.counting("1 form page: page, 6 assets, map"):
+    with counter.counting("1 form page: page, its assets, map"):
         form = portal.request("GET", "/report")
-        for asset in PAGE_ASSETS:
+        for asset in page_assets(form.get_data(as_text=True)):
             portal.request("GET", asset)
         portal.request("GET", "/api/v1/map")
         portal.request("GET", "/api/v1/places", query_string={"lat": "26.49", "lng": "113.77"})
@@ -301,7 +308,13 @@ def print_tables(counter: AwsCalls, life_steps: list[str], other_steps: list[str
 
 
 def main() -> None:
-    with DynamoDBLocal() as local, mock_aws(), FakeTwilioApi(ACCOUNT, TOKEN) as twilio:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=None, help="DynamoDB Local's port on 127.0.0.1 (default: a free one)")
+    args = parser.parse_args()
+    with DynamoDBLocal(port=args.port) as local, mock_aws(), FakeTwilioApi(ACCOUNT, TOKEN) as twilio:
+        print(f"DynamoDB Local on {local.endpoint_url}")
         os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION=REGION)
         admin = DynamoStore(local.client(), TABLE)
         admin.create_table()

@@ -1,9 +1,9 @@
 """Complaints filed per second over HTTP on the embedded default, beside the same server
 answering an empty POST (the floor), and their ratio.
 
-    .venv/bin/python bench/intake.py [--requests 400] [--clients 8]
+    .venv/bin/python bench/intake.py [--requests 400] [--clients 8] [--port P]   # the demo install will do
 
-Starts `portal serve` (waitress, SQLite in a temporary folder) on a free port, fetches
+Starts `portal serve` (waitress, SQLite in a temporary folder) on a free port (or P), fetches
 filing tokens first (not timed), then times N form posts from C concurrent clients against
 N empty POSTs to /healthz. Prints figures; asserts nothing.
 """
@@ -49,10 +49,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=None, help="the port `portal serve` listens on (default: a free one)")
     args = parser.parse_args()
 
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
+    print(f"portal serve on {base}")
     portal = Path(sys.executable).with_name("portal")
     with tempfile.TemporaryDirectory() as data_dir:
         env = dict(os.environ, PORTAL_RATE_LIMIT_FACTOR="100000", PORTAL_LOG_LEVEL="WARNING")
@@ -65,7 +67,11 @@ def main() -> None:
                     urllib.request.urlopen(base + "/healthz", timeout=1).read()
                     break
                 except OSError:
+                    if server.poll() is not None:
+                        raise SystemExit(f"portal serve exited (is port {port} taken?)") from None
                     time.sleep(0.2)
+            else:
+                raise SystemExit(f"portal serve did not answer on {base}")
             floor_runs, filing_runs = [], []
             for _ in range(args.rounds):
                 tokens = [re.search(r'"token":\s*"([^"]+)"', post(base + "/api/v1/filing-tokens", b"", "application/json")).group(1)

@@ -34,7 +34,7 @@ def max_request_bytes(settings: Settings) -> int:
 
 def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.services.deps import build_deps
-    from portal.web import errors, i18n, logs, security
+    from portal.web import assets, errors, i18n, logs, security
 
     settings = settings or (deps.settings if deps is not None else Settings.from_env())
     logs.configure(settings)
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
 
     i18n.init(app)
     security.init(app, settings)
+    assets.init(app, STATIC_DIR)
     logs.init_request_log(app)
     from portal.web import maps
 

@@ -71,7 +71,14 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, 
         click.echo(demo_service.welcome(deps, settings))
     if sweep_every:
         start_sweeper(deps, sweep_every)
-    click.echo(f"Serving on http://{host}:{port} (data in {settings.data_path.resolve()}); Ctrl+C stops.")
+    # waitress's own "Serving on http://127.0.0.1:8000" goes through the log filter, which masks
+    # every IP address (portal.web.logs), and read "http://[ip]:8000"; waitress's info lines are
+    # held back there (QUIET) and the server's own address, not a client's, is printed here
+    everywhere = host in ("0.0.0.0", "::")
+    shown = "127.0.0.1" if everywhere else host
+    url = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    click.echo(f"Serving on {url}{' (all interfaces)' if everywhere else ''} "
+               f"(data in {settings.data_path.resolve()}); Ctrl+C stops.")
     waitress.serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
 
 

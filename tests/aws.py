@@ -123,7 +123,7 @@ def policy_admits(form: dict, posted: dict[str, str], size: int) -> bool:
 
 
 def browser_form(form: dict, content_type: str) -> dict[str, str]:
-    """The fields ``static/js/report.js`` posts before the file: the presigned fields, then
+    """The fields ``static/js/filing.js`` posts before the file: the presigned fields, then
     the chosen file's type."""
     return {**form["fields"], "Content-Type": content_type}
 

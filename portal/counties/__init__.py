@@ -10,7 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from portal.counties.basemap import TileSourceSchema, check_unique_names, tile_source
 from portal.domain.county import (
-    TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
+    GROUP_TITLES, TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
 from portal.counties import grids as grid_file
 from portal.counties.yamlfile import read_mapping
@@ -69,8 +69,11 @@ class LeadField(fields.Field):
 
 class CategorySchema(Schema):
     code = fields.String(required=True, validate=CODE)
-    group = fields.String(required=True, validate=validate.OneOf(["construction", "land", "mining", "housing", "officials"]))
-    title = fields.String(required=True, validate=validate.Length(min=2, max=80))
+    group = fields.String(required=True, validate=validate.OneOf(list(GROUP_TITLES)))
+    #: the words a villager would use ("没手续盖房"): short, the first line a citizen reads
+    title = fields.String(required=True, validate=validate.Length(min=2, max=24))
+    #: the regulation's wording, the second line (and the ledger's column)
+    legal = fields.String(required=True, validate=validate.Length(min=2, max=200))
     example = fields.String(required=True, validate=validate.Length(min=2, max=200))
     basis = fields.String(required=True, validate=validate.Length(min=2))
     lead = LeadField(required=True)
@@ -255,7 +258,8 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
                      pinyin=geo.townships[t["code"]].pinyin, initials=geo.townships[t["code"]].initials)
             for t in data["townships"]),
         categories=tuple(
-            Category(code=c["code"], group=c["group"], title=c["title"], example=c["example"], basis=c["basis"],
+            Category(code=c["code"], group=c["group"], title=c["title"], legal=c["legal"], example=c["example"],
+                     basis=c["basis"],
                      lead_inside=c["lead"][0], lead_outside=c["lead"][1], discipline_only=c["discipline_only"])
             for c in data["categories"]),
         rewards=RewardRules(

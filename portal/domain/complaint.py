@@ -166,6 +166,13 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, PatrolSteps, SurveyS
     def clock(self, kind: ClockKind) -> Clock | None:
         return self.clocks.get(kind.value)
 
+    @property
+    def onsite_owed(self) -> bool:
+        """004 C17(2), L15(2): the township's on-site check is still owed (its 2-hour clock is
+        open and nothing is recorded), whatever the ticket's state: a conclusion does not end it."""
+        clock = self.clock(ClockKind.ONSITE)
+        return clock is not None and clock.is_open and self.onsite is None
+
     def _add_clock(self, clock: Clock) -> None:
         self.clocks[clock.kind.value] = clock
 
@@ -298,8 +305,10 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, PatrolSteps, SurveyS
     def record_onsite(self, now: datetime, actor: str, unit: str, arrived_at: datetime, findings: str,
                       photos: list[str]) -> None:
         """004 C17(2), L15(2): the township's team on site within 2 hours; met at the arrival time.
-        Recorded after the 2 hours, it is a breach even if the arrival typed is earlier."""
-        self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再登记现场核查。"))
+        Recorded after the 2 hours, it is a breach even if the arrival typed is earlier. A check
+        still owed when the ticket was concluded can be recorded afterwards (late: a breach)."""
+        if self.status not in OPEN_STATUSES and not self.onsite_owed:
+            raise Conflict(N_("已办结或不予受理的举报不能再登记现场核查。"), status=self.status.value)
         if arrived_at > now:
             raise DomainError(N_("到场时间不能晚于现在。"), field="arrived_at")
         if arrived_at < self.received_at:
@@ -355,7 +364,10 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, PatrolSteps, SurveyS
         self.concluded_at = now
         self.info_pending = False
         # Handling has ended: the violation is either dealt with or not found. The ladder and
-        # rectification clocks close with it; the on-site clock, if still open, is moot.
+        # rectification clocks close with it. The on-site clock does not (004 C17(2), L15(2)):
+        # a check still owed keeps running, is breached at its due instant if not recorded by
+        # then, and the township can still record it (the officer is warned at conclusion).
+        onsite_owed = self.onsite_owed
         for kind in LADDER_KINDS | {ClockKind.RECTIFICATION}:
             clock = self.clock(kind)
             if clock is not None and clock.is_open:
@@ -363,11 +375,10 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, PatrolSteps, SurveyS
                     self._meet(kind, now, actor)
                 else:
                     clock.cancel(now)
-        self._cancel({ClockKind.ONSITE}, now)
         self._record(now, "concluded", actor, unit=unit,
                      public=N_("已办结。核查结论：%(finding_msg)s。处理结果：%(result)s"),
                      params={"finding_msg": FINDING_TITLES[finding], "result": result_text},
-                     data={"finding": finding.value})
+                     data={"finding": finding.value, **({"onsite_owed": True} if onsite_owed else {})})
         if not self.has_reporter:  # a patrol's finding or a survey's: nobody to tell (004 C20's notice is a reporter's)
             self.status, self.closed_at = Status.CLOSED, now
             return

@@ -58,13 +58,14 @@ class Township:
 @dataclass(frozen=True)
 class Category:
     code: str
-    group: str  # construction | land | mining | housing | officials
-    title: str
+    group: str  # houses | land | mining | officials (GROUP_TITLES)
+    title: str  #: in the words a villager would use ("没手续盖房")
     example: str
     basis: str
     lead_inside: str  # department code or TOWNSHIP, inside the county built-up area
     lead_outside: str  # the same, outside it
     discipline_only: bool = False
+    legal: str = ""  #: the regulation's wording, shown as the second line and in the ledger
 
     @property
     def differs_by_area(self) -> bool:
@@ -90,13 +91,13 @@ class RewardRules:
         return self.by_category.get(category, self.default)
 
 
-#: the catalog's groups (msgids: the web layer translates them; category titles are county data)
+#: the catalog's groups, in a villager's words (msgids: the web layer translates them; category
+#: titles are county data)
 GROUP_TITLES = {
-    "construction": N_("违法建设"),
-    "land": N_("违法用地"),
-    "mining": N_("违法采矿"),
-    "housing": N_("违法售房"),
-    "officials": N_("公职人员问题"),
+    "houses": N_("盖房、建房"),
+    "land": N_("占地、用地"),
+    "mining": N_("挖矿、采石"),
+    "officials": N_("干部参与、包庇"),
 }
 
 
@@ -167,6 +168,12 @@ class County:
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
+
+    def category_groups(self) -> list[tuple[str, list[Category]]]:
+        """The catalog as a villager reads it: houses, land, mining, officials (the order of
+        ``GROUP_TITLES``, whatever the county file's), each group's categories in file order."""
+        return [(group, cats) for group in GROUP_TITLES
+                if (cats := [c for c in self.categories if c.group == group])]
 
     def department(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)

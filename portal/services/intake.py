@@ -101,20 +101,30 @@ def bounded_text(value, field: str, limit: int = 2000, required: bool = False,
     return cleaned
 
 
+#: the form, the JSON API and Open311 take only this (a verification SMS abroad costs money and
+#: invites SMS pumping)
+NOT_A_MAINLAND_MOBILE = N_("手机号码格式不正确，请填写11位中国大陆手机号码。")
+
+
 def parse_phone(raw: str | None) -> str | None:
-    """A mainland mobile number in E.164, or None if none was given; DomainError if malformed."""
+    """An 11-digit mainland China mobile number in E.164 (+86 1xx xxxx xxxx), or None if none was
+    given; DomainError for anything else: a number of another country or region (+1, +44, +852,
+    ...), a landline, a malformed one."""
     if raw is None or not str(raw).strip():
         return None
     text = str(raw).strip()
     if len(text) > 32:
-        raise DomainError(N_("手机号码格式不正确，请填写11位手机号码。"), field="phone")
+        raise DomainError(NOT_A_MAINLAND_MOBILE, field="phone")
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
-        raise DomainError(N_("手机号码格式不正确，请填写11位手机号码。"), field="phone") from None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (
-            phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise DomainError(N_("手机号码格式不正确，请填写11位手机号码。"), field="phone")
+        raise DomainError(NOT_A_MAINLAND_MOBILE, field="phone") from None
+    national = str(number.national_number)
+    if (number.country_code != 86 or len(national) != 11 or not national.startswith("1")
+            or phonenumbers.region_code_for_number(number) != "CN" or not phonenumbers.is_valid_number(number)
+            or phonenumbers.number_type(number) not in (phonenumbers.PhoneNumberType.MOBILE,
+                                                        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)):
+        raise DomainError(NOT_A_MAINLAND_MOBILE, field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

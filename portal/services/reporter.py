@@ -28,7 +28,7 @@ class HistoryLine:
     at: datetime
     text: str  #: msgid (or verbatim text when ``params`` is {"text": ...})
     params: dict
-    by_reporter: bool
+    by_reporter: bool  #: the reporter's own words (a reply)
 
 
 @dataclass
@@ -49,10 +49,60 @@ class ReporterView:
     phone_on_file: bool
     phone_verified: bool
     evidence_count: int
+    steps: list["Step"] = field(default_factory=list)  #: the step bar (12336 vocabulary)
+    question: str | None = None  #: the office's open question to the reporter (info_pending), verbatim
     #: the due date shown is in a year whose official arrangement is not entered yet (portal.domain.calendar)
     acceptance_provisional: bool = False
     result_provisional: bool = False
     extras: dict = field(default_factory=dict)  #: later features (rewards, disclosure) add their parts here
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the status page's step bar, in the words of the 12336 land-and-resources
+    reporting line: 接收 → 判定 → 核查 → 处理 → 反馈."""
+
+    key: str  #: received | judged | checked | handled | told
+    title: str  #: msgid
+    state: str  #: done | current | upcoming | skipped
+    at: datetime | None = None
+    note: str | None = None  #: msgid, e.g. "不予受理"
+
+
+STEP_TITLES = {"received": N_("接收"), "judged": N_("判定"), "checked": N_("核查"), "handled": N_("处理"),
+               "told": N_("反馈")}
+
+
+def steps(complaint: Complaint, events: list[Event]) -> list[Step]:
+    """The step bar: received (the filing), judged (accepted or declined, 004 C20, L17),
+    checked (the on-site check, or the finding at the conclusion), handled (concluded) and
+    told (the result reached the reporter, or the decline was told), each with its date.
+    A declined report skips checking and handling; a reopened one goes back to the step it is at."""
+    status = complaint.status
+    last = lambda *kinds: next((e.at for e in reversed(events) if e.kind in kinds), None)  # noqa: E731
+    onsite = next((e.at for e in events if e.kind == "onsite_recorded"), None)
+    declined = status == Status.DECLINED
+    concluded = status in (Status.CONCLUDED, Status.CLOSED)
+    done = {
+        "received": complaint.received_at,
+        "judged": last("accepted", "declined") if status != Status.RECEIVED else None,
+        "checked": None if declined else (onsite or (complaint.concluded_at if concluded else None)),
+        "handled": complaint.concluded_at if concluded else None,
+        "told": complaint.closed_at if status in (Status.CLOSED, Status.DECLINED) else None,
+    }
+    result, current_given = [], False
+    for key, title in STEP_TITLES.items():
+        note = N_("不予受理") if declined and key == "judged" else None
+        if declined and key in ("checked", "handled"):
+            result.append(Step(key, title, "skipped", None, N_("不适用")))
+        elif done[key] is not None:
+            result.append(Step(key, title, "done", done[key], note))
+        elif not current_given:
+            current_given = True
+            result.append(Step(key, title, "current"))
+        else:
+            result.append(Step(key, title, "upcoming"))
+    return result
 
 
 WRONG_RECEIPT = N_("回执号不正确。请核对16位数字后再试。")
@@ -77,8 +127,19 @@ def find_by_receipt(deps: Deps, receipt_text: str | None, client: str, now: date
 
 
 def _history(events: list[Event]) -> list[HistoryLine]:
-    return [HistoryLine(at=e.at, text=e.public, params=e.params, by_reporter=e.actor == "reporter")
+    """``by_reporter`` marks the reporter's own words (a reply), not every event the reporter
+    caused: "您的举报已收到。" is the portal speaking, though the filing was the reporter's."""
+    return [HistoryLine(at=e.at, text=e.public, params=e.params, by_reporter=e.kind == "reporter_replied")
             for e in events if e.public]
+
+
+def _open_question(complaint: Complaint, events: list[Event]) -> str | None:
+    """The question the office asked and the reporter has not answered yet: shown at the top
+    of the status page, so that it is not missed below the step bar."""
+    if not complaint.info_pending:
+        return None
+    asked = next((e for e in reversed(events) if e.kind == "info_requested"), None)
+    return (asked.params or {}).get("text") if asked else None
 
 
 def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
@@ -93,6 +154,7 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
     category = county.category(complaint.category)
     acceptance = complaint.clock(ClockKind.ACCEPTANCE)
     result = complaint.clock(ClockKind.RESULT_NOTICE)
+    events = deps.repos.complaints.history(complaint.id)
     return ReporterView(
         status=complaint.status,
         status_title=STATUS_TITLES[complaint.status],
@@ -102,7 +164,7 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         acceptance_due=acceptance.due_at if acceptance else None,
         result_due=result.due_at if result else None,
         provisional=any(c.provisional and c.is_open for c in complaint.clocks.values()),
-        history=_history(deps.repos.complaints.history(complaint.id)),
+        history=_history(events),
         info_pending=complaint.info_pending,
         can_reply=complaint.is_open,
         finding_title=FINDING_TITLES[complaint.finding] if complaint.finding else None,
@@ -110,6 +172,8 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         phone_on_file=complaint.contact is not None and complaint.contact.is_phone and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
+        steps=steps(complaint, events),
+        question=_open_question(complaint, events),
         acceptance_provisional=bool(acceptance and acceptance.provisional),
         result_provisional=bool(result and result.provisional),
         extras=_extras(deps, complaint, now),

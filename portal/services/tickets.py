@@ -154,7 +154,7 @@ _STATE_OK = {
     Action.DECLINE: lambda c: c.status == Status.RECEIVED,
     Action.TRANSFER: lambda c: c.is_open,
     Action.ASK_INFO: lambda c: c.is_open and c.has_reporter,
-    Action.ONSITE: lambda c: c.is_open,
+    Action.ONSITE: lambda c: c.is_open or c.onsite_owed,  # 004 C17(2): owed even after the conclusion
     Action.STOP_ORDER: lambda c: c.is_open and c.stop_order_at is None,
     Action.RECTIFIED: lambda c: c.is_open and c.rectified_at is None,
     Action.DEMOLITION_HANDOVER: lambda c: c.status == Status.ACCEPTED and c.demolition is None and c.in_built_up_area,

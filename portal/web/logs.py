@@ -203,9 +203,10 @@ def configure(settings: Settings) -> None:
 #: server's access log names client addresses; twilio's client logs each request it makes;
 #: Zappa's handler logs every request on Lambda with the client's address, user agent and
 #: query string; Pillow logs every EXIF tag of a photo it opens (device serial numbers, the
-#: owner's name, GPS), which is what the sanitiser removes
+#: owner's name, GPS), which is what the sanitiser removes; waitress logs its listening address
+#: at INFO, which the filter would mask to "http://[ip]:8000" (`portal serve` prints it itself)
 QUIET = {"werkzeug": logging.WARNING, "twilio.http_client": logging.WARNING, "zappa.wsgi": logging.WARNING,
-         "PIL": logging.INFO}
+         "PIL": logging.INFO, "waitress": logging.WARNING}
 
 
 # --- one line per request ---------------------------------------------------------------------

@@ -17,7 +17,8 @@
   var datumInput = document.getElementById("datum");
   var villageSelect = document.getElementById("village");
   var townshipSelect = document.getElementById("township");
-  var category = document.getElementById("category");
+  var categories = form.querySelectorAll("input[name=category]");  // a radio list (filing.js shows its example)
+  var chosenCategory = function () { var c = form.querySelector("input[name=category]:checked"); return c ? c.value : null; };
   var feedback = document.getElementById("place-feedback");
   var accuracy = document.getElementById("place-accuracy");
   var nearbyBox = document.getElementById("nearby");
@@ -115,7 +116,7 @@
     if (!latInput.value || !lngInput.value || !isFinite(lat) || !isFinite(lng)) { lastPreview = null; say(""); return; }
     var seq = ++previewSeq;
     var params = { lat: lat, lng: lng, datum: datumInput.value || "wgs84", map_datum: mapDatum };
-    post(d.places, Object.assign({ category: category && category.value ? category.value : null }, params)).then(function (place) {
+    post(d.places, Object.assign({ category: chosenCategory() }, params)).then(function (place) {
       if (seq !== previewSeq) return;  // a newer pin is on its way
       lastPreview = place;
       if (!place) { say(""); return; }
@@ -137,7 +138,7 @@
   }
   latInput.addEventListener("change", typed);
   lngInput.addEventListener("change", typed);
-  if (category) category.addEventListener("change", function () { describe(false); });
+  Array.prototype.forEach.call(categories, function (c) { c.addEventListener("change", function () { describe(false); }); });
   if (latInput.value && lngInput.value) describe(true);
 
   // --- "use my location", with its accuracy ---------------------------------------------------

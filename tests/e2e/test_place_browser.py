@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from portal.domain.geo import Point, distance_m
 from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.citizen_pages import choose_category
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_tha
     page.on("request", lambda request: requests.append(request.url))
 
     page.goto(f"{base}/report")
-    page.select_option("#category", "l1-occupy-land")
+    choose_category(page, "l1-occupy-land")
     page.fill("#description", "石子坝村口有人在农田里打地基建房，已经砌了半人高的墙。")
     page.locator("#place-search").tap()
     page.keyboard.type("shiziba")
@@ -93,7 +94,7 @@ def test_typed_coordinates_drop_the_pin_and_a_point_outside_the_county_is_flagge
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{base}/report")
-    page.select_option("#category", "l1-occupy-land")
+    choose_category(page, "l1-occupy-land")
     page.fill("#description", "山脚下有人推平了一片林地，正在建厂房。")
     page.fill("#lat", "26.59")
     page.fill("#lng", "113.68")

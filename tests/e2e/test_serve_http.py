@@ -54,6 +54,16 @@ def post(url: str, fields: dict) -> str:
         return response.read().decode()
 
 
+def test_the_console_names_the_address_served_not_a_masked_one(server):
+    """waitress's own "Serving on http://127.0.0.1:8000" went through the log filter that masks
+    every IP address and read "Serving on http://[ip]:8000"."""
+    base, process = server
+    process.terminate()
+    output = process.communicate(timeout=10)[0]
+    assert f"Serving on {base}" in output
+    assert "[ip]" not in output
+
+
 def test_file_and_follow_over_plain_http(server):
     base, process = server
     form = urllib.request.urlopen(base + "/report", timeout=10).read().decode()

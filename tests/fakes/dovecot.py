@@ -170,11 +170,13 @@ class Dovecot:
     def bodies_fetched(self, at_least: int = 0, wait: float = 5.0) -> int:
         """Message bodies fetched, over every session that logged out (dovecot's logout lines).
         Dovecot's log process writes a session's logout line a moment after the client has
-        gone: wait (up to ``wait`` seconds) until the count reaches ``at_least``; a count above
-        it is returned at once (a body fetched twice shows)."""
+        gone: wait (up to ``wait`` seconds) until every login has its logout line and the count
+        reaches ``at_least``; a count above it is returned at once (a body fetched twice shows)."""
         deadline = time.monotonic() + wait
         while True:
-            fetched = sum(int(n) for n in re.findall(r"body_count=(\d+)", self.log()))
-            if fetched >= at_least or time.monotonic() > deadline:
+            text = self.log()
+            logins, logouts = len(re.findall(r"Login: ", text)), len(re.findall(r"body_count=", text))
+            fetched = sum(int(n) for n in re.findall(r"body_count=(\d+)", text))
+            if (logouts >= logins and fetched >= at_least) or time.monotonic() > deadline:
                 return fetched
             time.sleep(0.05)

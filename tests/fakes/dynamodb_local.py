@@ -38,8 +38,9 @@ class DynamoDBLocal:
     #: (starts in about half the time of the default tiered compilation)
     JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m")
 
-    def __init__(self, root: Path = REPO_ROOT, startup_timeout: float = 60.0):
+    def __init__(self, root: Path = REPO_ROOT, startup_timeout: float = 60.0, port: int | None = None):
         self.root = Path(root)
+        self.port = port  #: a fixed port (one attempt), or None for a free one
         self.startup_timeout = startup_timeout
         self.endpoint_url: str | None = None
         self._process: subprocess.Popen | None = None
@@ -69,8 +70,8 @@ class DynamoDBLocal:
         choosing it and Java binding it (another worker) costs one more attempt."""
         jar, java = self.find_jar(), self.find_java()
         failure = ""
-        for _ in range(self.START_ATTEMPTS):
-            port = _free_port()
+        for _ in range(1 if self.port else self.START_ATTEMPTS):
+            port = self.port or _free_port()
             self._log = tempfile.TemporaryFile()
             self._process = subprocess.Popen(
                 [java, *self.JVM_OPTIONS, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",

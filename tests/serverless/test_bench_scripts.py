@@ -5,6 +5,7 @@ figures themselves (benchmarks print, tests do not time)."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end():
-    done = subprocess.run([sys.executable, "bench/aws_calls.py"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end_on_the_port_asked():
+    port = free_port()  # issue #18: --port was refused
+    done = subprocess.run([sys.executable, "bench/aws_calls.py", "--port", str(port)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
+    assert lines[0] == f"DynamoDB Local on http://127.0.0.1:{port}"
     total = next(line for line in lines if line.startswith("one complaint life, total"))
     assert len(total.split()) > 8
     for step in ("1 form page", "2 photo", "3 filing", "4 phone verified", "6 accepted", "7 concluded",
@@ -51,3 +60,13 @@ def test_the_operations_bench_runs_backup_restore_and_the_re_wrap_to_the_end():
     assert done.returncode == 0, done.stderr[-2000:]
     for start in ("5 complaints,", "backup ", "verify ", "restore (keys) ", "read every record:", "re-wrap after"):
         assert any(line.startswith(start) for line in done.stdout.splitlines()), start
+
+
+def test_the_intake_bench_serves_the_portal_on_the_port_asked_and_prints_its_ratio():
+    port = free_port()  # issue #18: --port was refused
+    done = subprocess.run([sys.executable, "bench/intake.py", "--port", str(port), "--requests", "10", "--rounds", "1",
+                           "--clients", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"portal serve on http://127.0.0.1:{port}"  # and the figures below came from there
+    assert any(line.startswith("ratio filing/floor:") for line in lines)

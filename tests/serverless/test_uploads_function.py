@@ -320,9 +320,9 @@ def test_without_javascript_the_serverless_form_carries_no_photo_and_says_why(s3
     app.config["TESTING"] = False
     client = app.test_client()
     page = client.get("/report").text
-    photo_input = page.split('id="photos"')[1].split(">")[0]
-    assert 'name="photos"' not in page and 'data-direct="1"' in photo_input  # the form itself never posts photos
-    assert '<div class="js-only" hidden>\n    <input type="file" id="photos"' in page  # shown by report.js only
+    inputs = page.split('<div class="photo-inputs js-only"')[1].split('id="photo-list"')[0]
+    assert 'name="photos"' not in page and 'data-direct="1"' in inputs  # the form itself never posts photos
+    assert " hidden\n" in inputs.split(">")[0] and 'id="photos"' in inputs  # shown by filing.js only
     notice = page.split("<noscript>")[1].split("</noscript>")[0]
     assert 'id="photos-need-script"' in notice and "上传照片需要开启浏览器的 JavaScript" in notice
 

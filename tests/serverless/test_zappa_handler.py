@@ -16,6 +16,7 @@ environment Zappa sets, as on Lambda.
 from __future__ import annotations
 
 import base64
+import gzip
 import importlib
 import json
 import logging
@@ -33,6 +34,7 @@ from urllib.parse import quote_plus, urlencode
 
 import boto3
 import pytest
+from brotli import decompress as brotli_decompress
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -320,7 +322,25 @@ def test_behind_the_apis_own_url_links_carry_the_stage(aws_lambda):
     host = f"a1b2c3d4e5.execute-api.{REGION}.amazonaws.com.cn"
     page = answer(aws_lambda.invoke(api_event("GET", "/report", host=host)))
     assert page.status == 200
-    assert f'href="/{STAGE}/static/css/citizen.css' in page.text and 'action="/dev/report"' in page.text
+    assert re.search(rf'href="/{STAGE}/static/css/citizen\.[0-9a-f]{{12}}\.css"', page.text)
+    assert 'action="/dev/report"' in page.text
+
+
+def test_pages_are_gzipped_and_static_files_served_compressed_and_immutable_through_api_gateway(aws_lambda):
+    """Zappa base64-encodes a body that has a Content-Encoding; the API's binary media types
+    let it through, so the browser gets the compressed bytes."""
+    page = aws_lambda.invoke(api_event("GET", "/report", extra_headers={"Accept-Encoding": "gzip, deflate, br"}))
+    headers = page["multiValueHeaders"]
+    assert page["isBase64Encoded"] and headers["Content-Encoding"] == ["gzip"]
+    raw = base64.b64decode(page["body"])
+    html = gzip.decompress(raw).decode()
+    assert len(raw) < len(html.encode()) / 3 and "我要举报" in html
+    css = re.search(rf'href="(/static/css/citizen\.[0-9a-f]{{12}}\.css)"', html).group(1)
+    sheet = aws_lambda.invoke(api_event("GET", css, extra_headers={"Accept-Encoding": "gzip, deflate, br"}))
+    assert sheet["statusCode"] == 200 and sheet["isBase64Encoded"]
+    assert sheet["multiValueHeaders"]["Content-Encoding"] == ["br"]
+    assert "immutable" in sheet["multiValueHeaders"]["Cache-Control"][0]
+    assert b"body.elder" in brotli_decompress(base64.b64decode(sheet["body"]))
 
 
 def test_map_tiles_come_through_the_handler_as_images(aws_lambda):

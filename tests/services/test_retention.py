@@ -43,6 +43,9 @@ def closed_with_phone(deps, clock, officer):
     workflow.accept(deps, officer, complaint.id, "", clock.now())
     clock.advance(days=3)
     workflow.conclude(deps, officer, complaint.id, "substantiated", "已责令拆除。", {}, clock.now())
+    # the on-site check was never recorded: its 2-hour clock outlives the conclusion (004 C17(2))
+    # until the sweeper records the breach; after that only the purge is due
+    sweeper.sweep(deps, clock.now())
     complaint = reload(deps, complaint)
     assert complaint.status == Status.CLOSED
     return complaint, receipt

@@ -99,8 +99,11 @@ def test_acting_on_a_declined_or_closed_ticket_is_refused_with_a_conflict(act, f
         c.decline(T0, "off", "u", "already_handled", "已处理")
     else:
         c.accept(T0, "off", "u")
-        conclude(c, T0)
-        c.record_written_notice(T0, "off", "u", "已书面告知")
+        # the check recorded: a closed ticket that still owes one may record it (004 C17(2),
+        # tests/unit/test_onsite_after_conclusion.py); one that does not owes nothing more
+        c.record_onsite(T0 + timedelta(minutes=30), "tw", "xiayang", T0 + timedelta(minutes=20), "到场", [])
+        conclude(c, T0 + timedelta(hours=1))
+        c.record_written_notice(T0 + timedelta(hours=1), "off", "u", "已书面告知")
         assert c.status == Status.CLOSED
     c.new_events.clear()
     with pytest.raises(Conflict) as caught:

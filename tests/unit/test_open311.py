@@ -202,8 +202,8 @@ def test_one_service_per_category_with_group_and_handling_units(county):
     services = open311.services(county)
     assert [s["service_code"] for s in services] == [c.code for c in county.categories]
     signs = next(s for s in services if s["service_code"] == "c8-outdoor-signs")
-    assert signs["group"] == Msg("违法建设")
-    assert signs["keywords"] == Words((Msg("违法建设"), "县城市管理和综合执法局", Msg("乡镇人民政府")))
+    assert signs["group"] == Msg("盖房、建房")
+    assert signs["keywords"] == Words((Msg("盖房、建房"), "县城市管理和综合执法局", Msg("乡镇人民政府")))
     assert signs["description"] == county.category("c8-outdoor-signs").example
     assert all(s["type"] == "realtime" and s["metadata"] is True for s in services)
 

@@ -55,14 +55,16 @@ def test_the_table_covers_every_category_of_the_county():
 def test_the_catalog_has_every_kind_rules_md_lists():
     groups = [c.group for c in COUNTY.categories]
     assert groups.count("land") == 7  # 004 L3 (1)-(7)
-    construction = {c.code for c in COUNTY.categories if c.group == "construction"}
+    construction = {c.code for c in COUNTY.categories if c.group == "houses"}
     assert {f"c{n}" for n in (1, 2, 3, 4, 5, 7)} <= {code.split("-")[0] for code in construction}
     zones = {c for c in construction if c.startswith("c6-")}  # 004 C3(6): each control zone
     assert zones == {"c6-road-control-zone", "c6-river-control-zone", "c6-nature-reserve",
                      "c6-water-source-zone", "c6-public-forest"}
     assert "mining" in groups and "officials" in groups and "h1-small-property-housing" in EXPECTED
+    assert {c.group for c in COUNTY.categories} == {"houses", "land", "mining", "officials"}  # a villager's four
     for category in COUNTY.categories:
-        assert category.title and category.example, category.code
+        assert category.title and category.legal and category.example, category.code
+        assert len(category.title) <= 24 and len(category.legal) > len(category.title)  # a villager's words, then the law's
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED))

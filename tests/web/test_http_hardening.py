@@ -69,7 +69,7 @@ def test_every_response_carries_the_security_headers(client, citizen_pages):
     responses = dict(citizen_pages)
     for path in ("/api/v1/catalog", "/api/v1/openapi.json", "/api/v1/no-such", "/open311/v2/services.json",
                  "/open311/v2/discovery.json", "/staff/login", "/staff/queue", "/static/css/citizen.css",
-                 "/static/js/report.js", "/static/vendor/leaflet/leaflet.js", "/healthz", "/hooks/twilio/status"):
+                 "/static/js/filing.js", "/static/vendor/leaflet/leaflet.js", "/healthz", "/hooks/twilio/status"):
         responses[f"GET {path}"] = client.get(path, base_url=PUBLIC_URL)
     responses["DELETE /"] = client.delete("/", base_url=PUBLIC_URL)
     responses["POST /api/v1/status (bad JSON)"] = client.post("/api/v1/status", data="{", base_url=PUBLIC_URL,
@@ -110,7 +110,9 @@ def test_citizen_pages_name_no_other_origin_and_serve_every_asset_themselves(cli
                 assets.add(value)
         for value in re.findall(r'data-(?:tiles|geojson|places|upload-url)="([^"]*)"', html):
             assert value == "" or (value.startswith("/") and not value.startswith("//")), (name, value)
-    assert {"/static/js/report.js", "/static/vendor/leaflet/leaflet.js", "/static/css/citizen.css"} <= assets
+    plain = {re.sub(r"\.[0-9a-f]{12}(\.\w+)$", r"\1", a) for a in assets}  # names carry the file's digest
+    assert {"/static/js/filing.js", "/static/js/place.js", "/static/vendor/leaflet/leaflet.js",
+            "/static/css/citizen.css"} <= plain
     for asset in sorted(assets):
         fetched = client.get(asset, base_url=PUBLIC_URL)
         assert fetched.status_code == 200 and fetched.data, asset

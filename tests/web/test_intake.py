@@ -204,8 +204,8 @@ def test_capture_facts_start_unticked_and_the_place_is_explained(client):
     box = response.text.split('name="confirm_exif"')[1].split(">")[0]
     assert "checked" not in box
     assert "拍摄地点是拍照时您的手机所在的位置" in response.text and "就是您家的位置" in response.text
-    script = (Path(__file__).parents[2] / "static" / "js" / "report.js").read_text()
-    assert "box.checked = false" in script and "box.checked = true" not in script
+    script = (Path(__file__).parents[2] / "static" / "js" / "filing.js").read_text()
+    assert "tick.checked = false" in script and "tick.checked = true" not in script
     assert "可能就是您的住处" in client.get("/report").text  # the script's note, from the template
 
 

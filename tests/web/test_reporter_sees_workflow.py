@@ -93,3 +93,18 @@ def test_a_reporter_with_a_verified_phone_gets_each_notice_by_sms(app, deps, clo
     staff.act(result.complaint_id, "conclude", MEASURES)
     kinds = [m.kind for m in deps.repos.outbox.for_record(f"CMP#{result.complaint_id}")]
     assert {"info_requested", "accepted", "result"} <= set(kinds)
+
+
+def test_the_offices_open_question_stands_above_the_step_bar_until_answered(app, client, deps, clock):
+    """An older reporter reads the top of the page: the question is there, linked to the box
+    for the answer, not only in the history at the bottom (issue #18)."""
+    receipt = file_through_the_form(client)
+    cid = ticket_of(deps, receipt).id
+    staff = signed_in(app, deps, clock, "officer")
+    staff.act(cid, "ask-info", {"question": "请说明房屋在村口的哪一侧？<b>"})
+    page = status_page(client, receipt)
+    top = page.split('id="stepbar"', 1)[0]
+    assert 'id="question-alert"' in top and "请说明房屋在村口的哪一侧？&lt;b&gt;" in top
+    assert 'href="#reply-text"' in top and 'id="reply-text"' in page
+    client.post("/status/reply", base_url=PUBLIC_URL, data={"receipt": receipt, "text": "在公路东侧，红色屋顶。"})
+    assert 'id="question-alert"' not in status_page(client, receipt)  # answered: the alert goes

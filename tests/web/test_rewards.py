@@ -505,6 +505,6 @@ def test_the_claim_form_guards_against_a_double_tap(client, deps, approved):
     (first, receipt), _, _ = approved
     html = status(client, receipt).get_data(as_text=True)
     assert re.search(r'<form [^>]*id="reward-claim"[^>]*data-single-submit', html)
-    assert "/static/js/single-submit.js" in html
-    script = client.get("/static/js/single-submit.js", base_url=PUBLIC_URL)
+    src = re.search(r'src="(/static/js/single-submit\.[0-9a-f]{12}\.js)"', html).group(1)
+    script = client.get(src, base_url=PUBLIC_URL)
     assert script.status_code == 200 and b"data-single-submit" in script.data

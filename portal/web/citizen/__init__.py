@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 import segno
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
 from portal.domain.county import GROUP_TITLES
@@ -20,18 +20,17 @@ from portal.domain.receipts import display
 from portal.evidence.sanitize import ACCEPT_ATTRIBUTE
 from portal.services import demo, filing_tokens, intake, reporter, reward_claims, uploads, verification
 from portal.services.intake import AlreadyFiled, FilingInput, NeedsConfirmation
+from portal.web.citizen import modes
 from portal.web.common import client_key, county, deps, error_text, now
 
 bp = Blueprint("citizen", __name__, template_folder="../../templates")
+modes.init(bp)
 
 MAX_PHOTOS = uploads.MAX_PHOTOS
 
 
 def _catalog(c):
-    groups = {}
-    for category in c.categories:
-        groups.setdefault(category.group, []).append(category)
-    return [(GROUP_TITLES.get(g, g), cats) for g, cats in groups.items()]
+    return [(GROUP_TITLES[group], cats) for group, cats in c.category_groups()]
 
 
 def _common(**extra):
@@ -57,11 +56,32 @@ def grid_table():
     return render_template("citizen/grids.html", query=query, grid_groups=groups, **_common())
 
 
+def _error_targets(c) -> dict[str, str]:
+    """Where each error of the filing form links to (the error summary): its field's id."""
+    first = c.categories[0].code if c.categories else ""
+    return {"category": f"category-{first}", "description": "description", "location": "lat", "township": "township",
+            "address": "address", "photos": "photos", "phone": "phone"}
+
+
+def _form_page(token: str, values: dict, errors: dict, status: int = 200, repost: bool = False):
+    c = county()
+    chosen = values.get("category")
+    targets = _error_targets(c)
+    if chosen and c.category(chosen):
+        targets["category"] = f"category-{chosen}"
+    # the summary lists the errors in the form's order, top to bottom (targets are in that order)
+    order = list(targets)
+    errors = dict(sorted(errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
+    # a page that answers a POST switches mode or language by posting the form again
+    switch = {"form": "report-form", "action": url_for("citizen.report_submit", elder=None)} if repost else None
+    return render_template("citizen/report.html", token=token, form=values, errors=errors, error_targets=targets,
+                           switch_repost=switch, **_common()), status
+
+
 @bp.get("/report")
 def report_form():
     token = filing_tokens.issue(deps(), now())
-    return render_template("citizen/report.html", token=token, form={"category": request.args.get("category", "")},
-                           errors={}, **_common())
+    return _form_page(token, {"category": request.args.get("category", "")}, {})
 
 
 def _filing_input(form) -> FilingInput:
@@ -74,24 +94,31 @@ def _filing_input(form) -> FilingInput:
     )
 
 
-def _form_again(form, exc: DomainError, status: int = 400):
-    if isinstance(exc, ValidationFailed):
+def _form_again(form, exc: DomainError | None, status: int = 400):
+    """The form with what the citizen typed, and the errors of ``exc`` (none when the citizen
+    only switched mode or language: ``redisplay``)."""
+    if exc is None:
+        errors = {}
+    elif isinstance(exc, ValidationFailed):
         errors = {f: [error_text(e) for e in errs] for f, errs in exc.errors.items()}
     else:
         errors = {exc.field or "form": [error_text(exc)]}
     token = form.get("token") or ""
-    if "token" in errors:  # an expired form gets a fresh token; the rest of the input stays
+    if "token" in errors or not token:  # an expired form gets a fresh token; the rest of the input stays
         token = filing_tokens.issue(deps(), now())
-        errors["form"] = errors.pop("token")
+        if "token" in errors:
+            errors["form"] = errors.pop("token")
     values = {k: form.get(k, "") for k in ("category", "description", "address", "lat", "lng", "datum", "township",
                                             "village", "phone")}
     values["upload_ids"] = form.getlist("upload_ids")
-    return render_template("citizen/report.html", token=token, form=values, errors=errors, **_common()), status
+    return _form_page(token, values, errors, status, repost=True)
 
 
 @bp.post("/report")
 def report_submit():
     form = request.form
+    if form.get("redisplay"):  # the mode or language switch of a posted page: nothing is filed
+        return _form_again(form, None, 200)
     data = _filing_input(form)
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     limit = deps().settings.photo_limit
@@ -106,29 +133,59 @@ def report_submit():
     if isinstance(outcome, NeedsConfirmation):
         states = {s.upload_id: s for s in outcome.staged}
         return render_template("citizen/confirm.html", data=data, staged=outcome.staged, states=states,
-                               upload_ids=outcome.upload_ids, **_common())
-    return _receipt(outcome)
+                               upload_ids=outcome.upload_ids,
+                               switch_repost={"form": "confirm-form",
+                                              "action": url_for("citizen.report_submit", elder=None)},
+                               **_common())
+    return _receipt(outcome.receipt, outcome.lead_name, outcome.phone_pending)
 
 
-def _receipt(result):
+def _receipt(receipt: str, lead_name: str, phone_pending: bool):
     status_url = deps().settings.public_url.rstrip("/") + "/status"
+    if modes.active():  # the QR code opens the status page in the mode the receipt was read in
+        status_url += "?" + modes.PARAM + "=1"
     # a fixed mask: scoring all eight (segno's default) costs three times the encoding itself,
     # and any mask decodes; the receipt page is on the filing's hot path
-    qr = segno.make(f"{status_url}#r={result.receipt}", error="m", mask=4)
+    qr = segno.make(f"{status_url}#r={receipt}", error="m", mask=4)
     svg = Markup(qr.svg_inline(scale=4, dark="#111", light="#fff", omitsize=False))
-    return render_template("citizen/receipt.html", receipt=result.receipt, receipt_display=display(result.receipt),
-                           qr_svg=svg, result=result, status_url=status_url, **_common())
+    return render_template("citizen/receipt.html", receipt=receipt, receipt_display=display(receipt),
+                           qr_svg=svg, lead_name=lead_name, phone_pending=phone_pending, status_url=status_url,
+                           switch_repost={"action": url_for("citizen.receipt_again", elder=None), "receipt": receipt},
+                           **_common())
+
+
+@bp.post("/receipt")
+def receipt_again():
+    """The receipt card again, for whoever posts the receipt (the mode switch of the receipt
+    page): it shows nothing the poster does not already hold. Rate limited like the status page."""
+    try:
+        complaint, receipt = reporter.find_by_receipt(deps(), request.form.get("receipt"), client_key(), now())
+    except DomainError as exc:
+        return _lookup_page(exc, request.form.get("receipt")), exc.status
+    c = deps().counties.get(complaint.county) or county()
+    contact = complaint.contact
+    pending = contact is not None and contact.is_phone and contact.envelope is not None and contact.verified_at is None
+    return _receipt(receipt, c.unit_name(complaint.lead), pending)
 
 
 @bp.get("/status")
 def status_lookup():
-    return render_template("citizen/status_lookup.html", error=None, **_common())
+    return render_template("citizen/status_lookup.html", error=None, typed="", **_common())
+
+
+def _lookup_page(exc: DomainError, typed: str | None):
+    """The lookup page after a wrong or refused receipt, with what was typed still in the box
+    (so the 16 digits need not all be typed again); it goes back into the page only."""
+    kept = (typed or "")[:24]
+    return render_template("citizen/status_lookup.html", error=error_text(exc), typed=kept, **_common())
 
 
 def _status_page(complaint, receipt, message=None, errors=None, status=200, **extra):
     view = reporter.view(deps(), complaint, now())
+    switch = {"action": url_for("citizen.status_show", elder=None), "receipt": receipt}
     return render_template("citizen/status.html", view=view, receipt=receipt, message=message,
-                           errors=errors or {}, **extra, **_common()), status
+                           errors=errors or {}, switch_repost=switch,
+                           **extra, **_common()), status
 
 
 def with_receipt(view):
@@ -139,7 +196,7 @@ def with_receipt(view):
         try:
             complaint, receipt = reporter.find_by_receipt(deps(), request.form.get("receipt"), client_key(), now())
         except DomainError as exc:
-            return render_template("citizen/status_lookup.html", error=error_text(exc), **_common()), exc.status
+            return _lookup_page(exc, request.form.get("receipt")), exc.status
         return view(complaint, receipt)
 
     return wrapper

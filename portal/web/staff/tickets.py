@@ -68,6 +68,11 @@ ACTIONS = {
 }
 
 
+#: 004 C17(2), L15(2): said at the conclusion form and after concluding without an on-site check
+ONSITE_OWED = N_("这件举报还没有登记现场核查。办结后，乡镇执法队2小时内到场核查的时限照常计算：请乡镇执法队尽快登记现场核查；"
+                 "超过时限的，计为违反时限。")
+
+
 def _page(complaint_id: str, errors: dict | None = None, form=None, status: int = 200):
     moment = now()
     view = tickets.open_ticket(deps(), g.actor, complaint_id, moment)
@@ -75,6 +80,7 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
                            land_types=LAND_TYPES, acceptance_levels=ACCEPTANCE_LEVELS, today=local(moment).date(),
+                           onsite_owed=ONSITE_OWED,
                            place=place_maps.ticket_place(deps().counties.get(view.complaint.county)
                                                          or deps().counties.default, view.complaint),
                            reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
@@ -101,12 +107,14 @@ def act(complaint_id: str, action: str):
         abort(404)
     call, done = entry
     try:
-        call(deps(), g.actor, complaint_id, request.form, now())
+        result = call(deps(), g.actor, complaint_id, request.form, now())
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         return _page(complaint_id, errors={action: error_text(exc)}, form=request.form, status=exc.status)
     flash(_(done))
+    if action == "conclude" and getattr(result, "onsite_owed", False):
+        flash(_(ONSITE_OWED))
     if scope.visible(deps(), g.actor, complaint_id) is None:  # transferred out of this unit's view
         return redirect(url_for("staff.workqueue.queue_page"), code=303)
     return redirect(url_for("staff.tickets.ticket", complaint_id=complaint_id), code=303)
