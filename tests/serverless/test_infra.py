@@ -214,7 +214,8 @@ def test_execution_role_names_every_resource_and_action(resources):
         {"Fn::Sub": "${IncomingBucket.Arn}/incoming/*"}, {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}]
     assert granted["DataKey"][:2] == (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom",
                                        "kms:ReEncryptTo"], [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
-    assert granted["TableItems"][0] == ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+    assert granted["TableItems"][0] == ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+                                        "dynamodb:GetItem",
                                         "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
     assert granted["IndexQueries"][:2] == (["dynamodb:Query"], [{"Fn::Sub": "${Table.Arn}/index/*"}])
     assert granted["Secrets"][0] == ["ssm:GetParameters"]
