@@ -135,9 +135,10 @@ class Portal:
         return response
 
     def fresh_caches(self) -> None:
-        """Hours pass between steps: the data keys the keyring cached have expired."""
+        """Hours pass between steps, in a fresh container: the data keys the keyring cached have
+        expired, and nothing the process kept (calendar, salt, schedules) is known yet."""
         self.deps.keyring = KmsKeyring.from_settings(self.deps.settings)
-        self.deps.forget_calendar()
+        self.deps.forget_caches()
 
 
 def complaint_life(portal: Portal, counter: AwsCalls) -> None:

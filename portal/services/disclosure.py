@@ -288,8 +288,9 @@ class ReporterPart:
     template: str = "citizen/_disclosure.html"
 
 
-def reporter_part(deps: Deps, complaint: Complaint) -> ReporterPart | None:
-    requests = deps.repos.disclosures.for_complaint(complaint.id)
+def reporter_part(deps: Deps, complaint: Complaint, requests: list | None = None) -> ReporterPart | None:
+    """The reporter's lines; ``requests``: the ticket's disclosure requests if already read."""
+    requests = deps.repos.disclosures.for_complaint(complaint.id) if requests is None else requests
     if not requests:
         return None
     county = scope.county_of(deps, complaint)

@@ -159,7 +159,7 @@ def status_verify(complaint, receipt):
         verification.confirm(deps(), complaint, request.form.get("code"), now(), client=client_key())
     except DomainError as exc:
         return _status_page(complaint, receipt, errors={"verify": error_text(exc)}, status=exc.status)
-    return _status_page(deps().repos.complaints.get(complaint.id), receipt, message="phone_verified")
+    return _status_page(complaint, receipt, message="phone_verified")  # as the verification committed it
 
 
 @bp.post("/status/resend")
