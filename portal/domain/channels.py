@@ -85,6 +85,8 @@ SOURCES = {s.code: s for s in (
     Source("province", N_("省级交办"), reference=True, feedback=True),
     # 004 C9, C11, C14(1), L8: 相关部门移交
     Source("department", N_("相关部门移交"), feedback=True, from_unit=True),
+    # 003 §2(3): found by a responsible unit in a special campaign's survey (排查摸底); not a report
+    Source("survey", N_("专项行动排查发现")),
 )}
 
 _CITIZEN_CONTACTS = ("none", "phone", "postal")
@@ -98,6 +100,8 @@ CHANNELS = {c.code: c for c in (
     Channel("assigned", N_("上级交办"), staff=True, sources=("12345", "12336", "city", "province"),
             contacts=_CITIZEN_CONTACTS),
     Channel("transferred", N_("相关部门移交"), staff=True, sources=("department",), contacts=_CITIZEN_CONTACTS),
+    # entered on the campaign's survey page (portal.services.campaigns.survey), not the registration form
+    Channel("survey", N_("专项行动排查"), staff=False, sources=("survey",), contacts=("none",)),
 )}
 
 #: the channels an officer may pick on the registration form, in order

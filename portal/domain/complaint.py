@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.campaigns.survey import SurveyOrigin, SurveySteps
 from portal.domain.channels import ChannelSteps, Intake
 from portal.domain.complaint_values import (
     DECLINE_REASONS, DISCLOSURE_STEPS, FINAL_STATUSES, FINDING_TITLES, OPEN_STATUSES, STATUS_TITLES, VERBATIM, Alert,
@@ -47,7 +48,7 @@ __all__ = ["Complaint", "Status", "Finding", "Event", "Evidence", "Contact", "On
 
 
 @dataclass
-class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps):
+class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
     id: str
     seq: int
     county: str
@@ -91,6 +92,8 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps):
     write_off: WriteOff | None = None
     #: how the report arrived: channel, source, external reference, receiving unit (portal.domain.channels)
     intake: Intake = field(default_factory=Intake)
+    #: found by a responsible unit in a campaign's survey (排查摸底): no reporter (``domain.campaigns.survey``)
+    survey: SurveyOrigin | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -263,6 +266,8 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps):
     def ask_information(self, now: datetime, actor: str, unit: str, question: str) -> None:
         """Ask the reporter for more information, anonymously, through the status page."""
         self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再请举报人补充信息。"))
+        if not self.has_reporter:
+            raise Conflict(N_("排查发现的问题没有举报人，不能请举报人补充信息。"))
         question = question.strip()
         if not question:
             raise DomainError(N_("请写明需要举报人补充的内容。"), field="question")
@@ -347,11 +352,14 @@ class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps):
                 else:
                     clock.cancel(now)
         self._cancel({ClockKind.ONSITE}, now)
-        self._add_clock(result_notice_clock(now, calendar))
         self._record(now, "concluded", actor, unit=unit,
                      public=N_("已办结。核查结论：%(finding_msg)s。处理结果：%(result)s"),
                      params={"finding_msg": FINDING_TITLES[finding], "result": result_text},
                      data={"finding": finding.value})
+        if not self.has_reporter:  # found in a campaign's survey: nobody to tell (domain.campaigns.survey)
+            self.status, self.closed_at = Status.CLOSED, now
+            return
+        self._add_clock(result_notice_clock(now, calendar))
         self._notify(Notify.RESULT)
 
     def record_written_notice(self, now: datetime, actor: str, unit: str, note: str) -> None:

@@ -72,6 +72,14 @@ ACTION_TITLES = {
     "inbox_dismiss": N_("举报邮件不予登记"),
     "key_rotated": N_("更换密钥"),
     "keys_rewrapped": N_("旧密钥加密的数据已全部改用新密钥"),
+    "campaign_create": N_("建立专项行动"),
+    "campaign_view": N_("查看专项行动"),
+    "campaign_add": N_("纳入已有举报"),
+    "campaign_survey": N_("登记排查发现的问题"),
+    "campaign_progress": N_("报送整改进展"),
+    "campaign_notice_issue": N_("印发进展通报"),
+    "campaign_notice_download": N_("下载进展通报"),
+    "campaign_export": N_("导出专项行动台账"),
 }
 
 

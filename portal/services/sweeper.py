@@ -19,6 +19,8 @@ index (never a scan of open complaints), and for each item:
   (``portal.services.oversight``; the schedule record is created by the first sweep);
 - the key rotation under way: a slice of the background re-wrap
   (``portal.services.keys.rewrap``);
+- a campaign (专项行动): its progress notice on each reporting day (003 §3(3)), and the overdue
+  flags at the end of its handling phase (003 §2(3)) (``portal.services.campaigns.sweep``);
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -37,6 +39,7 @@ from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
 from portal.services import oversight, retention, rewards, uploads
+from portal.services.campaigns import sweep as campaign_sweep
 from portal.services.deps import Deps
 from portal.services.keys import rewrap
 from portal.services.notifications import commit_complaint, deliver
@@ -64,6 +67,7 @@ class SweepReport:
     reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
     mail_stored: int = 0  #: emails read from the units' mailboxes into their inboxes
     rewrapped: int = 0  #: envelopes moved to the current key after a rotation
+    campaigns: int = 0  #: campaign notices prepared and items flagged overdue (003 §3(3), §2(3))
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -213,6 +217,16 @@ def _key_rotation(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -
         report.rewrapped += max(0, after.total_rewrapped - before.total_rewrapped)
 
 
+def _campaign(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """003 §3(3), §2(3): a campaign's reporting day or the end of its handling phase."""
+    campaign_id = ref.pk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"campaign {campaign_id}: progress notice or overdue flags")
+        return
+    done = campaign_sweep.sweep_campaign(deps, campaign_id, now)
+    report.campaigns += len(done.notices) + done.flagged
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
@@ -222,6 +236,7 @@ HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime,
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
     (lambda ref: (ref.pk, ref.sk) == (KEYS_PK, KEYS_SK), _key_rotation),
+    (lambda ref: ref.pk.startswith("CAMP#") and ref.sk == K.META, _campaign),
 ]
 
 

@@ -152,7 +152,7 @@ _STATE_OK = {
     Action.ACCEPT: lambda c: c.status == Status.RECEIVED,
     Action.DECLINE: lambda c: c.status == Status.RECEIVED,
     Action.TRANSFER: lambda c: c.is_open,
-    Action.ASK_INFO: lambda c: c.is_open,
+    Action.ASK_INFO: lambda c: c.is_open and c.has_reporter,
     Action.ONSITE: lambda c: c.is_open,
     Action.STOP_ORDER: lambda c: c.is_open and c.stop_order_at is None,
     Action.RECTIFIED: lambda c: c.is_open and c.rectified_at is None,

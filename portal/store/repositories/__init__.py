@@ -16,6 +16,7 @@ module             records
 ``keys``           the key rotation under way (re-wrap progress)
 ``channels``       inbox messages (email reports) and their fingerprints, IMAP claims, units' registrations
 ``calendar``       working-day overrides and the official arrangements imported whole
+``campaigns``      special campaigns, their history, problem-list items and progress notices
 ``small``          counters, daily salts, small expiring records
 =================  ==================================================================
 
@@ -42,11 +43,12 @@ from portal.store.repositories.outbox import Outbox
 from portal.store.repositories.oversight import OversightRecords
 from portal.store.repositories.rewards import Rewards
 from portal.store.repositories.calendar import CalendarArrangements, CalendarOverrides
+from portal.store.repositories.campaigns import CampaignRecords
 from portal.store.repositories.channels import InboxMessages, Registrations
 from portal.store.repositories.small import Counters, Records, Salts
 from portal.store.repositories.staff import ApiKeys, Sessions, StaffAccounts
 
-__all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "Cases", "Complaints", "Counters",
+__all__ = ["ACTIVE", "Alerts", "ApiKeys", "AuditTrail", "CalendarArrangements", "CalendarOverrides", "CampaignRecords", "Cases", "Complaints", "Counters",
            "Disclosures", "DueIndex", "DueRef", "InboxMessages", "KeyRotations", "Outbox", "OversightRecords", "Records", "Registrations", "Repositories", "Rewards",
            "Salts", "Sessions", "StaffAccounts"]
 
@@ -76,6 +78,7 @@ class Repositories:
         self.key_rotations = KeyRotations(store, shards)
         self.inbox = InboxMessages(store, shards)
         self.registrations = Registrations(store)
+        self.campaigns = CampaignRecords(store, shards)
 
     def history_and_disclosures(self, complaint_id: str) -> tuple[list, list]:
         """(a ticket's history events, its disclosure requests): the two sort next to each
