@@ -34,6 +34,10 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.results import record  # noqa: E402
+
 LAMBDA_VENV = ROOT / ".venv-lambda"
 #: what Lambda's python3.11 runtime provides beside the package (zappa_settings.json excludes them)
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath")
@@ -192,6 +196,26 @@ def timed(code: str, cwd: Path, env: dict, runs: int) -> float:
     return statistics.median(samples)
 
 
+def largest_imports(cwd: Path, env: dict, count: int = 10) -> list[tuple[str, int, int]]:
+    """The ``count`` top-level packages that take longest to import (``python -X importtime``):
+    (name, cumulative microseconds, self microseconds summed over its modules)."""
+    result = subprocess.run([sys.executable, "-S", "-X", "importtime", "-c", IMPORT], cwd=cwd, env=env,
+                            capture_output=True, text=True)
+    cumulative: dict[str, int] = {}
+    own: dict[str, int] = {}
+    for line in result.stderr.splitlines():
+        found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if not found:
+            continue
+        self_us, total_us, indent, name = int(found.group(1)), int(found.group(2)), found.group(3), found.group(4)
+        top = name.split(".")[0]
+        own[top] = own.get(top, 0) + self_us
+        if len(indent) <= 1 or top not in cumulative:  # a package's outermost import holds its whole time
+            cumulative[top] = max(cumulative.get(top, 0), total_us)
+    ranked = sorted(cumulative, key=lambda top: own.get(top, 0), reverse=True)[:count]
+    return [(top, cumulative[top], own.get(top, 0)) for top in ranked]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stage", default="prod")
@@ -244,6 +268,16 @@ def main() -> None:
         print(f"    import, as packaged:               {cold * 1000:7.0f} ms   ratio {cold / floor:5.1f}")
         print(f"    import, without the bytecode:      {cold_bare * 1000:7.0f} ms   ratio {cold_bare / floor:5.1f}"
               "   (what timestamp .pyc files would give: Zappa dates zip entries 1980)")
+
+        print("the ten largest imports of a cold start (`python -X importtime`; self: the package's own modules)")
+        for name, total_us, self_us in largest_imports(task, env):
+            print(f"    {name:28} self {self_us / 1000:7.1f} ms   cumulative {total_us / 1000:7.1f} ms")
+        record("package", [
+            ("Lambda cold import, as packaged", f"{cold * 1000:.0f} ms vs {floor * 1000:.0f} ms (`python -S -c pass`)",
+             cold / floor, "≤ 700 ms"),
+            ("Lambda zip", f"{size / 1e6:.1f} MB, {unzipped / 1e6:.0f} MB unzipped, vs Lambda's 50 MB limit",
+             size / 50e6, "≤ 25 MB"),
+        ])
 
         embedded = {**env, "PORTAL_STORE": "sqlite", "PORTAL_BLOBS": "files", "PORTAL_KEYRING": "local",
                     "PORTAL_SMS": "outbox"}

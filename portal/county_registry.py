@@ -5,8 +5,9 @@
   ``portal.web.county_paths`` moves the code out of the path); otherwise the first county.
 - **By place.** A point is placed in the county whose outline contains it, found through a
   grid of the counties' bounding boxes (``CELL_DEGREES``): a lookup reads the few counties
-  whose box covers the point's cell, so placing a point costs the same with 122 counties as
-  with one. A point no county contains is placed nowhere (the caller says so clearly).
+  whose box covers the point's cell and tests the point against the edges of its latitude
+  band only (``portal.domain.geo.BandedArea``), so placing a point costs the same with 122
+  counties as with one. A point no county contains is placed nowhere (the caller says so clearly).
 - **Each county read once, when first needed.** With a snapshot beside its file (made when
   the Lambda package is built, ``portal.snapshots``; the YAML and place file stay the
   source), a county costs a few hundred bytes at start-up (code, name, hosts, box) and is

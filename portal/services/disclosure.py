@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import phonenumbers
 
 from portal.domain.access import Action, Actor, Role, can
 from portal.domain.complaint import Complaint
@@ -232,6 +231,8 @@ def reveal(deps: Deps, actor: Actor, complaint_id: str, n: int, now: datetime) -
             continue
         value = deps.keyring.decrypt(complaint.contact.envelope, contact_context(complaint.id)).decode()
         if complaint.contact.is_phone:
+            import phonenumbers  # only when a contact is shown (a cold start needs none)
+
             value = phonenumbers.format_number(phonenumbers.parse(value), phonenumbers.PhoneNumberFormat.NATIONAL)
         return Revealed(complaint_id=complaint.id, request=found, phone=value, kind=complaint.contact.kind,
                         verified=complaint.contact.verified_at is not None, readable_until=found.readable_until())

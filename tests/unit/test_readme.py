@@ -22,3 +22,31 @@ def test_the_first_two_commands_are_demo_and_tests_and_ci_runs_the_second():
                 if line.strip()]
     assert commands == ["bash scripts/run-demo.sh", "bash scripts/run-tests.sh"]
     assert "scripts/run-tests.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_bench_table_and_the_cost_section_are_those_of_the_latest_bench_runs():
+    """README's performance table and "What it costs" are rendered from bench/results/ (each
+    bench keeps its last run there): a bench run or an estimate changed without rewriting the
+    README fails here."""
+    result = subprocess.run([sys.executable, "scripts/readme_benches.py", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_cost_section_counts_what_bench_aws_calls_counted():
+    """The generated section is computed from the kept counts, not written by hand: other
+    counts give other figures."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import readme_benches
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    quantities = readme_benches.load("aws_calls")["quantities"]
+    section = readme_benches.costs_section()
+    assert f"{quantities['dynamodb_calls']} DynamoDB calls" in section
+    assert f"**{quantities['rru']:g} read and {quantities['wru']:g} write request units**" in section
+    doubled = {**quantities, "wru": quantities["wru"] * 2}
+    _, _, total = readme_benches.cost_rows(quantities)
+    _, _, more = readme_benches.cost_rows(doubled)
+    wru_price = readme_benches.PRICE["wru"]
+    assert round(more[100_000] - total[100_000], 6) == round(quantities["wru"] * 100_000 * wru_price, 6)

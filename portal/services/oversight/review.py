@@ -76,7 +76,7 @@ def ensure_schedules(deps: Deps, now: datetime) -> int:
     at the others (a new county), so an idle sweep costs the same with 122 counties as with
     one. Returns how many schedules were created."""
     records = deps.repos.oversight
-    codes = {county.code for county in deps.counties}
+    codes = set(deps.counties.codes)  # the codes alone: no county is read whole for this
     if codes <= records.scheduled:
         return 0
     known, version = records.scheduled_counties()

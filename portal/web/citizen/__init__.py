@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-import segno
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
@@ -103,6 +102,8 @@ def report_submit():
 
 def _receipt(result):
     status_url = deps().settings.public_url.rstrip("/") + "/status"
+    import segno  # the QR code: imported by the first page that draws one
+
     # a fixed mask: scoring all eight (segno's default) costs three times the encoding itself,
     # and any mask decodes; the receipt page is on the filing's hot path
     qr = segno.make(f"{status_url}#r={result.receipt}", error="m", mask=4)
