@@ -16,9 +16,11 @@ import pytest
 
 from portal import create_app
 from portal.services import sweeper
+from portal.county_registry import load_registry
 from portal.services.deps import build_deps
 from portal.store.dynamodb import DynamoStore
 from tests.conftest import form_token, receipt_from
+from tests.fakes.province import write_province
 from tests.web.staff_support import fast_argon2, signed_in  # noqa: F401 - fast_argon2 is a fixture
 from tests.web.test_staff_actions import MEASURES
 
@@ -42,6 +44,10 @@ BUDGETS = {
     # the eight due-index shards and the record naming the counties with a review schedule
     "sweep": (9, 0),
 }
+
+
+#: counties of the made-up province the idle sweep is measured with
+PROVINCE = 12
 
 
 class Calls:
@@ -130,3 +136,25 @@ def test_calls_and_write_units_per_request_kind_stay_within_their_budgets(portal
     over = {kind: (got, BUDGETS[kind]) for kind, got in measured.items()
             if got[0] > BUDGETS[kind][0] or got[1] > BUDGETS[kind][1]}
     assert not over, f"(calls, write units) over budget: {over}; all: {measured}"
+
+
+def test_an_idle_sweep_costs_the_same_calls_for_a_province_as_for_one_county(portal, clock, tmp_path):
+    """Issue 21: an idle sweep makes no more DynamoDB calls with many counties than with one
+    (the due index's shards and one record naming the counties with a review schedule), in a
+    fresh container, once the deployment's first sweep has created the schedules."""
+    deps, _, calls = portal
+
+    def idle_sweep():
+        clock.advance(minutes=10)
+        sweeper.sweep(deps, clock.now())  # the first sweep with these counties creates their schedules
+        clock.advance(minutes=5)
+        report, *cost = calls.measure(deps, lambda: sweeper.sweep(deps, clock.now()))
+        assert report.due == 0 and report.errors == 0
+        return cost
+
+    one = idle_sweep()
+    deps.counties = load_registry(write_province(tmp_path, PROVINCE))
+    assert len(deps.counties) == PROVINCE
+    province = idle_sweep()
+    assert province == one and one[0] <= BUDGETS["sweep"][0], (one, province)
+    assert deps.counties._loaded == {}  # the sweep read the codes, no county file whole
