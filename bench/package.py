@@ -72,6 +72,12 @@ check("Babel zh_CN", format_date(date(2027, 2, 6), format="full", locale="zh_CN"
 check("Babel en", format_date(date(2027, 2, 6), format="full", locale="en") == "Saturday, February 6, 2027")
 from portal.domain.calendar import WorkingCalendar
 check("China working days", not WorkingCalendar().is_working_day(date(2027, 2, 8)))
+from portal.domain import holiday_table
+check("holiday table snapshot read (no holidays import)", holiday_table._table() is not None and "holidays" not in sys.modules)
+from portal.config import DEMO_COUNTY_FILE
+from portal.county_registry import read_snapshot_header
+check("county snapshot current", read_snapshot_header(DEMO_COUNTY_FILE) is not None)
+check("no YAML parsed at start", "yaml" not in sys.modules)
 from PIL import Image
 from portal.evidence.sanitize import sanitize
 photo = io.BytesIO(); Image.new("RGB", (64, 48), (90, 120, 60)).save(photo, "JPEG")
