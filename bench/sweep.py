@@ -114,7 +114,8 @@ def main() -> None:
             print(f"{count:>7} open, {args.due} due: sweep {results[label] * 1000:8.1f} ms "
                   f"(median of {args.rounds}; database built in {built:.0f} s)")
     print(f"ratio large/small: {results['large'] / results['small']:.3f}   (target: at most 1.2)")
-    record("sweep", [(f"sweep, {args.large:,} open vs {args.small:,} open, {args.due} due".replace(",", " "),
+    large, small = (f"{n:,}".replace(",", " ") for n in (args.large, args.small))
+    record("sweep", [(f"sweep, {large} open vs {small} open, {args.due} due",
                       f"{results['large'] * 1000:.0f} ms vs {results['small'] * 1000:.0f} ms",
                       results["large"] / results["small"], "≤ 1.2")])
 
