@@ -1,9 +1,11 @@
 """The AWS requests of one complaint's life on the serverless deployment, counted, per service
 and operation, with DynamoDB's read and write request units; beside them, what a warm-up
-(building the services), one idle sweep and single page views cost. The input of the cost
-table in the README ("What it costs").
+(building the services), an idle sweep (with 1 county, and with a province of 122: the tests'
+made-up counties) and single page views cost. The totals are printed as ratios to the figures
+before issue 21 and beside its targets, and kept in ``bench/results/aws_calls.json``: the
+input of the README's "What it costs" section (``scripts/readme_benches.py`` writes it).
 
-    .venv/bin/python bench/aws_calls.py [--port P]     # needs the test install: bash scripts/setup.sh --test
+    .venv/bin/python bench/aws_calls.py [--counties 122] [--port P]   # needs the test install: bash scripts/setup.sh --test
 
 ``--port`` puts DynamoDB Local on that loopback port (default: a free one).
 
@@ -25,11 +27,13 @@ takes the SMS. Prints figures; asserts nothing.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import re
 import secrets
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -48,16 +52,19 @@ from functions import uploads as upload_function  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.config import Settings  # noqa: E402
 from portal.crypto.envelope import b64e  # noqa: E402
+from portal.county_registry import load_registry  # noqa: E402
 from portal.crypto.kms_keyring import KmsKeyring  # noqa: E402
 from portal.domain.complaint import Finding, Measures  # noqa: E402
 from portal.services.deps import build_deps  # noqa: E402
 from portal.services.notifications import commit_complaint  # noqa: E402
 from portal.store.dynamodb import DynamoStore  # noqa: E402
+from bench.results import record  # noqa: E402
 from tests.aws import browser_post  # noqa: E402
 from tests.conftest import form_token, receipt_from  # noqa: E402
 from tests.fakes import images  # noqa: E402
 from tests.fakes.clock import ManualClock  # noqa: E402
 from tests.fakes.dynamodb_local import DynamoDBLocal  # noqa: E402
+from tests.fakes.province import write_province  # noqa: E402
 from tests.fakes.twilio_api import FakeTwilioApi, flask_poster  # noqa: E402
 
 REGION = "cn-north-1"
@@ -68,6 +75,12 @@ KEY_ALIAS = f"alias/complaint-portal-{STAGE}"
 SSM_PREFIX = f"/complaint-portal/{STAGE}/"
 PUBLIC_URL = "https://jubao.example.test"
 ACCOUNT, SERVICE, TOKEN = "AC" + secrets.token_hex(16), "MG" + secrets.token_hex(16), secrets.token_hex(16)
+SWEEP_ONE = "one sweep, nothing due, 1 county"
+SWEEP_PROVINCE = "one sweep, nothing due, a province"
+WARM_UP = "warm-up: services built (per container)"
+#: issue 21's figures for one life before the work, and its targets
+BEFORE = {"calls": 121, "rru": 74, "wru": 893}
+TARGET = {"calls": 60, "wru": 250, "sweep": 10}
 READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 #: what Leaflet's stylesheet and script load besides what the page names (the pin's images)
 MAP_IMAGES = ("/static/vendor/leaflet/images/marker-icon.png", "/static/vendor/leaflet/images/marker-shadow.png")
@@ -142,12 +155,13 @@ class Portal:
         return response
 
     def fresh_caches(self) -> None:
-        """Hours pass between steps: the data keys the keyring cached have expired."""
+        """Hours pass between steps, in a fresh container: the data keys the keyring cached have
+        expired, and nothing the process kept (calendar, salt, schedules) is known yet."""
         self.deps.keyring = KmsKeyring.from_settings(self.deps.settings)
-        self.deps.forget_calendar()
+        self.deps.forget_caches()
 
 
-def complaint_life(portal: Portal, counter: AwsCalls) -> None:
+def complaint_life(portal: Portal, counter: AwsCalls) -> dict:
     clock, twilio = portal.clock, portal.twilio
     with counter.counting("1 form page: page, its assets, map"):
         form = portal.request("GET", "/report")
@@ -218,8 +232,17 @@ def complaint_life(portal: Portal, counter: AwsCalls) -> None:
     item = portal.deps.store._client.get_item(TableName=TABLE, Key={"pk": {"S": f"CMP#{complaint_id}"},
                                                                       "sk": {"S": "#META"}})["Item"]
     size = sum(len(k) + len(str(next(iter(v.values()))).encode()) for k, v in item.items())
+    indexes = sum(k.endswith("_pk") for k in item)
     print(f"complaint {closed.status.value}; {len(twilio.messages)} SMS to the reporter; its item is "
-          f"{size / 1024:.1f} KB, copied into {sum(k.endswith('_pk') for k in item)} indexes (projection ALL)")
+          f"{size / 1024:.1f} KB, in {indexes} indexes ({projections(portal)})")
+    return {"item_kb": round(size / 1024, 1), "item_indexes": indexes, "projections": projections(portal)}
+
+
+def projections(portal: Portal) -> str:
+    """The indexes' projections, e.g. "6 INCLUDE (keys and expiry)"."""
+    table = portal.deps.store._client.describe_table(TableName=TABLE)["Table"]
+    kinds = Counter(ix["Projection"]["ProjectionType"] for ix in table["GlobalSecondaryIndexes"])
+    return ", ".join(f"{n} projecting {kind}" for kind, n in sorted(kinds.items()))
 
 
 def _complaint_id(portal: Portal, token: str) -> str:
@@ -229,14 +252,30 @@ def _complaint_id(portal: Portal, token: str) -> str:
     return portal.deps.repos.complaints.id_for_submission(submission)
 
 
-def other_costs(portal: Portal, counter: AwsCalls) -> None:
+def idle_sweep(portal: Portal, counter: AwsCalls, step: str) -> None:
+    """The deployment's first sweep with these counties (it creates their review schedules: not
+    counted), then a sweep five minutes later in a fresh container, with nothing due (counted)."""
     portal.clock.advance(minutes=10)
+    sweeper_function.handler({"detail-type": "Scheduled Event"}, None, deps=portal.deps)
+    portal.clock.advance(minutes=5)
     portal.fresh_caches()
-    with counter.counting("one sweep, nothing due"):
+    with counter.counting(step):
         counter.invocations[counter.step] += 1
         report = sweeper_function.handler({"detail-type": "Scheduled Event"}, None, deps=portal.deps)
     if report["due"]:
         print(f"(the idle sweep found {report['due']} due items)")
+
+
+def other_costs(portal: Portal, counter: AwsCalls, province: int) -> None:
+    idle_sweep(portal, counter, SWEEP_ONE)
+    with tempfile.TemporaryDirectory() as folder:
+        write_province(Path(folder), province)
+        one = portal.deps.counties
+        portal.deps.counties = load_registry([folder])  # the same deployment, now serving a province
+        try:
+            idle_sweep(portal, counter, SWEEP_PROVINCE)
+        finally:
+            portal.deps.counties = one
     for step, method, path, kwargs in (
             ("view: home page", "GET", "/", {}),
             ("view: form page alone", "GET", "/report", {}),
@@ -249,7 +288,7 @@ def other_costs(portal: Portal, counter: AwsCalls) -> None:
                 pass  # the unknown receipt is answered 404: still a counted request
 
 
-def print_storage(local: DynamoDBLocal) -> None:
+def print_storage(local: DynamoDBLocal) -> float:
     """What DynamoDB bills storage for after one life (the table was empty): the items and
     their copies in the indexes; short-lived items (rate counters, salts) included."""
     client = local.client()
@@ -260,20 +299,23 @@ def print_storage(local: DynamoDBLocal) -> None:
     indexes = sum(ix.get("IndexSizeBytes", 0) for ix in table["GlobalSecondaryIndexes"])
     print(f"DynamoDB storage after the life: {table['TableSizeBytes'] / 1024:.1f} KB in {table['ItemCount']} items, "
           f"{indexes / 1024:.1f} KB more in the indexes")
+    return round((table["TableSizeBytes"] + indexes) / 1024, 1)
+
+
+def row(counter: AwsCalls, step: str) -> tuple:
+    """(HTTP requests, other invocations, DynamoDB calls, RRU, WRU, S3, KMS, SSM, SMS segments, ms)."""
+    calls, units = counter.calls[step], counter.units[step]
+    ddb = {op: n for (svc, op), n in calls.items() if svc == "DynamoDB"}
+    rru = sum(u for (svc, op), u in units.items() if svc == "DynamoDB" and op in READS)
+    wru = sum(u for (svc, op), u in units.items() if svc == "DynamoDB" and op not in READS)
+    s3 = sum(n for (svc, _), n in calls.items() if svc == "S3") + counter.browser_s3[step]
+    kms = sum(n for (svc, _), n in calls.items() if svc == "KMS")
+    ssm = sum(n for (svc, _), n in calls.items() if svc == "SSM")
+    return (counter.requests[step], counter.invocations[step], sum(ddb.values()), rru, wru, s3, kms, ssm,
+            counter.sms[step], counter.seconds[step] * 1000)
 
 
 def print_tables(counter: AwsCalls, life_steps: list[str], other_steps: list[str]) -> None:
-    def row(step):
-        calls, units = counter.calls[step], counter.units[step]
-        ddb = {op: n for (svc, op), n in calls.items() if svc == "DynamoDB"}
-        rru = sum(u for (svc, op), u in units.items() if svc == "DynamoDB" and op in READS)
-        wru = sum(u for (svc, op), u in units.items() if svc == "DynamoDB" and op not in READS)
-        s3 = sum(n for (svc, _), n in calls.items() if svc == "S3") + counter.browser_s3[step]
-        kms = sum(n for (svc, _), n in calls.items() if svc == "KMS")
-        ssm = sum(n for (svc, _), n in calls.items() if svc == "SSM")
-        return (counter.requests[step], counter.invocations[step], sum(ddb.values()), rru, wru, s3, kms, ssm,
-                counter.sms[step], counter.seconds[step] * 1000)
-
     header = f"{'step':52} {'HTTP':>4} {'other':>5} {'DDB':>4} {'RRU':>6} {'WRU':>6} {'S3':>3} {'KMS':>3} {'SSM':>3} {'SMS':>3} {'app ms':>7}"
     print("\nper step (HTTP: requests through API Gateway, each a Lambda invocation; other: S3 trigger or "
           "schedule invocations;\nDDB: DynamoDB calls; S3 includes the browser's POST; SMS: segments; app ms: "
@@ -281,14 +323,14 @@ def print_tables(counter: AwsCalls, life_steps: list[str], other_steps: list[str
     print(header)
     total = [0] * 10
     for step in life_steps:
-        values = row(step)
+        values = row(counter, step)
         total = [a + b for a, b in zip(total, values)]
         print(f"{step:52} {values[0]:4} {values[1]:5} {values[2]:4} {values[3]:6.1f} {values[4]:6.1f} {values[5]:3} "
               f"{values[6]:3} {values[7]:3} {values[8]:3} {values[9]:7.0f}")
     print(f"{'one complaint life, total':52} {total[0]:4} {total[1]:5} {total[2]:4} {total[3]:6.1f} {total[4]:6.1f} "
           f"{total[5]:3} {total[6]:3} {total[7]:3} {total[8]:3} {total[9]:7.0f}")
     for step in other_steps:
-        values = row(step)
+        values = row(counter, step)
         print(f"{step:52} {values[0]:4} {values[1]:5} {values[2]:4} {values[3]:6.1f} {values[4]:6.1f} {values[5]:3} "
               f"{values[6]:3} {values[7]:3} {values[8]:3} {values[9]:7.0f}")
 
@@ -308,9 +350,8 @@ def print_tables(counter: AwsCalls, life_steps: list[str], other_steps: list[str
 
 
 def main() -> None:
-    import argparse
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counties", type=int, default=122, help="the province of the second idle sweep")
     parser.add_argument("--port", type=int, default=None, help="DynamoDB Local's port on 127.0.0.1 (default: a free one)")
     args = parser.parse_args()
     with DynamoDBLocal(port=args.port) as local, mock_aws(), FakeTwilioApi(ACCOUNT, TOKEN) as twilio:
@@ -339,22 +380,58 @@ def main() -> None:
             twilio_messaging_service_sid=SERVICE, twilio_api_base=twilio.url, public_url=PUBLIC_URL,
             log_level="WARNING")
         logging.getLogger("responses").setLevel(logging.WARNING)  # moto lets DynamoDB Local and Twilio through
-        with counter.counting("warm-up: services built (per container)"):
+        with counter.counting(WARM_UP):
             store = DynamoStore(boto3.client("dynamodb", region_name=REGION, endpoint_url=local.endpoint_url),
                                 TABLE, epoch=clock.epoch)
             deps = build_deps(settings, clock=clock, store=store)
         portal = Portal(deps, counter, twilio, clock)
         try:
-            complaint_life(portal, counter)
-            print_storage(local)
-            other_costs(portal, counter)
+            item = complaint_life(portal, counter)
+            storage_kb = print_storage(local)
+            other_costs(portal, counter, args.counties)
         finally:
             deps.close()
             admin.close()
-        life = [s for s in counter.calls.keys() | counter.requests.keys() if s[0].isdigit()]
-        print_tables(counter, sorted(set(life)), ["warm-up: services built (per container)", "one sweep, nothing due",
-                                                  "view: home page", "view: form page alone", "view: catalog API",
-                                                  "view: unknown receipt"])
+        life = sorted({s for s in counter.calls.keys() | counter.requests.keys() if s[0].isdigit()})
+        print_tables(counter, life, [WARM_UP, SWEEP_ONE, SWEEP_PROVINCE,
+                                     "view: home page", "view: form page alone", "view: catalog API",
+                                     "view: unknown receipt"])
+        summary(counter, life, item, storage_kb, args.counties)
+
+
+def summary(counter: AwsCalls, life: list[str], item: dict, storage_kb: float, counties: int) -> None:
+    """The life's totals beside the figures before issue 21 and its targets, as ratios; kept for
+    the README (its performance table and its "What it costs" section)."""
+    total = [sum(values) for values in zip(*(row(counter, step) for step in life))]
+    requests, other, calls, rru, wru, s3, kms, _, sms, _ = total
+    life_calls = Counter()
+    for step in life:
+        life_calls.update(counter.calls[step])
+    one, many = row(counter, SWEEP_ONE), row(counter, SWEEP_PROVINCE)
+    status = row(counter, "5 status page viewed")
+    print(f"\none complaint life: {calls} DynamoDB calls ({calls / BEFORE['calls']:.2f} x the {BEFORE['calls']} before, "
+          f"{calls / TARGET['calls']:.2f} x the target {TARGET['calls']}), {wru:.0f} WRU "
+          f"({wru / BEFORE['wru']:.2f} x the {BEFORE['wru']} before, {wru / TARGET['wru']:.2f} x the target "
+          f"{TARGET['wru']}), {rru:.0f} RRU ({rru / BEFORE['rru']:.2f} x the {BEFORE['rru']} before)")
+    print(f"idle sweep: {many[2]} DynamoDB calls with {counties} counties, {one[2]} with 1: ratio {many[2] / one[2]:.2f} "
+          f"(target: at most {TARGET['sweep']} calls with {counties} as with 1)")
+    record("aws_calls", [
+        ("DynamoDB calls, one complaint life", f"{calls} (before: {BEFORE['calls']})", calls / BEFORE["calls"],
+         f"≤ {TARGET['calls']}"),
+        ("DynamoDB write units, one complaint life", f"{wru:.0f} WRU (before: {BEFORE['wru']})", wru / BEFORE["wru"],
+         f"≤ {TARGET['wru']}"),
+        (f"DynamoDB calls, an idle sweep, {counties} counties vs 1", f"{many[2]} vs {one[2]}", many[2] / one[2],
+         f"≤ {TARGET['sweep']} calls"),
+    ], quantities={
+        "requests": requests, "other_invocations": other, "dynamodb_calls": calls, "rru": round(rru, 1),
+        "wru": round(wru, 1), "transactions": life_calls[("DynamoDB", "TransactWriteItems")],
+        "item_kb": item["item_kb"], "item_indexes": item["item_indexes"], "projections": item["projections"],
+        "storage_kb": storage_kb, "s3_requests": s3, "s3_gets": life_calls[("S3", "GetObject")],
+        "s3_puts_and_posts": life_calls[("S3", "PutObject")] + sum(counter.browser_s3[s] for s in life),
+        "kms": kms, "sms_segments": sms, "sweep_calls": one[2], "sweep_calls_province": many[2],
+        "province_counties": counties, "status_rru": round(status[3], 1), "status_wru": round(status[4], 1),
+        "container_ssm": row(counter, WARM_UP)[7],
+    })
 
 
 if __name__ == "__main__":

@@ -14,21 +14,25 @@ import argparse
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from portal.config import Settings
-from portal.domain.cases import Case, CaseMember
-from portal.domain.complaint import Complaint
-from portal.domain.geo import Point
-from portal.domain.routing import route
-from portal.ids import new_id
-from portal.services import sweeper
-from portal.services.deps import build_deps
-from portal.store.sqlite import SqliteStore
-from portal.timeutil import parse_iso
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.results import record  # noqa: E402
+from portal.config import Settings  # noqa: E402
+from portal.domain.cases import Case, CaseMember  # noqa: E402
+from portal.domain.complaint import Complaint  # noqa: E402
+from portal.domain.geo import Point  # noqa: E402
+from portal.domain.routing import route  # noqa: E402
+from portal.ids import new_id  # noqa: E402
+from portal.services import sweeper  # noqa: E402
+from portal.services.deps import build_deps  # noqa: E402
+from portal.store.sqlite import SqliteStore  # noqa: E402
+from portal.timeutil import parse_iso  # noqa: E402
 
 T0 = parse_iso("2026-11-23T10:00:00+08:00")
 SWEEP_AT = T0 + timedelta(hours=1)
@@ -110,6 +114,10 @@ def main() -> None:
             print(f"{count:>7} open, {args.due} due: sweep {results[label] * 1000:8.1f} ms "
                   f"(median of {args.rounds}; database built in {built:.0f} s)")
     print(f"ratio large/small: {results['large'] / results['small']:.3f}   (target: at most 1.2)")
+    large, small = (f"{n:,}".replace(",", " ") for n in (args.large, args.small))
+    record("sweep", [(f"sweep, {large} open vs {small} open, {args.due} due",
+                      f"{results['large'] * 1000:.0f} ms vs {results['small'] * 1000:.0f} ms",
+                      results["large"] / results["small"], "≤ 1.2")])
 
 
 if __name__ == "__main__":

@@ -91,4 +91,8 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
 
     init_staff(app)
     errors.init(app)  # the portal's error pages for every blueprint (flask-smorest registers none)
+    if len(deps.counties) > 1:
+        from portal.web.county_paths import CountyPaths
+
+        app.wsgi_app = CountyPaths(app.wsgi_app, deps.counties.codes)  # /430225/report: a county by path
     return app

@@ -105,7 +105,7 @@ class Settings:
     # --- web -----------------------------------------------------------------------------
     public_url: str = _env("PORTAL_PUBLIC_URL", "Public base URL (status links in SMS, Twilio callback signature).", "http://127.0.0.1:8000")
     demo: str = _env("PORTAL_DEMO", "`1` shows the demo banner and the SMS outbox page.", "0")
-    county_files: str = _env("PORTAL_COUNTY_FILES", "Comma-separated county data files (YAML); the first is the default county. Unset: the demo county, `portal/counties/yanling.yaml`.")
+    county_files: str = _env("PORTAL_COUNTY_FILES", "Comma-separated county data files (YAML), or folders of them (every `*.yaml`, in name order); the first is the default county. Unset: the demo county, `portal/counties/yanling.yaml`.")
     session_idle_minutes: str = _env("PORTAL_SESSION_IDLE_MINUTES", "Staff session idle timeout in minutes.", "15")
     secure_cookies: str = _env("PORTAL_SECURE_COOKIES", "`1` marks the staff cookies Secure (browsers accept them on http://localhost).", "1")
     log_level: str = _env("PORTAL_LOG_LEVEL", "Python log level.", "INFO")

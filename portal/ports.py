@@ -90,6 +90,10 @@ class Store(Protocol):
     def get(self, pk: str, sk: str) -> Item | None:
         """The live item, or None (an expired item counts as absent)."""
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        """``get`` of several items at once (one round trip per 100 on DynamoDB), in the order
+        of ``keys``; a key may appear more than once."""
+
     def query(
         self,
         pk: str,
@@ -101,11 +105,14 @@ class Store(Protocol):
         limit: int = 100,
         cursor: str | None = None,
         descending: bool = False,
+        keys_only: bool = False,
     ) -> Page:
         """Items of one partition (of the table, or of a secondary index), in sort-key order.
 
         ``sk_from``/``sk_to`` are inclusive bounds; ``sk_prefix`` cannot be combined with them.
-        A secondary index holds only the items that carry its key attributes (sparse)."""
+        A secondary index holds only the items that carry its key attributes (sparse).
+        ``keys_only`` (an index only): each item as the index holds it, without its body or
+        version: ``pk``, ``sk``, that index's two keys and the expiry."""
 
     def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
         """Every live item of the table, a page at a time, in an order of the engine's choosing

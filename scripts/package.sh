@@ -42,6 +42,10 @@ portal_wheel=$(ls "$wheels"/portal-*.whl)
 rm -rf "$site/bin"  # console scripts `pip --target` writes beside the packages
 # Zappa and its CLI's dependencies; what the portal already brought is left as it is
 "$venv/bin/python" -m pip install -q "$portal_wheel[lambda]"
+# Snapshots a cold start reads instead of parsing its sources (portal/snapshots.py): each county
+# file's, validated by the schema, and China's holiday table from the installed holidays package.
+# Written into the installed portal (never committed); a snapshot whose sources differ is ignored.
+(python_abs="$PWD/$venv/bin/python"; cd "$site" && "$python_abs" -m portal.snapshots >/dev/null)
 # Bytecode that stays valid in the zip: Zappa stores every file dated 1980, so the usual
 # timestamp-checked .pyc files never match their sources on Lambda, whose /var/task is
 # read-only; each cold start would compile every module again. Hash-based, unchecked .pyc

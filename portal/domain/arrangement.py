@@ -25,9 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
-
 #: sane bounds: a real notice has about 30 days off and 5 make-up days
 MAX_DAYS_OFF = 60
 MAX_WORKDAYS = 20
@@ -82,6 +79,9 @@ class Arrangement:
 
 def statutory_holidays(year: int) -> frozenset[date]:
     """The statutory holidays (法定节假日) of ``year``, without bridge days or make-up days."""
+    import holidays  # only when an arrangement is checked (it imports every country's calendar)
+    from holidays.countries.china import ChinaStaticHolidays
+
     calendar = holidays.China(years=year, observed=False)
     # for the years it knows, the package adds their bridge days (调休放假) to the holidays
     bridges = {date(year, entry[0], entry[1]) for entry in ChinaStaticHolidays.special_public_holidays.get(year, ())}

@@ -21,28 +21,23 @@ on a weekend or holiday counts from the next working day by the same rule (004 C
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Iterable, Mapping
 
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
-
+from portal.domain import holiday_table
 from portal.timeutil import SHANGHAI, end_of_local_day, local_date
 
-#: years whose official arrangement (bridge days and make-up working weekends) the package holds
-PACKAGE_OFFICIAL_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
+
+def __getattr__(name: str):
+    if name == "PACKAGE_OFFICIAL_YEARS":
+        #: years whose official arrangement (bridge days and make-up working weekends) the package holds
+        return holiday_table.official_years()
+    raise AttributeError(name)
 
 
-@lru_cache(maxsize=64)
 def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    """(days off, make-up working days) for ``year`` from the holidays package."""
-    if year in PACKAGE_OFFICIAL_YEARS:
-        cn = holidays.China(years=year, observed=True)
-        off = frozenset(d for d in cn if d.year == year)
-        workdays = frozenset(d for d in cn.weekend_workdays if d.year == year)
-        return off, workdays
-    statutory = holidays.China(years=year, observed=False)
-    return frozenset(d for d in statutory if d.year == year), frozenset()
+    """(days off, make-up working days) for ``year`` from the holidays package (through its
+    prebuilt table, ``portal.domain.holiday_table``)."""
+    return holiday_table.year(year)
 
 
 class WorkingCalendar:
@@ -50,13 +45,15 @@ class WorkingCalendar:
     whose official arrangement was imported whole (``official_years``)."""
 
     def __init__(self, overrides: Mapping[date, bool] | None = None, official_years: Iterable[int] = ()):
-        self.overrides = dict(overrides or {})
+        #: only ``day in overrides`` and ``overrides[day]`` are asked: a mapping that reads a
+        #: year's rows when first asked about it (``portal.services.deps``) is used as it is
+        self.overrides = overrides if overrides is not None else {}
         self.official_years = frozenset(official_years)
 
     def is_official(self, year: int) -> bool:
         """The year's arrangement is the State Council's: shipped by the holidays package or
         imported whole. Overrides alone (a day set by hand) do not make a year official."""
-        return year in PACKAGE_OFFICIAL_YEARS or year in self.official_years
+        return year in self.official_years or year in holiday_table.official_years()
 
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:

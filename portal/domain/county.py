@@ -7,12 +7,13 @@ plain immutable values here, so the domain can be tested without files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Mapping, Sequence
 
 from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
-from portal.domain.geo import Area, Point, area_contains
+from portal.domain.geo import Area, BandedArea, Point, area_bounds, area_contains
 from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
 from portal.i18n import N_
 
@@ -47,8 +48,12 @@ class Township:
     pinyin: tuple[str, ...] = ()
     initials: tuple[str, ...] = ()
 
+    @cached_property
+    def _banded(self) -> BandedArea:
+        return BandedArea(self.polygons)
+
     def contains(self, point: Point) -> bool:
-        return area_contains(self.polygons, point)
+        return self._banded.contains(point)
 
     def as_place(self) -> Place:
         return Place(kind=TOWNSHIP_KIND, name=self.name, point=self.point, code=self.code, township=self.code,
@@ -144,8 +149,12 @@ class County:
     basemap: tuple[TileSource, ...] = ()
 
     # --- lookups -----------------------------------------------------------------------
+    @cached_property
+    def _banded_boundary(self) -> BandedArea:
+        return BandedArea(self.boundary)
+
     def contains(self, point: Point) -> bool:
-        return area_contains(self.boundary, point)
+        return self._banded_boundary.contains(point)
 
     def in_built_up_area(self, point: Point) -> bool:
         return area_contains(self.built_up_area, point)
@@ -160,11 +169,37 @@ class County:
 
     def township_at(self, point: Point) -> Township | None:
         """The township whose area holds the point. Areas do not overlap: a management area is a
-        hole in the town around it, so there the management area is the unit (004 C8)."""
-        for township in self.townships:
+        hole in the town around it, so there the management area is the unit (004 C8). Only the
+        townships whose box covers the point's cell of a coarse grid are tested (in their order)."""
+        cells, west, south, size = self._township_grid
+        key = (int((point.lng - west) // size), int((point.lat - south) // size))
+        for index in cells.get(key, ()):
+            township = self.townships[index]
             if township.contains(point):
                 return township
         return None
+
+    #: cells across the county's box in the township grid (``township_at``)
+    TOWNSHIP_GRID = 16
+
+    @cached_property
+    def _township_grid(self) -> tuple[dict[tuple[int, int], list[int]], float, float, float]:
+        """(cell -> indexes of the townships whose box covers it, west, south, cell size)."""
+        areas = [t.polygons for t in self.townships if t.polygons]
+        if not areas:
+            return {}, 0.0, 0.0, 1.0
+        boxes = [area_bounds(a) for a in areas]
+        west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        size = max(max(b[2] for b in boxes) - west, max(b[3] for b in boxes) - south) / self.TOWNSHIP_GRID or 1.0
+        cells: dict[tuple[int, int], list[int]] = {}
+        for index, township in enumerate(self.townships):
+            if not township.polygons:
+                continue
+            w, s, e, n = area_bounds(township.polygons)
+            for x in range(int((w - west) // size), int((e - west) // size) + 1):
+                for y in range(int((s - south) // size), int((n - south) // size) + 1):
+                    cells.setdefault((x, y), []).append(index)
+        return cells, west, south, size
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import yaml
 
 from portal.domain.arrangement import Arrangement, ArrangementError
 from portal.domain.calendar import PACKAGE_OFFICIAL_YEARS, WorkingCalendar, _package_year
@@ -61,6 +60,8 @@ class ImportOutcome:
 def parse_arrangement(year: int, text: str) -> Arrangement:
     """The arrangement file's YAML (``portal.domain.arrangement``); ``ArrangementError`` if it is
     not one, or not the whole arrangement of ``year``."""
+    import yaml  # an operator's import only
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from portal.config import Settings
-from portal.counties import load_county
+from portal.county_registry import CountyRegistry, load_registry
 from portal.crypto.hashing import KeyedHasher
 from portal.crypto.secrets import Secrets, hasher, load_secrets
 from portal.domain.calendar import WorkingCalendar
-from portal.domain.county import County
 from portal.ports import BlobStore, Clock, Keyring, MailSender, SmsSender, Store, TileCache
 from portal.services.tiles.serve import TileService
 from portal.store.repositories import Repositories
@@ -27,32 +27,31 @@ class SystemClock:
         return datetime.now(timezone.utc)
 
 
-class CountyRegistry:
-    """The counties one deployment serves; the first is the default."""
+class OverridesByYear(Mapping):
+    """The calendar's override table, read a year at a time when the calendar first asks about
+    a day of that year: a filing reads this year's rows only, not four years' (one query each)."""
 
-    def __init__(self, counties: list[County]):
-        if not counties:
-            raise ValueError("at least one county is required")
-        self._by_code = {c.code: c for c in counties}
-        if len(self._by_code) != len(counties):
-            raise ValueError("two county files share a division code")
-        self.default = counties[0]
+    def __init__(self, overrides):
+        self._overrides = overrides  #: ``portal.store.repositories.CalendarOverrides``
+        self._years: dict[int, dict[date, bool]] = {}
 
-    def __iter__(self):
-        return iter(self._by_code.values())
+    def _year(self, year: int) -> dict[date, bool]:
+        rows = self._years.get(year)
+        if rows is None:
+            rows = self._years[year] = {d: row["workday"] for d, row in self._overrides.year(year).items()}
+        return rows
+
+    def __getitem__(self, day: date) -> bool:
+        return self._year(day.year)[day]
+
+    def __contains__(self, day) -> bool:
+        return isinstance(day, date) and day in self._year(day.year)
+
+    def __iter__(self):  # the years read so far
+        return iter([d for rows in list(self._years.values()) for d in rows])
 
     def __len__(self) -> int:
-        return len(self._by_code)
-
-    def get(self, code: str) -> County | None:
-        return self._by_code.get(code)
-
-    def for_host(self, host: str | None) -> County:
-        name = (host or "").split(":")[0].lower()
-        for county in self._by_code.values():
-            if name in county.hosts:
-                return county
-        return self.default
+        return sum(len(rows) for rows in list(self._years.values()))
 
 
 @dataclass
@@ -77,20 +76,26 @@ class Deps:
     CALENDAR_TTL = 60.0
 
     def calendar(self) -> WorkingCalendar:
-        """Working days with the override table applied (cached briefly per process)."""
+        """Working days with the override table applied (cached briefly per process; each
+        year's rows read when first needed)."""
         with self._calendar_lock:
             cached = self._calendar
             if cached and time.monotonic() - cached[0] < self.CALENDAR_TTL:
                 return cached[1]
-            year = self.clock.now().year
-            overrides = self.repos.calendar.for_years(range(year - 1, year + 3))
-            calendar = WorkingCalendar(overrides, self.repos.arrangements.official_years())
+            calendar = WorkingCalendar(OverridesByYear(self.repos.calendar), self.repos.arrangements.official_years())
             self._calendar = (time.monotonic(), calendar)
             return calendar
 
     def forget_calendar(self) -> None:
         with self._calendar_lock:
             self._calendar = None
+
+    def forget_caches(self) -> None:
+        """Forget what this process keeps between requests (the calendar, the day's salt, the
+        review schedules seen): what a fresh container starts without."""
+        self.forget_calendar()
+        self.repos.salts.forget()
+        self.repos.oversight.scheduled.clear()
 
     def close(self) -> None:
         self.store.close()
@@ -171,10 +176,9 @@ def build_mail(settings: Settings, secrets: Secrets) -> MailSender:
 
 
 def build_deps(settings: Settings, **overrides) -> Deps:
-    counties = overrides.pop("counties", None) or CountyRegistry([load_county(p) for p in settings.county_paths])
+    counties = overrides.pop("counties", None) or load_registry(settings.county_paths)
     given = overrides.pop("secrets", None)
-    secrets = given or load_secrets(
-        settings, tile_key_names={s.key_secret for c in counties for s in c.basemap if s.key_secret})
+    secrets = given or load_secrets(settings, tile_key_names={k for e in counties.entries for k in e.key_secrets})
     store = overrides.pop("store", None) or build_store(settings)
     repos = Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days))
     deps = Deps(

@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import phonenumbers
 
 from portal.domain.access import Action, Actor, Role, can
 from portal.domain.complaint import Complaint
@@ -232,6 +231,8 @@ def reveal(deps: Deps, actor: Actor, complaint_id: str, n: int, now: datetime) -
             continue
         value = deps.keyring.decrypt(complaint.contact.envelope, contact_context(complaint.id)).decode()
         if complaint.contact.is_phone:
+            import phonenumbers  # only when a contact is shown (a cold start needs none)
+
             value = phonenumbers.format_number(phonenumbers.parse(value), phonenumbers.PhoneNumberFormat.NATIONAL)
         return Revealed(complaint_id=complaint.id, request=found, phone=value, kind=complaint.contact.kind,
                         verified=complaint.contact.verified_at is not None, readable_until=found.readable_until())
@@ -288,8 +289,9 @@ class ReporterPart:
     template: str = "citizen/_disclosure.html"
 
 
-def reporter_part(deps: Deps, complaint: Complaint) -> ReporterPart | None:
-    requests = deps.repos.disclosures.for_complaint(complaint.id)
+def reporter_part(deps: Deps, complaint: Complaint, requests: list | None = None) -> ReporterPart | None:
+    """The reporter's lines; ``requests``: the ticket's disclosure requests if already read."""
+    requests = deps.repos.disclosures.for_complaint(complaint.id) if requests is None else requests
     if not requests:
         return None
     county = scope.county_of(deps, complaint)

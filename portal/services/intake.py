@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import phonenumbers
 
 from portal.domain.cases import Case, CaseMember
 from portal.domain.complaint import Complaint, Contact
@@ -115,6 +114,8 @@ def parse_phone(raw: str | None) -> str | None:
     text = str(raw).strip()
     if len(text) > 32:
         raise DomainError(NOT_A_MAINLAND_MOBILE, field="phone")
+    import phonenumbers  # on the first phone number: a tenth of a cold start, which needs none
+
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
@@ -165,8 +166,23 @@ def place_of(county: County, point: Point | None, datum: str | None, village: st
     return place.point, place.township
 
 
-def validate(county: County, data: FilingInput):
-    """Every field checked before anything is stored; all errors at once."""
+def county_of_filing(deps: Deps, chosen: County, data: FilingInput) -> County:
+    """The county a report belongs to: the one whose outline holds its point (one deployment
+    serves a province; the form's county, chosen by host or path, is only where it was filed
+    from), else the chosen county (no point; or a point no county holds, which ``validate``
+    refuses). A bad point is left for ``validate`` to report with the other fields."""
+    try:
+        point, _ = place_of(chosen, parse_point(data.lat, data.lng), data.datum, None, None)
+    except DomainError:
+        return chosen
+    if point is None or chosen.contains(point):
+        return chosen
+    return deps.counties.county_at(point) or chosen
+
+
+def validate(county: County, data: FilingInput, deployment_counties: int = 1):
+    """Every field checked before anything is stored; all errors at once. ``deployment_counties``:
+    how many counties the point could have been placed in (``county_of_filing``)."""
     errors: dict[str, list[DomainError]] = {}
 
     def fail(exc: DomainError):
@@ -194,6 +210,9 @@ def validate(county: County, data: FilingInput):
         fail(exc)
     if "location" not in errors:
         try:
+            if point is not None and deployment_counties > 1 and not county.contains(point):
+                raise DomainError(N_("这个位置不在本平台受理的任何一个县（市、区）范围内，请核对后重新标出位置。"),
+                                  field="location")
             routing = route(county, category, point, township_code)
         except DomainError as exc:
             fail(exc)
@@ -206,16 +225,40 @@ def validate(county: County, data: FilingInput):
     return description, address, category, point, routing, phone, placed_at_village
 
 
-def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime) -> FilingResult:
-    token = filing_tokens.open_token(deps, data.token, now)
-    submission = token.submission_hash(deps)
-    existing = lookups.id_for_submission(deps, token.nonce)
-    if existing:
-        return _duplicate(deps, existing, token, now)
+@dataclass(frozen=True)
+class _Opened:
+    """What ``submit_form`` already checked: the token, its submission and the fields."""
+
+    token: filing_tokens.FilingToken
+    submission: str
+    county: County
+    validated: tuple
+
+
+def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime,
+                   opened: _Opened | None = None, by_point: bool = True) -> FilingResult:
+    """File a citizen's report. ``by_point``: a point in another county of the deployment
+    files it there (``county_of_filing``); False keeps it to ``county`` (Open311, whose caller
+    names its jurisdiction)."""
+    if opened is None:
+        token = filing_tokens.open_token(deps, data.token, now)
+        submission = token.submission_hash(deps)
+        existing = lookups.id_for_submission(deps, token.nonce)
+        if existing:
+            return _duplicate(deps, existing, token, now)
+    else:
+        token, submission = opened.token, opened.submission
     if data.honeypot:
         # a field people never see was filled: a bot. Refuse without saying why.
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
-    description, address, category, point, routing, phone, village = validate(county, data)
+    if opened is None:
+        if by_point:
+            county = county_of_filing(deps, county, data)
+        description, address, category, point, routing, phone, village = validate(
+            county, data, len(deps.counties) if by_point else 1)
+    else:
+        county = opened.county
+        description, address, category, point, routing, phone, village = opened.validated
     ratelimit.check(deps, "file", client, now)
     evidence, upload_ops = uploads.take(deps, token.submission_hashes(deps), data.upload_ids, data.confirmed_exif)
 
@@ -319,7 +362,8 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
-    validate(county, data)
+    county = county_of_filing(deps, county, data)
+    validated = validate(county, data, len(deps.counties))
     if len(photos) + len(data.upload_ids) > uploads.MAX_PHOTOS:
         raise ValidationFailed({"photos": [DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos",
                                                         n=uploads.MAX_PHOTOS)]})
@@ -333,4 +377,4 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     data.upload_ids = list(data.upload_ids) + [s.upload_id for s in staged]
     if not reviewed and any(s.taken_at or s.taken_lat is not None for s in staged):
         return NeedsConfirmation(staged=staged, upload_ids=data.upload_ids)
-    return file_complaint(deps, county, data, client, now)
+    return file_complaint(deps, county, data, client, now, opened=_Opened(token, submission, county, validated))

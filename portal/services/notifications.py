@@ -8,6 +8,7 @@ one message twice; a failed attempt is retried with backoff; nothing is lost.
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +17,8 @@ from portal.crypto import contexts
 from portal.domain.complaint import Complaint, Notify
 from portal.domain.messages import MessageStatus, OutboxMessage
 from portal.ports import (
-    ConditionFailed, DecryptionError, MailPermanentError, MailTemporaryError, Op, SmsPermanentError, SmsTemporaryError,
+    ABSENT, Check, ConditionFailed, DecryptionError, MailPermanentError, MailTemporaryError, Op, SmsPermanentError,
+    SmsTemporaryError,
 )
 from portal.services.deps import Deps
 from portal.store import keys as K
@@ -83,6 +85,9 @@ def commit_complaint(deps: Deps, complaint: Complaint, now: datetime, extra_ops:
     ticket that has just closed gets its retention date here."""
     complaint.schedule_purge(now, deps.settings.retention)
     messages = pending_messages(deps, complaint, now)
+    if send_now:
+        for m in messages:
+            m.claim(now)  # written claimed, so no other sender takes it while this request sends it
     ops = deps.repos.complaints.save_ops(complaint)
     ops += [deps.repos.outbox.save_op(m) for m in messages]
     ops += list(extra_ops or [])
@@ -92,7 +97,7 @@ def commit_complaint(deps: Deps, complaint: Complaint, now: datetime, extra_ops:
         deps.repos.outbox.committed(m)
     if send_now:
         for m in messages:
-            deliver(deps, m.pk, m.sk, now)
+            deliver(deps, m.pk, m.sk, now, message=m, complaint=complaint, claimed=True)
     return messages
 
 
@@ -101,21 +106,27 @@ class DeliveryResult:
     status: str  # sent | delivered | retry | failed | skipped
 
 
-def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
+def deliver(deps: Deps, pk: str, sk: str, now: datetime, *, message: OutboxMessage | None = None,
+            complaint: Complaint | None = None, claimed: bool = False) -> DeliveryResult:
     """Claim one outbox row and hand it to the SMS provider. Safe to call from two sweepers
-    at once: the claim is a conditional write, and only its winner sends."""
-    message = deps.repos.outbox.get(pk, sk)
+    at once: the claim is a conditional write, and only its winner sends. ``message``: the
+    row as just written (not read again); ``claimed``: it was written claimed, in the
+    transaction that created it, so nobody else sends it until its lease ends (a request that
+    dies before sending leaves it to the sweeper then); ``complaint``: its complaint as just
+    written, so that what became of the notice is recorded in the same transaction as the row."""
+    message = copy.deepcopy(message) if message is not None else deps.repos.outbox.get(pk, sk)
     if message is None:
         return DeliveryResult("skipped")
-    wake = message.wake_at()
-    if wake is None or wake > now:
-        return DeliveryResult("skipped")
-    message.claim(now)
-    try:
-        deps.store.write([deps.repos.outbox.save_op(message)])
-    except ConditionFailed:
-        return DeliveryResult("skipped")  # another sweeper took it
-    deps.repos.outbox.committed(message)
+    if not (claimed and message.status == MessageStatus.SENDING):
+        wake = message.wake_at()
+        if wake is None or wake > now:
+            return DeliveryResult("skipped")
+        message.claim(now)
+        try:
+            deps.store.write([deps.repos.outbox.save_op(message)])
+        except ConditionFailed:
+            return DeliveryResult("skipped")  # another sweeper took it
+        deps.repos.outbox.committed(message)
 
     try:
         if message.to_envelope is None:
@@ -130,16 +141,16 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
     except (SmsTemporaryError, MailTemporaryError) as exc:
         message.retry_later(now, type(exc).__name__ + ": " + _safe(exc))
         outcome = "failed" if message.status == MessageStatus.FAILED else "retry"
-        _save_message(deps, message)
         if outcome == "failed":
-            _apply_to_complaint(deps, message, now, failed=True)
+            _commit_notice(deps, message, now, [deps.repos.outbox.save_op(message)], complaint, failed=True)
+        else:
+            _save_message(deps, message)
         log.info("%s %s %s: %s (attempt %d)", message.channel, message.kind, message.sk, outcome, message.attempts,
                  extra={"event": message.channel, "outcome": outcome, "kind": message.kind})
         return DeliveryResult(outcome)
     except (SmsPermanentError, MailPermanentError, DecryptionError) as exc:
         message.fail(now, type(exc).__name__ + ": " + _safe(exc))
-        _save_message(deps, message)
-        _apply_to_complaint(deps, message, now, failed=True)
+        _commit_notice(deps, message, now, [deps.repos.outbox.save_op(message)], complaint, failed=True)
         log.warning("%s %s %s refused for good", message.channel, message.kind, message.sk,
                     extra={"event": message.channel, "outcome": "failed", "kind": message.kind})
         return DeliveryResult("failed")
@@ -149,16 +160,66 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
     if message.kind in ONE_TIME_CODE_KINDS and not deps.settings.is_demo:
         # a spent code (or a receipt that reached its reporter) has no business in the store
         message.body, message.sealed = SPENT_TEXTS[message.kind], False
-    ops = [deps.repos.outbox.save_op(message), deps.repos.outbox.provider_pointer_op(message)]
-    deps.store.write(ops)
-    deps.repos.outbox.committed(message)
-    _apply_to_complaint(deps, message, now, sent=True, delivered=message.status == MessageStatus.DELIVERED)
+    # the row, the provider's id pointing at it, and a check that no status callback for that
+    # id arrived first (it would be waiting under EARLY_STATUS), in one transaction
+    early_check = Check(f"SMSID#{receipt.provider_id}", EARLY_STATUS, expect=ABSENT)
+    ops = [deps.repos.outbox.save_op(message), deps.repos.outbox.provider_pointer_op(message), early_check]
+    written = _commit_notice(deps, message, now, ops, complaint, sent=True,
+                             delivered=message.status == MessageStatus.DELIVERED)
     log.info("%s %s %s: sent", message.channel, message.kind, message.sk,
              extra={"event": message.channel, "outcome": "sent", "kind": message.kind})  # event "sms" or "mail"
-    early = deps.repos.records.get(f"SMSID#{receipt.provider_id}", EARLY_STATUS)
-    if early is not None:  # the provider's callback beat our own write of its id
-        record_provider_status(deps, receipt.provider_id, early.body["status"], now)
+    if early_check not in written:  # the provider's callback beat our own write of its id
+        early = deps.repos.records.get(f"SMSID#{receipt.provider_id}", EARLY_STATUS)
+        if early is not None:
+            record_provider_status(deps, receipt.provider_id, early.body["status"], now)
     return DeliveryResult(message.status.value)
+
+
+def _concerns_complaint(message: OutboxMessage) -> bool:
+    return message.complaint_id is not None and message.kind in Notify._value2member_map_
+
+
+def _commit_notice(deps: Deps, message: OutboxMessage, at: datetime, ops: list[Op], known: Complaint | None,
+                   **outcome: bool) -> list[Op]:
+    """Write the row's ``ops`` and what became of the notice on its complaint (``outcome``:
+    sent, delivered, failed), in one transaction when the complaint is ``known`` as last
+    written. A check among ``ops`` that fails is dropped (the caller looks at what was
+    written); a complaint changed meanwhile is read again afterwards. Returns the ops written."""
+    complaint_ops: list[Op] = []
+    if _concerns_complaint(message) and known is not None and known.id == message.complaint_id:
+        known = copy.deepcopy(known)  # the caller's copy stays as it was committed
+        _mark(deps, known, message, at, **outcome)
+        complaint_ops = deps.repos.complaints.save_ops(known)
+    for _ in range(len(ops) + 2):
+        try:
+            deps.store.write(ops + complaint_ops)
+            break
+        except ConditionFailed as exc:
+            failed = exc.index if exc.index is not None else 0
+            if failed >= len(ops) and complaint_ops:
+                complaint_ops = []  # the complaint changed meanwhile: recorded below, read afresh
+            elif failed < len(ops) and isinstance(ops[failed], Check):
+                ops = ops[:failed] + ops[failed + 1:]
+            else:
+                raise
+    deps.repos.outbox.committed(message)
+    if complaint_ops:
+        deps.repos.complaints.committed(known)
+    elif _concerns_complaint(message):
+        _apply_to_complaint(deps, message, at, **outcome)
+    return ops
+
+
+def _mark(deps: Deps, complaint: Complaint, message: OutboxMessage, at: datetime, *, sent: bool = False,
+          delivered: bool = False, failed: bool = False) -> None:
+    kind = Notify(message.kind)
+    if sent:
+        complaint.notice_sent(kind, at)
+    if delivered:
+        complaint.notice_delivered(kind, at)
+    if failed:
+        complaint.notice_failed(kind, at, permanent=True)
+    complaint.schedule_purge(at, deps.settings.retention)
 
 
 def body_context(message: OutboxMessage) -> dict:
@@ -186,24 +247,16 @@ def _save_message(deps: Deps, message: OutboxMessage) -> None:
     deps.repos.outbox.committed(message)
 
 
-def _apply_to_complaint(deps: Deps, message: OutboxMessage, at: datetime, *, sent: bool = False,
-                        delivered: bool = False, failed: bool = False) -> None:
+def _apply_to_complaint(deps: Deps, message: OutboxMessage, at: datetime, **outcome: bool) -> None:
     """Tell the complaint what became of its notice (a decline notice sent meets the acceptance
     clock; a result delivered meets the result-notice clock). Retried on a concurrent write."""
-    if message.complaint_id is None or message.kind not in Notify._value2member_map_:
+    if not _concerns_complaint(message):
         return
-    kind = Notify(message.kind)
     for _ in range(5):
         complaint = deps.repos.complaints.get(message.complaint_id)
         if complaint is None:
             return
-        if sent:
-            complaint.notice_sent(kind, at)
-        if delivered:
-            complaint.notice_delivered(kind, at)
-        if failed:
-            complaint.notice_failed(kind, at, permanent=True)
-        complaint.schedule_purge(at, deps.settings.retention)
+        _mark(deps, complaint, message, at, **outcome)
         try:
             deps.store.write(deps.repos.complaints.save_ops(complaint))
             deps.repos.complaints.committed(complaint)
@@ -217,27 +270,32 @@ def _apply_to_complaint(deps: Deps, message: OutboxMessage, at: datetime, *, sen
 EARLY_STATUS = "EARLY"
 
 
+#: provider statuses that change a row (``OutboxMessage.provider_status``); the others
+#: (queued, sending, sent) only repeat what the sender recorded when the provider took it
+FINAL_PROVIDER_STATUSES = frozenset({"delivered", "undelivered", "failed"})
+
+
 def record_provider_status(deps: Deps, provider_id: str, status: str, now: datetime) -> bool:
     """A status callback from the provider (already authenticated by the caller). A callback
     can beat the sender's own write of the provider id by milliseconds: it is parked for a
-    day and applied by ``deliver`` once the id is known (providers do not resend callbacks)."""
+    day and applied by ``deliver`` once the id is known (providers do not resend callbacks).
+    The row and its complaint are read together, and written together."""
+    if status not in FINAL_PROVIDER_STATUSES:
+        return False  # nothing to record: reading the row would cost two reads for nothing
     for _ in range(5):
-        message = deps.repos.outbox.by_provider_id(provider_id)
-        if message is None:
-            if status in ("delivered", "undelivered", "failed"):
-                deps.repos.records.put(f"SMSID#{provider_id}", EARLY_STATUS, {"status": status},
-                                       expires_at=now + timedelta(days=1))
+        pointer = deps.repos.outbox.pointer(provider_id)
+        if pointer is None:
+            deps.repos.records.put(f"SMSID#{provider_id}", EARLY_STATUS, {"status": status},
+                                   expires_at=now + timedelta(days=1))
             return False
-        if not message.provider_status(now, status):
+        message, complaint = deps.repos.outbox.with_complaint(*pointer)
+        if message is None or not message.provider_status(now, status):
             return False
         try:
-            deps.store.write([deps.repos.outbox.save_op(message)])
+            failed = message.status in (MessageStatus.UNDELIVERED, MessageStatus.FAILED)
+            _commit_notice(deps, message, now, [deps.repos.outbox.save_op(message)], complaint,
+                           delivered=message.status == MessageStatus.DELIVERED, failed=failed)
         except ConditionFailed:
-            continue
-        deps.repos.outbox.committed(message)
-        if message.status == MessageStatus.DELIVERED:
-            _apply_to_complaint(deps, message, now, delivered=True)
-        elif message.status in (MessageStatus.UNDELIVERED, MessageStatus.FAILED):
-            _apply_to_complaint(deps, message, now, failed=True)
+            continue  # the row changed meanwhile: read it again
         return True
     return False

@@ -236,7 +236,8 @@ def submit(deps: Deps, county: County, api_key: str | None, form: Submission, no
         phone=form.phone,
     )
     # An API client files for many people: its filing limit is counted per key, not per address.
-    result = intake.file_complaint(deps, county, data, f"apikey:{who.key}", now)
+    # the caller named its jurisdiction: a point outside it is refused, not moved
+    result = intake.file_complaint(deps, county, data, f"apikey:{who.key}", now, by_point=False)
     params = {"lead": result.lead_name, "days": ACCEPTANCE_WORKING_DAYS}
     if result.phone_pending:
         notice = Msg(N_("举报已收到，已转交%(lead)s办理，%(days)s个工作日内作出是否受理的决定。请把回执号告诉举报人，"

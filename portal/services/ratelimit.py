@@ -103,3 +103,8 @@ def exceeded(deps: Deps, name: str, key: str, now: datetime, *, budget: str | No
     names (a stricter budget on the same counter)."""
     window, _ = _window(now, LIMITS[name].window)
     return deps.repos.counters.peek(name, window, key) >= allowed(deps, budget or name)
+
+
+def counts(deps: Deps, wanted: list[tuple[str, str]], now: datetime) -> list[int]:
+    """The current counts of several (name, key) counters, read together."""
+    return deps.repos.counters.peek_many([(name, _window(now, LIMITS[name].window)[0], key) for name, key in wanted])

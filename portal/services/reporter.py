@@ -114,8 +114,9 @@ def find_by_receipt(deps: Deps, receipt_text: str | None, client: str, now: date
     Reaching the overall limit does not shut everyone out (an attacker could then stop every
     reporter reading their status page): it tightens every client's budget to
     ``receipt_miss_strict``, so a reporter with a right receipt still gets in."""
-    budget = "receipt_miss_strict" if ratelimit.exceeded(deps, "receipt_miss_all", "all", now) else None
-    if ratelimit.exceeded(deps, "receipt_miss", client, now, budget=budget):
+    everyone, mine = ratelimit.counts(deps, [("receipt_miss_all", "all"), ("receipt_miss", client)], now)
+    budget = "receipt_miss_strict" if everyone >= ratelimit.allowed(deps, "receipt_miss_all") else "receipt_miss"
+    if mine >= ratelimit.allowed(deps, budget):
         raise RateLimited(N_("查询失败次数太多，请一小时后再试。"))
     receipt = normalize(receipt_text)
     complaint = lookups.complaint_for_receipt(deps, receipt) if receipt else None
@@ -152,6 +153,7 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
             complaint = deps.repos.complaints.get(complaint.id)
     county = deps.counties.get(complaint.county) or deps.counties.default
     category = county.category(complaint.category)
+    events, requests = deps.repos.history_and_disclosures(complaint.id)
     acceptance = complaint.clock(ClockKind.ACCEPTANCE)
     result = complaint.clock(ClockKind.RESULT_NOTICE)
     events = deps.repos.complaints.history(complaint.id)
@@ -176,15 +178,15 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         question=_open_question(complaint, events),
         acceptance_provisional=bool(acceptance and acceptance.provisional),
         result_provisional=bool(result and result.provisional),
-        extras=_extras(deps, complaint, now),
+        extras=_extras(deps, complaint, now, requests),
     )
 
 
-def _extras(deps: Deps, complaint: Complaint, now: datetime) -> dict:
+def _extras(deps: Deps, complaint: Complaint, now: datetime, requests: list) -> dict:
     """The status page's parts from other features (each has a ``template``): the reward
-    (004 C20, L17) and any request to see the reporter's contact."""
+    (004 C20, L17) and any request to see the reporter's contact (``requests``, read with the history)."""
     parts = {"reward": reward_claims.reporter_part(deps, complaint, now),
-             "disclosure": disclosure.reporter_part(deps, complaint)}
+             "disclosure": disclosure.reporter_part(deps, complaint, requests)}
     return {name: part for name, part in parts.items() if part is not None}
 
 

@@ -77,7 +77,11 @@ def mine(deps: Deps, complaint: Complaint) -> Reward | None:
     """The reward whose beneficiary is this ticket's reporter (found through the ticket's
     pointer, so a split after payment does not hide it)."""
     case_id = deps.repos.rewards.case_of(complaint.id)
-    reward = deps.repos.rewards.get(case_id) if case_id else None
+    return _beneficiarys(deps.repos.rewards.get(case_id) if case_id else None, complaint)
+
+
+def _beneficiarys(reward: Reward | None, complaint: Complaint) -> Reward | None:
+    """``reward`` if it is this ticket's reporter's and not withdrawn."""
     if reward is None or reward.complaint_id != complaint.id or reward.state == RewardState.WITHDRAWN:
         return None
     return reward
@@ -104,9 +108,9 @@ class ReporterReward:
 
 
 def reporter_part(deps: Deps, complaint: Complaint, now: datetime) -> ReporterReward | None:
-    reward = mine(deps, complaint)
+    pointed, shared = deps.repos.rewards.of_reporter(complaint.id, complaint.case_id)
+    reward = _beneficiarys(pointed, complaint)
     if reward is None:
-        shared = deps.repos.rewards.get(complaint.case_id)
         if shared is not None and shared.state != RewardState.WITHDRAWN and shared.complaint_id != complaint.id:
             return ReporterReward(mine=False)
         return None
@@ -167,7 +171,7 @@ def send_code(deps: Deps, complaint: Complaint, client: str, now: datetime) -> N
     except ConditionFailed:
         raise RateLimited(N_("领奖验证码刚刚发出，请一分钟后再重新获取。")) from None
     deps.repos.outbox.committed(message)
-    deliver(deps, message.pk, message.sk, now)
+    deliver(deps, message.pk, message.sk, now, message=message)
 
 
 def _check_code(deps: Deps, complaint: Complaint, reward: Reward, code, client: str, now: datetime,

@@ -328,7 +328,7 @@ def approve(deps: Deps, actor: Actor, case_id: str, note, now: datetime) -> Rewa
                   "reward_approve", extra_ops=sms)
     for message in messages:
         deps.repos.outbox.committed(message)
-        deliver(deps, message.pk, message.sk, now)
+        deliver(deps, message.pk, message.sk, now, message=message)
     return reward
 
 

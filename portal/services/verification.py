@@ -43,6 +43,7 @@ def _code_ops(deps: Deps, complaint: Complaint, county: County, now: datetime, c
     # lapsed record would reuse a spent key. Retention purges it with the contact.
     ops = [deps.repos.records.op(K.complaint_pk(complaint.id), SK, body, expect=expect)]
     message = message_for(deps, complaint, "code", counter, now, body=code_text(code, county.sms_signature))
+    message.claim(now)  # written claimed: ``send_code`` sends it at once (else the sweeper, after the lease)
     ops.append(deps.repos.outbox.save_op(message))
     return ops, message
 
@@ -56,8 +57,9 @@ def start_ops(deps: Deps, complaint: Complaint, county: County, now: datetime) -
 
 
 def send_code(deps: Deps, message: OutboxMessage, now: datetime) -> None:
+    """Send the code row ``start_ops`` or ``resend`` wrote (claimed) in the transaction just committed."""
     deps.repos.outbox.committed(message)
-    deliver(deps, message.pk, message.sk, now)
+    deliver(deps, message.pk, message.sk, now, message=message, claimed=True)
 
 
 def resend(deps: Deps, complaint: Complaint, county: County, client: str, now: datetime) -> None:

@@ -3,7 +3,9 @@ semantics exactly: the same table and indexes (``portal.store.schema``), the sam
 (``portal.store.validation``), the same versions, expiry and paging.
 
 Attributes of an item: ``pk``, ``sk`` and the secondary-index keys (S), ``version`` (N),
-``body`` (S: compact JSON), ``expires_at`` (N, the table's TTL attribute; absent = never).
+``body`` (S: compact JSON; B: the same JSON compressed with zlib once it is over
+``COMPRESS_FROM`` bytes, because DynamoDB bills every write by the item's size in KB and a
+complaint's JSON shrinks to a third), ``expires_at`` (N, the table's TTL attribute; absent = never).
 A counter written by ``increment`` holds its value in a number attribute ``n`` instead of a
 body, because DynamoDB can add to a number atomically but not to text inside a JSON string;
 it is read back as the body ``{"n": n}``, as SQLite stores it.
@@ -12,8 +14,13 @@ Decisions:
 
 - Expiry: DynamoDB's TTL deletes expired items lazily (within days), so every read filters
   ``expires_at <= now`` and every condition treats an expired item as absent.
-- Reads: ``get`` and base-table queries are strongly consistent; secondary indexes can only
-  be read eventually consistently (a write shows up in an index after a short delay on AWS).
+- Reads: ``get``, ``get_many`` (``BatchGetItem``) and base-table queries are strongly
+  consistent; secondary indexes can only be read eventually consistently (a write shows up
+  in an index after a short delay on AWS).
+- Index projections (``portal.store.schema``): an index holds the keys and the expiry only.
+  A query of an index reads the page's keys there, then the items themselves from the table
+  in one ``BatchGetItem`` (strongly consistent; an item that has meanwhile left the
+  partition is left out of the page); ``keys_only`` stops after the index.
   Items with equal index sort keys come back in an order of DynamoDB's choosing (SQLite
   orders them by table key); paging still returns each exactly once.
 - Cursor: URL-safe base64 of the JSON object of the last returned item's key attributes
@@ -43,6 +50,7 @@ import logging
 import random
 import re
 import time
+import zlib
 from typing import Any, Callable, Sequence
 
 from botocore.exceptions import ClientError
@@ -99,6 +107,26 @@ def _expression_args(*expressions: str | None, values: dict[str, dict] | None = 
 
 def _body_json(body) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+#: bodies whose JSON is at least this long are stored compressed (a write of up to 1 KB costs
+#: one unit whatever it holds, so smaller ones stay readable in the console)
+COMPRESS_FROM = 1000
+
+
+def _body_value(body) -> dict:
+    text = _body_json(body).encode()
+    if len(text) >= COMPRESS_FROM:
+        packed = zlib.compress(text, 6)
+        if len(packed) < len(text):
+            return {"B": packed}
+    return {"S": text.decode()}
+
+
+def _body_of(value: dict):
+    if "B" in value:
+        return json.loads(zlib.decompress(value["B"]).decode())
+    return json.loads(value["S"])
 
 
 class DynamoStore:
@@ -169,7 +197,7 @@ class DynamoStore:
     @staticmethod
     def _to_item(raw: dict) -> Item:
         if "body" in raw:
-            body = json.loads(raw["body"]["S"])
+            body = _body_of(raw["body"])
         else:
             body = {"n": int(raw[_COUNTER]["N"])}
         return Item(
@@ -180,7 +208,7 @@ class DynamoStore:
 
     @staticmethod
     def _attributes(item: Item, version: int) -> dict:
-        attrs = {"pk": _s(item.pk), "sk": _s(item.sk), "version": _n(version), "body": _s(_body_json(item.body))}
+        attrs = {"pk": _s(item.pk), "sk": _s(item.sk), "version": _n(version), "body": _body_value(item.body)}
         if item.expires_at is not None:
             attrs[_TTL] = _n(item.expires_at)
         for name, value in item.keys.items():
@@ -196,9 +224,39 @@ class DynamoStore:
             return None
         return self._to_item(raw)
 
+    #: keys per ``BatchGetItem`` (DynamoDB's limit)
+    BATCH_GET = 100
+
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        found = self._fetch([k for k in keys if k[0] and k[1]])
+        return [found.get(key) for key in keys]
+
+    def _fetch(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+        """Live items by key, through strongly consistent ``BatchGetItem`` requests; keys the
+        service left unprocessed (throttling) are asked for again after a pause."""
+        wanted = list(dict.fromkeys(keys))  # DynamoDB refuses a request naming a key twice
+        found: dict[tuple[str, str], Item] = {}
+        now = self._now()
+        for start in range(0, len(wanted), self.BATCH_GET):
+            request = {self.table_name: {"Keys": [self._key(pk, sk) for pk, sk in wanted[start:start + self.BATCH_GET]],
+                                         "ConsistentRead": True}}
+            attempt = 0
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                for raw in response.get("Responses", {}).get(self.table_name, []):
+                    if self._is_live(raw, now):
+                        item = self._to_item(raw)
+                        found[(item.pk, item.sk)] = item
+                request = response.get("UnprocessedKeys") or None
+                if request:
+                    self._backoff(attempt)
+                    attempt += 1
+        return found
+
     def query(self, pk, *, index=None, sk_prefix=None, sk_from=None, sk_to=None, limit=100, cursor=None,
-              descending=False) -> Page:
-        check_query(index, sk_prefix, sk_from, sk_to, limit)
+              descending=False, keys_only=False) -> Page:
+        check_query(index, sk_prefix, sk_from, sk_to, limit, keys_only)
+        ix = None
         if index is None:
             pk_attr, sk_attr, key_attrs = "pk", "sk", ("pk", "sk")
         else:
@@ -230,29 +288,55 @@ class DynamoStore:
             "ScanIndexForward": not descending,
             **_expression_args(condition, _LIVE, values=values),
         }
-        if index is None:
+        if ix is None:
             request["ConsistentRead"] = True
         else:
-            request["IndexName"] = index
+            request["IndexName"] = ix.physical_name
         if cursor:
             request["ExclusiveStartKey"] = self._decode_cursor(cursor, key_attrs, pk_attr, pk)
 
         # One item beyond the page tells whether another page exists (as SQLite does).
         # Limit counts items before the expiry filter, so keep reading until enough are live.
         wanted = limit + 1
-        items: list[Item] = []
+        raws: list[dict] = []
         request_limit = wanted
         while True:
             response = self._client.query(**request, Limit=request_limit)
-            items += [self._to_item(raw) for raw in response["Items"]]
+            raws += response["Items"]
             last_evaluated = response.get("LastEvaluatedKey")
-            if len(items) >= wanted or not last_evaluated:
+            if len(raws) >= wanted or not last_evaluated:
                 break
             request["ExclusiveStartKey"] = last_evaluated
-            request_limit = min(max(wanted - len(items), request_limit * 2), 1000)
-        page = items[:limit]
-        next_cursor = self._encode_cursor(page[-1], key_attrs) if len(items) > limit else None
-        return Page(items=page, cursor=next_cursor)
+            request_limit = min(max(wanted - len(raws), request_limit * 2), 1000)
+        listed = raws[:limit]
+        next_cursor = self._encode_raw_cursor(listed[-1], key_attrs) if len(raws) > limit else None
+        if ix is None or ix.projection is None:
+            return Page(items=[self._to_item(raw) for raw in listed], cursor=next_cursor)
+        if keys_only:
+            return Page(items=[self._index_entry(raw, ix) for raw in listed], cursor=next_cursor)
+        # the index holds keys: the items themselves come from the table, in one batched read
+        found = self._fetch([(raw["pk"]["S"], raw["sk"]["S"]) for raw in listed])
+        items = [found.get((raw["pk"]["S"], raw["sk"]["S"])) for raw in listed]
+
+        def still_listed(item: Item | None) -> bool:
+            """The item read from the table still belongs to the partition and bounds queried."""
+            if item is None or item.keys.get(pk_attr) != pk:
+                return False
+            position = item.keys.get(sk_attr, "")
+            return ((sk_prefix is None or position.startswith(sk_prefix))
+                    and (sk_from is None or position >= sk_from) and (sk_to is None or position <= sk_to))
+
+        return Page(items=[i for i in items if still_listed(i)], cursor=next_cursor)
+
+    @staticmethod
+    def _index_entry(raw: dict, ix) -> Item:
+        return Item(pk=raw["pk"]["S"], sk=raw["sk"]["S"], keys={ix.pk: raw[ix.pk]["S"], ix.sk: raw[ix.sk]["S"]},
+                    expires_at=int(raw[_TTL]["N"]) if _TTL in raw else None)
+
+    @staticmethod
+    def _encode_raw_cursor(raw: dict, key_attrs: Sequence[str]) -> str:
+        key = {name: raw[name]["S"] for name in key_attrs}
+        return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":"), sort_keys=True).encode()).decode()
 
     def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
         """A strongly consistent ``Scan`` of the table, live items only, ``limit`` at a time."""
@@ -354,7 +438,7 @@ class DynamoStore:
     def _replace(self, item: Item, now: int) -> dict:
         """An unconditional put of a live or absent item: every attribute set or removed, the
         version raised by one (created at 1)."""
-        values = {":now": _n(now), ":one": _n(1), ":body": _s(_body_json(item.body))}
+        values = {":now": _n(now), ":one": _n(1), ":body": _body_value(item.body)}
         sets, removes = ["#body = :body"], [f"#{_COUNTER}"]
         if item.expires_at is None:
             removes.append(f"#{_TTL}")
@@ -404,9 +488,10 @@ class DynamoStore:
         time.sleep(random.uniform(0, min(self._BACKOFF_CAP, self._BACKOFF_BASE * 2 ** attempt)))
 
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
-        """One ``UpdateItem`` adding ``by`` to a live counter; creating the counter (or
-        restarting an expired one, or converting an item written by ``write``) is a
-        conditional put, retried through the update if another writer got there first."""
+        """One ``UpdateItem`` adding ``by`` to a live counter or creating an absent one (``ADD``
+        starts from zero); restarting an expired counter, or converting an item written by
+        ``write``, is a conditional put, retried through the update if another writer got
+        there first."""
         check_increment(pk, sk, by, expires_at)
         key = self._key(pk, sk)
         for attempt in range(self.WRITE_ATTEMPTS):
@@ -417,7 +502,7 @@ class DynamoStore:
             else:
                 update = f"ADD #{_COUNTER} :by, #version :one SET #{_TTL} = :expires"
                 values[":expires"] = _n(expires_at)
-            condition = f"attribute_exists(#{_COUNTER}) AND {_LIVE}"
+            condition = f"(attribute_not_exists(#pk) OR (attribute_exists(#{_COUNTER}) AND {_LIVE}))"
             try:
                 response = self._client.update_item(
                     TableName=self.table_name, Key=key, UpdateExpression=update, ConditionExpression=condition,

@@ -200,8 +200,26 @@ class FormattedStore:
         item = self.inner.get(pk, sk)
         return self.current(item) if item is not None else None
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        items = self.inner.get_many(keys)
+        for item in items:  # every item is checked before any of them is used
+            if item is not None:
+                kind = self.kinds.kind_of(item.pk, item.sk)
+                if not kind.counter and stored_format(item) > kind.version:
+                    raise NewerRecordFormat(kind.name, stored_format(item), kind.version)
+        upgraded: dict[tuple[str, str], Item] = {}
+        out = []
+        for item in items:
+            if item is not None and (item.pk, item.sk) not in upgraded:
+                upgraded[(item.pk, item.sk)] = self.current(item)
+            out.append(upgraded[(item.pk, item.sk)] if item is not None else None)
+        return out
+
     def query(self, pk: str, **kwargs) -> Page:
-        return self._page(self.inner.query(pk, **kwargs))
+        page = self.inner.query(pk, **kwargs)
+        if kwargs.get("keys_only"):
+            return page  # keys and expiry: no body to check or migrate
+        return self._page(page)
 
     def scan(self, **kwargs) -> Page:
         return self._page(self.inner.scan(**kwargs))

@@ -26,12 +26,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+#: what every index projects besides its keys: the expiry, so that an index read can leave
+#: out expired items as a table read does (``docs/development.md``, "Index projections")
+EXPIRY_ONLY = ("expires_at",)
+
+
 @dataclass(frozen=True)
 class IndexDef:
     name: str
     pk: str
     sk: str
     purpose: str
+    #: attributes DynamoDB copies into the index besides the table's and the index's keys
+    #: (``INCLUDE``); ``None``: the whole item (``ALL``). Each copy is written again whenever
+    #: a projected attribute changes, so an index projects only what its readers use without
+    #: the item; a reader that needs bodies gets them by one batched read of the table
+    projection: tuple[str, ...] | None = EXPIRY_ONLY
+    #: the index's name in DynamoDB. A projection cannot change in place: a new projection
+    #: is a new index under a new name (``README.md``, "Changing the table's indexes")
+    dynamodb_name: str = ""
+
+    @property
+    def physical_name(self) -> str:
+        return self.dynamodb_name or self.name
+
+    @property
+    def projection_definition(self) -> dict:
+        if self.projection is None:
+            return {"ProjectionType": "ALL"}
+        if not self.projection:
+            return {"ProjectionType": "KEYS_ONLY"}
+        return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(self.projection)}
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,13 @@ class TableDef:
                 return ix
         raise KeyError(f"no index named {name!r}")
 
+    def index_of_pk(self, attribute: str) -> IndexDef:
+        """The index whose partition key is ``attribute``."""
+        for ix in self.indexes:
+            if ix.pk == attribute:
+                return ix
+        raise KeyError(f"no index keyed on {attribute!r}")
+
     @property
     def key_attributes(self) -> tuple[str, ...]:
         names = [self.pk, self.sk]
@@ -60,12 +92,21 @@ TABLE = TableDef(
     sk="sk",
     ttl_attribute="expires_at",
     indexes=(
-        IndexDef("queue", "queue_pk", "queue_sk", "department queue: open tickets by nearest deadline, closed by date"),
-        IndexDef("area", "area_pk", "area_sk", "township queue: tickets co-handled in a township"),
-        IndexDef("county", "county_pk", "county_sk", "county-wide lists: supervisors' view, reward ledger, alerts"),
-        IndexDef("case", "case_pk", "case_sk", "complaints of one case by receipt time and sequence"),
-        IndexDef("nearby", "nearby_pk", "nearby_sk", "complaints of one category by receipt time (merge suggestions)"),
-        IndexDef("due", "due_pk", "due_sk", "sparse, sharded by bucket: items the sweeper must look at, by wake time"),
+        # Projections (``docs/development.md``, "Index projections"): every index carries its
+        # keys and the expiry only. The sweeper reads the due index's keys alone; every other
+        # reader lists records it then reads whole, in one batched read per page.
+        IndexDef("queue", "queue_pk", "queue_sk", "department queue: open tickets by nearest deadline, closed by date",
+                 dynamodb_name="queue-k"),
+        IndexDef("area", "area_pk", "area_sk", "township queue: tickets co-handled in a township",
+                 dynamodb_name="area-k"),
+        IndexDef("county", "county_pk", "county_sk", "county-wide lists: supervisors' view, reward ledger, alerts",
+                 dynamodb_name="county-k"),
+        IndexDef("case", "case_pk", "case_sk", "complaints of one case by receipt time and sequence",
+                 dynamodb_name="case-k"),
+        IndexDef("nearby", "nearby_pk", "nearby_sk", "complaints of one category by receipt time (merge suggestions)",
+                 dynamodb_name="nearby-k"),
+        IndexDef("due", "due_pk", "due_sk", "sparse, sharded by bucket: items the sweeper must look at, by wake time",
+                 dynamodb_name="due-k"),
     ),
 )
 
@@ -85,12 +126,12 @@ def dynamodb_table_definition(table_name: str) -> dict:
         ],
         "GlobalSecondaryIndexes": [
             {
-                "IndexName": ix.name,
+                "IndexName": ix.physical_name,
                 "KeySchema": [
                     {"AttributeName": ix.pk, "KeyType": "HASH"},
                     {"AttributeName": ix.sk, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": ix.projection_definition,
             }
             for ix in TABLE.indexes
         ],

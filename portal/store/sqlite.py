@@ -139,9 +139,25 @@ class SqliteStore:
         ).fetchone()
         return self._row_to_item(row) if row else None
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        found: dict[tuple[str, str], Item] = {}
+        wanted = list(dict.fromkeys(k for k in keys if k[0] and k[1]))
+        conn, now = self._conn(), self._now()
+        for start in range(0, len(wanted), 100):
+            chunk = wanted[start:start + 100]
+            rows = conn.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM items WHERE ({' OR '.join('(pk = ? AND sk = ?)' for _ in chunk)}) "
+                "AND (expires_at IS NULL OR expires_at > ?)",
+                [v for key in chunk for v in key] + [now],
+            ).fetchall()
+            for row in rows:
+                item = self._row_to_item(row)
+                found[(item.pk, item.sk)] = item
+        return [found.get((pk, sk)) for pk, sk in keys]
+
     def query(self, pk, *, index=None, sk_prefix=None, sk_from=None, sk_to=None, limit=100, cursor=None,
-              descending=False) -> Page:
-        check_query(index, sk_prefix, sk_from, sk_to, limit)
+              descending=False, keys_only=False) -> Page:
+        check_query(index, sk_prefix, sk_from, sk_to, limit, keys_only)
         if index is None:
             pk_col, sk_col = "pk", "sk"
         else:
@@ -179,6 +195,9 @@ class SqliteStore:
             else:
                 last_values = [last_item.keys[sk_col], last_item.pk, last_item.sk]
             next_cursor = base64.urlsafe_b64encode(json.dumps([pk, *last_values]).encode()).decode()
+        if keys_only:  # what the index holds: the keys and the expiry (portal.store.schema)
+            items = [Item(pk=i.pk, sk=i.sk, keys={pk_col: i.keys[pk_col], sk_col: i.keys[sk_col]},
+                          expires_at=i.expires_at) for i in items]
         return Page(items=items, cursor=next_cursor)
 
     def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:

@@ -89,9 +89,11 @@ def check_increment(pk: str, sk: str, by: int, expires_at) -> None:
         raise ValueError("by must be an integer")
 
 
-def check_query(index, sk_prefix, sk_from, sk_to, limit) -> None:
+def check_query(index, sk_prefix, sk_from, sk_to, limit, keys_only: bool = False) -> None:
     if index is not None and index not in {ix.name for ix in TABLE.indexes}:
         raise ValueError(f"no index named {index!r}")
+    if keys_only and index is None:
+        raise ValueError("keys_only reads a secondary index: the table's items have bodies")
     if sk_prefix is not None and (sk_from is not None or sk_to is not None):
         raise ValueError("sk_prefix cannot be combined with sk_from/sk_to")
     if not 1 <= limit <= 1000:

@@ -20,7 +20,8 @@ def now():
 
 
 def county() -> County:
-    return deps().counties.for_host(request.host)
+    """The request's county: named by its path (``portal.web.county_paths``), else by its host."""
+    return deps().counties.for_request(request.host, request.environ.get("portal.county"))
 
 
 def client_address() -> str | None:

@@ -14,7 +14,7 @@ import sqlite3
 
 import pytest
 
-from portal.domain.messages import MessageStatus
+from portal.domain.messages import LEASE, MessageStatus
 from portal.ports import Put
 from portal.services import filing_tokens, sweeper, verification
 from portal.store import keys as K
@@ -113,12 +113,19 @@ def test_a_crash_before_the_code_reaches_the_provider_loses_no_code_and_sends_it
     assert again.status_code == 200 and "验证手机号码" in again.text
     complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt_from(again.text)))
     [row] = deps.repos.outbox.for_record(K.complaint_pk(complaint.id))
-    assert row.kind == "code" and row.status == MessageStatus.PENDING and row.attempts == 0  # kept in the outbox
+    # kept in the outbox, claimed by the request that died (the row is written claimed, so that
+    # no sweeper sends it while that request does) until the claim's lease ends
+    assert row.kind == "code" and row.status == MessageStatus.SENDING and row.provider_id is None
     assert len(calls) == 1
+    sweeper.sweep(deps, deps.clock.now())
+    [row] = deps.repos.outbox.for_record(K.complaint_pk(complaint.id))
+    assert row.status == MessageStatus.SENDING and row.attempts == 1  # not taken while the claim stands
+    deps.clock.advance(seconds=LEASE.total_seconds())
     sweeper.sweep(deps, deps.clock.now())
     sweeper.sweep(deps, deps.clock.now())
     [row] = deps.repos.outbox.for_record(K.complaint_pk(complaint.id))
-    assert row.status == MessageStatus.DELIVERED and row.attempts == 1  # sent once, by the sweeper
+    # sent once, by the sweeper: the dead request's claim, then the sweeper's
+    assert row.status == MessageStatus.DELIVERED and row.attempts == 2
 
 
 def test_a_crash_before_the_commit_files_nothing_and_the_retry_files_once(client, deps, settings, crash, clock):

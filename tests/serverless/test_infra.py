@@ -214,7 +214,8 @@ def test_execution_role_names_every_resource_and_action(resources):
         {"Fn::Sub": "${IncomingBucket.Arn}/incoming/*"}, {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}]
     assert granted["DataKey"][:2] == (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom",
                                        "kms:ReEncryptTo"], [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
-    assert granted["TableItems"][0] == ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+    assert granted["TableItems"][0] == ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+                                        "dynamodb:GetItem",
                                         "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
     assert granted["IndexQueries"][:2] == (["dynamodb:Query"], [{"Fn::Sub": "${Table.Arn}/index/*"}])
     assert granted["Secrets"][0] == ["ssm:GetParameters"]
@@ -441,7 +442,8 @@ def logged_events(deps, clock):
     handler.setFormatter(JsonLines())
     root = logging.getLogger()
     root.addHandler(handler)
-    level, root.level = root.level, logging.INFO
+    level = root.level
+    root.setLevel(logging.INFO)  # setLevel, not assignment: it clears the loggers' cached "INFO is off"
     try:
         file(deps, phone="13800138000")  # its code is sent
         clock.advance(days=10)
@@ -461,7 +463,7 @@ def logged_events(deps, clock):
         deps.sms.send = real_send
     finally:
         root.removeHandler(handler)
-        root.level = level
+        root.setLevel(level)
     return [line for line in lines if "event" in line]
 
 

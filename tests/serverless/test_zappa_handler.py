@@ -266,7 +266,7 @@ def stored_complaints(dynamodb_local, table: str) -> list[dict]:
                             ExpressionAttributeValues={":p": {"S": "CMP#"}, ":s": {"S": "#META"}})["Items"]
     finally:
         client.close()
-    return [json.loads(item["body"]["S"]) for item in items]
+    return [DynamoStore._to_item(item).body for item in items]  # bodies over 1 KB are stored compressed
 
 
 def sent_codes(twilio: FakeTwilioApi, phone: str) -> list[str]:

@@ -283,7 +283,7 @@ def register(deps: Deps, actor: Actor, county: County, data: RegistrationInput, 
         verification.send_code(deps, code_message, now)
     if reply is not None:
         deps.repos.outbox.committed(reply)
-        deliver(deps, reply.pk, reply.sk, now)
+        deliver(deps, reply.pk, reply.sk, now, message=reply)
     acceptance = complaint.clock(ClockKind.ACCEPTANCE)
     return Registration(
         complaint_id=complaint.id, lead_name=county.unit_name(complaint.lead), channel=parsed.channel,
@@ -338,7 +338,7 @@ def confirm_phone(deps: Deps, actor: Actor, token: str | None, code: str | None,
     except ConditionFailed:
         raise Conflict(N_("回执号已经发出或显示过，不会再次发送。")) from None
     deps.repos.outbox.committed(message)
-    deliver(deps, message.pk, message.sk, now)
+    deliver(deps, message.pk, message.sk, now, message=message)
     return complaint
 
 

@@ -71,20 +71,30 @@ def review_now(deps: Deps, actor: Actor, now: datetime) -> ReviewOutcome:
 
 
 def ensure_schedules(deps: Deps, now: datetime) -> int:
-    """Give every county a review schedule in the due index, waking on the next 1st (read once
-    per county and process, written once). Returns how many were created."""
-    created = 0
+    """Give every county a review schedule in the due index, waking on the next 1st (written
+    once). A process reads one record naming the counties already scheduled, then looks only
+    at the others (a new county), so an idle sweep costs the same with 122 counties as with
+    one. Returns how many schedules were created."""
     records = deps.repos.oversight
-    for county in deps.counties:
-        if county.code in records.scheduled:
-            continue
-        if records.schedule(county.code) is None:
+    codes = set(deps.counties.codes)  # the codes alone: no county is read whole for this
+    if codes <= records.scheduled:
+        return 0
+    known, version = records.scheduled_counties()
+    records.scheduled |= known & codes
+    created = 0
+    for code in sorted(codes - known):
+        if records.schedule(code) is None:
             try:
-                deps.store.write([records.schedule_op(county.code, next_review_at(now), 0)])
+                deps.store.write([records.schedule_op(code, next_review_at(now), 0)])
                 created += 1
             except ConditionFailed:
                 pass  # another sweep created it
-        records.scheduled.add(county.code)
+        records.scheduled.add(code)
+    if not codes <= known:
+        try:
+            deps.store.write([records.scheduled_counties_op(known | codes, version)])
+        except ConditionFailed:
+            pass  # another sweep recorded them: the next process reads its record
     return created
 
 

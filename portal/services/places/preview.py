@@ -14,6 +14,10 @@ from portal.domain.routing import route
 from portal.i18n import N_
 
 OUTSIDE = N_("这个位置不在%(county)s范围内，本平台只受理本县的举报。")
+#: one deployment for several counties: a point none of them holds
+OUTSIDE_ALL = N_("这个位置不在本平台受理的任何一个县（市、区）范围内，请核对后重新标出位置。")
+#: a point in another county of the deployment than the page's: the report goes there
+IN_OTHER_COUNTY = N_("%(county)s %(place)s")
 NEAR_VILLAGE = N_("%(township)s %(village)s附近")
 IN_TOWNSHIP = N_("%(township)s")
 IN_BUILT_UP = N_("%(place)s（县城建成区内）")
@@ -43,6 +47,25 @@ class Preview:
     text_msg: str = ""  #: msgid of the whole sentence; ``place`` is filled with the place's name
     params: dict = field(default_factory=dict)
     grid: Grid | None = None  #: the village grid of the point (004 C17(1)); None for an official's report
+
+
+def preview_in(counties, chosen: County, point: Point, category: str | None) -> Preview:
+    """The preview in the county whose outline holds the point (``counties``: the deployment's
+    ``CountyRegistry``), as filing places the report (``intake.county_of_filing``)."""
+    if chosen.contains(point):
+        return preview(chosen, point, category)
+    placed = counties.county_at(point)
+    if placed is None:
+        if len(counties) > 1:
+            return Preview(point=point, in_county=False, text_msg=OUTSIDE_ALL)
+        return preview(chosen, point, category)
+    found = preview(placed, point, category)
+    if found.place_msg:  # the place's name says which county it is in
+        from dataclasses import replace
+
+        return replace(found, place_msg=IN_OTHER_COUNTY, place_params={
+            "county": placed.name, "place": found.place_msg, "place_params": found.place_params})
+    return found
 
 
 def preview(county: County, point: Point, category: str | None) -> Preview:
@@ -80,7 +103,10 @@ def preview(county: County, point: Point, category: str | None) -> Preview:
 def wording(p: Preview, translate) -> tuple[str, str]:
     """(the place's name, the whole sentence) in the reader's language; ``translate(msgid,
     params)`` is the web layer's."""
-    place = translate(p.place_msg, p.place_params) if p.place_msg else ""
+    params = dict(p.place_params)
+    if "place_params" in params:  # a place inside another county's name (``preview_in``)
+        params["place"] = translate(params["place"], params.pop("place_params"))
+    place = translate(p.place_msg, params) if p.place_msg else ""
     if place and p.in_built_up_area:
         place = translate(IN_BUILT_UP, {"place": place})
     return place, translate(p.text_msg, {**p.params, "place": place}) if p.text_msg else ""

@@ -83,3 +83,22 @@ class Repositories:
         self.registrations = Registrations(store)
         self.patrols = PatrolRecords(store, shards)
         self.campaigns = CampaignRecords(store, shards)
+
+    def history_and_disclosures(self, complaint_id: str) -> tuple[list, list]:
+        """(a ticket's history events, its disclosure requests): the two sort next to each
+        other in the ticket's partition (``DISC#`` then ``EVT#``; nothing else between), so the
+        reporter's status page reads both with one query."""
+        from portal.domain.complaint import Event
+        from portal.store.codec import load
+
+        events, requests, cursor = [], [], None
+        while True:
+            page = self.store.query(f"CMP#{complaint_id}", sk_from="DISC#", sk_to="EVT#~", limit=500, cursor=cursor)
+            for item in page.items:
+                if item.sk.startswith("EVT#"):
+                    events.append(load(Event, dict(item.body)))
+                elif item.sk.startswith("DISC#"):
+                    requests.append(Disclosures._load(item))
+            cursor = page.cursor
+            if not cursor:
+                return events, requests

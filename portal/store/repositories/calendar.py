@@ -15,12 +15,13 @@ year's other entries in one transaction, so a year is never half official.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Sequence
-
-from portal.domain.arrangement import Arrangement
+from typing import TYPE_CHECKING, Sequence
 from portal.ports import ANY, Delete, Item, Op, Put, Store
 from portal.store.formats import declare
 from portal.timeutil import to_store
+
+if TYPE_CHECKING:
+    from portal.domain.arrangement import Arrangement
 
 ARRANGEMENTS = "CALSRC"
 CALENDAR_OVERRIDE = declare("calendar override", pk="CAL#")

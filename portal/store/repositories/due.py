@@ -29,7 +29,8 @@ class DueIndex:
         for partition in K.due_partitions(self.shards):
             cursor = None
             while True:
-                page = self.store.query(partition, index="due", sk_to=upper, limit=limit_per_shard, cursor=cursor)
+                page = self.store.query(partition, index="due", sk_to=upper, limit=limit_per_shard, cursor=cursor,
+                                         keys_only=True)  # the keys are all the sweeper reads here
                 refs += [DueRef(i.pk, i.sk, i.keys["due_sk"].split("#", 1)[0]) for i in page.items]
                 cursor = page.cursor
                 if not cursor:

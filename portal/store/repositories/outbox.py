@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.crypto import contexts
+from portal.domain.complaint import Complaint
 from portal.domain.messages import OutboxMessage
 from portal.ports import ANY, Item, Op, Put, Store
 from portal.store import keys as K
@@ -54,8 +55,23 @@ class Outbox:
         return self.from_item(item) if item else None
 
     def by_provider_id(self, provider_id: str) -> OutboxMessage | None:
-        pointer = self.store.get(f"SMSID#{provider_id}", K.POINTER)
-        return self.get(pointer.body["pk"], pointer.body["sk"]) if pointer else None
+        pointer = self.pointer(provider_id)
+        return self.get(*pointer) if pointer else None
+
+    def pointer(self, provider_id: str) -> tuple[str, str] | None:
+        """The (pk, sk) of the row the provider's message id names."""
+        item = self.store.get(f"SMSID#{provider_id}", K.POINTER)
+        return (item.body["pk"], item.body["sk"]) if item else None
+
+    def with_complaint(self, pk: str, sk: str) -> tuple[OutboxMessage | None, Complaint | None]:
+        """A row and, when it belongs to a complaint, that complaint: one batched read."""
+        keys = [(pk, sk)] + ([(pk, K.META)] if pk.startswith("CMP#") else [])
+        items = self.store.get_many(keys)
+        message = self.from_item(items[0]) if items[0] else None
+        complaint = versioned(Complaint, items[1]) if len(items) > 1 and items[1] else None
+        if message is None or complaint is None or complaint.id != message.complaint_id:
+            complaint = None
+        return message, complaint
 
     def recent(self, county: str, limit: int = 100, channel: str = "sms") -> list[OutboxMessage]:
         listing = "MAILOUT" if channel == "mail" else "OUTBOX"

@@ -6,6 +6,8 @@ record                          pk                   sk
 monthly-review finding          ``REVIEW#<county>``  ``FIND#<YYYY-MM>#<township>`` (never deleted)
 monthly review held             ``REVIEW#<county>``  ``RUN#<YYYY-MM>`` (one per month: idempotence)
 next review (sweeper)           ``REVIEW#<county>``  ``SCHEDULE`` (index ``due``: wakes on the 1st)
+counties with a schedule        ``REVIEWS``          ``#``: the codes, so that a sweep in a new
+                                                     process reads one item, not one per county
 ==============================  ===================  ==========================================
 
 A county's findings of a year are one partition read with a prefix (``FIND#<YYYY>-``);
@@ -32,6 +34,7 @@ SCHEDULE = "SCHEDULE"
 REVIEW_FINDING = declare("monthly-review finding", pk="REVIEW#", sk="FIND#")
 REVIEW_RUN = declare("monthly review held", pk="REVIEW#", sk="RUN#")
 REVIEW_SCHEDULE = declare("monthly-review schedule", pk="REVIEW#", sk=SCHEDULE)
+SCHEDULED_COUNTIES = declare("counties with a review schedule", pk="REVIEWS", sk=K.POINTER)
 
 
 def review_pk(county: str) -> str:
@@ -95,6 +98,15 @@ class OversightRecords:
         return counts
 
     # --- the sweeper's schedule --------------------------------------------------------------
+    def scheduled_counties(self) -> tuple[set[str], int]:
+        """(the counties whose schedule exists, the record's version: 0 when there is none)."""
+        item = self.store.get("REVIEWS", K.POINTER)
+        return (set(item.body["counties"]), item.version) if item else (set(), 0)
+
+    def scheduled_counties_op(self, counties: set[str], version: int) -> Op:
+        return Put(Item(pk="REVIEWS", sk=K.POINTER, body={"counties": sorted(counties)}, version=version),
+                   expect=ABSENT if version == 0 else version)
+
     def schedule(self, county: str) -> Item | None:
         return self.store.get(review_pk(county), SCHEDULE)
 

@@ -74,6 +74,17 @@ class Rewards:
         item = self.store.get(K.complaint_pk(complaint_id), self.SK)
         return item.body["case"] if item else None
 
+    def of_reporter(self, complaint_id: str, case_id: str) -> tuple[Reward | None, Reward | None]:
+        """(the reward the ticket's beneficiary pointer names, the reward of the ticket's own
+        case): both read in one batched read when the pointer names the ticket's own case."""
+        pointer, own = self.store.get_many([(K.complaint_pk(complaint_id), self.SK), (K.case_pk(case_id), self.SK)])
+        own_reward = self.from_item(own) if own else None
+        if pointer is None:
+            return None, own_reward
+        if pointer.body["case"] == case_id:
+            return own_reward, own_reward
+        return self.get(pointer.body["case"]), own_reward
+
     def pointer_op(self, complaint_id: str, case_id: str) -> Op:
         return Put(Item(pk=K.complaint_pk(complaint_id), sk=self.SK, body={"case": case_id}), expect=ANY)
 

@@ -40,6 +40,11 @@ class Counters:
         item = self.store.get(f"RATE#{name}#{window}", key)
         return int(item.body.get("n", 0)) if item else 0
 
+    def peek_many(self, counters: list[tuple[str, str, str]]) -> list[int]:
+        """``peek`` of several (name, window, key) counters in one batched read."""
+        items = self.store.get_many([(f"RATE#{name}#{window}", key) for name, window, key in counters])
+        return [int(item.body.get("n", 0)) if item else 0 for item in items]
+
     def code_try(self, kind: str, complaint_id: str, counter: int, expires_at: datetime) -> int:
         """Count one try of a one-time code (``kind``, the code's ``counter``) atomically and
         return how many there have been, this one included: parallel tries that read the same
@@ -53,15 +58,30 @@ class Counters:
 class Salts:
     """A random salt per day, shared by every process. The first use of a day's salt deletes
     the salts of the days before, so yesterday's keyed hashes cannot be recomputed, even with
-    the hash key; the expiry is a backstop for a day nobody used."""
+    the hash key; the expiry is a backstop for a day nobody used.
+
+    A day's salt never changes once stored (the first writer wins), so a process keeps the
+    day's salt it read and reads the store once a day, not on every request."""
 
     #: earlier days whose salts the first use of a new day deletes
     FORGET_DAYS = 3
 
     def __init__(self, store: Store):
         self.store = store
+        self._known: tuple[str, str] | None = None  #: (day, salt) this process last read or wrote
+
+    def forget(self) -> None:
+        self._known = None
 
     def for_day(self, day: str, expires_at: datetime) -> str:
+        known = self._known
+        if known is not None and known[0] == day:
+            return known[1]
+        salt = self._read_or_create(day, expires_at)
+        self._known = (day, salt)
+        return salt
+
+    def _read_or_create(self, day: str, expires_at: datetime) -> str:
         item = self.store.get("SALT", day)
         if item:
             return item.body["salt"]

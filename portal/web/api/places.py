@@ -180,7 +180,7 @@ class PlaceView(MethodView):
 
 def _describe(args) -> dict:
     point = _point(args)
-    p = preview.preview(county(), point, args["category"])
+    p = preview.preview_in(deps().counties, county(), point, args["category"])
     place, text = preview.wording(p, translate)
     map_lat, map_lng = _on_map(point, args["map_datum"] or args["datum"])
     return {"in_county": p.in_county, "township": p.township, "township_name": p.township_name,

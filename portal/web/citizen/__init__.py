@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-import segno
 from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 
@@ -144,6 +143,8 @@ def _receipt(receipt: str, lead_name: str, phone_pending: bool):
     status_url = deps().settings.public_url.rstrip("/") + "/status"
     if modes.active():  # the QR code opens the status page in the mode the receipt was read in
         status_url += "?" + modes.PARAM + "=1"
+    import segno  # the QR code: imported by the first page that draws one
+
     # a fixed mask: scoring all eight (segno's default) costs three times the encoding itself,
     # and any mask decodes; the receipt page is on the filing's hot path
     qr = segno.make(f"{status_url}#r={receipt}", error="m", mask=4)
@@ -225,7 +226,7 @@ def status_verify(complaint, receipt):
         verification.confirm(deps(), complaint, request.form.get("code"), now(), client=client_key())
     except DomainError as exc:
         return _status_page(complaint, receipt, errors={"verify": error_text(exc)}, status=exc.status)
-    return _status_page(deps().repos.complaints.get(complaint.id), receipt, message="phone_verified")
+    return _status_page(complaint, receipt, message="phone_verified")  # as the verification committed it
 
 
 @bp.post("/status/resend")

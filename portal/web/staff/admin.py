@@ -4,7 +4,6 @@ password), unlock, deactivation and reactivation. Accounts are created on the co
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -41,6 +40,8 @@ def reset_totp():
         provisioned = staff_accounts.reset_totp(deps(), _username(), now(), by=g.actor)
     except (Forbidden, Conflict) as exc:
         return _page(error=error_text(exc), status=exc.status)
+    import segno  # the QR code: imported by the first page that draws one
+
     qr = Markup(segno.make(provisioned.otpauth_uri, error="m").svg_inline(scale=4, omitsize=False))
     return _page(provisioned, qr)
 

@@ -5,7 +5,6 @@ service (``portal.services.channels``) and renders; the services check who may d
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -47,6 +46,8 @@ def _form_page(template: str, values: dict, errors: dict | None = None, status: 
 
 def _qr(receipt: str) -> Markup:
     status_url = deps().settings.public_url.rstrip("/") + "/status"
+    import segno  # the QR code: imported by the first page that draws one
+
     qr = segno.make(f"{status_url}#r={receipt}", error="m", mask=4)
     return Markup(qr.svg_inline(scale=4, dark="#111", light="#fff", omitsize=False))
 

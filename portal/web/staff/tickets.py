@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.domain.complaint import DECLINE_REASONS
+from portal.domain.access import can_view
+from portal.domain.complaint import DECLINE_REASONS, Complaint
 from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.domain.measures import ACCEPTANCE_LEVELS
 from portal.domain.referral import LAND_TYPES
@@ -115,6 +116,10 @@ def act(complaint_id: str, action: str):
     flash(_(done))
     if action == "conclude" and getattr(result, "onsite_owed", False):
         flash(_(ONSITE_OWED))
-    if scope.visible(deps(), g.actor, complaint_id) is None:  # transferred out of this unit's view
+    if isinstance(result, Complaint) and result.id == complaint_id:  # the ticket as the action saved it
+        still_visible = can_view(g.actor, result)
+    else:
+        still_visible = scope.visible(deps(), g.actor, complaint_id) is not None
+    if not still_visible:  # transferred out of this unit's view
         return redirect(url_for("staff.workqueue.queue_page"), code=303)
     return redirect(url_for("staff.tickets.ticket", complaint_id=complaint_id), code=303)
