@@ -1,0 +1,319 @@
+"""Mutation score of domain modules (issue #16): run by ``scripts/mutation.sh``, which installs
+the pinned mutmut first.
+
+    scripts/mutation.sh MODULE... [--tests "tests/unit"] [--workers 1] [--readme]
+    scripts/mutation.sh --all [--readme]      # every portal/domain/*.py but __init__ and errors
+    scripts/mutation.sh --table               # the README table from the last runs
+
+MODULE is a name under ``portal/domain/`` (``access``) or a path to any module. The work tree
+(tracked and untracked files, not ignored ones) is copied to ``var/mutation/run/``, where one
+mutmut run mutates the modules asked for and, for each mutant, runs the tests of ``--tests``
+that call the mutated function. Then, per module, it prints bench-style figures and every
+survivor as a diff, and keeps the figures in ``var/mutation/scores/MODULE.json``.
+
+Two kinds of survivors are set apart, and counted:
+- **message text**: the mutant changes nothing but the text of a message (a ``N_()`` msgid, or
+  a string given to an exception that is raised). It is excluded from the score, and the
+  number excluded is printed. Any other string (a state, a history kind, a field name) counts.
+- **equivalent**: listed in ``scripts/mutation-equivalent.tsv`` (module, function, the line
+  before and after, one line of why) because no test can tell it from the original. Matched
+  by its text, not mutmut's number, so the list survives edits elsewhere in the module.
+
+score = killed / (mutants - message text - equivalent); timeouts count as killed (the mutant
+never returned). ``--readme`` writes the modules' rows into the README table between
+``<!-- mutation:begin -->`` and ``<!-- mutation:end -->``, keeping the other rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "mutation"
+RUN = WORK / "run"
+SCORES = WORK / "scores"
+EQUIVALENT = ROOT / "scripts" / "mutation-equivalent.tsv"
+README = ROOT / "README.md"
+BEGIN, END = "<!-- mutation:begin -->", "<!-- mutation:end -->"
+DEFAULT_TESTS = "tests/unit"
+#: not measured by --all: exception classes only, nothing to mutate that a rule depends on
+NOT_MEASURED = {"__init__", "errors"}
+KILLED = {"killed", "timeout", "segfault"}  # segfault: killed by a signal (mutmut's word)
+
+
+# --- what to run ----------------------------------------------------------------------------
+def module_path(name: str) -> str:
+    path = Path(name if name.endswith(".py") else f"portal/domain/{name}.py")
+    if not (ROOT / path).is_file():
+        raise SystemExit(f"no such module: {path}")
+    return path.as_posix()
+
+
+def all_domain_modules() -> list[str]:
+    return sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "portal" / "domain").glob("*.py")
+                  if p.stem not in NOT_MEASURED)
+
+
+def copy_work_tree() -> None:
+    """Tracked and untracked (not ignored) files, as they are on disk, into ``RUN``."""
+    if RUN.exists():
+        shutil.rmtree(RUN)
+    RUN.mkdir(parents=True)
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            target = RUN / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def configure(modules: list[str], tests: list[str]) -> None:
+    top = sorted(p.name for p in RUN.iterdir() if p.name not in ("portal", "mutants"))
+    config = {
+        "source_paths": ["portal"],
+        "only_mutate": modules,
+        "also_copy": top,
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
+        "pytest_add_cli_args_test_selection": tests,
+    }
+    lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in config.items()]
+    with open(RUN / "pyproject.toml", "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def run_mutmut(workers: int) -> float:
+    started = time.monotonic()
+    log = RUN / "mutmut.log"
+    with open(log, "w", encoding="utf-8") as out:
+        code = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(workers)], cwd=RUN,
+                              stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONHASHSEED": "0"}).returncode
+    if code != 0:
+        sys.stdout.write(log.read_text(encoding="utf-8", errors="replace")[-4000:])
+        raise SystemExit(f"mutmut failed (exit {code}); its log: {log}")
+    return time.monotonic() - started
+
+
+# --- reading the results --------------------------------------------------------------------
+def function_sources(mutant: str, path: str) -> tuple[str, str]:
+    """The original function and the mutant, as source (run inside ``RUN``)."""
+    import libcst as cst
+    from mutmut.mutation.diff_apply import read_functions_from_index, read_mutant_function, \
+        read_mutants_module, read_original_function
+
+    functions = read_functions_from_index(mutant, path)
+    if functions is None:
+        module = read_mutants_module(path)
+        functions = (read_original_function(module, mutant), read_mutant_function(module, mutant))
+    return tuple(cst.Module([f]).code.strip() for f in functions)
+
+
+class _MaskMessages(ast.NodeTransformer):
+    """Replace message text with one placeholder: msgids (``N_("...")``) and strings given to a
+    raised exception."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "N_":
+            node.args = [_mask(a) for a in node.args]
+        return node
+
+    def visit_Raise(self, node: ast.Raise) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.exc, ast.Call):
+            node.exc.args = [_mask(a) for a in node.exc.args]
+        return node
+
+
+def _mask(node: ast.expr) -> ast.expr:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return ast.Constant("<message>")
+    return node
+
+
+def message_only(original: str, mutant: str) -> bool:
+    def masked(source: str) -> str:
+        return ast.dump(_MaskMessages().visit(ast.parse(source)))
+
+    return original != mutant and masked(original) == masked(mutant)
+
+
+def changed_lines(original: str, mutant: str) -> tuple[str, str]:
+    """The lines the mutant changed, stripped and joined: (before, after)."""
+    from difflib import ndiff
+
+    before, after = [], []
+    for line in ndiff(original.splitlines(), mutant.splitlines()):
+        if line.startswith("- "):
+            before.append(line[2:].strip())
+        elif line.startswith("+ "):
+            after.append(line[2:].strip())
+    return " ".join(before), " ".join(after)
+
+
+def function_name(mutant: str) -> str:
+    """``Clock.state`` or ``route`` from mutmut's mangled name."""
+    from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+    name, cls = orig_function_and_class_names_from_key(mutant)
+    return f"{cls}.{name}" if cls else name
+
+
+def load_equivalents() -> dict[tuple[str, str, str, str], str]:
+    known = {}
+    for number, line in enumerate(EQUIVALENT.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 5:
+            raise SystemExit(f"{EQUIVALENT.name}:{number}: expected 5 tab-separated cells, got {len(cells)}")
+        module, function, before, after, why = cells
+        if not why.strip():
+            raise SystemExit(f"{EQUIVALENT.name}:{number}: say why the mutant is equivalent")
+        known[(module, function, before, after)] = why
+    return known
+
+
+def score_module(path: str, equivalents: dict) -> dict:
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.stats import status_by_exit_code
+
+    data = SourceFileMutationData(path=path)
+    data.load()
+    module = Path(path).stem if path.startswith("portal/domain/") else path
+    figures = {"mutants": 0, "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "other": 0,
+               "message_text": 0, "equivalent": 0}
+    survivors, used = [], set()
+    for mutant, code in sorted(data.exit_code_by_key.items(), key=lambda kv: _order(kv[0])):
+        status = status_by_exit_code[code]
+        figures["mutants"] += 1
+        if status in KILLED:
+            figures["killed"] += 1
+            figures["timeout"] += status == "timeout"
+            continue
+        original, mutated = function_sources(mutant, path)
+        function = function_name(mutant)
+        before, after = changed_lines(original, mutated)
+        if message_only(original, mutated):
+            figures["message_text"] += 1
+            continue
+        key = (module, function, before, after)
+        if key in equivalents:
+            figures["equivalent"] += 1
+            used.add(key)
+            continue
+        figures["survived" if status == "survived" else "no_tests" if status == "no tests" else "other"] += 1
+        survivors.append({"mutant": mutant, "status": status, "function": function, "before": before,
+                          "after": after})
+    counted = figures["mutants"] - figures["message_text"] - figures["equivalent"]
+    figures["score"] = round(100 * figures["killed"] / counted, 1) if counted else 100.0
+    stale = sorted(k for k in equivalents if k[0] == module and k not in used)
+    return {"module": module, "path": path, **figures, "survivors": survivors,
+            "stale_equivalents": [list(k) for k in stale]}
+
+
+def _order(mutant: str) -> tuple[str, int]:
+    name, _, n = mutant.rpartition("__mutmut_")
+    return name, int(n) if n.isdigit() else 0
+
+
+# --- printing -------------------------------------------------------------------------------
+def print_module(result: dict) -> None:
+    r = result
+    print(f"\n{r['path']}  (mutmut {r['mutmut']}, tests: {' '.join(r['tests'])}, {r['workers']} worker(s), "
+          f"run {r['seconds']:.0f} s for all modules of the run)")
+    rows = [
+        ("mutants", r["mutants"], ""),
+        ("message text, excluded", r["message_text"], "a msgid or a raised exception's text changed, nothing else"),
+        ("equivalent, excluded", r["equivalent"], f"listed in scripts/{EQUIVALENT.name}"),
+        ("killed", r["killed"], f"of which {r['timeout']} timed out"),
+        ("survived", r["survived"], ""),
+        ("no test calls it", r["no_tests"], ""),
+        ("other (suspicious, not checked)", r["other"], ""),
+    ]
+    for label, value, note in rows:
+        print(f"  {label:<32}{value:>6}   {note}")
+    print(f"  {'score':<32}{r['score']:>5}%   killed / (mutants - message text - equivalent)")
+    for s in r["survivors"]:
+        print(f"  {s['status']}: {s['mutant']}  ({s['function']})")
+        print(f"      - {s['before']}\n      + {s['after']}")
+    for k in r["stale_equivalents"]:
+        print(f"  note: listed equivalent no longer found (remove it from {EQUIVALENT.name}): {k[1]}: {k[2]} -> {k[3]}")
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| module | mutants | message text excluded | equivalent | killed | survived | score | tests |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: r["path"]):
+        lines.append(f"| `{r['path']}` | {r['mutants']} | {r['message_text']} | {r['equivalent']} | {r['killed']} "
+                     f"| {r['survived'] + r['no_tests'] + r['other']} | {r['score']}% | `{' '.join(r['tests'])}` |")
+    return "\n".join(lines)
+
+
+def stored_results() -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCORES.glob("*.json"))]
+
+
+def write_readme(results: list[dict]) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    rows = {}
+    for line in text[start:end].strip().splitlines()[2:]:
+        rows[line.split("|")[1].strip()] = line
+    for line in table(results).splitlines()[2:]:
+        rows[line.split("|")[1].strip()] = line
+    header = "\n".join(table([]).splitlines()[:2])
+    body = "\n".join(rows[k] for k in sorted(rows))
+    README.write_text(text[:start] + "\n" + header + "\n" + body + "\n" + text[end:], encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*")
+    parser.add_argument("--all", action="store_true", help="every module of portal/domain/")
+    parser.add_argument("--tests", default=DEFAULT_TESTS, help=f"test paths, space-separated (default {DEFAULT_TESTS})")
+    parser.add_argument("--workers", type=int, default=1, help="mutmut workers (default 1; the machine is shared)")
+    parser.add_argument("--readme", action="store_true", help="write the modules' rows into README.md")
+    parser.add_argument("--table", action="store_true", help="print the table of the last runs and stop")
+    args = parser.parse_args()
+    if args.table:
+        print(table(stored_results()))
+        return 0
+    modules = all_domain_modules() if args.all else [module_path(m) for m in args.modules]
+    if not modules:
+        parser.error("name a module (access, routing, ...) or --all")
+    tests = args.tests.split()
+    equivalents = load_equivalents()
+    copy_work_tree()
+    configure(modules, tests)
+    seconds = run_mutmut(args.workers)
+    os.chdir(RUN)
+    sys.path.insert(0, str(RUN))
+    SCORES.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path in modules:
+        result = score_module(path, equivalents)
+        result.update(mutmut=version("mutmut"), tests=tests, workers=args.workers, seconds=seconds)
+        (SCORES / f"{result['module']}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False),
+                                                         encoding="utf-8")
+        results.append(result)
+        print_module(result)
+    print("\n" + table(results))
+    if args.readme:
+        write_readme(results)
+        print(f"\nREADME.md rows written: {', '.join(r['module'] for r in results)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
