@@ -139,3 +139,34 @@ def test_every_action_is_in_the_table():
 ])
 def test_which_queue_each_role_lists(role, queue):
     assert can_see_queue_of(Actor("u", role, "x", COUNTY)) == queue
+
+
+@pytest.fixture
+def added_action():
+    """A member added to ``Action`` itself for the test (as a later change would add one
+    without giving it a branch in ``can``), removed afterwards."""
+    name, value = "NEW_STEP_WITHOUT_A_RULE", "new_step_without_a_rule"
+    member = str.__new__(Action, value)
+    member._name_, member._value_ = name, value
+    member._sort_order_ = len(Action._member_names_)
+    Action._member_map_[name] = member
+    Action._value2member_map_[value] = member
+    Action._member_names_.append(name)
+    try:
+        yield member
+    finally:
+        del Action._member_map_[name], Action._value2member_map_[value]
+        Action._member_names_.remove(name)
+
+
+def test_004_c20_000_s2_3_deny_by_default_an_action_added_to_the_enum_is_granted_to_no_role(added_action):
+    """Deny by default (issue #16): an Action added later without its own branch in ``can`` is
+    granted to nobody, not even to those who see the ticket (the reporter's identity and the
+    reports about officials stay out of reach of a step nobody decided to allow)."""
+    assert Action(added_action.value) is added_action and added_action in list(Action)
+    for ticket_name, ticket in TICKETS.items():
+        for actor_name, actor in ACTORS.items():
+            assert not can(actor, added_action, ticket), (actor_name, ticket_name)
+    # the actors above do reach the end of the table: each one listed for a ticket views it
+    viewers = {(t, a) for t, table in EXPECTED.items() for a in table}
+    assert viewers and all(can(ACTORS[a], Action.VIEW, TICKETS[t]) for t, a in viewers)
