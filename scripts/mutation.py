@@ -296,7 +296,7 @@ def kill(mutant: str, tests: list[str]) -> int:
     if not (mutants / "portal").is_dir():
         raise SystemExit("no mutants: run scripts/mutation.sh MODULE first")
     shutil.copytree(ROOT / "tests", mutants / "tests", dirs_exist_ok=True)
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x", "--no-header", *tests]
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rf", "--no-header", *tests]
     for name, value in (("original", ""), ("mutant", mutant)):
         done = subprocess.run(command, cwd=mutants, env={**os.environ, "MUTANT_UNDER_TEST": value},
                               capture_output=True, text=True)
@@ -305,8 +305,8 @@ def kill(mutant: str, tests: list[str]) -> int:
         if name == "original" and done.returncode != 0:
             print(done.stdout[-3000:])
             raise SystemExit("the tests fail without the mutant: fix them first")
-    failed = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("FAILED ")]
-    print(f"{'killed by' if done.returncode else 'SURVIVES'} {' '.join(failed)}")
+    failed = [line[len("FAILED "):].split(" - ")[0] for line in done.stdout.splitlines() if line.startswith("FAILED ")]
+    print("killed by " + "\n          ".join(failed) if done.returncode else "SURVIVES")
     return 0 if done.returncode else 1
 
 

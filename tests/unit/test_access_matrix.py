@@ -170,3 +170,14 @@ def test_004_c20_000_s2_3_deny_by_default_an_action_added_to_the_enum_is_granted
     # the actors above do reach the end of the table: each one listed for a ticket views it
     viewers = {(t, a) for t, table in EXPECTED.items() for a in table}
     assert viewers and all(can(ACTORS[a], Action.VIEW, TICKETS[t]) for t, a in viewers)
+
+
+def test_000_s2_3_the_commission_leading_an_ordinary_ticket_neither_reopens_it_nor_decides_its_reward():
+    """Reopening and rewards stay with the leading-group office for every ticket it sees; the
+    commission takes them over only for reports about officials, which the office never sees."""
+    led = Ticket(lead="discipline", co_handler="xiayang", discipline_only=False)
+    commission = ACTORS["discipline"]
+    assert can_view(commission, led) and can(commission, Action.ACCEPT, led)
+    for action in (Action.REOPEN, Action.REWARD_PROPOSE, Action.REWARD_APPROVE):
+        assert not can(commission, action, led)
+        assert can(ACTORS["supervisor"], action, led)

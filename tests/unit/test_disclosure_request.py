@@ -144,3 +144,9 @@ def test_004_c20_a_spent_or_denied_request_is_not_withdrawn():
     assert spent.status == DisclosureStatus.APPROVED and spent.withdrawn_at is None
     spent.withdraw(T0 + APPROVAL_VALID)  # still open at its last second
     assert spent.status == DisclosureStatus.WITHDRAWN
+
+
+def test_004_c20_a_request_without_a_reason_names_the_reason_field():
+    with pytest.raises(DomainError) as refused:
+        DisclosureRequest.open(complaint_id="01TEST", n=1, county=COUNTY, actor=OFFICER, reason="短", now=T0)
+    assert refused.value.field == "reason"

@@ -103,3 +103,18 @@ def test_004_c10_the_middle_of_a_closed_ring_leaves_out_the_repeated_first_point
     assert centroid([(0, 0), (3, 0), (0, 6), (0, 0)]) == Point(1, 2)
     assert centroid(SQUARE) == Point(1, 1)
     assert centroid([(5, 7)]) == Point(5, 7)  # a ring of one point is its own middle
+
+
+#: a right triangle off the origin with a slanted edge from (4, 1) to (0, 5): x + y = 5
+SLANTED = [(0.0, 1.0), (4.0, 1.0), (0.0, 5.0), (0.0, 1.0)]
+
+
+@pytest.mark.parametrize("x,y,inside", [(1.9, 3.0, True), (2.1, 3.0, False), (2.3, 3.0, False), (0.5, 4.4, True),
+                                        (3.4, 1.5, True), (3.6, 1.5, False)])
+def test_004_c17_2_a_slanted_edge_is_crossed_where_the_line_runs(x, y, inside):
+    assert ring_contains(SLANTED, Point(x, y)) is inside
+
+
+def test_the_area_of_a_ring_away_from_the_origin():
+    assert ring_area_deg2([(1, 1), (3, 1), (3, 3), (1, 3), (1, 1)]) == 4.0
+    assert ring_area_deg2(SLANTED) == 8.0

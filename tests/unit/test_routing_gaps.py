@@ -13,7 +13,7 @@ import pytest
 from portal.config import DEMO_COUNTY_FILE
 from portal.counties import load_county
 from portal.domain.errors import DomainError
-from portal.domain.geo import centroid
+from portal.domain.geo import Point, centroid
 from portal.domain.routing import built_up_township, route
 
 COUNTY = load_county(DEMO_COUNTY_FILE)
@@ -70,3 +70,9 @@ def test_000_s2_3_a_report_about_an_official_routes_to_the_commission_alone_wher
         assert (routing.lead, routing.co_handler, routing.discipline_only) == (COUNTY.discipline_department, None,
                                                                                 True)
         assert (routing.township, routing.in_built_up_area) == (SEAT_TOWNSHIP, True)
+
+
+def test_a_point_outside_the_county_is_refused_naming_the_county():
+    with pytest.raises(DomainError) as refused:
+        route(COUNTY, "l1-occupy-land", Point(116.40, 39.90))
+    assert (refused.value.field, refused.value.params) == ("location", {"county": COUNTY.name})
