@@ -72,7 +72,7 @@ def main() -> None:
                           for _ in range(args.requests)]
                 forms = [urllib.parse.urlencode({
                     "token": t, "category": "l1-occupy-land", "description": "村口有人占用耕地建房，已经打好地基。",
-                    "lat": "26.640", "lng": "113.600"}).encode() for t in tokens]
+                    "lat": "26.120", "lng": "113.780"}).encode() for t in tokens]
                 floor_runs.append(args.requests / timed(
                     lambda _: post(base + "/healthz", b"", "application/x-www-form-urlencoded"),
                     range(args.requests), args.clients))

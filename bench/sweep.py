@@ -47,7 +47,7 @@ def build(folder: Path, open_count: int, due: int) -> Path:
     deps = build_deps(settings, clock=FixedClock(T0))
     county = deps.counties.default
     calendar = deps.calendar()
-    point = Point(113.600, 26.640)
+    point = Point(113.780, 26.120)
     routing = route(county, "l1-occupy-land", point)
     batch = []
     for n in range(open_count):

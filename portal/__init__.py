@@ -1,7 +1,7 @@
 """Public complaint portal for illegal construction and illegal land use.
 
-``create_app`` builds the WSGI application: the citizen app (``/``), the JSON API
-(``/api/v1``), Open311 (``/open311/v2``), provider hooks (``/hooks``) and the staff app
+``create_app`` builds the WSGI application: the citizen app (``/``), the basemap
+(``/tiles``), the JSON API (``/api/v1``), Open311 (``/open311/v2``), provider hooks (``/hooks``) and the staff app
 (``/staff``), which has its own blueprints and templates.
 """
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     settings = settings or (deps.settings if deps is not None else Settings.from_env())
     logs.configure(settings)
     deps = deps or build_deps(settings)
+    logs.hide(deps.secrets.tile_keys.values())  # a library's request line quotes the upstream URL
 
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
     app.config.update(
@@ -65,10 +66,16 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
 
     i18n.init(app)
     security.init(app, settings)
+    from portal.web import maps
+
+    maps.init(app)
 
     from portal.web.citizen import bp as citizen_bp
 
     app.register_blueprint(citizen_bp)
+    from portal.web.tiles import bp as tiles_bp
+
+    app.register_blueprint(tiles_bp)
     from portal.web.api import init_api
 
     init_api(app)

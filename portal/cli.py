@@ -7,6 +7,7 @@
     portal staff reset-totp U | unlock U | deactivate U | reactivate U | list
     portal sweep [--now ISO8601] [--dry-run]
     portal deadline --from ISO8601 --working-days N
+    portal calendar import YEAR FILE
     portal calendar set DATE workday|holiday --note TEXT
     portal calendar list YEAR
 """
@@ -324,13 +325,35 @@ def calendar() -> None:
     """Working-day overrides (when the State Council publishes a year)."""
 
 
+@calendar.command("import")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--data-dir", default=None)
+def calendar_import(year: int, file, data_dir: str | None) -> None:
+    """Enter the State Council's arrangement of YEAR whole (FILE: YAML with source, days_off and
+    workdays); the year becomes official and open clocks are recomputed."""
+    from portal.domain.arrangement import ArrangementError
+    from portal.services import calendar_admin
+
+    try:
+        arrangement = calendar_admin.parse_arrangement(year, file.read(64 * 1024))
+    except ArrangementError as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    deps = _deps(_settings(data_dir))
+    outcome = calendar_admin.import_year(deps, arrangement, "cli", deps.clock.now())
+    click.echo(f"{year} is now official ({arrangement.source}): {len(arrangement.days_off)} days off, "
+               f"{len(arrangement.workdays)} make-up working days; {len(outcome.replaced)} earlier entr"
+               f"{'y' if len(outcome.replaced) == 1 else 'ies'} replaced; {outcome.moved} open clock(s) recomputed.")
+
+
 @calendar.command("set")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.argument("kind", type=click.Choice(["workday", "holiday"]))
 @click.option("--note", required=True)
 @click.option("--data-dir", default=None)
 def calendar_set(day, kind: str, note: str, data_dir: str | None) -> None:
-    """Mark DATE a working day or a holiday; open clocks are recomputed."""
+    """Mark DATE a working day or a holiday; open clocks are recomputed. One day does not make
+    its year official: import the State Council's arrangement for that."""
     from portal.services import calendar_admin
 
     deps = _deps(_settings(data_dir))
@@ -342,7 +365,8 @@ def calendar_set(day, kind: str, note: str, data_dir: str | None) -> None:
 @click.argument("year", type=click.IntRange(1950, 2100))
 @click.option("--data-dir", default=None)
 def calendar_list(year: int, data_dir: str | None) -> None:
-    """Overrides and days off of YEAR, and whether its arrangement is official."""
+    """Whether YEAR's arrangement is official and its source, then its days off and make-up
+    working days, each with its source."""
     from portal.services import calendar_admin
 
     deps = _deps(_settings(data_dir))

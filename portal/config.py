@@ -43,7 +43,7 @@ class Settings:
     key_file: str | None = _env("PORTAL_KEY_FILE", "Local master key file, mode 0600, kept outside the database (default `<data dir>/keys/master.key`).")
     kms_key_id: str | None = _env("PORTAL_KMS_KEY_ID", "KMS key id or alias for envelope encryption.")
     secrets: str = _env("PORTAL_SECRETS", "`file` (generated beside the key file) or `ssm`.", "file")
-    ssm_prefix: str = _env("PORTAL_SSM_PREFIX", "SSM Parameter Store path holding the secrets (`secret-key`, `hash-key`, `twilio-auth-token`).", "/portal/dev/")
+    ssm_prefix: str = _env("PORTAL_SSM_PREFIX", "SSM Parameter Store path holding the secrets (`secret-key`, `hash-key`, `twilio-auth-token`, and each basemap key a county file names in `key_secret`).", "/portal/dev/")
     # --- SMS -----------------------------------------------------------------------------
     sms: str = _env("PORTAL_SMS", "`outbox` (records only, embedded default) or `twilio`.", "outbox")
     twilio_account_sid: str | None = _env("PORTAL_TWILIO_ACCOUNT_SID", "Twilio account SID.")
@@ -55,11 +55,16 @@ class Settings:
     public_url: str = _env("PORTAL_PUBLIC_URL", "Public base URL (status links in SMS, Twilio callback signature).", "http://127.0.0.1:8000")
     demo: str = _env("PORTAL_DEMO", "`1` shows the demo banner and the SMS outbox page.", "0")
     county_files: str = _env("PORTAL_COUNTY_FILES", "Comma-separated county data files (YAML); the first is the default county. Unset: the demo county, `portal/counties/yanling.yaml`.")
-    map_tiles_url: str = _env("PORTAL_MAP_TILES_URL", "Tile URL template served by the county (`/tiles/{z}/{x}/{y}.png`); empty draws township outlines only, no third-party requests.", "")
     session_idle_minutes: str = _env("PORTAL_SESSION_IDLE_MINUTES", "Staff session idle timeout in minutes.", "15")
     secure_cookies: str = _env("PORTAL_SECURE_COOKIES", "`1` marks the staff cookies Secure (browsers accept them on http://localhost).", "1")
     log_level: str = _env("PORTAL_LOG_LEVEL", "Python log level.", "INFO")
     trusted_proxy: str | None = _env("PORTAL_TRUSTED_PROXY", "`portal serve` behind a reverse proxy (TLS): the proxy's address, e.g. `127.0.0.1`. Waitress then takes the client address from the last `X-Forwarded-For` entry, which that proxy must append; otherwise every citizen shares the proxy's rate limits. Unset: the connecting address, `X-Forwarded-For` ignored. Not used on Lambda (API Gateway's source address is read).")
+    # --- basemap (the county file's `basemap` section names the upstreams) -----------------
+    tile_cache: str = _env("PORTAL_TILE_CACHE", "Where upstream map tiles are kept: `files` (embedded default) or `s3`.", "files")
+    tile_cache_dir: str | None = _env("PORTAL_TILE_CACHE_DIR", "Folder for cached map tiles (default `<data dir>/tiles`).")
+    s3_tile_bucket: str | None = _env("PORTAL_S3_TILE_BUCKET", "Bucket for cached map tiles (`tiles/` prefix) when `PORTAL_TILE_CACHE=s3`.")
+    tile_timeout_seconds: str = _env("PORTAL_TILE_TIMEOUT_SECONDS", "How long to wait for an upstream tile before serving the cached one or the county's own layers.", "3")
+    tile_max_age_days: str = _env("PORTAL_TILE_MAX_AGE_DAYS", "Cached tiles older than this are fetched again (kept and served while the upstream is down).", "30")
     # --- rules with local discretion -----------------------------------------------------
     merge_radius_m: str = _env("PORTAL_MERGE_RADIUS_M", "Radius in metres for duplicate-case suggestions.", "250")
     merge_window_days: str = _env("PORTAL_MERGE_WINDOW_DAYS", "How far back duplicate-case suggestions look, in days.", "180")
@@ -93,12 +98,12 @@ class Settings:
     # --- derived values ----------------------------------------------------------------
     def validate(self) -> None:
         choices = {"store": ("sqlite", "dynamodb"), "blobs": ("files", "s3"), "keyring": ("local", "kms"),
-                   "secrets": ("file", "ssm"), "sms": ("outbox", "twilio")}
+                   "secrets": ("file", "ssm"), "sms": ("outbox", "twilio"), "tile_cache": ("files", "s3")}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"{self._var(name)} must be one of {', '.join(allowed)}")
         for name in ("session_idle_minutes", "merge_radius_m", "merge_window_days", "retention_days",
-                     "max_photo_bytes", "sweep_shards", "rate_limit_factor"):
+                     "max_photo_bytes", "sweep_shards", "rate_limit_factor", "tile_max_age_days"):
             try:
                 if int(getattr(self, name)) <= 0:
                     raise ValueError
@@ -109,6 +114,13 @@ class Settings:
                 ipaddress.ip_address(self.trusted_proxy)
             except ValueError:
                 raise SettingsError("PORTAL_TRUSTED_PROXY must be the proxy's IP address, e.g. 127.0.0.1") from None
+        try:
+            if not 0 < float(self.tile_timeout_seconds) <= 20:
+                raise ValueError
+        except ValueError:
+            raise SettingsError("PORTAL_TILE_TIMEOUT_SECONDS must be a number of seconds above 0, at most 20") from None
+        if self.tile_cache == "s3" and not self.s3_tile_bucket:
+            raise SettingsError("PORTAL_S3_TILE_BUCKET is required when PORTAL_TILE_CACHE=s3")
         if self.keyring == "kms" and not self.kms_key_id:
             raise SettingsError("PORTAL_KMS_KEY_ID is required when PORTAL_KEYRING=kms")
         if self.blobs == "s3" and not (self.s3_incoming_bucket and self.s3_evidence_bucket):
@@ -132,6 +144,10 @@ class Settings:
     @property
     def blob_path(self) -> Path:
         return Path(self.blob_dir) if self.blob_dir else self.data_path / "blobs"
+
+    @property
+    def tile_cache_path(self) -> Path:
+        return Path(self.tile_cache_dir) if self.tile_cache_dir else self.data_path / "tiles"
 
     @property
     def key_path(self) -> Path:

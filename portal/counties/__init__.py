@@ -9,10 +9,11 @@ from pathlib import Path
 import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from portal.counties.basemap import TileSourceSchema, check_unique_names, tile_source
 from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
-from portal.domain.geo import Point, ring_contains
+from portal.counties import places as place_file
 
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$", error="must be lower-case letters, digits, '-' or '_'")
 
@@ -24,19 +25,6 @@ class CountyFileError(ValueError):
 class Coordinate(fields.List):
     def __init__(self, **kwargs):
         super().__init__(fields.Float(allow_nan=False), validate=validate.Length(equal=2), **kwargs)
-
-
-def _ring_field(**kwargs):
-    return fields.List(Coordinate(), validate=validate.Length(min=4), **kwargs)
-
-
-def _check_ring(ring, path, errors):
-    lng_ok = all(-180 <= p[0] <= 180 for p in ring)
-    lat_ok = all(-90 <= p[1] <= 90 for p in ring)
-    if not (lng_ok and lat_ok):
-        errors[path] = ["coordinates must be [longitude, latitude] in range"]
-    elif list(ring[0]) != list(ring[-1]):
-        errors[path] = ["a ring must end where it starts"]
 
 
 class ContactMixin:
@@ -58,7 +46,8 @@ class TownshipSchema(ContactMixin, Schema):
     code = fields.String(required=True, validate=CODE)
     kind = fields.String(required=True, validate=validate.OneOf(["town", "township", "ethnic_township", "management_area"]))
     name = fields.String(required=True, validate=validate.Length(min=1))
-    polygons = fields.List(_ring_field(), required=True, validate=validate.Length(min=1))
+    #: the official 9-digit township-level code (management areas may have none)
+    division_code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{9}$", error="must be 9 digits"))
 
 
 class LeadField(fields.Field):
@@ -127,22 +116,20 @@ class CountySchema(Schema):
     map_center = Coordinate(required=True)
     stock_cutoff = fields.Date(required=True)
     stock_campaign = fields.Nested(CampaignSchema, load_default=None, allow_none=True)
-    boundary = fields.List(_ring_field(), required=True, validate=validate.Length(min=1))
-    built_up_area = fields.List(_ring_field(), required=True)
+    #: the place file beside this one (outline, township areas, built-up area, villages)
+    places = fields.String(required=True, validate=validate.Regexp(r"^[\w.\-]+\.json$", error="a file name ending .json"))
+    nearby_reports = fields.Boolean(load_default=True)
     #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
     demolition_department = fields.String(load_default=None, validate=CODE)
     rewards = fields.Nested(RewardsSchema, required=True)
     departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
     townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
     categories = fields.List(fields.Nested(CategorySchema), required=True, validate=validate.Length(min=1))
+    basemap = fields.List(fields.Nested(TileSourceSchema), load_default=list)
 
     @validates_schema
     def _cross_references(self, data, **kwargs):
         errors: dict[str, list[str]] = {}
-        for i, ring in enumerate(data.get("boundary", [])):
-            _check_ring(ring, f"boundary.{i}", errors)
-        for i, ring in enumerate(data.get("built_up_area", [])):
-            _check_ring(ring, f"built_up_area.{i}", errors)
         dept_codes = [d["code"] for d in data.get("departments", [])]
         town_codes = [t["code"] for t in data.get("townships", [])]
         for name, codes in (("departments", dept_codes), ("townships", town_codes)):
@@ -153,14 +140,6 @@ class CountySchema(Schema):
         for kind in ("discipline", "oversight", "finance"):
             if kinds.count(kind) != 1:
                 errors["departments"] = [f"exactly one department of kind {kind!r} is required"]
-        boundary = data.get("boundary", [])
-        for i, town in enumerate(data.get("townships", [])):
-            for j, ring in enumerate(town["polygons"]):
-                _check_ring(ring, f"townships.{i}.polygons.{j}", errors)
-                if boundary and f"townships.{i}.polygons.{j}" not in errors:
-                    inside = [any(ring_contains(b, _nudge(p, ring)) for b in boundary) for p in ring[:-1]]
-                    if not all(inside):
-                        errors[f"townships.{i}.polygons.{j}"] = ["polygon reaches outside the county boundary"]
         handlers = {d["code"] for d in data.get("departments", []) if d["kind"] in ("bureau", "discipline")}
         category_codes = []
         for i, cat in enumerate(data.get("categories", [])):
@@ -182,15 +161,9 @@ class CountySchema(Schema):
             unknown = [c for c in band["categories"] if c not in category_codes]
             if unknown:
                 errors[f"rewards.schedule.{i}.categories"] = [f"unknown categories {unknown}"]
+        check_unique_names(data.get("basemap", []), errors)
         if errors:
             raise ValidationError(errors)
-
-
-def _nudge(p, ring):
-    """A vertex nudged a hair toward its ring's centre, so shared edges count as inside."""
-    cx = sum(q[0] for q in ring[:-1]) / (len(ring) - 1)
-    cy = sum(q[1] for q in ring[:-1]) / (len(ring) - 1)
-    return Point(p[0] + (cx - p[0]) * 1e-6, p[1] + (cy - p[1]) * 1e-6)
 
 
 def _flatten(messages, prefix="") -> list[str]:
@@ -208,15 +181,19 @@ def _flatten(messages, prefix="") -> list[str]:
     return lines
 
 
-def _ring(raw) -> tuple:
-    return tuple((float(p[0]), float(p[1])) for p in raw)
-
-
-def parse_county(raw: dict, source: str = "<county data>") -> County:
+def parse_county(raw: dict, source: str = "<county data>", places: dict | None = None) -> County:
+    """``places``: the place file's contents; by default the file ``raw["places"]`` names,
+    beside the demo county's file."""
     try:
         data = CountySchema().load(raw)
     except ValidationError as exc:
         raise CountyFileError(f"{source}: " + "; ".join(_flatten(exc.messages))) from None
+    try:
+        if places is None:
+            places = place_file.read(Path(__file__).parent / data["places"])
+        geo = place_file.parse(places, [t["code"] for t in data["townships"]])
+    except place_file.PlacesError as exc:
+        raise CountyFileError(f"{source}: {exc}") from None
     rewards = data["rewards"]
     by_category = {}
     for band in rewards["schedule"]:
@@ -224,15 +201,17 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
             by_category[code] = RewardBand(band["min"], band["max"])
     return County(
         code=data["code"], name=data["name"], full_name=data["full_name"], sms_signature=data["sms_signature"],
-        boundary=tuple(_ring(r) for r in data["boundary"]),
-        built_up_area=tuple(_ring(r) for r in data["built_up_area"]),
+        boundary=geo.outline,
+        built_up_area=geo.built_up_area,
         departments=tuple(
             Department(code=d["code"], kind=d["kind"], name=d["name"], mailbox=d["mailbox"], email=d["email"],
                        phone=d["phone"], duties=d["duties"] or d["note"], placeholder=d["placeholder"])
             for d in data["departments"]),
         townships=tuple(
             Township(code=t["code"], kind=t["kind"], name=t["name"], mailbox=t["mailbox"], email=t["email"],
-                     phone=t["phone"], polygons=tuple(_ring(r) for r in t["polygons"]), placeholder=t["placeholder"])
+                     phone=t["phone"], polygons=geo.townships[t["code"]].area, placeholder=t["placeholder"],
+                     division_code=t["division_code"], point=geo.townships[t["code"]].point,
+                     pinyin=geo.townships[t["code"]].pinyin, initials=geo.townships[t["code"]].initials)
             for t in data["townships"]),
         categories=tuple(
             Category(code=c["code"], group=c["group"], title=c["title"], example=c["example"], basis=c["basis"],
@@ -247,8 +226,11 @@ def parse_county(raw: dict, source: str = "<county data>") -> County:
         if data.get("stock_campaign") else None,
         map_center=(float(data["map_center"][0]), float(data["map_center"][1])),
         hosts=tuple(data["hosts"]),
-        demo_geometry=data["demo_geometry"],
+        demo_geometry=data["demo_geometry"] or geo.demo,
         demolition_department=data["demolition_department"],
+        basemap=tuple(tile_source(s) for s in data["basemap"]),
+        villages=geo.villages, landmarks=geo.landmarks, outline_source=geo.outline_source,
+        nearby_reports=data["nearby_reports"],
     )
 
 
@@ -268,4 +250,10 @@ def load_county(path: str | Path) -> County:
         raise CountyFileError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):
         raise CountyFileError(f"{path}: expected a mapping at the top level")
-    return parse_county(raw, source=path.name)
+    places = None
+    if isinstance(raw.get("places"), str) and "/" not in raw["places"]:
+        try:
+            places = place_file.read(path.with_name(raw["places"]))
+        except place_file.PlacesError as exc:
+            raise CountyFileError(f"{path}: {exc}") from None
+    return parse_county(raw, source=path.name, places=places)

@@ -83,6 +83,8 @@ class Action(StrEnum):
     REWARD_APPROVE = "reward_approve"  #: approve or reject another person's proposal; review held claims
     DEMOLITION_HANDOVER = "demolition_handover"  #: hand over for forced demolition (004 C25)
     DEMOLITION_PLAN = "demolition_plan"  #: record the forced-demolition plan (004 C25)
+    ACCEPTANCE_CHECK = "acceptance_check"  #: record an acceptance check (验收, 003 §2(3))
+    WRITE_OFF = "write_off"  #: write the item off the ledger (销号, 003 §2(3))
 
 
 def _leads(actor: Actor, ticket) -> bool:
@@ -148,6 +150,10 @@ def can(actor: Actor, action: Action, ticket) -> bool:
         return _handles(actor, ticket) or actor.role == Role.SUPERVISOR
     if action == Action.AUDIT:
         return actor.role in (Role.SUPERVISOR, Role.DISCIPLINE)
+    if action in (Action.ACCEPTANCE_CHECK, Action.WRITE_OFF):
+        # 003 §2(3): the leading group checks, accepts and writes off (the office keeps the
+        # ledger); the discipline commission for the reports no supervisor sees
+        return actor.role == Role.SUPERVISOR or (ticket.discipline_only and actor.role == Role.DISCIPLINE)
     if action in (Action.REWARD_PROPOSE, Action.REWARD_APPROVE):
         # the leading-group office for the cases it sees; the discipline commission for
         # reports about officials, which no supervisor sees. The second-person rule (nobody

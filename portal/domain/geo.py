@@ -3,6 +3,9 @@
 Coordinates are (longitude, latitude) in WGS84 degrees, as in GeoJSON. County polygons are
 at most a few kilometres per edge, where treating degrees as planar for containment is exact
 enough (the rule only decides which side of a surveyed edge a point lies).
+
+An ``Area`` is what GeoJSON calls MultiPolygon coordinates: polygons, each its outer ring
+followed by its holes (a management area inside a town is a hole in the town).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 Ring = Sequence[tuple[float, float]]
+Polygon = Sequence[Ring]  #: outer ring, then holes
+Area = Sequence[Polygon]
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -45,8 +50,24 @@ def ring_contains(ring: Ring, point: Point) -> bool:
     return inside
 
 
-def polygons_contain(polygons: Sequence[Ring], point: Point) -> bool:
-    return any(ring_contains(ring, point) for ring in polygons)
+def area_contains(area: Area, point: Point) -> bool:
+    """In one of the polygons' outer rings and in none of that polygon's holes."""
+    return any(ring_contains(polygon[0], point) and not any(ring_contains(hole, point) for hole in polygon[1:])
+               for polygon in area)
+
+
+def area_bounds(area: Area) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the outer rings."""
+    xs = [p[0] for polygon in area for p in polygon[0]]
+    ys = [p[1] for polygon in area for p in polygon[0]]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def offset(point: Point, east_m: float, north_m: float) -> Point:
+    """The point moved by metres east and north (a local flat approximation, fine within a county)."""
+    dlat = north_m / (math.pi * EARTH_RADIUS_M / 180)
+    dlng = east_m / (math.pi * EARTH_RADIUS_M / 180 * math.cos(math.radians(point.lat)))
+    return Point(point.lng + dlng, point.lat + dlat)
 
 
 def distance_m(a: Point, b: Point) -> float:

@@ -221,27 +221,49 @@ class Statistics:
     total: Figures
     by_lead: dict[str, Figures]
     by_township: dict[str, Figures]
+    #: the trend by month of receipt (``YYYY-MM`` of the period): the county's, and each unit's
+    by_month: dict[str, Figures] = field(default_factory=dict)
+    lead_by_month: dict[str, dict[str, Figures]] = field(default_factory=dict)
+    township_by_month: dict[str, dict[str, Figures]] = field(default_factory=dict)
 
 
 def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Complaint], now: datetime) -> Statistics:
-    """Figures for the tickets received in ``period`` and the tickets open now."""
+    """Figures for the tickets received in ``period`` and the tickets open now, and the received
+    ones again by month of receipt (the trend: the same counts, split by month)."""
     total = Figures(unit="")
     by_lead: dict[str, Figures] = {}
     by_township: dict[str, Figures] = {}
+    months = period.months()
+    by_month = {m: Figures(unit="") for m in months}
+    lead_by_month: dict[str, dict[str, Figures]] = {}
+    township_by_month: dict[str, dict[str, Figures]] = {}
 
     def rows(c: Complaint) -> list[Figures]:
         lead = by_lead.setdefault(c.lead, Figures(unit=c.lead))
         town = by_township.setdefault(township_of(c), Figures(unit=township_of(c)))
         return [total, lead, town]
 
+    def monthly(c: Complaint) -> list[Figures]:
+        month = review_month(c.received_at)
+        lead = lead_by_month.setdefault(c.lead, {m: Figures(unit=c.lead) for m in months})
+        town = township_by_month.setdefault(township_of(c), {m: Figures(unit=township_of(c)) for m in months})
+        return [by_month[month], lead[month], town[month]]
+
     for c in received:
         if period.contains(c.received_at):
-            for row in rows(c):
+            for row in rows(c) + monthly(c):
                 row.add_received(c, now)
     for c in open_now:
         for row in rows(c):
             row.add_open(c, now)
-    return Statistics(period=period, total=total, by_lead=by_lead, by_township=by_township)
+    return Statistics(period=period, total=total, by_lead=by_lead, by_township=by_township, by_month=by_month,
+                      lead_by_month=lead_by_month, township_by_month=township_by_month)
+
+
+def is_blank(f: Figures) -> bool:
+    """A row of zeros: nothing received in the period, nothing open now, no review finding. The
+    page puts such rows behind "show all"."""
+    return not (f.received or f.open_now or f.review_findings)
 
 
 def ranking(rows: Iterable[Figures]) -> list[Figures]:

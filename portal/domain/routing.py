@@ -34,7 +34,7 @@ class Routing:
 def built_up_township(county: County) -> str | None:
     if not county.built_up_area:
         return None
-    found = county.township_at(centroid(county.built_up_area[0]))
+    found = county.township_at(centroid(county.built_up_area[0][0]))
     return found.code if found else None
 
 

@@ -33,6 +33,8 @@ class AlertLine:
     complaint_id: str
     at: datetime
     due_at: datetime
+    #: the clock's due instant reaches a year whose official arrangement is not entered yet
+    provisional: bool = False
 
 
 def for_actor(deps: Deps, actor: Actor, limit: int = 100) -> list[AlertLine]:
@@ -42,14 +44,17 @@ def for_actor(deps: Deps, actor: Actor, limit: int = 100) -> list[AlertLine]:
     for row in deps.repos.alerts.for_unit(actor.county, actor.unit, limit=limit * 2):
         complaint_id = row["complaint"]
         if complaint_id not in visible:
-            visible[complaint_id] = scope.visible(deps, actor, complaint_id) is not None
-        if not visible[complaint_id] or row.get("clock") not in ClockKind._value2member_map_:
+            visible[complaint_id] = scope.visible(deps, actor, complaint_id)
+        complaint = visible[complaint_id]
+        if complaint is None or row.get("clock") not in ClockKind._value2member_map_:
             continue
+        clock = complaint.clock(ClockKind(row["clock"]))
         title = (REMINDER_TITLES.get(row["clock"]) if row["kind"] == "reminder" else None) \
             or ALERT_TITLES.get(row["kind"], row["kind"])
         lines.append(AlertLine(kind=row["kind"], title=title,
                                clock=ClockKind(row["clock"]), complaint_id=complaint_id,
-                               at=from_store(row["at"]), due_at=from_store(row["due_at"])))
+                               at=from_store(row["at"]), due_at=from_store(row["due_at"]),
+                               provisional=clock is not None and clock.provisional))
         if len(lines) >= limit:
             break
     return lines

@@ -17,7 +17,8 @@ from portal.crypto.hashing import KeyedHasher
 from portal.crypto.secrets import Secrets, load_secrets
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.county import County
-from portal.ports import BlobStore, Clock, Keyring, SmsSender, Store
+from portal.ports import BlobStore, Clock, Keyring, SmsSender, Store, TileCache
+from portal.services.tiles.serve import TileService
 from portal.store.repositories import Repositories
 
 
@@ -66,6 +67,8 @@ class Deps:
     clock: Clock
     counties: CountyRegistry
     secrets: Secrets
+    #: the county's basemap: tile cache, upstream client, keys (``portal.services.tiles``)
+    tiles: TileService
     _calendar: tuple[float, WorkingCalendar] | None = field(default=None, repr=False)
     _calendar_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -80,7 +83,7 @@ class Deps:
                 return cached[1]
             year = self.clock.now().year
             overrides = self.repos.calendar.for_years(range(year - 1, year + 3))
-            calendar = WorkingCalendar(overrides)
+            calendar = WorkingCalendar(overrides, self.repos.arrangements.official_years())
             self._calendar = (time.monotonic(), calendar)
             return calendar
 
@@ -90,6 +93,7 @@ class Deps:
 
     def close(self) -> None:
         self.store.close()
+        self.tiles.close()
 
 
 def build_store(settings: Settings) -> Store:
@@ -110,6 +114,25 @@ def build_blobs(settings: Settings) -> BlobStore:
     from portal.blobs.files import FileBlobStore
 
     return FileBlobStore(settings.blob_path)
+
+
+def build_tile_cache(settings: Settings) -> TileCache:
+    if settings.tile_cache == "s3":
+        from portal.tiles.s3 import S3TileCache
+
+        return S3TileCache.from_settings(settings)
+    from portal.tiles.files import FileTileCache
+
+    return FileTileCache(settings.tile_cache_path)
+
+
+def build_tiles(settings: Settings, secrets: Secrets) -> TileService:
+    from datetime import timedelta
+
+    from portal.tiles.http import HttpTileFetcher
+
+    return TileService(cache=build_tile_cache(settings), fetcher=HttpTileFetcher(float(settings.tile_timeout_seconds)),
+                       keys=secrets.tile_keys, max_age=timedelta(days=int(settings.tile_max_age_days)))
 
 
 def build_keyring(settings: Settings) -> Keyring:
@@ -133,9 +156,10 @@ def build_sms(settings: Settings, secrets: Secrets, store: Store) -> SmsSender:
 
 
 def build_deps(settings: Settings, **overrides) -> Deps:
-    secrets = overrides.pop("secrets", None) or load_secrets(settings)
-    store = overrides.pop("store", None) or build_store(settings)
     counties = overrides.pop("counties", None) or CountyRegistry([load_county(p) for p in settings.county_paths])
+    secrets = overrides.pop("secrets", None) or load_secrets(
+        settings, tile_key_names={s.key_secret for c in counties for s in c.basemap if s.key_secret})
+    store = overrides.pop("store", None) or build_store(settings)
     deps = Deps(
         settings=settings,
         store=store,
@@ -147,6 +171,7 @@ def build_deps(settings: Settings, **overrides) -> Deps:
         clock=overrides.pop("clock", None) or SystemClock(),
         counties=counties,
         secrets=secrets,
+        tiles=overrides.pop("tiles", None) or build_tiles(settings, secrets),
     )
     if overrides:
         raise TypeError(f"unknown overrides: {sorted(overrides)}")

@@ -16,6 +16,7 @@ import phonenumbers
 
 from portal.domain.cases import Case, CaseMember
 from portal.domain.complaint import Complaint, Contact
+from portal.domain import datum as datums
 from portal.domain.county import County
 from portal.domain.errors import Conflict, DomainError, ValidationFailed
 from portal.domain.geo import Point
@@ -58,6 +59,10 @@ class FilingInput:
     lng: str | float | None = None
     township: str | None = None
     phone: str | None = None
+    #: the datum of lat/lng: the basemap's when the pin was tapped on a map (default WGS84)
+    datum: str | None = None
+    #: a village's division code: without coordinates, the report is placed at its (approximate) point
+    village: str | None = None
     upload_ids: list[str] = field(default_factory=list)
     confirmed_exif: set[str] = field(default_factory=set)
     honeypot: str | None = None
@@ -126,6 +131,28 @@ def parse_point(lat, lng) -> Point | None:
         raise DomainError(N_("坐标格式不正确，纬度在前、经度在后，例如 26.49 和 113.77。"), field="location") from None
 
 
+def place_of(county: County, point: Point | None, datum: str | None, village: str | None,
+             township: str | None) -> tuple[Point | None, str | None]:
+    """(WGS84 point, township code): typed or tapped coordinates converted from the basemap's
+    datum; without coordinates, a chosen village's point (approximate), checked against the
+    chosen township."""
+    try:
+        datum = datums.check(clean_text(datum, 16) or None)
+    except ValueError:
+        raise DomainError(N_("坐标的基准不正确，请重新在地图上标出位置。"), field="location") from None
+    if point is not None:
+        return datums.to_wgs84(point, datum), township
+    code = clean_text(village, 16)
+    if not code:
+        return None, township
+    place = county.village(code)
+    if place is None:
+        raise DomainError(N_("所选村（社区）不存在。"), field="village")
+    if township and township != place.township:
+        raise DomainError(N_("所选村（社区）不在所选乡镇，请重新选择。"), field="village")
+    return place.point, place.township
+
+
 def validate(county: County, data: FilingInput):
     """Every field checked before anything is stored; all errors at once."""
     errors: dict[str, list[DomainError]] = {}
@@ -145,22 +172,26 @@ def validate(county: County, data: FilingInput):
     point = routing = phone = None
     try:
         point = parse_point(data.lat, data.lng)
+        point, township_code = place_of(county, point, data.datum, data.village, clean_text(data.township, 64) or None)
     except DomainError as exc:
         fail(exc)
+        township_code = None
     try:
         phone = parse_phone(data.phone)
     except DomainError as exc:
         fail(exc)
     if "location" not in errors:
         try:
-            routing = route(county, category, point, clean_text(data.township, 64) or None)
+            routing = route(county, category, point, township_code)
         except DomainError as exc:
             fail(exc)
     if len(data.upload_ids) > uploads.MAX_PHOTOS:
         fail(DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos", n=uploads.MAX_PHOTOS))
     if errors:
         raise ValidationFailed(errors)
-    return description, address, category, point, routing, phone
+    placed_at_village = clean_text(data.village, 16) if point is not None and parse_point(data.lat, data.lng) is None \
+        else None
+    return description, address, category, point, routing, phone, placed_at_village
 
 
 def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime) -> FilingResult:
@@ -172,7 +203,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     if data.honeypot:
         # a field people never see was filled: a bot. Refuse without saying why.
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
-    description, address, category, point, routing, phone = validate(county, data)
+    description, address, category, point, routing, phone, village = validate(county, data)
     ratelimit.check(deps, "file", client, now)
     evidence, upload_ops = uploads.take(deps, submission, data.upload_ids, data.confirmed_exif)
 
@@ -188,6 +219,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         point=point, routing=routing, received_at=now, receipt_hash=deps.hasher.digest("receipt", token.receipt),
         case_id=case_id, evidence=evidence, contact=contact, calendar=deps.calendar(),
         lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id),
+        place={"village": village, "approximate": True} if village else None,
     )
     case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, now, seq))
     ops = deps.repos.complaints.save_ops(complaint)

@@ -32,6 +32,7 @@ from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.i18n import N_
 from portal.services import apikeys, filing_tokens, intake
 from portal.services.deps import Deps
+from portal.services.places import address as address_places
 from portal.timeutil import iso_local, local, parse_iso, to_store
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -226,9 +227,13 @@ def submit(deps: Deps, county: County, api_key: str | None, form: Submission, no
                           field="media_url")
     if county.category((form.service_code or "").strip()) is None:
         raise DomainError(N_("没有这个举报类型（service_code），请先查询 services 列表。"), field="service_code")
+    township, village = form.township, None
+    if _blank(form.lat) and _blank(form.long) and _blank(form.township) and not _blank(form.address_string):
+        township, village = _placed_by_address(county, form.address_string)
     data = intake.FilingInput(
         token=filing_tokens.issue(deps, now), category=form.service_code.strip(), description=form.description,
-        address=form.address_string, lat=form.lat, lng=form.long, township=form.township, phone=form.phone,
+        address=form.address_string, lat=form.lat, lng=form.long, township=township, village=village,
+        phone=form.phone,
     )
     # An API client files for many people: its filing limit is counted per key, not per address.
     result = intake.file_complaint(deps, county, data, f"apikey:{who.key}", now)
@@ -242,6 +247,20 @@ def submit(deps: Deps, county: County, api_key: str | None, form: Submission, no
                         "凭回执号可在本平台“查询进展”页面查看办理情况。"), params)
     return [{"service_request_id": intake.public_id_for(deps, result.complaint_id), "service_notice": notice,
              "account_id": None, "receipt": result.receipt}]
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not str(value).strip()
+
+
+def _placed_by_address(county: County, address: str) -> tuple[str | None, str | None]:
+    """(township, village) an ``address_string`` names (the gazetteer): a village places the
+    report at its approximate point, a township alone routes it to that township; an address
+    naming neither is refused with a clear error."""
+    placed = address_places.place_address(county, intake.clean_text(address, intake.ADDRESS_MAX))
+    if placed.place.is_village:
+        return placed.township, placed.place.code
+    return placed.township, None
 
 
 # --- service requests -------------------------------------------------------------------------

@@ -37,6 +37,9 @@ LIMITS = {
     "reward_code_client": Limit(10, "day"),  # reward claim codes requested per client
     "reward_code_miss": Limit(10, "day"),  # wrong reward claim codes tried per client
     "api": Limit(600, "hour"),  # JSON/Open311 calls per client
+    # map tiles a client makes the portal fetch from the upstream (cache misses only): one client
+    # cannot walk the county's box and spend the county's key quota; past it, the map still draws
+    "tile_fetch": Limit(1000, "hour"),
     # failed staff logins per client, whatever the cause (wrong password, unknown user, wrong
     # code): guessing passwords is limited here, not by locking the account someone names
     "staff_login_miss": Limit(30, "hour"),

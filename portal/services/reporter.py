@@ -48,6 +48,9 @@ class ReporterView:
     phone_on_file: bool
     phone_verified: bool
     evidence_count: int
+    #: the due date shown is in a year whose official arrangement is not entered yet (portal.domain.calendar)
+    acceptance_provisional: bool = False
+    result_provisional: bool = False
     extras: dict = field(default_factory=dict)  #: later features (rewards, disclosure) add their parts here
 
 
@@ -106,6 +109,8 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
+        acceptance_provisional=bool(acceptance and acceptance.provisional),
+        result_provisional=bool(result and result.provisional),
         extras=_extras(deps, complaint, now),
     )
 

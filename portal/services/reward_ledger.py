@@ -15,14 +15,12 @@ import io
 from datetime import datetime
 from typing import Callable
 
-from openpyxl import Workbook
-
+from portal.documents.cells import spreadsheet_text
 from portal.domain.access import Actor
 from portal.domain.rewards import METHOD_TITLES, STATE_TITLES, FLAG_TITLES, Reward
 from portal.i18n import N_
 from portal.services import audit, rewards
 from portal.services.deps import Deps
-from portal.services.ledger import _cell
 from portal.timeutil import format_local
 
 COLUMNS = (
@@ -38,13 +36,15 @@ def _day(instant: datetime | None) -> str:
 
 def _row(n: int, r: Reward, category: str, tr: Callable[[str], str], masked: bool = False) -> list:
     p, c, pay = r.proposal, r.claim, r.payment
-    proposer = "" if masked or p is None else _cell(p.by)
-    approver = "" if masked else _cell(r.approved_by or "")
+    proposer = "" if masked or p is None else spreadsheet_text(p.by)
+    approver = "" if masked else spreadsheet_text(r.approved_by or "")
     return [
-        n, _cell(r.case_id), _cell(category), p.amount_yuan if p else "", tr(STATE_TITLES[r.state]), _day(r.eligible_at),
+        n, spreadsheet_text(r.case_id), spreadsheet_text(category), p.amount_yuan if p else "",
+        tr(STATE_TITLES[r.state]), _day(r.eligible_at),
         proposer, _day(p.at) if p else "", approver, _day(r.approved_at),
         _day(r.window_ends_at), _day(c.at) if c else "", tr(METHOD_TITLES[c.method]) if c else "",
-        pay.paid_on.isoformat() if pay else "", pay.amount_yuan if pay else "", _cell(pay.reference) if pay else "",
+        pay.paid_on.isoformat() if pay else "", pay.amount_yuan if pay else "",
+        spreadsheet_text(pay.reference) if pay else "",
         "；".join(tr(FLAG_TITLES.get(f.kind, f.kind)) for f in r.open_flags),
     ]
 
@@ -69,6 +69,8 @@ def export_csv(deps: Deps, actor: Actor, now: datetime, tr: Callable[[str], str]
 
 
 def export_xlsx(deps: Deps, actor: Actor, now: datetime, tr: Callable[[str], str]) -> bytes:
+    from openpyxl import Workbook  # when asked for: openpyxl (and lxml) stay out of a cold start
+
     table = rows(deps, actor, tr)
     book = Workbook()
     sheet = book.active

@@ -57,6 +57,8 @@ EVENT_TITLES = {
     "breach_recorded": N_("超过期限"),
     "clock_reminder": N_("期限提醒"),
     "clock_at_risk": N_("即将超期预警"),
+    "acceptance_checked": N_("登记验收"),
+    "written_off": N_("销号"),
 }
 
 CLOCK_STATE_TITLES = {
@@ -159,6 +161,10 @@ _STATE_OK = {
     Action.REOPEN: lambda c: c.status in (Status.DECLINED, Status.CONCLUDED, Status.CLOSED),
     Action.ASSIGN: lambda c: c.status in (Status.RECEIVED, Status.ACCEPTED, Status.CONCLUDED),
     Action.CASE: lambda c: True,
+    Action.ACCEPTANCE_CHECK: lambda c: c.status in (Status.CONCLUDED, Status.CLOSED) and c.finding is not None
+    and c.finding.substantiated and c.write_off is None,
+    # 003 §2(3): offered only once a check met the standard; the domain refuses it otherwise anyway
+    Action.WRITE_OFF: lambda c: c.write_off is None and c.accepted is True,
 }
 
 

@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 from portal.domain.access import Action, Actor, Role
 from portal.domain.complaint import DECLINE_REASONS, Complaint, Finding, Measures
 from portal.domain.county import County, Department
+from portal.domain.measures import ACCEPTANCE_LEVELS
 from portal.domain.referral import LAND_TYPES
 from portal.domain.errors import Conflict, DomainError
 from portal.evidence.sanitize import sanitize
@@ -102,6 +103,19 @@ def _flag(form: Mapping, name: str) -> bool:
     return (form.get(name) or "") in ("1", "on", "true", "yes")
 
 
+def _answer(form: Mapping, name: str) -> bool | None:
+    """是 / 否 / not recorded (a select with an empty choice): None when nothing was chosen, so the
+    ledger leaves the cell blank instead of saying 否 (``portal.domain.measures``)."""
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "false", "no"):
+        return False
+    raise DomainError(N_("请选择“是”或“否”，未知的留空。"), field=name)
+
+
 def form_date(value, field: str) -> date | None:
     """A ``date`` form value, exactly ``YYYY-MM-DD`` (full-width digits read as ASCII); empty is None."""
     raw = (value or "").strip().translate(_FULL_WIDTH) if isinstance(value, str) else ""
@@ -118,7 +132,9 @@ def form_date(value, field: str) -> date | None:
 
 
 def parse_measures(form: Mapping) -> Measures:
-    """The ledger columns (台账, 003 Annex 2 and 3; RULES.md §5) from a form. Fines in 万元."""
+    """The ledger columns (台账, 003 Annex 2 and 3; RULES.md §5) from a form. Fines in 万元. A count
+    left empty or a 是/否 left unchosen stays unknown (None), never 0 or 否. The acceptance check and
+    the write-off come later (``record_acceptance_check``, ``write_off``)."""
     filing_date = form_date(form.get("filing_date"), "filing_date")
     return Measures(
         summary=text(form.get("summary"), "summary", 1000),
@@ -127,20 +143,15 @@ def parse_measures(form: Mapping) -> Measures:
         filing_authority=text(form.get("filing_authority"), "filing_authority", SHORT_MAX),
         filing_date=filing_date,
         penalty_decision=text(form.get("penalty_decision"), "penalty_decision", 500),
-        penalty_executed=_flag(form, "penalty_executed"),
+        penalty_executed=_answer(form, "penalty_executed"),
         fine_wan_yuan=_number(form, "fine_wan_yuan", float, 1_000_000),
-        criminal_referrals=_number(form, "criminal_referrals", int, 10_000) or 0,
-        persons_accountable=_number(form, "persons_accountable", int, 10_000) or 0,
-        court_enforcement=_flag(form, "court_enforcement"),
+        criminal_referrals=_number(form, "criminal_referrals", int, 10_000),
+        persons_accountable=_number(form, "persons_accountable", int, 10_000),
+        court_enforcement=_answer(form, "court_enforcement"),
         notes=text(form.get("notes"), "notes", 1000),
-        checked_county=_flag(form, "checked_county"),
-        checked_city=_flag(form, "checked_city"),
-        checked_province=_flag(form, "checked_province"),
         mineral_type=text(form.get("mineral_type"), "mineral_type", 100),
-        products_confiscated=_flag(form, "products_confiscated"),
-        equipment_seized=_flag(form, "equipment_seized"),
-        meets_standard=_flag(form, "meets_standard"),
-        written_off=_flag(form, "written_off"),
+        products_confiscated=_answer(form, "products_confiscated"),
+        equipment_seized=_answer(form, "equipment_seized"),
         **_transfer_facts(form),
     )
 
@@ -388,6 +399,34 @@ def reopen(deps: Deps, actor: Actor, complaint_id: str, reason: str | None, now:
         reward_ops[:] = rewards.ticket_changed_ops(deps, c, now, actor.username)
 
     return _act(deps, actor, complaint_id, Action.REOPEN, now, apply, extra_ops=lambda: list(reward_ops))
+
+
+def record_acceptance_check(deps: Deps, actor: Actor, complaint_id: str, level: str | None,
+                            meets_standard: str | None, checked_on: str | None, note: str | None,
+                            now: datetime) -> Complaint:
+    """003 §2(3), Annex 2 and 3: the acceptance check (验收) of a concluded, substantiated item at
+    the county, city or province level, with whether it meets the standard (是否达标)."""
+    level = level if level in ACCEPTANCE_LEVELS else ""
+    if not level:
+        raise DomainError(N_("请选择验收层级。"), field="level")
+    meets = _answer({"meets_standard": meets_standard}, "meets_standard")
+    if meets is None:
+        raise DomainError(N_("请选择验收是否达标。"), field="meets_standard")
+    day = form_date(checked_on, "checked_on")
+    if day is None:
+        raise DomainError(N_("请填写验收日期。"), field="checked_on")
+    note = text(note, "note")
+    return _act(deps, actor, complaint_id, Action.ACCEPTANCE_CHECK, now,
+                lambda c, _: c.record_acceptance_check(now, actor.username, actor.unit, level, meets, day, note),
+                {"level": level, "meets_standard": meets})
+
+
+def write_off(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: datetime) -> Complaint:
+    """003 §2(3): the item is written off (销号) once its acceptance check is recorded and met the
+    standard; the domain refuses it before (``portal.domain.measures.LedgerSteps``)."""
+    note = text(note, "note")
+    return _act(deps, actor, complaint_id, Action.WRITE_OFF, now,
+                lambda c, _: c.record_write_off(now, actor.username, actor.unit, note))
 
 
 ASSIGNABLE_ROLES = (Role.OFFICER, Role.HEAD, Role.DISCIPLINE)

@@ -21,6 +21,7 @@ from portal.domain.staff import StaffAccount
 from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
+from portal.store.calendar import CalendarArrangements, override_put
 from portal.store.oversight import OversightRecords
 from portal.timeutil import to_store
 
@@ -436,9 +437,7 @@ class CalendarOverrides:
         self.store = store
 
     def set(self, day: date, workday: bool, note: str, actor: str, now: datetime) -> None:
-        self.store.write([Put(Item(pk=f"CAL#{day.year}", sk=day.isoformat(),
-                                   body={"workday": workday, "note": note, "by": actor, "at": to_store(now)}),
-                              expect=ANY)])
+        self.store.write([override_put(day, workday, note, actor, now)])
 
     def year(self, year: int) -> dict[date, dict]:
         page = self.store.query(f"CAL#{year}", limit=400)
@@ -610,6 +609,7 @@ class Repositories:
         self.alerts = Alerts(store)
         self.disclosures = Disclosures(store)
         self.calendar = CalendarOverrides(store)
+        self.arrangements = CalendarArrangements(store)
         self.counters = Counters(store)
         self.salts = Salts(store)
         self.records = Records(store)

@@ -6,9 +6,54 @@ on AWS Lambda is switched off here)."""
 from __future__ import annotations
 
 import logging
+import threading
 
 from portal.config import Settings
 from portal.redaction import redact
+
+
+#: secret values masked in every log record, whoever writes it (``hide``)
+_hidden: set[str] = set()
+_base_factory = None
+_hide_lock = threading.Lock()
+HIDDEN = "[secret]"
+
+
+def hide(values) -> None:
+    """Mask these secret values (a county's basemap key) in every log record from now on,
+    whoever writes it: urllib3 logs each request line at DEBUG, and the basemap's upstream
+    URLs carry the key. Masked when the record is made, before any handler or filter sees it."""
+    global _base_factory
+    new = {v for v in values if isinstance(v, str) and len(v) >= 8}
+    if not new:
+        return
+    with _hide_lock:
+        _hidden.update(new)
+        if _base_factory is not None:
+            return
+        _base_factory = logging.getLogRecordFactory()
+
+        def factory(*args, **kwargs):
+            record = _base_factory(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string: left to the redacting filter
+                return record
+            if any(v in message for v in _hidden):
+                record.msg, record.args = _mask(message), None
+            if record.exc_info:
+                text = _TRACEBACKS.formatException(record.exc_info)
+                if any(v in text for v in _hidden):
+                    record.exc_text = _mask(text)
+            return record
+
+        logging.setLogRecordFactory(factory)
+
+
+def _mask(text: str) -> str:
+    for value in sorted(_hidden, key=len, reverse=True):
+        text = text.replace(value, HIDDEN)
+    return text
 
 
 class RedactingFilter(logging.Filter):

@@ -36,6 +36,10 @@ def content_security_policy(settings: Settings) -> str:
     ])
 
 
+#: endpoints whose answers are public county data, kept by the browser and revalidated (ETag)
+REVALIDATED = frozenset({"api.MapView"})
+
+
 def init(app: Flask, settings: Settings) -> None:
     csp = content_security_policy(settings)
 
@@ -52,8 +56,9 @@ def init(app: Flask, settings: Settings) -> None:
         headers["Permissions-Policy"] = "geolocation=(self), camera=(self), microphone=(), interest-cohort=()"
         # the filing form carries a sealed filing token: a cached copy (back/forward, a shared
         # computer) would let the next person replay it (threat model 4.4)
-        if request.method != "GET" or request.path.startswith(
-                ("/staff", "/status", "/report", "/api/", "/open311/", "/demo")):
+        # (except the county's layers, public data the view marks for revalidation: no-cache)
+        if (request.method != "GET" or request.path.startswith(
+                ("/staff", "/status", "/report", "/api/", "/open311/", "/demo"))) and request.endpoint not in REVALIDATED:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response

@@ -1,5 +1,5 @@
-/* Filing form enhancements. The form works without this file: it adds the map pin, "use
- * my location", the category example, photo previews and upload progress. Photos are
+/* Filing form enhancements. The form works without this file: it adds the category example,
+ * photo previews and upload progress (the map, the search and the pin: place.js). Photos are
  * uploaded (and sanitised on the server) as soon as they are chosen; the form then posts
  * only their upload ids. Nothing here talks to any host but the portal (or, on serverless
  * deployments, the portal's own upload bucket). Requests to the portal carry its cookies
@@ -10,9 +10,6 @@
   var form = document.getElementById("report-form");
   if (!form) return;
   var token = form.querySelector("input[name=token]").value;
-  var latInput = document.getElementById("lat");
-  var lngInput = document.getElementById("lng");
-  var feedback = document.getElementById("place-feedback");
 
   // --- category example -----------------------------------------------------------------
   var category = document.getElementById("category");
@@ -25,63 +22,6 @@
   showExample();
 
   Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
-
-  // --- map ------------------------------------------------------------------------------
-  var mapEl = document.getElementById("map");
-  var marker = null, map = null;
-  function describePlace(lat, lng) {
-    if (!mapEl.dataset.places) return;
-    fetch(mapEl.dataset.places + "?lat=" + encodeURIComponent(lat) + "&lng=" + encodeURIComponent(lng),
-          { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (place) {
-        if (!place) { feedback.textContent = ""; return; }
-        if (!place.in_county) { feedback.textContent = mapEl.dataset.outside || "这个位置不在本县范围内。"; return; }
-        feedback.textContent = (place.township_name || "") + (place.in_built_up_area ? (mapEl.dataset.builtUp || "（县城建成区内）") : "");
-      })
-      .catch(function () { feedback.textContent = ""; });
-  }
-  function setPoint(lat, lng, pan) {
-    latInput.value = lat.toFixed(6);
-    lngInput.value = lng.toFixed(6);
-    if (map) {
-      if (marker) marker.setLatLng([lat, lng]); else marker = window.L.marker([lat, lng]).addTo(map);
-      if (pan) map.setView([lat, lng], 15);
-    }
-    describePlace(lat, lng);
-  }
-  if (window.L && mapEl) {
-    mapEl.hidden = false;
-    var center = mapEl.dataset.center.split(",").map(Number);  // lng,lat
-    map = window.L.map(mapEl, { attributionControl: false }).setView([center[1], center[0]], 11);
-    if (mapEl.dataset.tiles) window.L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18 }).addTo(map);
-    fetch(mapEl.dataset.geojson || "/api/v1/map", { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (geo) {
-        if (!geo) return;
-        window.L.geoJSON(geo, {
-          style: function (f) {
-            return f.properties.kind === "built_up_area" ? { color: "#b3261e", weight: 2, fillOpacity: 0.08 }
-                 : f.properties.kind === "boundary" ? { color: "#333", weight: 2, fill: false }
-                 : { color: "#5f6b73", weight: 1, fillOpacity: 0.03 };
-          },
-          onEachFeature: function (f, layer) { if (f.properties.name) layer.bindTooltip(f.properties.name); }
-        }).addTo(map);
-      });
-    map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, false); });
-    if (latInput.value && lngInput.value) setPoint(Number(latInput.value), Number(lngInput.value), true);
-  }
-  var locate = document.getElementById("locate");
-  if (locate) {
-    if (!navigator.geolocation) { locate.hidden = true; }
-    locate.addEventListener("click", function () {
-      feedback.textContent = locate.dataset.waiting || "正在定位…";
-      navigator.geolocation.getCurrentPosition(
-        function (pos) { setPoint(pos.coords.latitude, pos.coords.longitude, true); },
-        function () { feedback.textContent = locate.dataset.failed || "无法获取位置，请在地图上点选或填写坐标。"; },
-        { enableHighAccuracy: true, timeout: 15000 });
-    });
-  }
 
   // --- photos ---------------------------------------------------------------------------
   var input = document.getElementById("photos");
@@ -103,6 +43,7 @@
     var box = document.createElement("input");
     // unticked: the place is where the phone was (maybe the reporter's home); kept only if chosen
     box.type = "checkbox"; box.name = "confirm_exif"; box.value = up.upload_id; box.checked = false;
+    if (up.taken_lat != null) { box.dataset.lat = up.taken_lat; box.dataset.lng = up.taken_lng; }  // place.js: photo place as pin
     label.appendChild(box);
     var text = " " + (input.dataset.keepFacts || "作为证据提交：");
     if (up.taken_at) text += " " + up.taken_at.replace("T", " ").slice(0, 16);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 from portal.cli import main
 from portal.config import Settings
 from portal.services.deps import build_deps
-from portal.timeutil import parse_iso
+from portal.timeutil import iso_local, parse_iso
 from tests.services.helpers import file
 
 
@@ -47,7 +48,10 @@ def test_deadline_says_when_it_is_provisional(run):
     assert "provisional" in result.stderr
 
 
-def test_calendar_override_changes_deadlines_and_recomputes_open_clocks(run, tmp_path):
+ARRANGEMENT_2027 = Path(__file__).resolve().parents[1] / "fixtures" / "calendar" / "2027-test-arrangement.yaml"
+
+
+def _late_december_ticket(tmp_path):
     settings = Settings.from_env({}, data_dir=str(tmp_path / "data"))
 
     class Clock:
@@ -56,26 +60,68 @@ def test_calendar_override_changes_deadlines_and_recomputes_open_clocks(run, tmp
 
     deps = build_deps(settings, clock=Clock())
     complaint, _ = file(deps)
+    deps.close()
+    return settings, Clock, complaint
+
+
+def test_004_c20_a_day_set_by_hand_moves_deadlines_but_the_year_stays_provisional(run, tmp_path):
+    """The bug of issue 14: `portal calendar set 2027-02-09 holiday` listed all of 2027 as an
+    official arrangement, and due dates on holidays nobody entered lost their provisional mark."""
+    settings, Clock, complaint = _late_december_ticket(tmp_path)
     acceptance = complaint.clocks["acceptance"]
     assert acceptance.provisional
     before = acceptance.due_at
-    deps.close()
 
     listed = run("calendar", "list", "2027")
-    assert "PROVISIONAL" in listed.stdout and "2027-01-01 holiday" in listed.stdout
-    result = run("calendar", "set", "2027-01-04", "holiday", "--note", "国办发明电〔2026〕示例号")
+    assert "PROVISIONAL" in listed.stdout and "2027-01-01 holiday  (statutory holiday)" in listed.stdout
+    assert "portal calendar import 2027 FILE" in listed.stdout
+    result = run("calendar", "set", "2027-01-04", "holiday", "--note", "县里临时通知")
     assert result.exit_code == 0 and "1 open clock(s) recomputed" in result.stdout
+    run("calendar", "set", "2027-02-09", "holiday", "--note", "县里临时通知")
     listed = run("calendar", "list", "2027")
-    assert "official arrangement" in listed.stdout and "2027-01-04 holiday  (override" in listed.stdout
+    assert "PROVISIONAL" in listed.stdout and "official" not in listed.stdout
+    assert "2027-01-04 holiday  (set by hand: 县里临时通知)" in listed.stdout
     assert run("deadline", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "3").stdout.strip() \
         == "2027-01-06T23:59:59+08:00"
+    assert "provisional" in run("deadline", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "3").stderr
 
     deps = build_deps(settings, clock=Clock())
-    stored = deps.repos.complaints.get(complaint.id)
-    moved = stored.clocks["acceptance"]
-    assert moved.due_at > before and not moved.provisional
+    moved = deps.repos.complaints.get(complaint.id).clocks["acceptance"]
+    assert moved.due_at > before and moved.provisional  # still a guess: 2027 is not official
     assert any(e.kind == "clocks_recomputed" for e in deps.repos.complaints.history(complaint.id))
     deps.close()
+
+
+def test_004_c20_importing_the_state_council_arrangement_makes_the_year_official(run, tmp_path):
+    settings, Clock, complaint = _late_december_ticket(tmp_path)
+    run("calendar", "set", "2027-03-01", "holiday", "--note", "误填")  # a hand entry the notice replaces
+    result = run("calendar", "import", "2027", str(ARRANGEMENT_2027))
+    assert result.exit_code == 0, result.output
+    assert "2027 is now official (测试用安排" in result.stdout and "29 days off, 5 make-up working days" in result.stdout
+    assert "1 earlier entry replaced" in result.stdout and "1 open clock(s) recomputed" in result.stdout
+    listed = run("calendar", "list", "2027").stdout
+    assert listed.splitlines()[0].startswith("2027: official arrangement, imported whole: 测试用安排（非国务院正式通知）")
+    assert "2027-02-14 workday  (State Council arrangement)" in listed and "2027-03-01" not in listed
+    assert run("deadline", "--from", "2027-02-04T10:00:00+08:00", "--working-days", "3").stderr == ""
+
+    deps = build_deps(settings, clock=Clock())
+    stored = deps.repos.complaints.get(complaint.id).clocks["acceptance"]
+    assert not stored.provisional and iso_local(stored.due_at) == "2027-01-05T23:59:59+08:00"  # Jan 1-3 off
+    record = deps.repos.arrangements.get(2027)
+    assert record["replaced"] == [{"date": "2027-03-01", "workday": False, "note": "误填"}]
+    deps.close()
+
+
+def test_an_import_that_is_not_the_whole_arrangement_changes_nothing(run, tmp_path):
+    broken = tmp_path / "2027.yaml"
+    broken.write_text(ARRANGEMENT_2027.read_text(encoding="utf-8").replace("  - 2027-09-15\n", ""), encoding="utf-8")
+    result = CliRunner().invoke(main, ["calendar", "import", "2027", str(broken)],
+                                env={"PORTAL_DATA_DIR": str(tmp_path / "data")})
+    assert result.exit_code != 0 and "2027-09-15" in result.output and "not the whole arrangement" in result.output
+    assert "PROVISIONAL" in run("calendar", "list", "2027").stdout
+    wrong_year = CliRunner().invoke(main, ["calendar", "import", "2028", str(ARRANGEMENT_2027)],
+                                    env={"PORTAL_DATA_DIR": str(tmp_path / "data")})
+    assert wrong_year.exit_code != 0 and "is outside 2028" in wrong_year.output
 
 
 def test_sweep_reports_json_and_dry_run(run, tmp_path):

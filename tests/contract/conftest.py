@@ -16,6 +16,7 @@ STORE_ADAPTERS = ["sqlite", "dynamodb"]
 BLOB_ADAPTERS = ["files", "s3"]
 KEYRING_ADAPTERS = ["local", "kms"]
 SMS_ADAPTERS = ["outbox", "twilio"]
+TILE_CACHE_ADAPTERS = ["files", "s3"]
 
 
 @pytest.fixture
@@ -62,6 +63,23 @@ def blobs(request, tmp_path):
 
         with mock_aws():
             yield s3_blob_store(tmp_path / "data")
+    else:  # pragma: no cover - every listed adapter has a branch
+        raise AssertionError(request.param)
+
+
+@pytest.fixture(params=TILE_CACHE_ADAPTERS)
+def tile_cache(request, tmp_path):
+    if request.param == "files":
+        from portal.tiles.files import FileTileCache
+
+        yield FileTileCache(tmp_path / "tiles")
+    elif request.param == "s3":
+        from moto import mock_aws
+
+        from tests.aws import s3_tile_cache
+
+        with mock_aws():
+            yield s3_tile_cache(tmp_path / "data")
     else:  # pragma: no cover - every listed adapter has a branch
         raise AssertionError(request.param)
 

@@ -21,15 +21,21 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 
 
 @contextmanager
-def served_portal(data_dir: Path) -> Iterator[tuple[str, Deps]]:
+def served_portal(data_dir: Path, clock=None, **overrides) -> Iterator[tuple[str, Deps]]:
     """The portal on http://127.0.0.1:<free port>, plain http (so the staff cookie is not
-    Secure), its public URL that very address (the QR code points there): (base URL, deps)."""
+    Secure), its public URL that very address (the QR code points there): (base URL, deps).
+    ``clock``: a test clock (``tests.fakes.clock.ManualClock``) instead of the system's;
+    ``overrides`` go to ``build_deps`` (another county, for one)."""
     holder = {}
     server = waitress.create_server(lambda environ, start: holder["app"](environ, start), host="127.0.0.1", port=0,
                                     threads=4)
     base = f"http://127.0.0.1:{server.effective_port}"
     settings = Settings.from_env({}, data_dir=str(data_dir), secure_cookies="0", demo="0", public_url=base)
-    deps = build_deps(settings)
+    if clock is not None:
+        from portal.store.sqlite import SqliteStore
+
+        overrides.update(clock=clock, store=SqliteStore(settings.sqlite_file, epoch=clock.epoch))
+    deps = build_deps(settings, **overrides)
     holder["app"] = create_app(settings, deps)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -60,7 +60,7 @@ def test_file_and_follow_over_plain_http(server):
     token = re.search(r'name="token" value="([^"]+)"', form).group(1)
     receipt_page = post(base + "/report", {"token": token, "category": "l5-villager-house-without-approval",
                                            "description": "邻居没批宅基地，在承包田里打地基建新房。",
-                                           "lat": "26.640", "lng": "113.600"})
+                                           "lat": "26.120", "lng": "113.780"})
     receipt = re.search(r'id="receipt-number">([^<]+)<', receipt_page).group(1).replace(" ", "")
     status = post(base + "/status", {"receipt": receipt})
     assert 'id="lead-department">县农业农村局<' in status

@@ -70,7 +70,7 @@ def test_officer_signs_in_accepts_and_concludes(served, browser_page):
     page.fill("#summary", "占用耕地建房约0.3亩")
     page.fill("#form-conclude input[name=area_mu]", "0.3")
     page.fill("#form-conclude input[name=fine_wan_yuan]", "1.5")
-    page.check("#form-conclude input[name=checked_county]")
+    page.select_option("#form-conclude select[name=penalty_executed]", "yes")  # 是 / 否 / not recorded
     page.screenshot(path=str(ARTIFACTS / "staff-3-conclude-form.png"), full_page=True)
     page.click("#form-conclude button[type=submit]")
     expect(page.locator("#ticket-status")).to_have_text("已办结")
@@ -79,5 +79,6 @@ def test_officer_signs_in_accepts_and_concludes(served, browser_page):
 
     stored = deps.repos.complaints.get(ticket.complaint_id)
     assert stored.status.value == "concluded" and stored.measures.fine_wan_yuan == 1.5
+    assert (stored.measures.penalty_executed, stored.measures.court_enforcement) == (True, None)
     assert [e.actor for e in deps.repos.complaints.history(ticket.complaint_id)
             if e.kind in ("accepted", "concluded")] == ["wang.officer", "wang.officer"]

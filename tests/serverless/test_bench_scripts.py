@@ -22,3 +22,24 @@ def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end():
     for step in ("1 form page", "2 photo", "3 filing", "4 phone verified", "6 accepted", "7 concluded",
                  "8 Twilio callbacks"):
         assert any(line.startswith(step) for line in lines), step
+
+
+def test_the_tile_bench_runs_and_prints_the_cache_ratio():
+    done = subprocess.run([sys.executable, "bench/tiles.py", "--tiles", "8"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "upstream / cache" in done.stdout
+    assert "16 for 8 tiles on the first pass, 0 on the second" in done.stdout
+
+
+def test_the_map_page_bench_measures_both_visits_against_its_floor():
+    """``bench/map_page.py`` (Chromium, the portal on a loopback port) prints the map page's
+    bytes on a first and a second visit; it runs whole so a page change cannot break it."""
+    done = subprocess.run([sys.executable, "bench/map_page.py"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    for label in ("status page, first", "map page, first", "map page, second"):
+        line = next(line for line in lines if line.startswith(label))
+        assert "x floor" in line and "data" in line
+    assert any(line.startswith("second visit / first visit of the map page") for line in lines)

@@ -134,6 +134,8 @@ def test_default_names_match_the_zappa_stage(template, resources, stage):
     assert name("Table", "TableName") == env["PORTAL_DYNAMODB_TABLE"]
     assert name("IncomingBucket", "BucketName") == env["PORTAL_S3_INCOMING_BUCKET"]
     assert name("EvidenceBucket", "BucketName") == env["PORTAL_S3_EVIDENCE_BUCKET"]
+    assert name("TileBucket", "BucketName") == env["PORTAL_S3_TILE_BUCKET"]
+    assert env["PORTAL_TILE_CACHE"] == "s3"  # every container reads the tiles one fetched
     assert name("DeploymentBucket", "BucketName") == zappa["s3_bucket"]
     assert name("PortalKeyAlias", "AliasName") == env["PORTAL_KMS_KEY_ID"]
     assert zappa["role_arn"] == f"arn:{partition(region)}:iam::<ACCOUNT_ID>:role/{name('ExecutionRole', 'RoleName')}"
@@ -213,8 +215,10 @@ def test_execution_role_names_every_resource_and_action(resources):
                                       [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
     assert granted["IndexQueries"][:2] == (["dynamodb:Query"], [{"Fn::Sub": "${Table.Arn}/index/*"}])
     assert granted["Secrets"][0] == ["ssm:GetParameters"]
+    assert granted["CachedTiles"][:2] == (["s3:GetObject", "s3:PutObject"],
+                                          [{"Fn::Sub": "${TileBucket.Arn}/tiles/*"}])
     assert set(granted) == {"TableItems", "IndexQueries", "UploadAndEvidenceObjects", "ListIncoming",
-                            "ListEvidence", "DataKey", "Secrets", "OwnLogs"}
+                            "ListEvidence", "CachedTiles", "ListTiles", "DataKey", "Secrets", "OwnLogs"}
 
 
 def test_missing_keys_answer_404_through_a_listing_right_kept_to_the_roles_prefixes(resources):
@@ -222,7 +226,8 @@ def test_missing_keys_answer_404_through_a_listing_right_kept_to_the_roles_prefi
     right with the key as s3:prefix. The grant is the bucket's own prefix, nothing wider."""
     statements = {s["Sid"]: s for s in resources["ExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]}
     for sid, bucket, prefix in (("ListIncoming", "IncomingBucket", "incoming/*"),
-                                ("ListEvidence", "EvidenceBucket", "evidence/*")):
+                                ("ListEvidence", "EvidenceBucket", "evidence/*"),
+                                ("ListTiles", "TileBucket", "tiles/*")):
         statement = statements[sid]
         assert (statement["Action"], statement["Resource"]) == ("s3:ListBucket", {"Fn::GetAtt": [bucket, "Arn"]})
         assert statement["Condition"] == {"StringLike": {"s3:prefix": prefix}}
@@ -230,7 +235,7 @@ def test_missing_keys_answer_404_through_a_listing_right_kept_to_the_roles_prefi
 
 def test_buckets_are_private_encrypted_and_tls_only(resources):
     buckets = of_type(resources, "AWS::S3::Bucket")
-    assert set(buckets) == {"IncomingBucket", "EvidenceBucket", "DeploymentBucket"}
+    assert set(buckets) == {"IncomingBucket", "EvidenceBucket", "DeploymentBucket", "TileBucket"}
     policies = {p["Properties"]["Bucket"]["Ref"]: p["Properties"]["PolicyDocument"]["Statement"]
                 for p in of_type(resources, "AWS::S3::BucketPolicy").values()}
     for name, bucket in buckets.items():
@@ -242,6 +247,10 @@ def test_buckets_are_private_encrypted_and_tls_only(resources):
             assert rule == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
             (expiry,) = props["LifecycleConfiguration"]["Rules"]
             assert expiry["ExpirationInDays"] == 7
+        elif name == "TileBucket":  # public map tiles, a cache: no KMS request per tile
+            assert rule == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+            (expiry,) = props["LifecycleConfiguration"]["Rules"]
+            assert (expiry["Prefix"], expiry["ExpirationInDays"]) == ("tiles/", 90)
         else:
             assert rule == {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
                                                               "KMSMasterKeyID": {"Fn::GetAtt": ["PortalKey", "Arn"]}},

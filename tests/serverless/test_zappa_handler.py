@@ -107,7 +107,7 @@ def create_aws_resources(env: dict, dynamodb_local) -> None:
     store.create_table()
     store.close()
     s3 = boto3.client("s3", region_name=REGION)
-    for bucket in (env["PORTAL_S3_INCOMING_BUCKET"], env["PORTAL_S3_EVIDENCE_BUCKET"]):
+    for bucket in (env["PORTAL_S3_INCOMING_BUCKET"], env["PORTAL_S3_EVIDENCE_BUCKET"], env["PORTAL_S3_TILE_BUCKET"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     kms = boto3.client("kms", region_name=REGION)
     key = kms.create_key(Description="portal dev key")["KeyMetadata"]["KeyId"]
@@ -321,6 +321,18 @@ def test_behind_the_apis_own_url_links_carry_the_stage(aws_lambda):
     page = answer(aws_lambda.invoke(api_event("GET", "/report", host=host)))
     assert page.status == 200
     assert f'href="/{STAGE}/static/css/citizen.css' in page.text and 'action="/dev/report"' in page.text
+
+
+def test_map_tiles_come_through_the_handler_as_images(aws_lambda):
+    """A tile reaches the browser as PNG bytes, base64-encoded for API Gateway's binary media
+    types (the county's own layers here: the demo county names no upstream)."""
+    from portal.domain.basemap import world_pixel
+
+    x, y = world_pixel(113.77, 26.49, 12)
+    tile = aws_lambda.invoke(api_event("GET", f"/tiles/county/12/{int(x // 256)}/{int(y // 256)}.png"))
+    assert tile["statusCode"] == 200 and tile["isBase64Encoded"]
+    assert base64.b64decode(tile["body"]).startswith(b"\x89PNG\r\n\x1a\n")
+    assert tile["multiValueHeaders"]["Content-Type"] == ["image/png"]
 
 
 def test_no_client_address_user_agent_or_query_reaches_the_log(aws_lambda, caplog):

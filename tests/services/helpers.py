@@ -5,7 +5,7 @@ from __future__ import annotations
 from portal.services import filing_tokens, intake, verification
 
 SEAT = ("26.492", "113.770")  # county seat, inside the built-up area (霞阳镇)
-VILLAGE = ("26.640", "113.600")  # 垄溪乡
+VILLAGE = ("26.120", "113.780")  # 垄溪乡
 
 
 def file(deps, *, category="l1-occupy-land", place=VILLAGE, phone=None, description="村口有人占用耕地建房，已经打好地基。",

@@ -389,7 +389,7 @@ def test_one_phone_claiming_more_than_the_county_allows_is_flagged(deps, clock):
     reports = []
     for n in range(limit + 1):
         clock.advance(hours=1)
-        report, _ = file(deps, phone=PHONE, verify=True, place=("26.64", f"113.6{n}"))
+        report, _ = file(deps, phone=PHONE, verify=True, place=("26.12", f"113.7{n}"))
         conclude(deps, report.id)
         approve(deps, case_of(deps, report))
         reports.append(report)

@@ -53,7 +53,7 @@ HANDLE = {"view", "accept", "decline", "transfer", "ask_info", "onsite", "stop_o
           "written_notice", "case", "disclosure_request", "demolition_handover"}
 DEMOLISH = {"view", "demolition_plan"}  #: 004 C25: urban management co-handles the demolition step alone
 ON_SITE = {"view", "onsite", "stop_order", "rectified"}
-OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve"}
+OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve", "acceptance_check", "write_off"}
 EVERYTHING = {a.value for a in Action}
 
 EXPECTED = {

@@ -25,7 +25,7 @@ ONE_SECOND = timedelta(seconds=1)
 
 def ticket(received_at: datetime = T0, discipline_only: bool = False) -> Complaint:
     return filed_ticket(received_at, id="01CLOCKCLOCKCLOCKCLOCKCLOC", category="l1-occupy-land",
-                        description="耕地上建房", point=Point(113.6, 26.64), township="longxi",
+                        description="耕地上建房", point=Point(113.78, 26.12), township="longxi",
                         discipline_only=discipline_only, calendar=CAL, quiet=False)
 
 

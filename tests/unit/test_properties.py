@@ -68,7 +68,7 @@ class ComplaintLifecycle(RuleBasedStateMachine):
     @rule(category=st.sampled_from(CATEGORIES), with_phone=st.booleans(), verified=st.booleans())
     @precondition(lambda self: self.complaint is None)
     def file(self, category, with_phone, verified):
-        point = Point(113.6, 26.64)
+        point = Point(113.78, 26.12)
         contact = Contact(envelope="env1.x.y.z", phone_hash="h", verified_at=self.now if verified else None) \
             if with_phone else None
         self.complaint = Complaint.file(

@@ -14,7 +14,7 @@ from portal.domain.routing import route
 COUNTY = load_county(DEMO_COUNTY_FILE)
 INSIDE = Point(113.770, 26.492)  # county seat, inside the built-up area, 霞阳镇
 OUTSIDE_SAME_TOWN = Point(113.850, 26.550)  # 霞阳镇, outside the built-up area
-FAR_TOWNSHIP = Point(113.600, 26.640)  # 垄溪乡
+FAR_TOWNSHIP = Point(113.780, 26.120)  # 垄溪乡
 
 #: category -> (lead inside the built-up area, lead outside it); "township" = the point's township
 EXPECTED = {

@@ -16,7 +16,7 @@ from portal.config import DEMO_COUNTY_FILE
 from portal.counties import CountyFileError, load_county, parse_county
 from portal.domain.cases import Case, CaseMember, StockRule, check_stock_registration
 from portal.domain.errors import DomainError
-from portal.services.ledger import COLUMNS, _row
+from portal.services.oversight.ledger import COLUMNS, csv_row
 from tests.unit.test_ledger_columns import concluded_ticket
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
@@ -104,7 +104,8 @@ def test_004_c22_l19_a_split_keeps_the_stock_registration_date():
 
 def test_004_c22_l19_the_ledger_shows_the_stock_registration_date():
     c = concluded_ticket()
-    row = lambda: dict(zip(COLUMNS, _row(1, c, "炎陵县", "违法采矿", "县自然资源局", lambda s: s)))  # noqa: E731
+    county = load_county(DEMO_COUNTY_FILE)
+    row = lambda: dict(zip(COLUMNS, csv_row(1, c, county, lambda s: s)))  # noqa: E731
     assert row()["存量登记日期"] == ""
     c.mark_case(NOW, "sup", "leading_group_office", c.case_id, "stock", "", date(2022, 10, 1))
     assert (row()["存量/新增"], row()["存量登记日期"]) == ("存量", "2022-10-01")

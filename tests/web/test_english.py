@@ -49,7 +49,7 @@ def assert_no_chinese_chrome(page: str, county, *data: str) -> None:
     ("/", 200, ["Make a report", "Our promises", "We decide within 3 working days whether to accept your report",
                 "Illegal construction", "Where to report"]),
     ("/report", 200, ["What are you reporting?", "What did you see?", "Where is it?", "Submit report",
-                      'data-outside="This place is outside the county."', 'data-example-label="For example: "']),
+                      'data-chosen="The map has moved here. Tap the map to mark the exact place."', 'data-example-label="For example: "']),
     ("/status", 200, ["Check the progress of your report", "16-digit receipt number"]),
     ("/staff/login", 200, ["Staff sign-in", "Username", "Password", "Next"]),
     ("/no-such-page", 404, ["Something went wrong", "This page does not exist.", "Back to the home page"]),

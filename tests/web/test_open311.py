@@ -545,3 +545,31 @@ def test_no_answer_or_log_line_carries_a_phone_receipt_or_address(api, client, k
     for secret in (PHONE, receipt, "127.0.0.1"):
         assert secret not in logged
     assert by_request_id(deps, request_id).id in caplog.text  # the log does record the filing itself
+
+
+# --- address_string alone (issue 19) ------------------------------------------------------------
+def test_an_address_naming_a_village_places_the_request_at_the_villages_point(api, deps, county, keys):
+    village = next(v for v in county.villages if v.name == "石子坝村")
+    created = file(api, keys["public"], lat=None, long=None, address_string="霞阳镇石子坝村三组，村口老樟树旁")
+    complaint = by_request_id(deps, created["service_request_id"])
+    assert complaint.point == village.point and (complaint.township, complaint.co_handler) == ("xiayang", "xiayang")
+    routed = next(e for e in deps.repos.complaints.history(complaint.id) if e.kind == "routed")
+    assert routed.data["place"] == {"village": village.code, "approximate": True}
+
+
+def test_an_address_naming_only_a_township_routes_to_that_township_without_a_point(api, deps, keys):
+    created = file(api, keys["public"], lat=None, long=None, address_string="十都镇政府往东两公里的山坡上")
+    complaint = by_request_id(deps, created["service_request_id"])
+    assert complaint.point is None and complaint.township == "shidu"
+
+
+@pytest.mark.parametrize("address", ["北京市东城区王府井大街1号", "村口老樟树旁"])
+def test_an_address_naming_no_place_of_the_county_is_refused_clearly(api, deps, county, keys, address):
+    before = stored_complaints(deps, county)
+    response = api.post("/open311/v2/requests.json", data={
+        "api_key": keys["public"], "service_code": "c1-no-planning-permit",
+        "description": "村口新盖了一栋三层楼，没有看到规划许可公示。", "address_string": address})
+    assert response.status_code == 400
+    [error] = response.get_json()
+    assert "无法根据地址确定位置" in error["description"] and "经纬度" in error["description"]
+    assert stored_complaints(deps, county) == before

@@ -220,8 +220,8 @@ MEASURES = {
     "finding": "substantiated", "result_text": "经核查属实，已责令当事人拆除违法建筑。",
     "summary": "张某于2026年11月在示例村占用耕地建房，面积0.3亩", "area_mu": "0.3", "method": "责令拆除",
     "filing_authority": "县自然资源局", "filing_date": "2026-11-24", "penalty_decision": "炎自然资罚〔2026〕1号",
-    "penalty_executed": "1", "fine_wan_yuan": "1.5", "criminal_referrals": "0", "persons_accountable": "1",
-    "checked_county": "1", "written_off": "1", "notes": "已复耕",
+    "penalty_executed": "yes", "fine_wan_yuan": "1.5", "criminal_referrals": "0", "persons_accountable": "1",
+    "court_enforcement": "", "notes": "已复耕",
 }
 
 
@@ -235,15 +235,17 @@ def test_004_C20_conclude_with_ledger_measures(app, deps, clock, role, category)
     complaint = deps.repos.complaints.get(c.complaint_id)
     assert complaint.status == Status.CONCLUDED and complaint.clock(ClockKind.RESULT_NOTICE).is_open
     m = complaint.measures
-    assert (m.area_mu, m.fine_wan_yuan, m.persons_accountable, m.penalty_executed, m.checked_county, m.written_off,
-            m.checked_city, m.filing_date.isoformat()) == (0.3, 1.5, 1, True, True, True, False, "2026-11-24")
+    assert (m.area_mu, m.fine_wan_yuan, m.criminal_referrals, m.persons_accountable, m.penalty_executed,
+            m.court_enforcement, m.filing_date.isoformat()) == (0.3, 1.5, 0, 1, True, None, "2026-11-24")
     assert_recorded(deps, staff, c.complaint_id, "concluded", None, "conclude")
     ledger = staff.get("/staff/ledger.csv")
     rows = list(csv.reader(io.StringIO(ledger.data.decode("utf-8-sig"))))
     header, row = rows[0], next(r for r in rows[1:] if r[2] == c.complaint_id)
     values = dict(zip(header, row))
     assert values["罚款（万元）"] == "1.5" and values["处罚决定"] == "炎自然资罚〔2026〕1号"
-    assert values["县级验收"] == "是" and values["是否销号"] == "是" and values["市级验收"] == "否"
+    # 003: what was left unknown is blank; not checked yet is blank; concluded and not written off is 否
+    assert values["申请法院强制执行"] == "" and values["移送追究刑事责任人数"] == "0"
+    assert values["县级验收"] == "" and values["是否验收"] == "" and values["是否销号"] == "否"
 
 
 def test_conclude_with_a_bad_number_stores_nothing_and_keeps_the_input(app, deps, clock):

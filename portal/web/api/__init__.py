@@ -96,18 +96,6 @@ class TokenSchema(Schema):
     token = fields.String(required=True)
 
 
-class PlaceQuerySchema(Schema):
-    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
-    lng = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
-
-
-class PlaceSchema(Schema):
-    in_county = fields.Boolean()
-    township = fields.String(allow_none=True)
-    township_name = fields.String(allow_none=True)
-    in_built_up_area = fields.Boolean()
-
-
 class UploadFormSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(max=400))
     photo = Upload(required=True)
@@ -146,6 +134,12 @@ class ComplaintInSchema(Schema):
     lat = fields.Float(load_default=None, allow_nan=False)
     lng = fields.Float(load_default=None, allow_nan=False)
     township = fields.String(load_default=None, validate=validate.Length(max=64))
+    datum = fields.String(load_default=None, validate=validate.OneOf(("wgs84", "gcj02", "cgcs2000")),
+                          metadata={"description": "datum of lat/lng: wgs84 (GPS, default), gcj02 (a pin on an "
+                                                   "AMap/Tencent-style basemap), cgcs2000 (Tianditu); stored as WGS84"})
+    village = fields.String(load_default=None, validate=validate.Length(max=16),
+                            metadata={"description": "a village's division code: without lat/lng, the report is "
+                                                     "placed at the village's approximate point"})
     phone = fields.String(load_default=None, validate=validate.Length(max=64))
     upload_ids = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
                              validate=validate.Length(max=uploads.MAX_PHOTOS))
@@ -246,45 +240,6 @@ class CatalogView(MethodView):
         }
 
 
-class GeoJsonSchema(Schema):
-    type = fields.String()
-    features = fields.List(fields.Dict())
-
-
-@bp.route("/map")
-class MapView(MethodView):
-    @bp.response(200, GeoJsonSchema)
-    def get(self):
-        """The county's outline, townships and built-up area as GeoJSON (for the map; demo geometry is marked)."""
-        c = county()
-
-        def feature(kind, name, rings, code=None):
-            return {"type": "Feature", "properties": {"kind": kind, "name": name, "code": code,
-                                                      "demo": c.demo_geometry},
-                    "geometry": {"type": "MultiPolygon", "coordinates": [[list(map(list, r))] for r in rings]}}
-
-        features = [feature("boundary", c.name, c.boundary)]
-        features += [feature("township", t.name, t.polygons, t.code) for t in c.townships]
-        features.append(feature("built_up_area", translate(N_("县城建成区")), c.built_up_area))
-        return {"type": "FeatureCollection", "features": features}
-
-
-@bp.route("/places")
-class PlaceView(MethodView):
-    @bp.arguments(PlaceQuerySchema, location="query")
-    @bp.response(200, PlaceSchema)
-    @_errors
-    def get(self, args):
-        """Which township a point lies in (feedback for the map pin; routing itself happens at filing)."""
-        c = county()
-        point = Point(lng=args["lng"], lat=args["lat"])
-        inside = c.contains(point)
-        township = c.township_at(point) if inside else None
-        return {"in_county": inside, "township": township.code if township else None,
-                "township_name": township.name if township else None,
-                "in_built_up_area": inside and c.in_built_up_area(point)}
-
-
 @bp.route("/filing-tokens")
 class FilingTokenView(MethodView):
     @bp.response(201, TokenSchema)
@@ -357,7 +312,8 @@ class ComplaintView(MethodView):
         data = intake.FilingInput(
             token=args["token"], category=args["category"], description=args["description"],
             address=args["address"], lat=args["lat"], lng=args["lng"], township=args["township"],
-            phone=args["phone"], upload_ids=args["upload_ids"], confirmed_exif=set(args["confirmed_exif"]),
+            datum=args["datum"], village=args["village"], phone=args["phone"], upload_ids=args["upload_ids"],
+            confirmed_exif=set(args["confirmed_exif"]),
             honeypot=request.args.get("website"),
         )
         result = intake.file_complaint(deps(), county(), data, client_key(), now())
@@ -413,14 +369,18 @@ class ResendView(MethodView):
         return {"ok": True}
 
 
+from portal.web.api import places  # noqa: E402,F401  (registers the place endpoints on bp)
+
+
 def init_api(app: Flask) -> None:
     api = _Api(app, spec_kwargs={"info": {"description": "Public complaint portal for illegal construction and "
                                                          "illegal land use. Texts are Chinese by default."}})
     api.register_blueprint(bp)
 
-    #: read-only county data (outline, catalog) costs nothing to serve: not counted, so an office
-    #: of staff behind one address never exhausts the limit by opening maps
-    uncounted = {"api.MapView", "api.CatalogView"}
+    #: read-only county data (outline, catalog, what a pin says, the gazetteer) costs nothing to
+    #: serve and reads no record: not counted, so an office of staff behind one address never
+    #: exhausts the limit by opening maps, nor a citizen by typing in the search box
+    uncounted = {"api.MapView", "api.CatalogView", "api.PlaceView", "api.PlaceSearchView"}
 
     @app.before_request
     def api_rate_limit():

@@ -40,7 +40,7 @@ def _common(**extra):
                 accept_days=ACCEPTANCE_WORKING_DAYS, result_days=RESULT_NOTICE_WORKING_DAYS,
                 max_photos=MAX_PHOTOS, accept_types=ACCEPT_ATTRIBUTE,
                 photo_mb=deps().settings.photo_limit // (1024 * 1024),
-                tiles_url=deps().settings.map_tiles_url, direct_upload=deps().settings.blobs == "s3", **extra)
+                direct_upload=deps().settings.blobs == "s3", **extra)
 
 
 @bp.get("/")
@@ -59,7 +59,8 @@ def _filing_input(form) -> FilingInput:
     return FilingInput(
         token=form.get("token"), category=form.get("category"), description=form.get("description"),
         address=form.get("address"), lat=form.get("lat"), lng=form.get("lng"), township=form.get("township"),
-        phone=form.get("phone"), upload_ids=[u for u in form.getlist("upload_ids") if u][:MAX_PHOTOS + 1],
+        phone=form.get("phone"), datum=form.get("datum"), village=form.get("village"),
+        upload_ids=[u for u in form.getlist("upload_ids") if u][:MAX_PHOTOS + 1],
         confirmed_exif=set(form.getlist("confirm_exif")), honeypot=form.get("website"),
     )
 
@@ -73,7 +74,8 @@ def _form_again(form, exc: DomainError, status: int = 400):
     if "token" in errors:  # an expired form gets a fresh token; the rest of the input stays
         token = filing_tokens.issue(deps(), now())
         errors["form"] = errors.pop("token")
-    values = {k: form.get(k, "") for k in ("category", "description", "address", "lat", "lng", "township", "phone")}
+    values = {k: form.get(k, "") for k in ("category", "description", "address", "lat", "lng", "datum", "township",
+                                            "village", "phone")}
     values["upload_ids"] = form.getlist("upload_ids")
     return render_template("citizen/report.html", token=token, form=values, errors=errors, **_common()), status
 

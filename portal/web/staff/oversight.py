@@ -1,5 +1,6 @@
-"""Oversight (004 C21, L18; C35, L31): the period figures, the half-year ranking, the CSV
-export and the monthly review of townships, for the leading-group office (the discipline
+"""Oversight (004 C21, L18; C35, L31): the period figures with their charts, the half-year
+ranking, the CSV export, the quarterly notice and half-year ranking as Word documents, and the
+monthly review of townships, for the leading-group office (the discipline
 commission sees its own tickets' figures only). The service checks the role and audits."""
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ def _period() -> Period:
 @bp.get("/oversight")
 def page():
     period = _period()
-    result = oversight.report(deps(), g.actor, period, now())
-    return render_template("staff/oversight.html", r=result, period=period, kinds=PERIOD_KINDS,
-                           kind_titles=PERIOD_TITLES, choices=Period.offered(period.kind, now()), clocks=COUNTED_CLOCKS,
+    view = oversight.page(deps(), g.actor, period, now())
+    return render_template("staff/oversight.html", r=view.report, c=view.charts, blank_units=view.blank_units,
+                           period=period, kinds=PERIOD_KINDS, kind_titles=PERIOD_TITLES,
+                           choices=Period.offered(period.kind, now()), clocks=COUNTED_CLOCKS,
                            clock_titles=CLOCK_TITLES, consequence_titles=CONSEQUENCE_TITLES)
 
 
@@ -39,6 +41,16 @@ def export():
     body = oversight.export_csv(deps(), g.actor, period, now(), _)
     filename = f"oversight-{period.key}-{local_date(now()).isoformat()}.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/oversight/notice.docx")
+def notice():
+    """The quarterly notice (季通报) or the half-year ranking (半年排名) as a Word document."""
+    period = _period()
+    body = oversight.notice_docx(deps(), g.actor, period, now(), _)
+    filename = f"notice-{period.key}-{local_date(now()).isoformat()}.docx"
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.post("/oversight/review")

@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 
 from portal.domain.complaint import DECLINE_REASONS
 from portal.domain.errors import DomainError, Forbidden, NotFound
+from portal.domain.measures import ACCEPTANCE_LEVELS
 from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
 from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
+from portal.services.places import maps as place_maps
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
 
@@ -50,6 +52,9 @@ ACTIONS = {
     "written-notice": (lambda d, a, cid, f, t: workflow.record_written_notice(d, a, cid, f.get("note"), t),
                        N_("书面告知已登记。")),
     "reopen": (lambda d, a, cid, f, t: workflow.reopen(d, a, cid, f.get("reason"), t), N_("已重新办理。")),
+    "acceptance-check": (lambda d, a, cid, f, t: workflow.record_acceptance_check(
+        d, a, cid, f.get("level"), f.get("meets_standard"), f.get("checked_on"), f.get("note"), t), N_("验收情况已登记。")),
+    "write-off": (lambda d, a, cid, f, t: workflow.write_off(d, a, cid, f.get("note"), t), N_("已销号。")),
     "assign": (lambda d, a, cid, f, t: workflow.assign(d, a, cid, f.get("assignee"), t), N_("经办人已分派。")),
     "merge": (lambda d, a, cid, f, t: cases.merge(d, a, cid, f.get("other"), f.get("note"), t), N_("案件已合并。")),
     "split": (lambda d, a, cid, f, t: cases.split(d, a, cid, f.get("note"), t), N_("已拆分为单独的案件。")),
@@ -66,8 +71,9 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
     return render_template("staff/ticket.html", v=view, c=view.complaint, now=moment, errors=errors or {},
                            now_input=local(moment).strftime("%Y-%m-%dT%H:%M"),
                            form=form or {}, decline_reasons=DECLINE_REASONS, findings=tickets.FINDING_CHOICES,
-                           land_types=LAND_TYPES,
-                           tiles_url=deps().settings.map_tiles_url,
+                           land_types=LAND_TYPES, acceptance_levels=ACCEPTANCE_LEVELS, today=local(moment).date(),
+                           place=place_maps.ticket_place(deps().counties.get(view.complaint.county)
+                                                         or deps().counties.default, view.complaint),
                            reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
 
 

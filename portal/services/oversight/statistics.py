@@ -1,4 +1,4 @@
-"""Oversight statistics and the monthly review of townships (004 C21, L18; C35, L31).
+"""Oversight statistics (004 C21, L18), with the monthly review's findings (004 C35, L31) as a viewer sees them.
 
 **Statistics** (月调度、季通报、半年排名、年度考核): the figures of ``portal.domain.oversight``
 for the tickets received in a period (month, quarter, half-year, year; Asia/Shanghai), per
@@ -16,15 +16,7 @@ tickets received earlier and closed since) plus the whole ``active`` partition (
 ticket, which the "open now" column needs anyway). That is O(open tickets + tickets closed
 since the period began) items, read in pages of 500: for the current month a few hundred
 items in a county of Yanling's size, for last year's annual view every ticket closed since
-(``bench/oversight_cost.py`` prints the ratio of items read to items counted). No scan of
-the table, no per-ticket reads.
-
-**Monthly review** (004 C35, L31): once per month per county, by the sweeper (a ``due``-index
-record ``REVIEW#<county>`` / ``SCHEDULE`` that wakes on the 1st, 00:00 Asia/Shanghai) or by a
-supervisor's button, whichever comes first. It reads each township's ``area`` partition of
-open tickets (``A#<county>#<township>#active``: one query per township), records one finding per township found, with
-its ordinal in the calendar year and the consequence step, and the review itself, in one
-transaction conditional on the review not existing: a second run writes nothing.
+(``OversightReport.items_read`` counts them). No scan of the table, no per-ticket reads.
 
 **Findings as seen** (000 §2(3)): a finding stores the id of every ticket it found. A ticket
 moved to the discipline commission afterwards must not show through it, so each read of the
@@ -44,22 +36,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from portal.domain.access import Actor, Role
-from portal.domain.county import County
+from portal.documents.cells import spreadsheet_text
+from portal.domain.access import Actor
 from portal.domain.errors import Forbidden
 from portal.domain.oversight import (
     COUNTED_CLOCKS, CONSEQUENCE_TITLES, Figures, Period, ReviewFinding, Statistics, as_seen, counts_for,
-    earlier_counts, next_review_at, oversight_scope, ranking, review, review_month, tally,
+    is_blank, oversight_scope, ranking, review_month, tally,
 )
 from portal.i18n import N_
-from portal.ports import ConditionFailed
 from portal.services import audit
 from portal.services.deps import Deps
-from portal.services.ledger import _cell
+from portal.services.oversight import charts
 from portal.timeutil import format_local, from_store
 
 NO_OVERSIGHT = N_("只有领导小组办公室（督办）和纪委监委可以查看督办统计。")
-REVIEW_SUPERVISORS_ONLY = N_("只有领导小组办公室（督办）可以开展月度调度检查。")
 
 
 @dataclass
@@ -104,7 +94,7 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
     held = None
     if kind == "county":
         months = period.months()
-        findings = [f for f in _findings_seen(deps, actor, county.code, months[-1]) if f.month >= months[0]]
+        findings = [f for f in findings_seen(deps, actor, county.code, months[-1]) if f.month >= months[0]]
         for t in county.townships:  # every township has a row, a clean one included
             stats.by_township.setdefault(t.code, Figures(unit=t.code))
         for f in findings:
@@ -124,7 +114,22 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
     return out
 
 
-def _findings_seen(deps: Deps, actor: Actor, county: str, last_month: str) -> list[ReviewFinding]:
+@dataclass
+class OversightPage:
+    report: OversightReport
+    charts: "charts.OversightCharts"
+    blank_units: set[str]  #: units whose row is all zeros: behind "show all" (``domain.oversight.is_blank``)
+
+
+def page(deps: Deps, actor: Actor, period: Period, now: datetime) -> OversightPage:
+    """The oversight page: the period's figures (audited as a view) and their charts."""
+    result = report(deps, actor, period, now)
+    county = deps.counties.get(actor.county) or deps.counties.default
+    return OversightPage(result, charts.for_report(result, county.unit_name),
+                         {f.unit for f in result.leads + result.townships if is_blank(f)})
+
+
+def findings_seen(deps: Deps, actor: Actor, county: str, last_month: str) -> list[ReviewFinding]:
     """The findings of ``last_month``'s year up to it, as ``actor`` may see them: only tickets
     that still count for the actor (a ticket since moved to the discipline commission does not),
     ordinals renumbered over the findings still shown (``domain.oversight.as_seen``)."""
@@ -166,98 +171,15 @@ def export_csv(deps: Deps, actor: Actor, period: Period, now: datetime, tr: Call
     rows += [_figures_row(period, tr(SECTION_LEAD), county.unit_name(f.unit), f) for f in result.leads]
     rows += [_figures_row(period, tr(SECTION_TOWNSHIP), county.unit_name(f.unit), f) for f in result.townships]
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([spreadsheet_text(v) for v in row])
     if result.findings:
         writer.writerow([])
         writer.writerow([tr(N_("调度月份")), tr(N_("乡镇（管理区）")), tr(N_("本年度第几次")), tr(N_("处理措施")),
                          tr(N_("1个月内未核查的举报数")), tr(N_("发现时间"))])
         for f in result.findings:
-            writer.writerow([_cell(v) for v in (f.month, county.unit_name(f.township), f.ordinal,
+            writer.writerow([spreadsheet_text(v) for v in (f.month, county.unit_name(f.township), f.ordinal,
                                                 tr(CONSEQUENCE_TITLES[f.consequence]), f.ticket_count,
                                                 format_local(f.found_at))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-# --- monthly review (004 C35, L31) -------------------------------------------------------
-
-
-@dataclass
-class ReviewOutcome:
-    month: str
-    held: bool  #: False: this month's review had been held already, nothing was written
-    findings: list[ReviewFinding] = field(default_factory=list)
-    tickets_read: int = 0
-
-
-def monthly_review(deps: Deps, county: County, now: datetime, run_by: str = "system",
-                   actor: Actor | None = None) -> ReviewOutcome:
-    """004 C35, L31: the monthly review held at ``now`` (at most one per county and month)."""
-    month = review_month(now)
-    records = deps.repos.oversight
-    if records.run(county.code, month) is not None:
-        return ReviewOutcome(month=month, held=False)
-    # the ordinal base: this year's earlier findings as the leading-group office sees them now
-    viewer = actor or Actor("system", Role.SUPERVISOR, "leading_group_office", county.code)
-    earlier = earlier_counts(_findings_seen(deps, viewer, county.code, month), month)
-    by_township = {}
-    read = 0
-    for t in county.townships:
-        active = records.open_in_area(county.code, t.code, deps.repos.complaints.from_item)
-        read += len(active)
-        by_township[t.code] = [c for c in active if not c.discipline_only]
-    findings = review(county.code, [t.code for t in county.townships], by_township, earlier, now, run_by)
-    ops = [records.run_op(county.code, month, now, run_by, len(findings), read)]
-    ops += [records.finding_op(f) for f in findings]
-    ops.append(deps.repos.audit.op(
-        at=now, actor=actor.username if actor else "system", role=actor.role.value if actor else "system",
-        unit=actor.unit if actor else "", action="monthly_review", county=county.code,
-        detail={"month": month, "found": [f"{f.township}:{f.ordinal}" for f in findings]}))
-    try:
-        deps.store.write(ops)
-    except ConditionFailed:
-        return ReviewOutcome(month=month, held=False)  # another run held it meanwhile
-    return ReviewOutcome(month=month, held=True, findings=findings, tickets_read=read)
-
-
-def review_now(deps: Deps, actor: Actor, now: datetime) -> ReviewOutcome:
-    """A supervisor holds this month's review (if the sweeper has not yet)."""
-    if actor.role != Role.SUPERVISOR:
-        raise Forbidden(REVIEW_SUPERVISORS_ONLY)
-    county = deps.counties.get(actor.county) or deps.counties.default
-    return monthly_review(deps, county, now, run_by=actor.username, actor=actor)
-
-
-def ensure_schedules(deps: Deps, now: datetime) -> int:
-    """Give every county a review schedule in the due index, waking on the next 1st (read once
-    per county and process, written once). Returns how many were created."""
-    created = 0
-    records = deps.repos.oversight
-    for county in deps.counties:
-        if county.code in records.scheduled:
-            continue
-        if records.schedule(county.code) is None:
-            try:
-                deps.store.write([records.schedule_op(county.code, next_review_at(now), 0)])
-                created += 1
-            except ConditionFailed:
-                pass  # another sweep created it
-        records.scheduled.add(county.code)
-    return created
-
-
-def scheduled_review(deps: Deps, county_code: str, now: datetime) -> ReviewOutcome | None:
-    """The sweeper's handler: hold the month's review, then wake again on the next 1st."""
-    item = deps.repos.oversight.schedule(county_code)
-    county = deps.counties.get(county_code)
-    if item is None or county is None:
-        return None
-    outcome = monthly_review(deps, county, now)
-    try:
-        deps.store.write([deps.repos.oversight.schedule_op(county_code, next_review_at(now), item.version)])
-    except ConditionFailed:
-        pass  # another sweep moved it
-    return outcome
-
-
-__all__ = ["report", "export_csv", "monthly_review", "review_now", "ensure_schedules", "scheduled_review",
-           "OversightReport", "ReviewOutcome"]
