@@ -158,5 +158,5 @@ def test_004_c20_a_clock_into_a_year_without_an_official_arrangement_is_provisio
     december = datetime(2026, 12, 30, 2, 0, tzinfo=timezone.utc)
     c = acceptance_clock(december, WorkingCalendar())
     assert c.provisional is True
-    official = WorkingCalendar({date(2027, 1, 4): True})  # an override makes 2027 official
+    official = WorkingCalendar({}, official_years=[2027])  # 2027's arrangement imported
     assert recompute(c, official) is True and c.provisional is False

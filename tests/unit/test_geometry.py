@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from portal.domain.geo import EARTH_RADIUS_M, Point, centroid, distance_m, polygons_contain, ring_area_deg2, \
+from portal.domain.geo import EARTH_RADIUS_M, Point, area_contains, centroid, distance_m, ring_area_deg2, \
     ring_contains
 
 SQUARE = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)]
@@ -66,9 +66,9 @@ def test_004_c17_2_the_east_and_north_edges_go_to_the_neighbour_the_west_and_sou
 
 
 def test_a_township_of_several_polygons_holds_a_point_in_any_of_them():
-    assert polygons_contain([SQUARE, [(10, 10), (11, 10), (11, 11), (10, 11), (10, 10)]], Point(10.5, 10.5))
-    assert polygons_contain([SQUARE], Point(1, 1)) and not polygons_contain([SQUARE], Point(5, 5))
-    assert not polygons_contain([], Point(1, 1))
+    assert area_contains([[SQUARE], [[(10, 10), (11, 10), (11, 11), (10, 11), (10, 10)]]], Point(10.5, 10.5))
+    assert area_contains([[SQUARE]], Point(1, 1)) and not area_contains([[SQUARE]], Point(5, 5))
+    assert not area_contains([], Point(1, 1))
 
 
 def test_004_c20_one_degree_of_latitude_is_the_earth_radius_times_pi_over_180():

@@ -17,7 +17,7 @@ from portal.domain.geo import Point, centroid
 from portal.domain.routing import built_up_township, route
 
 COUNTY = load_county(DEMO_COUNTY_FILE)
-SEAT = centroid(COUNTY.built_up_area[0])  # inside the county and its built-up area
+SEAT = centroid(COUNTY.built_up_area[0][0])  # inside the county and its built-up area
 SEAT_TOWNSHIP = COUNTY.township_at(SEAT).code
 WITHOUT_THE_SEAT_TOWNSHIP = replace(COUNTY, townships=tuple(t for t in COUNTY.townships if not t.contains(SEAT)))
 WITHOUT_BUILT_UP_AREA = replace(COUNTY, built_up_area=())
