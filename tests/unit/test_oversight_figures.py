@@ -14,7 +14,7 @@ from portal.domain.complaint import Finding, Measures, Status
 from portal.domain.deadlines import Clock, ClockKind
 from portal.domain.oversight import (
     Figures, Period, ReviewFinding, as_seen, clock_outcome, counts_for, earlier_counts, investigation_due,
-    oversight_scope, ranking, review, review_month, tally, township_of, uninvestigated,
+    is_blank, oversight_scope, ranking, review, review_month, tally, township_of, uninvestigated,
 )
 from portal.timeutil import SHANGHAI
 from tests.unit.tickets import PLAIN_CALENDAR, filed_ticket
@@ -203,3 +203,65 @@ def test_004_c21_a_period_contains_its_first_instant_and_not_the_first_of_the_ne
     assert (q.first_month, q.months(), q.key) == (10, ["2026-10", "2026-11", "2026-12"], "2026-Q4")
     assert Period("half", 2026, 2).key == "2026-H2" and Period("year", 2026, 1).key == "2026"
     assert Period("month", 2026, 3).key == "2026-03"
+
+
+def test_004_c21_l18_the_trend_splits_the_period_s_counts_by_month_of_receipt_for_every_unit():
+    q4 = Period("quarter", 2026, 4)
+    november = ticket("N1", T0, township="xiayang")
+    december = ticket("D1", datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc), township="longxi", lead="housing")
+    stats = tally(q4, [november, december], [], T0 + H)
+    assert list(stats.by_month) == ["2026-10", "2026-11", "2026-12"]
+    assert [f.received for f in stats.by_month.values()] == [0, 1, 1]
+    assert all(f.unit == "" for f in stats.by_month.values()) and stats.total.unit == ""
+    assert {u: [f.received for f in months.values()] for u, months in stats.lead_by_month.items()} == {
+        "natural_resources": [0, 1, 0], "housing": [0, 0, 1]}
+    assert {u: [f.received for f in months.values()] for u, months in stats.township_by_month.items()} == {
+        "xiayang": [0, 1, 0], "longxi": [0, 0, 1]}
+    assert {f.unit for f in stats.lead_by_month["housing"].values()} == {"housing"}
+    assert {f.unit for f in stats.township_by_month["longxi"].values()} == {"longxi"}
+
+
+@pytest.mark.parametrize("received,open_now,findings,blank", [
+    (0, 0, 0, True), (1, 0, 0, False), (0, 1, 0, False), (0, 0, 1, False), (0, 1, 1, False)])
+def test_004_c21_a_row_of_zeros_is_blank(received, open_now, findings, blank):
+    row = Figures(unit="x", received=received, open_now=open_now, review_findings=findings)
+    assert is_blank(row) is blank
+
+
+def test_004_c21_each_received_ticket_adds_one_to_its_counts():
+    row = Figures(unit="x")
+    for n in range(1, 3):
+        declined = ticket(f"D{n}")
+        declined.decline(T0 + H, "off", declined.lead, "already_handled", "已处理")
+        stock = ticket(f"S{n}")
+        stock.mark_case(T0, "off", stock.lead, stock.case_id, "stock", "")
+        done = ticket(f"C{n}")
+        done.accept(T0 + H, "off", done.lead)
+        done.conclude(T0 + H, "off", done.lead, Finding.SUBSTANTIATED, Measures(), "属实", PLAIN_CALENDAR)
+        for c in (declined, stock, done):
+            row.add_received(c, T0 + H)
+    assert (row.declined, row.stock, row.accepted, row.findings["substantiated"]) == (2, 2, 2, 2)
+    reopened = ticket("R")
+    reopened.finding = Finding.SUBSTANTIATED  # a finding kept on a ticket handled again does not count
+    row.add_received(reopened, T0 + H)
+    assert row.findings["substantiated"] == 2 and row.accepted == 2
+    overdue = Figures(unit="x")
+    for n in range(3):
+        overdue.add_open(ticket(f"O{n}"), T0 + 3 * H)
+    assert overdue.overdue_now == 3
+
+
+def test_004_c35_l31_a_ticket_without_a_co_handler_is_never_uninvestigated():
+    c = ticket("A")
+    c.co_handler = None
+    assert not uninvestigated(c, T0 + timedelta(days=60))
+
+
+def test_004_c35_l31_a_township_with_nothing_late_is_skipped_and_the_next_still_reviewed():
+    found = review(COUNTY, ["luyuan", "xiayang"], {"xiayang": [ticket("X1")]}, {}, T0 + timedelta(days=40), "sup")
+    assert [(f.township, f.tickets, f.run_by) for f in found] == [("xiayang", ["X1"], "sup")]
+
+
+@pytest.mark.parametrize("kind,key", [("half", "2026-H2"), ("quarter", "2026-Q4"), ("year", "2026")])
+def test_004_c21_the_last_period_of_a_year_is_read(kind, key):
+    assert Period.parse(kind, key).key == key

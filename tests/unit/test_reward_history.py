@@ -201,3 +201,56 @@ def test_004_c20_an_expired_record_without_a_window_still_refuses_a_claim_plainl
     with pytest.raises(Conflict) as refused:
         reward.require_claimable(T0)
     assert refused.value.params == {"date": ""}
+
+
+def test_000_s2_3_a_reward_moved_to_the_commission_keeps_its_state_and_leaves_the_case():
+    reward = approved()
+    reward.move_to_commission(t(1))
+    assert (reward.discipline_only, reward.detached, reward.state) == (True, True, RewardState.APPROVED)
+    assert reward.history[-1] == RewardEntry(t(1), "moved_to_commission", "system")
+    assert reward.recompute(CaseMember("B", T0, 1), False, "", t(2), "x") is False  # the case no longer moves it
+    withdrawn = eligible()
+    withdrawn.recompute(None, False, "merged", t(1), "x")
+    with pytest.raises(Conflict):
+        withdrawn.move_to_commission(t(2))
+    assert withdrawn.detached is False
+
+
+def test_004_c20_only_an_approved_reward_is_claimable_until_its_window_ends():
+    reward = approved()
+    assert reward.claimable_until() == reward.window_ends_at
+    assert eligible().claimable_until() is None and claimed().claimable_until() is None
+
+
+def test_004_c20_reviews_of_holds_and_flags_are_on_the_history_at_their_instants():
+    reward = claimed()
+    reward.hold(t(1), "sup-3", " 可疑 ")
+    reward.release(t(2), "sup-4", " 已核实 ")
+    reward.flag(t(3), "repeat_phone")
+    with pytest.raises(DomainError) as refused:
+        reward.clear_flags(t(4), "sup-4", " ")
+    assert refused.value.field == "note"
+    reward.hold(t(5), "sup-3", "再查")
+    reward.refuse(t(6), "sup-4", " 确认作弊 ")
+    assert reward.history[-5:] == [
+        RewardEntry(t(1), "held", "sup-3", "可疑"), RewardEntry(t(2), "released", "sup-4", "已核实"),
+        RewardEntry(t(3), "flagged", "system", "", {"kind": "repeat_phone"}), RewardEntry(t(5), "held", "sup-3", "再查"),
+        RewardEntry(t(6), "refused", "sup-4", "确认作弊")]
+
+
+def test_004_c20_failed_collection_code_checks_hold_the_reward_at_the_last_check():
+    reward = claimed(method=ClaimMethod.IN_PERSON)
+    for n in range(5):
+        reward.record_code_check(t(n), "fin", ok=False)
+    assert reward.hold_reason == "领奖码连续核对不一致"
+    assert reward.history[-1] == RewardEntry(t(4), "held", "system", "领奖码连续核对不一致")
+
+
+def test_004_c20_a_final_reward_without_a_claim_or_a_closing_instant_has_nothing_to_purge():
+    expired = approved()
+    expired.expire(expired.window_ends_at + timedelta(seconds=1))
+    assert expired.claim is None and expired.purge_due_at(30) is None
+    paid = claimed()
+    paid.pay(t(1), "fin", date(2026, 11, 23), 1000, "PZ")
+    paid.closed_at = None
+    assert paid.purge_due_at(30) is None
