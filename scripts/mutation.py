@@ -3,7 +3,7 @@ the pinned mutmut first.
 
     scripts/mutation.sh MODULE... [--tests "tests/unit"] [--workers 1] [--readme]
     scripts/mutation.sh --all [--readme]      # every portal/domain/*.py but __init__ and errors
-    scripts/mutation.sh --table               # the README table from the last runs
+    scripts/mutation.sh --table [--readme]    # the table of the last runs (written into the README)
     scripts/mutation.sh --kill MUTANT [TEST...]  # do these tests (default --tests) kill this mutant?
 
 MODULE is a name under ``portal/domain/`` (``access``) or a path to any module. The work tree
@@ -324,6 +324,8 @@ def main() -> int:
         return kill(args.kill, args.modules or args.tests.split())
     if args.table:
         print(table(stored_results()))
+        if args.readme:
+            write_readme(stored_results())
         return 0
     modules = all_domain_modules() if args.all else [module_path(m) for m in args.modules]
     if not modules:

@@ -420,3 +420,24 @@ def test_recomputing_the_clocks_names_those_that_moved():
     from datetime import date
     assert c.recompute_clocks(WorkingCalendar({date(2026, 11, 24): False})) == ["acceptance"]
     assert c.recompute_clocks(WorkingCalendar({date(2026, 11, 24): False})) == []
+
+
+def test_reopening_a_declined_ticket_clears_the_decline_and_starts_a_new_acceptance_clock():
+    c = ticket()
+    c.decline(t(5), "off", UNIT, "other", "其他原因")
+    c.reopen(t(10), "sup", "office", "复查", CAL)
+    assert (c.status, c.decline_reason, c.decline_text) == (Status.RECEIVED, None, "")
+    assert c.clock(ClockKind.ACCEPTANCE).started_at == t(10) and c.clock(ClockKind.ACCEPTANCE).is_open
+    assert c.new_events[-1].data == {"from": "declined"}
+
+
+@pytest.mark.parametrize("write_off", [False, True])
+def test_003_s2_3_reopening_clears_the_acceptance_checks_and_the_write_off_of_the_earlier_handling(write_off):
+    from datetime import date
+    c = concluded()
+    c.record_acceptance_check(t(5), "sup", "office", "county", True, date(2026, 11, 23))
+    if write_off:
+        c.record_write_off(t(6), "sup", "office")
+    c.reopen(t(10), "sup", "office", "复查", CAL)
+    assert (c.acceptance_checks, c.write_off) == ([], None)
+    assert c.new_events[-1].data == {"from": "concluded", "cleared": {"acceptance_checks": 1, "written_off": write_off}}
