@@ -441,3 +441,46 @@ def test_003_s2_3_reopening_clears_the_acceptance_checks_and_the_write_off_of_th
     c.reopen(t(10), "sup", "office", "复查", CAL)
     assert (c.acceptance_checks, c.write_off) == ([], None)
     assert c.new_events[-1].data == {"from": "concluded", "cleared": {"acceptance_checks": 1, "written_off": write_off}}
+
+
+def test_004_c20_a_step_taken_late_records_the_breach_as_the_system_s_doing_at_that_instant():
+    c = ticket()
+    late = c.clock(ClockKind.ACCEPTANCE).due_at + timedelta(seconds=1)
+    c.accept(late, "off", UNIT)
+    assert c.new_events == [Event(3, late, "breach_recorded", "system", data={"clock": "acceptance", "late": True}),
+                            Event(4, late, "accepted", "off", UNIT, public="您的举报已受理，正在核查处理。")]
+
+
+def test_a_refused_step_names_the_ticket_s_status():
+    c = ticket()
+    c.decline(t(5), "off", UNIT, "other", "其他原因")
+    with pytest.raises(Conflict) as refused:
+        c.ask_information(t(6), "off", UNIT, "问题")
+    assert refused.value.params == {"status": "declined"}
+
+
+def test_filing_keeps_the_case_the_photos_the_public_id_and_the_place_chosen():
+    photo = Evidence(key="k", content_type="image/jpeg", width=1, height=1, size=1)
+    c = Complaint.file(id="01FILE", seq=7, county="430225", category="l1", description="d", address="a",
+                       point=None, routing=_routing(), received_at=T0, receipt_hash="h", case_id="K7",
+                       evidence=[photo], contact=None, calendar=CAL, lead_name="县自然资源局",
+                       place={"village": "430225001001"})
+    assert (c.case_id, c.evidence, c.public_id, c.seq) == ("K7", [photo], "", 7)
+    assert c.new_events[1].data["place"] == {"village": "430225001001"}
+    plain = Complaint.file(id="01FILE", seq=7, county="430225", category="l1", description="d", address="a",
+                           point=None, routing=_routing(), received_at=T0, receipt_hash="h", case_id="K7",
+                           evidence=[], contact=None, calendar=CAL, lead_name="县自然资源局", public_id="P1")
+    assert plain.public_id == "P1" and "place" not in plain.new_events[1].data
+
+
+def _routing():
+    from portal.domain.routing import Routing
+    return Routing(lead=UNIT, co_handler="xiayang", township="xiayang", in_built_up_area=False, discipline_only=False)
+
+
+def test_a_purge_that_ran_at_the_closing_instant_is_not_scheduled_again():
+    c = ticket()
+    c.decline(t(5), "off", UNIT, "other", "其他原因")
+    assert c.schedule_purge(t(5), timedelta(0)) is True
+    c.purge_contact(t(5))
+    assert c.purged_at == c.closed_at and c.schedule_purge(t(6), timedelta(0)) is False
