@@ -146,7 +146,7 @@ def alerts_for(c: Complaint, kind: ClockKind, t: datetime) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_the_clock_ends_and_warns_at_the_instants_the_rules_give(case):
+def test_004_c20_c17_c25_c34_the_clock_ends_and_warns_at_the_instants_the_rules_give(case):
     clock = case.ticket().clock(case.kind)
     assert iso_local(clock.due_at) == at(case.due).isoformat()
     assert (iso_local(clock.warn_at) if clock.warn_at else None) == (at(case.warn).isoformat() if case.warn else None)
@@ -154,7 +154,7 @@ def test_the_clock_ends_and_warns_at_the_instants_the_rules_give(case):
 
 @pytest.mark.parametrize("offset", [-1, 0, 1])
 @pytest.mark.parametrize("case", [c for c in CASES if c.warn], ids=[c.name for c in CASES if c.warn])
-def test_around_the_warn_instant(case, offset):
+def test_004_c20_c25_around_the_warn_instant(case, offset):
     """One second before the warn instant the clock runs and nothing is said; at it and after
     it, the sweeper reminds the unit (or warns that the result is at risk), once."""
     t = at(case.warn) + offset * SECOND
@@ -169,7 +169,7 @@ def test_around_the_warn_instant(case, offset):
 
 @pytest.mark.parametrize("offset", [-1, 0, 1])
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_around_the_due_instant(case, offset):
+def test_004_c20_c17_c25_c34_around_the_due_instant(case, offset):
     """Up to the due instant itself the clock is not breached; one second after, it is: the
     state says so before any sweep, the sweeper records the breach once, oversight counts it."""
     t = at(case.due) + offset * SECOND
@@ -186,7 +186,7 @@ def test_around_the_due_instant(case, offset):
 
 @pytest.mark.parametrize("offset", [-1, 0, 1])
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_the_step_taken_around_the_due_instant(case, offset):
+def test_004_c20_c17_c25_c34_the_step_taken_around_the_due_instant(case, offset):
     """The step that meets the clock, taken at the due instant or before, is on time; a second
     later it is late: a breach recorded once, on the ticket's history."""
     t = at(case.due) + offset * SECOND

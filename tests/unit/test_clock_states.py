@@ -76,7 +76,7 @@ def test_004_c20_a_decline_sms_reported_failed_after_it_was_sent_records_no_brea
     assert acceptance.met_at == T0 + 2 * HOUR and not acceptance.is_breached
 
 
-def test_the_sweeper_wakes_at_the_warn_instant_then_the_due_instant_then_never():
+def test_004_c20_the_sweeper_wakes_at_the_warn_instant_then_the_due_instant_then_never():
     c = clock(warn_at=T0 + 8 * HOUR)
     assert c.wake_at() == T0 + 8 * HOUR
     c.warned_at = T0 + 8 * HOUR
@@ -88,7 +88,7 @@ def test_the_sweeper_wakes_at_the_warn_instant_then_the_due_instant_then_never()
     assert clock(met_at=T0).wake_at() is None and clock(cancelled_at=T0).wake_at() is None
 
 
-def test_cancelling_keeps_a_met_clock_met_and_a_cancelled_one_cancelled_at_its_first_instant():
+def test_004_c20_cancelling_keeps_a_met_clock_met_and_a_cancelled_one_cancelled_at_its_first_instant():
     met = clock(met_at=T0)
     met.cancel(T0 + HOUR)
     assert met.cancelled_at is None and met.state(T0 + HOUR) == "met"

@@ -177,7 +177,7 @@ def test_004_c20_a_conclusion_needs_the_result_text_and_an_accepted_ticket():
     assert refused.value.field == "result_text" and c.status == Status.ACCEPTED
 
 
-def test_transfer_is_an_event_the_reporter_reads_and_clears_the_assignee():
+def test_004_c9_c14_transfer_is_an_event_the_reporter_reads_and_clears_the_assignee():
     c = accepted()
     c.assigned_to = "o2"
     c.transfer(t(5), "off", UNIT, "housing", "县住建局", " 属住建职责 ", to_is_discipline=False)
@@ -199,7 +199,7 @@ def test_000_s2_3_a_transfer_to_the_commission_cancels_the_township_s_steps():
     assert c.clock(ClockKind.ACCEPTANCE).met_at == t(1)
 
 
-def test_questions_and_answers_are_shown_as_written_and_flag_the_pending_question():
+def test_004_c20_questions_and_answers_are_shown_as_written_and_flag_the_pending_question():
     c = accepted()
     c.ask_information(t(5), "off", UNIT, " 请补充具体位置 ")
     assert c.info_pending is True
@@ -279,7 +279,7 @@ def test_004_c25_no_handover_without_an_urban_management_department():
     assert refused.value.field is None and c.demolition is None
 
 
-def test_reopening_is_an_event_the_reporter_reads():
+def test_004_c21_reopening_is_an_event_the_reporter_reads():
     c = concluded()
     c.purge_at = t(100)
     c.reopen(t(10), "sup", "office", " 复查 ", CAL)
@@ -292,7 +292,7 @@ def test_reopening_is_an_event_the_reporter_reads():
     assert refused.value.field == "reason"
 
 
-def test_assigning_a_case_worker_is_an_event():
+def test_004_c9_assigning_a_case_worker_is_an_event():
     c = accepted()
     c.assign(t(5), "head", UNIT, "o2")
     assert c.assigned_to == "o2"
@@ -315,7 +315,7 @@ def test_004_c22_a_case_change_is_mirrored_on_the_ticket():
     assert all(c.clock(k).is_open for k in LADDER_KINDS)
 
 
-def test_evidence_added_later_is_counted_on_the_history():
+def test_004_c17_2_evidence_added_later_is_counted_on_the_history():
     c = accepted()
     photo = Evidence(key="k", content_type="image/jpeg", width=1, height=1, size=1, source="onsite")
     c.add_evidence(t(5), "tw", "xiayang", [photo, photo])
@@ -344,7 +344,7 @@ def test_004_c20_each_step_of_a_disclosure_request_is_shown_to_the_reporter(step
                                   data={"request": 2})]
 
 
-def test_the_sweeper_alerts_name_the_ticket_the_clock_and_its_due_instant():
+def test_004_c20_the_sweeper_alerts_name_the_ticket_the_clock_and_its_due_instant():
     c = ticket()
     acceptance = c.clock(ClockKind.ACCEPTANCE)
     onsite = c.clock(ClockKind.ONSITE)
@@ -356,7 +356,7 @@ def test_the_sweeper_alerts_name_the_ticket_the_clock_and_its_due_instant():
     assert (acceptance.warned_at, onsite.breached_at, onsite.warned_at) == (now, onsite.due_at, None)
 
 
-def test_a_clock_breached_before_its_warning_is_marked_warned_by_the_breach():
+def test_004_c20_a_clock_breached_before_its_warning_is_marked_warned_by_the_breach():
     c = ticket()
     acceptance = c.clock(ClockKind.ACCEPTANCE)
     late = acceptance.due_at + timedelta(seconds=1)
@@ -365,7 +365,7 @@ def test_a_clock_breached_before_its_warning_is_marked_warned_by_the_breach():
     assert (acceptance.warned_at, acceptance.breached_at) == (late, acceptance.due_at)
 
 
-def test_the_next_deadline_and_the_wake_instant_look_at_open_clocks_and_the_purge():
+def test_004_c20_the_next_deadline_and_the_wake_instant_look_at_open_clocks_and_the_purge():
     c = ticket()
     assert c.next_due() == t(120)  # on site within 2 hours
     assert c.wake_at() == t(120)
@@ -383,7 +383,7 @@ def test_004_c20_only_an_open_clock_past_its_due_instant_makes_the_ticket_overdu
     assert not c.is_overdue(t(121))
 
 
-def test_retention_is_scheduled_once_a_ticket_closes_and_purges_the_contact_once():
+def test_004_c20_retention_is_scheduled_once_a_ticket_closes_and_purges_the_contact_once():
     c = concluded(contact=PHONE)
     assert c.schedule_purge(t(10), timedelta(days=30)) is False  # concluded, not yet told
     c.notice_delivered(Notify.RESULT, t(9))
@@ -407,7 +407,7 @@ def test_retention_is_scheduled_once_a_ticket_closes_and_purges_the_contact_once
     assert c.schedule_purge(t(99999), timedelta(days=30)) is False  # this closure's purge ran
 
 
-def test_retention_without_a_phone_purges_silently():
+def test_004_c20_retention_without_a_phone_purges_silently():
     c = ticket()
     c.decline(t(5), "off", UNIT, "other", "其他")
     assert c.schedule_purge(t(6), timedelta(days=1)) is True
@@ -415,14 +415,14 @@ def test_retention_without_a_phone_purges_silently():
     assert c.new_events[-1].public is None and c.new_events[-1].data == {"removed": {}}
 
 
-def test_recomputing_the_clocks_names_those_that_moved():
+def test_004_c20_recomputing_the_clocks_names_those_that_moved():
     c = ticket()
     from datetime import date
     assert c.recompute_clocks(WorkingCalendar({date(2026, 11, 24): False})) == ["acceptance"]
     assert c.recompute_clocks(WorkingCalendar({date(2026, 11, 24): False})) == []
 
 
-def test_reopening_a_declined_ticket_clears_the_decline_and_starts_a_new_acceptance_clock():
+def test_004_c21_reopening_a_declined_ticket_clears_the_decline_and_starts_a_new_acceptance_clock():
     c = ticket()
     c.decline(t(5), "off", UNIT, "other", "其他原因")
     c.reopen(t(10), "sup", "office", "复查", CAL)
@@ -451,7 +451,7 @@ def test_004_c20_a_step_taken_late_records_the_breach_as_the_system_s_doing_at_t
                             Event(4, late, "accepted", "off", UNIT, public="您的举报已受理，正在核查处理。")]
 
 
-def test_a_refused_step_names_the_ticket_s_status():
+def test_004_c20_a_refused_step_names_the_ticket_s_status():
     c = ticket()
     c.decline(t(5), "off", UNIT, "other", "其他原因")
     with pytest.raises(Conflict) as refused:
@@ -459,7 +459,7 @@ def test_a_refused_step_names_the_ticket_s_status():
     assert refused.value.params == {"status": "declined"}
 
 
-def test_filing_keeps_the_case_the_photos_the_public_id_and_the_place_chosen():
+def test_004_c20_filing_keeps_the_case_the_photos_the_public_id_and_the_place_chosen():
     photo = Evidence(key="k", content_type="image/jpeg", width=1, height=1, size=1)
     c = Complaint.file(id="01FILE", seq=7, county="430225", category="l1", description="d", address="a",
                        point=None, routing=_routing(), received_at=T0, receipt_hash="h", case_id="K7",
@@ -478,7 +478,7 @@ def _routing():
     return Routing(lead=UNIT, co_handler="xiayang", township="xiayang", in_built_up_area=False, discipline_only=False)
 
 
-def test_a_purge_that_ran_at_the_closing_instant_is_not_scheduled_again():
+def test_004_c20_a_purge_that_ran_at_the_closing_instant_is_not_scheduled_again():
     c = ticket()
     c.decline(t(5), "off", UNIT, "other", "其他原因")
     assert c.schedule_purge(t(5), timedelta(0)) is True

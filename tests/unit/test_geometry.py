@@ -20,24 +20,24 @@ U_SHAPE = [(0, 0), (4, 0), (4, 3), (3, 3), (3, 1), (1, 1), (1, 3), (0, 3), (0, 0
 
 
 @pytest.mark.parametrize("lng,lat", [(-180.0, -90.0), (180.0, 90.0), (0.0, 0.0), (113.77, 26.49)])
-def test_coordinates_on_the_globe_are_accepted(lng, lat):
+def test_004_c17_2_coordinates_on_the_globe_are_accepted(lng, lat):
     assert (Point(lng, lat).lng, Point(lng, lat).lat) == (lng, lat)
 
 
 @pytest.mark.parametrize("lng,lat", [(-180.001, 0.0), (180.001, 0.0), (0.0, -90.001), (0.0, 90.001)])
-def test_coordinates_off_the_globe_are_refused(lng, lat):
+def test_004_c17_2_coordinates_off_the_globe_are_refused(lng, lat):
     with pytest.raises(ValueError):
         Point(lng, lat)
 
 
-def test_rounding_keeps_longitude_and_latitude_apart():
+def test_004_c20_rounding_a_public_place_keeps_longitude_and_latitude_apart():
     assert Point(113.77149, 26.49251).rounded(3) == Point(113.771, 26.493)
 
 
 @pytest.mark.parametrize("x,y,inside", [
     (1.0, 1.0, True), (0.5, 1.9, True), (3.0, 1.0, False), (-0.1, 1.0, False), (1.0, 2.5, False), (1.0, -0.5, False),
 ])
-def test_a_point_is_inside_a_square_or_not(x, y, inside):
+def test_004_c17_2_a_point_is_inside_a_square_or_not(x, y, inside):
     assert ring_contains(SQUARE, Point(x, y)) is inside
 
 
@@ -65,7 +65,7 @@ def test_004_c17_2_the_east_and_north_edges_go_to_the_neighbour_the_west_and_sou
     assert ring_contains(NORTH, Point(1.0, 2.0))
 
 
-def test_a_township_of_several_polygons_holds_a_point_in_any_of_them():
+def test_004_c8_a_township_of_several_polygons_holds_a_point_in_any_of_them():
     assert area_contains([[SQUARE], [[(10, 10), (11, 10), (11, 11), (10, 11), (10, 10)]]], Point(10.5, 10.5))
     assert area_contains([[SQUARE]], Point(1, 1)) and not area_contains([[SQUARE]], Point(5, 5))
     assert not area_contains([], Point(1, 1))
@@ -93,7 +93,7 @@ def test_004_c20_distances_are_symmetric_zero_for_one_place_and_mix_both_directi
     assert 600 < distance_m(a, b) < 700
 
 
-def test_the_area_of_a_ring_in_square_degrees_whatever_its_orientation():
+def test_004_c10_the_area_of_a_ring_in_square_degrees_whatever_its_orientation():
     assert ring_area_deg2(SQUARE) == 4.0
     assert ring_area_deg2(list(reversed(SQUARE))) == 4.0
     assert ring_area_deg2([(0, 0), (3, 0), (0, 6), (0, 0)]) == 9.0
@@ -115,6 +115,6 @@ def test_004_c17_2_a_slanted_edge_is_crossed_where_the_line_runs(x, y, inside):
     assert ring_contains(SLANTED, Point(x, y)) is inside
 
 
-def test_the_area_of_a_ring_away_from_the_origin():
+def test_004_c10_the_area_of_a_ring_away_from_the_origin():
     assert ring_area_deg2([(1, 1), (3, 1), (3, 3), (1, 3), (1, 1)]) == 4.0
     assert ring_area_deg2(SLANTED) == 8.0

@@ -72,7 +72,7 @@ def test_000_s2_3_a_report_about_an_official_routes_to_the_commission_alone_wher
         assert (routing.township, routing.in_built_up_area) == (SEAT_TOWNSHIP, True)
 
 
-def test_a_point_outside_the_county_is_refused_naming_the_county():
+def test_004_c17_2_a_point_outside_the_county_is_refused_naming_the_county():
     with pytest.raises(DomainError) as refused:
         route(COUNTY, "l1-occupy-land", Point(116.40, 39.90))
     assert (refused.value.field, refused.value.params) == ("location", {"county": COUNTY.name})

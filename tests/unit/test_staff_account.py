@@ -20,7 +20,7 @@ def account(**kw) -> StaffAccount:
                         display_name="经办人", password_hash="h", totp_envelope="e", created_at=T0, **kw)
 
 
-def test_the_account_acts_as_its_own_role_unit_and_county():
+def test_004_c20_the_account_acts_as_its_own_role_unit_and_county():
     assert account().actor == Actor("o1", Role.OFFICER, "natural_resources", "430225")
 
 
@@ -60,7 +60,7 @@ def test_004_c20_the_tenth_failure_locks_for_good_and_ends_every_session_once():
     assert not a.login_blocked(T0 + 3 * S)
 
 
-def test_a_success_resets_the_failures_and_remembers_the_totp_step():
+def test_004_c20_a_success_resets_the_failures_and_remembers_the_totp_step():
     a = account()
     for _ in range(BACKOFF_AFTER):
         a.record_failure(T0)
@@ -81,7 +81,7 @@ def test_004_c20_a_deactivated_account_is_blocked_and_its_sessions_end_reactivat
 
 
 @pytest.mark.parametrize("began,valid", [(T0 - S, False), (T0, True), (T0 + S, True)])
-def test_a_session_begun_before_a_password_change_ends(began, valid):
+def test_004_c20_a_session_begun_before_a_password_change_ends(began, valid):
     """The session that set the password (begun at that instant) stands; older ones end."""
     a = account()
     a.password_set(T0, must_change=True)
@@ -92,14 +92,14 @@ def test_a_session_begun_before_a_password_change_ends(began, valid):
 
 
 @pytest.mark.parametrize("began,valid", [(T0 - S, False), (T0, False), (T0 + S, True)])
-def test_sessions_begun_until_they_were_ended_stand_no_more(began, valid):
+def test_004_c20_sessions_begun_until_they_were_ended_stand_no_more(began, valid):
     a = account()
     assert a.session_valid(began) is True
     a.end_sessions(T0)
     assert a.session_valid(began) is valid
 
 
-def test_a_hard_locked_or_inactive_account_has_no_valid_session_at_all():
+def test_004_c20_a_hard_locked_or_inactive_account_has_no_valid_session_at_all():
     assert not account(hard_locked=True).session_valid(T0)
     assert not account(active=False).session_valid(T0)
     assert account().session_valid(T0)
