@@ -172,12 +172,13 @@ def test_004_c20_000_s2_3_deny_by_default_an_action_added_to_the_enum_is_granted
     assert viewers and all(can(ACTORS[a], Action.VIEW, TICKETS[t]) for t, a in viewers)
 
 
-def test_000_s2_3_the_commission_leading_an_ordinary_ticket_neither_reopens_it_nor_decides_its_reward():
+def test_000_s2_3_the_commission_leading_an_ordinary_ticket_neither_reopens_it_nor_decides_its_reward_or_write_off():
     """Reopening and rewards stay with the leading-group office for every ticket it sees; the
     commission takes them over only for reports about officials, which the office never sees."""
     led = Ticket(lead="discipline", co_handler="xiayang", discipline_only=False)
     commission = ACTORS["discipline"]
     assert can_view(commission, led) and can(commission, Action.ACCEPT, led)
-    for action in (Action.REOPEN, Action.REWARD_PROPOSE, Action.REWARD_APPROVE):
+    for action in (Action.REOPEN, Action.REWARD_PROPOSE, Action.REWARD_APPROVE, Action.ACCEPTANCE_CHECK,
+                   Action.WRITE_OFF):
         assert not can(commission, action, led)
         assert can(ACTORS["supervisor"], action, led)

@@ -484,3 +484,54 @@ def test_004_c20_a_purge_that_ran_at_the_closing_instant_is_not_scheduled_again(
     assert c.schedule_purge(t(5), timedelta(0)) is True
     c.purge_contact(t(5))
     assert c.purged_at == c.closed_at and c.schedule_purge(t(6), timedelta(0)) is False
+
+
+def test_004_c25_the_handover_and_the_plan_may_fall_on_the_instant_before_them_and_name_the_status_refused():
+    c = accepted(in_built_up_area=True)
+    c.hand_over_demolition(t(10), "off", UNIT, T0, "罚", "", "urban_management", CAL)  # at the receipt itself
+    c.record_demolition_plan(t(20), "u1", "urban_management", T0, "要点")  # drafted at the handover itself
+    assert c.demolition.plan_at == T0 and c.new_events[-1].at == t(20)
+    with pytest.raises(Conflict) as refused:
+        ticket(in_built_up_area=True).hand_over_demolition(t(10), "off", UNIT, t(5), "罚", "", "urban_management", CAL)
+    assert refused.value.params == {"status": "received"}
+
+
+def test_003_s2_3_an_acceptance_check_and_the_write_off_are_events_with_their_facts():
+    from datetime import date
+    from portal.domain.measures import AcceptanceCheck, WriteOff
+    c = concluded()
+    c.record_acceptance_check(t(5), "sup", "office", "county", True, date(2026, 11, 23), " 达标 ")
+    assert c.acceptance_checks == [AcceptanceCheck("county", True, date(2026, 11, 23), "sup", t(5), "达标")]
+    assert c.new_events[-1] == Event(c.event_count, t(5), "acceptance_checked", "sup", "office", "达标",
+                                     data={"level": "county", "meets_standard": True, "checked_on": "2026-11-23"})
+    c.record_write_off(t(6), "sup", "office", " 销号 ")
+    assert c.write_off == WriteOff(at=t(6), by="sup", note="销号")
+    assert c.new_events[-1] == Event(c.event_count, t(6), "written_off", "sup", "office", "销号")
+    plain = concluded()
+    plain.record_acceptance_check(t(5), "sup", "office", "city", False, date(2026, 11, 23))
+    assert plain.new_events[-1].note == "" and plain.acceptance_checks[0].note == ""
+
+
+@pytest.mark.parametrize("level,checked_on,field", [
+    ("village", (2026, 11, 23), "level"), ("county", (2026, 11, 24), "checked_on"), ("county", (2026, 11, 22), "checked_on")])
+def test_003_s2_3_an_acceptance_check_names_the_field_at_fault(level, checked_on, field):
+    from datetime import date
+    c = concluded()
+    with pytest.raises(DomainError) as refused:
+        c.record_acceptance_check(t(5), "sup", "office", level, True, date(*checked_on))
+    assert refused.value.field == field and c.acceptance_checks == []
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_003_s2_3_only_a_concluded_or_closed_substantiated_ticket_is_checked_and_written_off(closed):
+    from datetime import date
+    c = concluded()
+    if closed:
+        c.record_written_notice(t(3), "off", UNIT, "")
+    c.record_acceptance_check(t(5), "sup", "office", "county", True, date(2026, 11, 23))
+    c.record_write_off(t(6), "sup", "office")
+    assert c.write_off is not None
+    with pytest.raises(Conflict) as refused:
+        accepted().record_write_off(t(6), "sup", "office")
+    assert refused.value.params == {"status": "accepted"}
+    assert refused.value.message == "只有已办结的举报才能销号。"
