@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
 
     i18n.init(app)
     security.init(app, settings)
+    logs.init_request_log(app)
     from portal.web import maps
 
     maps.init(app)

@@ -1,7 +1,7 @@
 """The ``portal`` command: thin, each command parses, calls one service and prints.
 
     portal serve [--demo] [--host H] [--port P] [--data-dir D]
-    portal db init
+    portal db init | upgrade
     portal apikey add NAME [--scope public|staff] [--county CODE]
     portal staff add --username U --department D --role R [--county C] [--name N] [--phone P]
     portal staff reset-totp U | unlock U | deactivate U | reactivate U | list
@@ -10,6 +10,8 @@
     portal calendar import YEAR FILE
     portal calendar set DATE workday|holiday --note TEXT
     portal calendar list YEAR
+    portal mail import FILE.eml|FOLDER|MAILDIR [--unit U]
+    portal mail fetch
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -373,6 +376,49 @@ def calendar_list(year: int, data_dir: str | None) -> None:
     for line in calendar_admin.describe_year(deps, year):
         click.echo(line)
 
+
+# --- mail (email reports, 004 C20, L17) ------------------------------------------------------
+@main.group()
+def mail() -> None:
+    """Email reports: import saved messages, read the units' mailboxes."""
+
+
+@mail.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--unit", default=None, help="The unit whose inbox gets them (default: the unit whose address they were sent to).")
+@click.option("--data-dir", default=None)
+def mail_import_command(path, unit: str | None, data_dir: str | None) -> None:
+    """Put a saved message (.eml), a folder of them or a Maildir into a unit's inbox, each once."""
+    from portal.services.channels import mail_import
+
+    deps = _deps(_settings(data_dir))
+    try:
+        report = mail_import.import_path(deps, path, unit, deps.clock.now())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--unit") from None
+    click.echo(f"{report.stored} stored ({report.failed} could not be read, listed with the reason), "
+               f"{report.duplicates} already in the inbox.")
+    for name in report.unplaced:
+        click.echo(f"not sent to any unit's address, not imported (use --unit): {name}", err=True)
+    if report.unplaced:
+        sys.exit(1)
+
+
+@mail.command("fetch")
+@click.option("--data-dir", default=None)
+def mail_fetch(data_dir: str | None) -> None:
+    """Read the units' mailboxes now (the sweeper does this on every run)."""
+    from portal.services.channels import imap_poll
+
+    deps = _deps(_settings(data_dir))
+    report = imap_poll.poll_all(deps, deps.clock.now())
+    click.echo(f"{report.mailboxes} mailbox(es): {report.stored} stored, {report.duplicates} already stored, "
+               f"{report.too_large} too large (left in the mailbox), {report.errors} error(s).")
+    if report.errors:
+        sys.exit(1)
+
+
+from portal import cli_operations  # noqa: E402,F401  (registers backup, restore, keys, doctor, db upgrade)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

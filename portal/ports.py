@@ -1,6 +1,7 @@
 """Ports: what the services need from the outside world (typing.Protocol).
 
-Adapters live in ``portal.store``, ``portal.blobs``, ``portal.tiles``, ``portal.crypto`` and ``portal.notify``;
+Adapters live in ``portal.store``, ``portal.blobs``, ``portal.tiles``, ``portal.crypto`` and ``portal.notify``
+(SMS and mail);
 each port has one contract test suite in ``tests/contract`` that every adapter passes unchanged.
 
 The store port is a single-table item store (partition key, sort key, a JSON body, a
@@ -73,6 +74,11 @@ class ConditionFailed(Exception):
         self.index = index
 
 
+class StoreFull(Exception):
+    """The store has no room left (a full disk under SQLite); nothing of the operation was
+    written. The message is the engine's own (``database or disk is full``)."""
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
@@ -100,6 +106,10 @@ class Store(Protocol):
 
         ``sk_from``/``sk_to`` are inclusive bounds; ``sk_prefix`` cannot be combined with them.
         A secondary index holds only the items that carry its key attributes (sparse)."""
+
+    def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
+        """Every live item of the table, a page at a time, in an order of the engine's choosing
+        (whole-table work only: ``portal db upgrade``, key rotation, backups; never a request)."""
 
     def write(self, ops: Sequence[Op]) -> None:
         """All operations or none (a transaction); raises ConditionFailed on a failed expect."""
@@ -195,6 +205,31 @@ class Keyring(Protocol):
     def decrypt(self, envelope: str, context: Mapping[str, str]) -> bytes:
         """Raises DecryptionError if the envelope was altered or the context differs."""
 
+    # --- rotation (``portal keys rotate``; ``portal.services.keys``) -----------------------
+    #: whether ``key_of`` tells every key apart (else a re-wrap pass re-wraps every envelope)
+    labels_identify_keys: bool
+    #: seconds after ``rotate`` before no process seals under the old key any more
+    rotation_grace: float
+
+    def current_key(self) -> str:
+        """The key (or key material) new envelopes are made under, as ``key_of`` names it."""
+
+    def key_of(self, envelope: str) -> str:
+        """The key an envelope was made under (its key field)."""
+
+    def rotate(self) -> tuple[str, str | None]:
+        """A new key for new envelopes, the old one kept for reading: (old, new) names."""
+
+    def rewrap(self, envelope: str, context: Mapping[str, str]) -> str | None:
+        """The same plaintext under the current key (only the data key is re-wrapped), or
+        None when the envelope is known to be under it already."""
+
+    def retired_keys(self) -> list[str]:
+        """Keys kept only to read older envelopes, which ``retire`` may destroy."""
+
+    def retire(self, key_id: str) -> bool:
+        """Destroy a retired key; True if there was one to destroy."""
+
 
 # --------------------------------------------------------------------------------------
 # SMS
@@ -219,6 +254,41 @@ class SmsReceipt:
 @runtime_checkable
 class SmsSender(Protocol):
     def send(self, to: str, body: str, *, callback_url: str | None = None) -> SmsReceipt: ...
+
+
+# --------------------------------------------------------------------------------------
+# Mail (replies to email reports: the receipt, the notices)
+# --------------------------------------------------------------------------------------
+
+
+class MailTemporaryError(Exception):
+    """The mail server is unreachable or deferred the message (4xx, timeout): retry later."""
+
+
+class MailPermanentError(Exception):
+    """The mail server refused the message for good (5xx: bad address, relaying denied)."""
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    sender: str  #: the unit's published address (004 C20, L17)
+    subject: str
+    text: str  #: plain text only: the portal never sends HTML
+    in_reply_to: str | None = None  #: the reporter's Message-ID, so the reply threads
+    sender_name: str = ""
+
+
+@dataclass(frozen=True)
+class MailReceipt:
+    provider_id: str
+    #: ``delivered`` when the adapter is the end of the line (the local outbox); else ``sent``
+    status: str
+
+
+@runtime_checkable
+class MailSender(Protocol):
+    def send(self, message: OutgoingMail) -> MailReceipt: ...
 
 
 # --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Masking for text that may quote a reporter: digit runs long enough to be a phone number
-or a receipt, and anything that is an IP address. Used by the log filter and for provider
-error messages kept on outbox rows.
+or a receipt, anything that is an IP address, and email addresses (a reporter who wrote to a
+unit's published address, 004 C20). Used by the log filter and for provider (SMS and mail
+server) error messages kept on outbox rows.
 
 IPv6 is found in every written form (full, compressed with ``::``, with an embedded IPv4
 tail or a zone): a permissive pattern picks candidates and ``ipaddress`` decides, so a time
@@ -13,6 +14,7 @@ import ipaddress
 import re
 
 _DIGITS = re.compile(r"(?<![0-9A-Za-z])\+?\d[\d \-]{7,}\d(?![0-9A-Za-z])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b", re.ASCII)
 #: candidates: hex digits, colons and dots with at least two colons, an optional zone
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[\w.\-]+)?", re.ASCII)
@@ -32,6 +34,7 @@ def _ipv6(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
+    text = _EMAIL.sub("[email]", text)
     text = _IPV6.sub(_ipv6, text)
     text = _IPV4.sub("[ip]", text)
     return _DIGITS.sub("[digits]", text)

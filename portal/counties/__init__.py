@@ -14,6 +14,10 @@ from portal.domain.county import (
     TOWNSHIP, Category, County, Department, RewardBand, RewardRules, Township,
 )
 from portal.counties import places as place_file
+from portal.domain.channels import SOURCES
+
+#: the sources that owe feedback to their sender (portal.domain.channels)
+FEEDBACK_SOURCES = tuple(code for code, source in SOURCES.items() if source.feedback)
 
 CODE = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]*$", error="must be lower-case letters, digits, '-' or '_'")
 
@@ -121,6 +125,12 @@ class CountySchema(Schema):
     nearby_reports = fields.Boolean(load_default=True)
     #: 004 C25: the bureau (城管执法局) that organises forced demolition inside the built-up area
     demolition_department = fields.String(load_default=None, validate=CODE)
+    #: the day the county started taking reports through the portal (registration refuses earlier days)
+    go_live = fields.Date(load_default=None, allow_none=True)
+    #: 004 C9, C14(1), L8: working days to feed a hand-over's result back, per source
+    feedback_working_days = fields.Dict(keys=fields.String(validate=validate.OneOf(FEEDBACK_SOURCES)),
+                                        values=fields.Integer(validate=validate.Range(min=1, max=60)),
+                                        load_default=dict)
     rewards = fields.Nested(RewardsSchema, required=True)
     departments = fields.List(fields.Nested(DepartmentSchema), required=True, validate=validate.Length(min=1))
     townships = fields.List(fields.Nested(TownshipSchema), required=True, validate=validate.Length(min=1))
@@ -228,6 +238,8 @@ def parse_county(raw: dict, source: str = "<county data>", places: dict | None =
         hosts=tuple(data["hosts"]),
         demo_geometry=data["demo_geometry"] or geo.demo,
         demolition_department=data["demolition_department"],
+        go_live=_date(data["go_live"]) if data.get("go_live") else None,
+        feedback_working_days=dict(data["feedback_working_days"]),
         basemap=tuple(tile_source(s) for s in data["basemap"]),
         villages=geo.villages, landmarks=geo.landmarks, outline_source=geo.outline_source,
         nearby_reports=data["nearby_reports"],

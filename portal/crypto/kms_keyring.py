@@ -16,6 +16,14 @@ request quota, so each container keeps data keys for a bounded time and number:
   ``messages_per_key`` envelopes (each with a fresh random nonce, far below AES-GCM's limit).
 
 Both caches hold at most ``cache_entries`` keys (least recently used dropped first).
+
+Rotation (``portal keys rotate``) is KMS's own: ``RotateKeyOnDemand`` gives the key new key
+material, which KMS uses for every new data key at once while it keeps decrypting data keys
+made under the old material. ``rewrap`` then moves an envelope's data key to the newest
+material with ``ReEncrypt`` (the sealed payload stays as it is). When KMS names the key
+material of a data key (``KeyMaterialId``), the envelope's key field carries it
+(``kms-<first 16 hex digits>``), so the re-wrap can prove that no envelope is left under old
+material; envelopes written before carry ``kms``.
 """
 
 from __future__ import annotations
@@ -42,6 +50,16 @@ class _SealingKey:
     plaintext: bytes
     wrapped: bytes
     uses: int
+    label: str
+
+
+def _label(material_id: str | None) -> str:
+    """The envelope key field for a data key made under ``material_id`` (None: not named)."""
+    return f"{KEY_ID_FIELD}-{material_id[:16]}" if material_id else KEY_ID_FIELD
+
+
+def _is_kms_label(label: str) -> bool:
+    return label == KEY_ID_FIELD or label.startswith(KEY_ID_FIELD + "-")
 
 
 class KmsKeyring:
@@ -60,6 +78,8 @@ class KmsKeyring:
         self._lock = threading.Lock()
         self._opening: OrderedDict[tuple[bytes, bytes], tuple[float, bytes]] = OrderedDict()
         self._sealing: OrderedDict[bytes, _SealingKey] = OrderedDict()
+        #: the envelope key field of the newest key material this process has seen
+        self._current = KEY_ID_FIELD
 
     @classmethod
     def from_settings(cls, settings) -> "KmsKeyring":
@@ -73,37 +93,101 @@ class KmsKeyring:
 
     def encrypt(self, plaintext: bytes, context: Mapping[str, str]) -> str:
         aad = context_bytes(context)
-        data_key, wrapped = self._sealing_key(context, aad)
-        return pack(KEY_ID_FIELD, wrapped, seal(data_key, plaintext, aad))
+        data_key, wrapped, label = self._sealing_key(context, aad)
+        return pack(label, wrapped, seal(data_key, plaintext, aad))
 
     def decrypt(self, envelope: str, context: Mapping[str, str]) -> bytes:
         key_id, wrapped, sealed = unpack(envelope)
-        if key_id != KEY_ID_FIELD:
+        if not _is_kms_label(key_id):
             raise DecryptionError("envelope was made under another key")
         if not wrapped:
             raise DecryptionError("not an envelope")
         aad = context_bytes(context)
         return open_sealed(self._opening_key(wrapped, context, aad), sealed, aad)
 
+    # --- rotation ------------------------------------------------------------------------
+
+    @property
+    def rotation_grace(self) -> float:
+        """Seconds after a rotation before no container seals under the old material: the
+        longest a sealing key is cached, twice over."""
+        return 2 * self._ttl
+
+    #: whether an envelope's key field tells the key material apart (KMS names it)
+    @property
+    def labels_identify_keys(self) -> bool:
+        return self._current != KEY_ID_FIELD
+
+    def current_key(self) -> str:
+        return self._current
+
+    @staticmethod
+    def key_of(envelope: str) -> str:
+        return unpack(envelope)[0]
+
+    def rotate(self) -> tuple[str, str | None]:
+        """New key material for the key (``RotateKeyOnDemand``); returns (the material this
+        process knew, None: the new one is named by the next data key)."""
+        key = self._client.describe_key(KeyId=self.key_id)["KeyMetadata"]["KeyId"]
+        self._client.rotate_key_on_demand(KeyId=key)
+        with self._lock:
+            old, self._current = self._current, KEY_ID_FIELD
+            self._sealing.clear()  # no more envelopes under the old material from this process
+        return old, None
+
+    def rewrap(self, envelope: str, context: Mapping[str, str]) -> str | None:
+        """The envelope with its data key re-encrypted under the newest key material
+        (``ReEncrypt``), or None if it is known to be there already."""
+        key_id, wrapped, sealed = unpack(envelope)
+        if not _is_kms_label(key_id) or not wrapped:
+            raise DecryptionError("envelope was made under another key")
+        if key_id != KEY_ID_FIELD and key_id == self._current:
+            return None
+        try:
+            response = self._client.re_encrypt(CiphertextBlob=wrapped, SourceEncryptionContext=dict(context),
+                                               SourceKeyId=self.key_id, DestinationKeyId=self.key_id,
+                                               DestinationEncryptionContext=dict(context))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _REFUSED:
+                raise DecryptionError("envelope does not decrypt under this context") from None
+            raise
+        label = self._seen(response.get("DestinationKeyMaterialId"))
+        return pack(label, response["CiphertextBlob"], sealed)
+
+    def retired_keys(self) -> list[str]:
+        """Nothing to destroy: KMS keeps a key's earlier material itself."""
+        return []
+
+    def retire(self, key_id: str) -> bool:
+        return False
+
+    def _seen(self, material_id: str | None) -> str:
+        label = _label(material_id)
+        if material_id:
+            with self._lock:
+                self._current = label
+        return label
+
     # --- data keys -----------------------------------------------------------------------
 
-    def _sealing_key(self, context: Mapping[str, str], aad: bytes) -> tuple[bytes, bytes]:
+    def _sealing_key(self, context: Mapping[str, str], aad: bytes) -> tuple[bytes, bytes, str]:
         with self._lock:
             entry = self._sealing.get(aad)
             if entry and entry.expires > self._clock() and entry.uses < self._messages:
                 entry.uses += 1
                 self._sealing.move_to_end(aad)
-                return entry.plaintext, entry.wrapped
+                return entry.plaintext, entry.wrapped, entry.label
             self._sealing.pop(aad, None)
         response = self._client.generate_data_key(KeyId=self.key_id, KeySpec="AES_256",
                                                   EncryptionContext=dict(context))
         plaintext, wrapped = response["Plaintext"], response["CiphertextBlob"]
+        label = self._seen(response.get("KeyMaterialId"))
         with self._lock:
             now = self._clock()
-            self._sealing[aad] = _SealingKey(now + self._ttl, plaintext, wrapped, uses=1)
+            self._sealing[aad] = _SealingKey(now + self._ttl, plaintext, wrapped, uses=1, label=label)
             self._sealing.move_to_end(aad)
             self._bound(self._sealing, now, lambda entry: entry.expires)
-        return plaintext, wrapped
+        return plaintext, wrapped, label
 
     def _opening_key(self, wrapped: bytes, context: Mapping[str, str], aad: bytes) -> bytes:
         cache_key = (wrapped, aad)

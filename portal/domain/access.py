@@ -83,6 +83,8 @@ class Action(StrEnum):
     REWARD_APPROVE = "reward_approve"  #: approve or reject another person's proposal; review held claims
     DEMOLITION_HANDOVER = "demolition_handover"  #: hand over for forced demolition (004 C25)
     DEMOLITION_PLAN = "demolition_plan"  #: record the forced-demolition plan (004 C25)
+    NOTICE_POST = "notice_post"  #: print the written notice to a postal address, record it posted (004 C20)
+    FEEDBACK = "feedback"  #: record the result fed back to the higher level or department (004 C9, L8)
     ACCEPTANCE_CHECK = "acceptance_check"  #: record an acceptance check (验收, 003 §2(3))
     WRITE_OFF = "write_off"  #: write the item off the ledger (销号, 003 §2(3))
 
@@ -126,14 +128,37 @@ def _on_site(actor: Actor, ticket) -> bool:
     return actor.role == Role.TOWNSHIP and ticket.co_handler == actor.unit
 
 
+#: roles that take reports in at a unit's published phone, mailbox, email or counter (004 C20, L17)
+REGISTERING_ROLES = (Role.OFFICER, Role.HEAD, Role.TOWNSHIP, Role.SUPERVISOR)
+
+
+def can_register(actor: Actor) -> bool:
+    """Staff of a bureau, a township or the leading-group office register reports their unit
+    received (004 C20, L17: each publishes a mailbox, an email address and a phone)."""
+    return actor.role in REGISTERING_ROLES
+
+
+def _received(actor: Actor, ticket) -> bool:
+    """The unit that received and registered the report: it holds the letter (and the address on
+    it), so it prints and posts the written notice and may record the feedback to the sender,
+    without seeing the ticket. A report about officials stays with the discipline commission."""
+    intake = getattr(ticket, "intake", None)
+    if ticket.county != actor.county or intake is None or intake.received_by != actor.unit:
+        return False
+    return actor.role in REGISTERING_ROLES and not ticket.discipline_only
+
+
 def can(actor: Actor, action: Action, ticket) -> bool:
-    """The authorization table. Every branch starts from ``can_view``: out of scope is out."""
+    """The authorization table. Every branch starts from ``can_view``: out of scope is out,
+    but for the receiving unit's two steps of a registered report (``_received``)."""
+    if action in (Action.NOTICE_POST, Action.FEEDBACK) and _received(actor, ticket):
+        return True
     if not can_view(actor, ticket):
         return False
     if action == Action.VIEW:
         return True
     if action in (Action.ACCEPT, Action.DECLINE, Action.TRANSFER, Action.ASK_INFO, Action.CONCLUDE,
-                  Action.WRITTEN_NOTICE, Action.DISCLOSURE_REQUEST):
+                  Action.WRITTEN_NOTICE, Action.DISCLOSURE_REQUEST, Action.FEEDBACK):
         return _handles(actor, ticket)
     if action in (Action.ONSITE, Action.STOP_ORDER, Action.RECTIFIED):
         return _on_site(actor, ticket) or _handles(actor, ticket)
@@ -142,6 +167,9 @@ def can(actor: Actor, action: Action, ticket) -> bool:
         return _handles(actor, ticket) and not ticket.discipline_only
     if action == Action.DEMOLITION_PLAN:
         return _demolishes(actor, ticket)
+    if action == Action.NOTICE_POST:
+        # the receiving unit posts it (above); for a report about officials, the commission itself
+        return ticket.discipline_only and _handles(actor, ticket)
     if action == Action.ASSIGN:
         return _leads(actor, ticket) and actor.role in (Role.HEAD, Role.DISCIPLINE)
     if action == Action.REOPEN:

@@ -13,15 +13,24 @@ decision and the request for forced demolition were handed over to urban managem
 inside the county built-up area), which starts a 3-working-day clock; urban management
 records the demolition plan, which meets it. Urban management sees the ticket from the
 handover on (``Complaint.demolition_unit``, ``portal.domain.access``).
+
+The value types (statuses, findings, Event, Evidence, Contact, Onsite, Alert, ...) live in
+``portal.domain.complaint_values`` and are re-exported here (``__all__``), so
+``from portal.domain.complaint import Status`` keeps working.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.campaigns.survey import SurveyOrigin, SurveySteps
+from portal.domain.channels import ChannelSteps, Intake
+from portal.domain.complaint_values import (
+    DECLINE_REASONS, DISCLOSURE_STEPS, FINAL_STATUSES, FINDING_TITLES, OPEN_STATUSES, STATUS_TITLES, VERBATIM, Alert,
+    Contact, Event, Evidence, Finding, Notify, Onsite, Status,
+)
 from portal.domain.deadlines import (
     LADDER_KINDS, REMINDER_KINDS, Clock, ClockKind, acceptance_clock, demolition_plan_clock, ladder_clocks,
     onsite_clock, rectification_clock, recompute, result_notice_clock,
@@ -34,131 +43,12 @@ from portal.i18n import N_
 
 __all__ = ["Complaint", "Status", "Finding", "Event", "Evidence", "Contact", "Onsite", "Measures", "Demolition",
            "AcceptanceCheck", "WriteOff", "Alert", "Notify", "STATUS_TITLES", "FINDING_TITLES", "DECLINE_REASONS",
-           "DISCLOSURE_STEPS", "DEMOLITION_PLAN_PUBLIC", "VERBATIM", "require_police_referral"]
-
-
-class Status(StrEnum):
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    CONCLUDED = "concluded"
-    CLOSED = "closed"
-
-
-OPEN_STATUSES = frozenset({Status.RECEIVED, Status.ACCEPTED})
-FINAL_STATUSES = frozenset({Status.DECLINED, Status.CONCLUDED, Status.CLOSED})
-
-STATUS_TITLES = {
-    Status.RECEIVED: N_("已收到，等待受理"),
-    Status.ACCEPTED: N_("已受理，正在核查处理"),
-    Status.DECLINED: N_("不予受理"),
-    Status.CONCLUDED: N_("已办结"),
-    Status.CLOSED: N_("已办结，结果已告知"),
-}
-
-
-class Finding(StrEnum):
-    SUBSTANTIATED = "substantiated"  # 属实
-    PARTLY = "partly"  # 部分属实
-    NOT_SUBSTANTIATED = "not_substantiated"  # 不属实
-
-    @property
-    def substantiated(self) -> bool:
-        return self in (Finding.SUBSTANTIATED, Finding.PARTLY)
-
-
-FINDING_TITLES = {
-    Finding.SUBSTANTIATED: N_("属实"),
-    Finding.PARTLY: N_("部分属实"),
-    Finding.NOT_SUBSTANTIATED: N_("不属实"),
-}
-
-#: grounds for "not accepted", as officials who know the 12336 platform name them (RULES.md §7)
-DECLINE_REASONS = {
-    "out_of_scope": N_("不属于违法建设或违法用地举报的受理范围"),
-    "already_handled": N_("该问题已经依法处理完毕"),
-    "reconsideration_or_litigation": N_("该事项已进入行政复议或诉讼程序"),
-    "insufficient_information": N_("举报内容不具体，无法核查（缺少地点或主要事实）"),
-    "other": N_("其他原因"),
-}
-
-
-class Notify(StrEnum):
-    """SMS the reporter gets (when a verified phone is on file); one of each per complaint."""
-
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    INFO_REQUESTED = "info_requested"
-    RESULT = "result"
-    REWARD = "reward"
-
-
-#: what the reporter reads of each step of an identity-disclosure request (portal.domain.disclosure)
-DISCLOSURE_STEPS = {
-    "requested": N_("%(unit)s的工作人员因“%(reason)s”申请查看您的联系方式，需经身份信息保管人批准。"),
-    "approved": N_("身份信息保管人已批准查看您联系方式的申请，理由：%(reason)s"),
-    "denied": N_("身份信息保管人已拒绝查看您联系方式的申请，理由：%(reason)s"),
-    "viewed": N_("经批准，%(unit)s的工作人员查看了您的联系方式。"),
-    "withdrawn": N_("举报已移交其他单位办理，此前查看您联系方式的申请已撤销。"),
-}
+           "DISCLOSURE_STEPS", "DEMOLITION_PLAN_PUBLIC", "VERBATIM", "require_police_referral", "OPEN_STATUSES",
+           "FINAL_STATUSES", "Intake"]
 
 
 @dataclass
-class Event:
-    n: int
-    at: datetime
-    kind: str
-    actor: str  #: "system", "reporter", or a staff username
-    unit: str | None = None  #: the actor's department or township
-    note: str = ""  #: for staff only
-    public: str | None = None  #: msgid the reporter reads on the status page; None = not shown
-    #: values for the placeholders of ``public``; a key ending in ``_msg`` holds a msgid to translate
-    params: dict = field(default_factory=dict)
-    data: dict = field(default_factory=dict)
-
-
-#: ``public`` for text a person wrote (a question, a reply): shown as written, never translated
-VERBATIM = "%(text)s"
-
-
-@dataclass
-class Evidence:
-    key: str
-    content_type: str
-    width: int
-    height: int
-    size: int
-    source: str = "reporter"  #: reporter | onsite
-    taken_at: datetime | None = None  #: capture time the reporter confirmed (EXIF)
-    taken_lat: float | None = None  #: capture place the reporter confirmed (EXIF GPS)
-    taken_lng: float | None = None
-
-
-@dataclass
-class Contact:
-    """The reporter's phone: an envelope readable only by the notification path, and a keyed hash."""
-
-    envelope: str | None
-    phone_hash: str | None
-    verified_at: datetime | None = None
-    purged_at: datetime | None = None
-
-    @property
-    def usable(self) -> bool:
-        return self.envelope is not None and self.verified_at is not None and self.purged_at is None
-
-
-@dataclass
-class Onsite:
-    arrived_at: datetime
-    findings: str
-    recorded_by: str
-    photos: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Complaint(DemolitionSteps, LedgerSteps):
+class Complaint(DemolitionSteps, LedgerSteps, ChannelSteps, SurveySteps):
     id: str
     seq: int
     county: str
@@ -200,6 +90,10 @@ class Complaint(DemolitionSteps, LedgerSteps):
     #: 003 §2(3): acceptance checks and the write-off (销号), after the conclusion (``portal.domain.measures``)
     acceptance_checks: list[AcceptanceCheck] = field(default_factory=list)
     write_off: WriteOff | None = None
+    #: how the report arrived: channel, source, external reference, receiving unit (portal.domain.channels)
+    intake: Intake = field(default_factory=Intake)
+    #: found by a responsible unit in a campaign's survey (排查摸底): no reporter (``domain.campaigns.survey``)
+    survey: SurveyOrigin | None = None
     #: the id outsiders (Open311) see: a keyed hash, so it reveals neither the filing time nor the internal id
     public_id: str = ""
     event_count: int = 0
@@ -214,25 +108,31 @@ class Complaint(DemolitionSteps, LedgerSteps):
     def file(cls, *, id: str, seq: int, county: str, category: str, description: str, address: str,
              point: Point | None, routing, received_at: datetime, receipt_hash: str, case_id: str,
              evidence: list[Evidence], contact: Contact | None, calendar: WorkingCalendar,
-             lead_name: str, public_id: str = "", place: dict | None = None) -> "Complaint":
-        """``place``: how the point was found when it is not the reporter's pin (a chosen
-        village's approximate point), kept in the routing event for the staff."""
+             lead_name: str, public_id: str = "", place: dict | None = None, intake: Intake | None = None,
+             routed_at: datetime | None = None, feedback_days: int | None = None) -> "Complaint":
+        """A new ticket. ``received_at`` starts the clocks (004 C20, L17); for a report registered
+        by staff (``intake``) it is the instant the unit received it, and ``routed_at`` (the
+        registration) starts the township's 2 hours (004 C17(2), L15(2): from when it is told).
+        ``place``: how the point was found when it is not the reporter's pin (a chosen village's
+        approximate point), kept in the routing event for the staff."""
         c = cls(
             id=id, seq=seq, county=county, category=category, description=description, address=address,
             lat=point.lat if point else None, lng=point.lng if point else None, township=routing.township,
             in_built_up_area=routing.in_built_up_area, lead=routing.lead, co_handler=routing.co_handler,
             discipline_only=routing.discipline_only, received_at=received_at, receipt_hash=receipt_hash,
-            case_id=case_id, evidence=list(evidence), contact=contact, public_id=public_id,
+            case_id=case_id, evidence=list(evidence), contact=contact, public_id=public_id, intake=intake or Intake(),
         )
+        routed_at = routed_at or received_at
         c._add_clock(acceptance_clock(received_at, calendar))
         if routing.co_handler:
-            c._add_clock(onsite_clock(received_at))
+            c._add_clock(onsite_clock(routed_at))
         if not routing.discipline_only:
             for clock in ladder_clocks(received_at):
                 c._add_clock(clock)
         c._record(received_at, "filed", "reporter", public=N_("您的举报已收到。"),
                   data={"category": category})
-        c._record(received_at, "routed", "system",
+        c._registered(routed_at, calendar, feedback_days)
+        c._record(routed_at, "routed", "system",
                   public=N_("已转交%(lead)s办理。"), params={"lead": lead_name},
                   data={"lead": routing.lead, "co_handler": routing.co_handler,
                         "in_built_up_area": routing.in_built_up_area, **({"place": place} if place else {})})
@@ -333,10 +233,10 @@ class Complaint(DemolitionSteps, LedgerSteps):
         self._record(now, "declined", actor, unit=unit,
                      public=N_("不予受理。理由：%(reason_msg)s。%(text)s"),
                      params={"reason_msg": DECLINE_REASONS[reason], "text": text}, data={"reason": reason})
-        for kind in self.clocks:
-            if kind != ClockKind.ACCEPTANCE.value:
+        for kind in self.clocks:  # the feedback owed to a higher level stays owed (004 C9, L8)
+            if kind not in (ClockKind.ACCEPTANCE.value, ClockKind.HANDOVER_FEEDBACK.value):
                 self.clocks[kind].cancel(now)
-        if self.contact is not None and self.contact.usable:
+        if self.contact is not None and self.contact.reachable:
             self._notify(Notify.DECLINED)
         else:
             self._meet(ClockKind.ACCEPTANCE, now, actor)
@@ -366,6 +266,8 @@ class Complaint(DemolitionSteps, LedgerSteps):
     def ask_information(self, now: datetime, actor: str, unit: str, question: str) -> None:
         """Ask the reporter for more information, anonymously, through the status page."""
         self._require(OPEN_STATUSES, N_("已办结或不予受理的举报不能再请举报人补充信息。"))
+        if not self.has_reporter:
+            raise Conflict(N_("排查发现的问题没有举报人，不能请举报人补充信息。"))
         question = question.strip()
         if not question:
             raise DomainError(N_("请写明需要举报人补充的内容。"), field="question")
@@ -450,11 +352,14 @@ class Complaint(DemolitionSteps, LedgerSteps):
                 else:
                     clock.cancel(now)
         self._cancel({ClockKind.ONSITE}, now)
-        self._add_clock(result_notice_clock(now, calendar))
         self._record(now, "concluded", actor, unit=unit,
                      public=N_("已办结。核查结论：%(finding_msg)s。处理结果：%(result)s"),
                      params={"finding_msg": FINDING_TITLES[finding], "result": result_text},
                      data={"finding": finding.value})
+        if not self.has_reporter:  # found in a campaign's survey: nobody to tell (domain.campaigns.survey)
+            self.status, self.closed_at = Status.CLOSED, now
+            return
+        self._add_clock(result_notice_clock(now, calendar))
         self._notify(Notify.RESULT)
 
     def record_written_notice(self, now: datetime, actor: str, unit: str, note: str) -> None:
@@ -467,7 +372,7 @@ class Complaint(DemolitionSteps, LedgerSteps):
 
     def result_read_on_status_page(self, now: datetime) -> bool:
         """A reporter without a phone reads the result on the status page: the written notice."""
-        if self.status != Status.CONCLUDED or (self.contact is not None and self.contact.usable):
+        if self.status != Status.CONCLUDED or (self.contact is not None and self.contact.reachable):
             return False
         self._meet(ClockKind.RESULT_NOTICE, now, "reporter")
         self.status = Status.CLOSED
@@ -542,7 +447,7 @@ class Complaint(DemolitionSteps, LedgerSteps):
         self._record(now, "evidence_added", actor, unit=unit, data={"count": len(items)})
 
     def verify_contact(self, now: datetime) -> None:
-        if self.contact is None:
+        if self.contact is None or not self.contact.is_phone:
             raise Conflict(N_("这件举报没有留手机号码。"))
         if self.contact.verified_at is not None:
             return
@@ -582,7 +487,7 @@ class Complaint(DemolitionSteps, LedgerSteps):
         had_contact = self.contact is not None and self.contact.purged_at is None
         if had_contact:
             self.contact = Contact(envelope=None, phone_hash=None, verified_at=self.contact.verified_at,
-                                   purged_at=now)
+                                   purged_at=now, kind=self.contact.kind)
         removed = {k: v for k, v in (removed or {}).items() if v}
         if had_contact:
             removed["contact"] = 1
@@ -616,16 +521,3 @@ class Complaint(DemolitionSteps, LedgerSteps):
     def recompute_clocks(self, calendar: WorkingCalendar) -> list[str]:
         moved = [kind for kind, clock in self.clocks.items() if recompute(clock, calendar)]
         return moved
-
-
-@dataclass(frozen=True)
-class Alert:
-    """Something the sweeper tells staff: a reminder to the department, an at-risk warning,
-    or a breach escalated to the supervisors (or, for discipline-only tickets, to the
-    discipline commission alone)."""
-
-    kind: str  # reminder | at_risk | breach
-    clock: ClockKind
-    complaint_id: str
-    at: datetime
-    due_at: datetime

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
@@ -120,6 +120,13 @@ class County:
     #: 004 C22: the 2022 "hundred-day" campaign window (first, last day), when the county sets
     #: one: a violation registered in it is stock even on or after ``stock_cutoff``
     stock_campaign: tuple[date, date] | None = None
+    #: the day the county started taking reports through the portal: a report registered by
+    #: staff cannot have been received earlier (``portal.domain.channels.received_instant``);
+    #: unset, the day the rules took effect (``stock_cutoff``)
+    go_live: date | None = None
+    #: 004 C9, C14(1), L8: working days within which a hand-over's result is fed back to its
+    #: sender, per source (``portal.domain.channels.SOURCES``: 12345, 12336, city, province, department)
+    feedback_working_days: Mapping[str, int] = field(default_factory=dict)
     #: villages and communities (行政村/社区) with their official codes, and landmarks (gazetteer)
     villages: tuple[Place, ...] = ()
     landmarks: tuple[Place, ...] = ()
@@ -171,6 +178,11 @@ class County:
 
     def is_unit(self, code: str) -> bool:
         return self.department(code) is not None or self.township(code) is not None
+
+    @property
+    def first_day(self) -> date:
+        """The earliest day a report can have reached the county through the portal."""
+        return self.go_live or self.stock_cutoff
 
     @property
     def discipline_department(self) -> str:

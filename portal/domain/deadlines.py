@@ -14,6 +14,10 @@ demolition_plan            3 working days from the handover of the   004 C25
                            penalty decision and the request for
                            forced demolition to urban management
                            (inside the county built-up area only)
+handover_feedback          N working days from receipt (N per        004 C9, C14(1), L8
+                           source in the county file): the result
+                           fed back to the higher level (上级交办) or
+                           the transferring department (移交)
 =========================  ========================================  ==========================
 
 Each clock has ``due_at``, ``met_at`` and a breach recorded once. ``warn_at`` is when the
@@ -46,6 +50,7 @@ class ClockKind(StrEnum):
     LADDER_ACCOUNTABILITY = "ladder_accountability"
     LADDER_DISMISSAL = "ladder_dismissal"
     DEMOLITION_PLAN = "demolition_plan"
+    HANDOVER_FEEDBACK = "handover_feedback"
 
 
 ACCEPTANCE_WORKING_DAYS = 3  # 004 C20, L17
@@ -71,6 +76,7 @@ CLOCK_TITLES = {
     ClockKind.LADDER_ACCOUNTABILITY: N_("新增违法1个月内未制止整改：追责"),
     ClockKind.LADDER_DISMISSAL: N_("新增违法3个月内未制止整改：予以免职"),
     ClockKind.DEMOLITION_PLAN: N_("城管执法局制定强制拆除方案（移交后3个工作日内）"),
+    ClockKind.HANDOVER_FEEDBACK: N_("向交办（移交）单位反馈办理结果"),
 }
 
 
@@ -158,6 +164,13 @@ def demolition_plan_clock(handed_over_at: datetime, calendar: WorkingCalendar) -
     3 working days (counted from the local date of the handover, like every working-day clock)."""
     return working_day_clock(ClockKind.DEMOLITION_PLAN, handed_over_at, DEMOLITION_PLAN_WORKING_DAYS, calendar,
                              warn=True)
+
+
+def feedback_clock(received_at: datetime, working_days: int, calendar: WorkingCalendar) -> Clock:
+    """004 C9, C14(1), L8: a report handed down by a higher level (上级交办) or transferred by
+    another department (相关部门移交) is answered to its sender within the working days the
+    county file sets for that source, counted from the day the unit received it."""
+    return working_day_clock(ClockKind.HANDOVER_FEEDBACK, received_at, working_days, calendar, warn=True)
 
 
 def onsite_clock(routed_at: datetime) -> Clock:

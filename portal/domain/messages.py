@@ -1,6 +1,8 @@
-"""Outbox messages: every SMS is a row first (idempotency key: its record + kind), then sent,
-then marked by the provider's status callback. The row holds the text (never a receipt or
-anything that identifies the reporter) and the phone as an envelope only the sender opens.
+"""Outbox messages: every SMS (and every mail reply to an email report) is a row first
+(idempotency key: its record + kind), then sent, then marked by the provider's status callback.
+The row holds the text and the phone (or address) as an envelope only the sender opens. A text
+that holds a receipt (the receipt SMS of a report registered by phone, every mail reply) is
+sealed too (``sealed``: ``body`` is an envelope) and dropped once sent.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class OutboxMessage:
     failed_at: datetime | None = None
     last_error: str = ""
     history: list[dict] = field(default_factory=list)
+    channel: str = "sms"  #: sms | mail (``portal.services.channels.mail``)
+    sealed: bool = False  #: ``body`` is a keyring envelope
     version: int = 0
 
     def wake_at(self) -> datetime | None:
@@ -99,6 +103,8 @@ class OutboxMessage:
         self.to_envelope = None
         if self.kind == "code":
             self.body = "[verification code purged]"
+        if self.sealed:
+            self.body, self.sealed = "[purged]", False
         if self.status in (MessageStatus.PENDING, MessageStatus.SENDING):
             self.status, self.failed_at, self.lease_until = MessageStatus.FAILED, now, None
         self.history.append({"at": now.isoformat(), "status": "recipient_purged"})

@@ -175,9 +175,15 @@ class Figures:
     open_now: int = 0
     overdue_now: int = 0
     review_findings: int = 0  #: monthly-review findings (004 C35, L31), townships only
+    #: 004 C9, C14(1), L8: hand-overs' feedback to their sender, on time / late / not yet due
+    #: (apart from the breach rate, which counts the complaint channel's clocks)
+    feedback: dict[str, int] = field(default_factory=_tally)
 
     def add_received(self, c: Complaint, now: datetime) -> None:
         self.received += 1
+        outcome = clock_outcome(c.clock(ClockKind.HANDOVER_FEEDBACK), now)
+        if outcome:
+            self.feedback[outcome] += 1
         if c.status == Status.DECLINED:
             self.declined += 1
         elif c.status in (Status.ACCEPTED, Status.CONCLUDED, Status.CLOSED):
@@ -225,6 +231,8 @@ class Statistics:
     by_month: dict[str, Figures] = field(default_factory=dict)
     lead_by_month: dict[str, dict[str, Figures]] = field(default_factory=dict)
     township_by_month: dict[str, dict[str, Figures]] = field(default_factory=dict)
+    #: the same figures per channel the reports arrived by (web, phone, letter, ..., 上级交办; portal.domain.channels)
+    by_channel: dict[str, Figures] = field(default_factory=dict)
 
 
 def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Complaint], now: datetime) -> Statistics:
@@ -233,6 +241,7 @@ def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Comp
     total = Figures(unit="")
     by_lead: dict[str, Figures] = {}
     by_township: dict[str, Figures] = {}
+    by_channel: dict[str, Figures] = {}
     months = period.months()
     by_month = {m: Figures(unit="") for m in months}
     lead_by_month: dict[str, dict[str, Figures]] = {}
@@ -241,7 +250,8 @@ def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Comp
     def rows(c: Complaint) -> list[Figures]:
         lead = by_lead.setdefault(c.lead, Figures(unit=c.lead))
         town = by_township.setdefault(township_of(c), Figures(unit=township_of(c)))
-        return [total, lead, town]
+        channel = by_channel.setdefault(c.intake.channel, Figures(unit=c.intake.channel))
+        return [total, lead, town, channel]
 
     def monthly(c: Complaint) -> list[Figures]:
         month = review_month(c.received_at)
@@ -257,7 +267,7 @@ def tally(period: Period, received: Iterable[Complaint], open_now: Iterable[Comp
         for row in rows(c):
             row.add_open(c, now)
     return Statistics(period=period, total=total, by_lead=by_lead, by_township=by_township, by_month=by_month,
-                      lead_by_month=lead_by_month, township_by_month=township_by_month)
+                      lead_by_month=lead_by_month, township_by_month=township_by_month, by_channel=by_channel)
 
 
 def is_blank(f: Figures) -> bool:

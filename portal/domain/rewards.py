@@ -132,6 +132,7 @@ WITHDRAW_REASONS = {
     "not_found_true": N_("案件中已没有经查属实的办结举报"),
     "merged": N_("案件已并入其他案件"),
     "paid_elsewhere": N_("该问题的举报奖励已经发放"),
+    "no_reporter": N_("该问题由责任单位排查发现，没有第一举报人"),
 }
 
 #: the staff member whose registered phone verified the claim must stay out of the review
@@ -547,6 +548,9 @@ def settle(reward: Reward | None, case: Case, members: list[Complaint], *, paid_
     else:
         target = case.first_reporter()
     by_id = {c.id: c for c in members}
+    if target is not None and not getattr(by_id.get(target.complaint_id), "has_reporter", True):
+        # a responsible unit found it first (a campaign's survey): no citizen reported it first
+        target, reason = None, "no_reporter"
     discipline_only = bool(target and by_id.get(target.complaint_id) and by_id[target.complaint_id].discipline_only)
     if reward is None:
         if target is None:

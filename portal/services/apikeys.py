@@ -14,6 +14,7 @@ from datetime import datetime
 from portal.domain.errors import DomainError
 from portal.i18n import N_
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 
 SCOPES = ("public", "staff")
 _NAME = re.compile(r"^[\w\-. ]{1,64}$")
@@ -34,4 +35,4 @@ def create(deps: Deps, name: str, scope: str, county: str, now: datetime) -> str
 def authenticate(deps: Deps, key: str | None) -> dict | None:
     if not key or len(key) > 128:
         return None
-    return deps.repos.api_keys.get(deps.hasher.digest("apikey", key))
+    return lookups.api_key_record(deps, key)

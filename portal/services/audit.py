@@ -63,6 +63,23 @@ ACTION_TITLES = {
     "view_oversight": N_("查看督办统计"),
     "export_oversight": N_("导出督办统计"),
     "monthly_review": N_("月度调度检查（乡镇1个月内未查处）"),
+    "register": N_("登记举报"),
+    "register_backdated": N_("登记举报（补录：收到日期早于登记日期）"),
+    "notice_print": N_("打印书面告知书（查看举报人通信地址）"),
+    "notice_post": N_("登记书面告知书已寄出"),
+    "feedback": N_("登记向交办（移交）单位反馈"),
+    "inbox_view": N_("查看举报邮件"),
+    "inbox_dismiss": N_("举报邮件不予登记"),
+    "key_rotated": N_("更换密钥"),
+    "keys_rewrapped": N_("旧密钥加密的数据已全部改用新密钥"),
+    "campaign_create": N_("建立专项行动"),
+    "campaign_view": N_("查看专项行动"),
+    "campaign_add": N_("纳入已有举报"),
+    "campaign_survey": N_("登记排查发现的问题"),
+    "campaign_progress": N_("报送整改进展"),
+    "campaign_notice_issue": N_("印发进展通报"),
+    "campaign_notice_download": N_("下载进展通报"),
+    "campaign_export": N_("导出专项行动台账"),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from portal.ports import DecryptionError
 from portal.services.deps import Deps
+from portal.services.notifications import open_body
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,10 @@ def outbox_rows(deps: Deps, county: str, limit: int = 100) -> list[OutboxRow]:
         try:
             phone = deps.keyring.decrypt(m.to_envelope, m.to_context).decode() if m.to_envelope else ""
             masked = phone[:-8] + "****" + phone[-4:] if len(phone) >= 8 else "—"
+            body = open_body(deps, m)
         except DecryptionError:
-            masked = "—"
-        rows.append(OutboxRow(m.created_at, m.kind, m.status.value, masked, m.body))
+            masked, body = "—", ""
+        rows.append(OutboxRow(m.created_at, m.kind, m.status.value, masked, body))
     return rows
 
 
@@ -43,6 +45,7 @@ def welcome(deps: Deps, settings) -> str:
         f"  File a complaint    {url}/report   (try a point such as 26.49, 113.77 in the county seat)",
         f"  Follow a complaint  {url}/status   (with the 16-digit receipt shown after filing)",
         f"  SMS outbox (demo)   {url}/demo/outbox   (verification codes and notices appear here)",
+        f"  Mail outbox (demo)  {url}/demo/mail-outbox   (replies to email reports appear here)",
         f"  JSON API            {url}/api/v1/openapi.json",
         f"  Open311             {url}/open311/v2/discovery.json",
     ]

@@ -1,7 +1,7 @@
 """Wiring: the ports and repositories every service takes, built once from Settings.
 
 ``build_deps`` picks an adapter per port from the settings (embedded default: SQLite,
-files, a local key file, the SMS outbox). Tests pass their own adapters as overrides.
+files, a local key file, the SMS and mail outboxes). Tests pass their own adapters as overrides.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 from portal.config import Settings
 from portal.counties import load_county
 from portal.crypto.hashing import KeyedHasher
-from portal.crypto.secrets import Secrets, load_secrets
+from portal.crypto.secrets import Secrets, hasher, load_secrets
 from portal.domain.calendar import WorkingCalendar
 from portal.domain.county import County
-from portal.ports import BlobStore, Clock, Keyring, SmsSender, Store, TileCache
+from portal.ports import BlobStore, Clock, Keyring, MailSender, SmsSender, Store, TileCache
 from portal.services.tiles.serve import TileService
 from portal.store.repositories import Repositories
 
@@ -69,6 +69,7 @@ class Deps:
     secrets: Secrets
     #: the county's basemap: tile cache, upstream client, keys (``portal.services.tiles``)
     tiles: TileService
+    mail: MailSender | None = None  #: replies to email reports (``build_mail``)
     _calendar: tuple[float, WorkingCalendar] | None = field(default=None, repr=False)
     _calendar_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -155,23 +156,40 @@ def build_sms(settings: Settings, secrets: Secrets, store: Store) -> SmsSender:
     return LocalOutboxSender()
 
 
+def build_mail(settings: Settings, secrets: Secrets) -> MailSender:
+    if settings.mail == "smtp":
+        from portal.notify.smtp_sender import SmtpSender
+
+        return SmtpSender.from_settings(settings, secrets)
+    if settings.mail == "ses":
+        from portal.notify.ses_sender import SesSender
+
+        return SesSender.from_settings(settings)
+    from portal.notify.mail_outbox import LocalMailOutbox
+
+    return LocalMailOutbox()
+
+
 def build_deps(settings: Settings, **overrides) -> Deps:
     counties = overrides.pop("counties", None) or CountyRegistry([load_county(p) for p in settings.county_paths])
-    secrets = overrides.pop("secrets", None) or load_secrets(
+    given = overrides.pop("secrets", None)
+    secrets = given or load_secrets(
         settings, tile_key_names={s.key_secret for c in counties for s in c.basemap if s.key_secret})
     store = overrides.pop("store", None) or build_store(settings)
+    repos = Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days))
     deps = Deps(
         settings=settings,
-        store=store,
-        repos=Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days)),
+        store=repos.store,  # with record formats (portal.store.formats)
+        repos=repos,
         blobs=overrides.pop("blobs", None) or build_blobs(settings),
         keyring=overrides.pop("keyring", None) or build_keyring(settings),
-        hasher=KeyedHasher(secrets.hash_key),
+        hasher=hasher(settings, secrets, from_files=given is None),
         sms=overrides.pop("sms", None) or build_sms(settings, secrets, store),
         clock=overrides.pop("clock", None) or SystemClock(),
         counties=counties,
         secrets=secrets,
         tiles=overrides.pop("tiles", None) or build_tiles(settings, secrets),
+        mail=overrides.pop("mail", None) or build_mail(settings, secrets),
     )
     if overrides:
         raise TypeError(f"unknown overrides: {sorted(overrides)}")

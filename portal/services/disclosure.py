@@ -20,7 +20,7 @@ denies with a reason; the officer who asked then reads the phone within a short 
   over from before is withdrawn then, recorded the same way).
 
 Records: ``CMP#<id>`` / ``DISC#<n>``; pending ones are listed for custodians through the
-county index (``DISC#<county>``), see ``portal.store.repositories.Disclosures``.
+county index (``DISC#<county>``), see ``portal.store.repositories.disclosures.Disclosures``.
 """
 
 from __future__ import annotations
@@ -203,9 +203,10 @@ def decide(deps: Deps, actor: Actor, complaint_id: str, n: int, approve: bool, r
 class Revealed:
     complaint_id: str
     request: DisclosureRequest
-    phone: str  #: national format, spaced, for a person to dial
+    phone: str  #: national format, spaced, for a person to dial (or the postal or email address)
     verified: bool  #: whether the reporter proved the number with a code
     readable_until: datetime
+    kind: str = "phone"  #: the contact's kind (``portal.domain.channels.CONTACT_KINDS``)
 
 
 def reveal(deps: Deps, actor: Actor, complaint_id: str, n: int, now: datetime) -> Revealed:
@@ -229,9 +230,10 @@ def reveal(deps: Deps, actor: Actor, complaint_id: str, n: int, now: datetime) -
             _commit(deps, complaint, found, _audit(deps, actor, "disclosure_view", complaint, n, now), now)
         except ConditionFailed:
             continue
-        e164 = deps.keyring.decrypt(complaint.contact.envelope, contact_context(complaint.id)).decode()
-        national = phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL)
-        return Revealed(complaint_id=complaint.id, request=found, phone=national,
+        value = deps.keyring.decrypt(complaint.contact.envelope, contact_context(complaint.id)).decode()
+        if complaint.contact.is_phone:
+            value = phonenumbers.format_number(phonenumbers.parse(value), phonenumbers.PhoneNumberFormat.NATIONAL)
+        return Revealed(complaint_id=complaint.id, request=found, phone=value, kind=complaint.contact.kind,
                         verified=complaint.contact.verified_at is not None, readable_until=found.readable_until())
     raise Conflict(BUSY)
 

@@ -36,9 +36,23 @@ class FilingToken:
     def submission_hash(self, deps: Deps) -> str:
         return deps.hasher.digest("submission", self.nonce)
 
+    def submission_hashes(self, deps: Deps) -> list[str]:
+        """The hash under every hash key: what the form's uploads may be owned by."""
+        return deps.hasher.digests("submission", self.nonce)
+
 
 def _key(deps: Deps) -> bytes:
     return deps.hasher.derive("filing-token")
+
+
+def _open(deps: Deps, raw: bytes) -> bytes:
+    """A form issued before the hash key was rotated still opens (under the retired key)."""
+    for key in deps.hasher.derived_keys("filing-token"):
+        try:
+            return AESGCM(key).decrypt(raw[:12], raw[12:], b"filing-token")
+        except InvalidTag:
+            continue
+    raise InvalidTag()
 
 
 def issue(deps: Deps, now: datetime) -> str:
@@ -53,7 +67,7 @@ def open_token(deps: Deps, token: str | None, now: datetime) -> FilingToken:
         raise expired
     try:
         raw = b64d(token)
-        payload = json.loads(AESGCM(_key(deps)).decrypt(raw[:12], raw[12:], b"filing-token"))
+        payload = json.loads(_open(deps, raw))
         issued = datetime.fromtimestamp(int(payload["t"]), tz=now.tzinfo)
         receipt, nonce = str(payload["r"]), str(payload["n"])
     except (InvalidTag, ValueError, KeyError, TypeError):

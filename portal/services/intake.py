@@ -26,6 +26,7 @@ from portal.ids import new_id
 from portal.ports import ConditionFailed
 from portal.services import filing_tokens, ratelimit, uploads, verification
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.notifications import contact_context
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ def validate(county: County, data: FilingInput):
 def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime) -> FilingResult:
     token = filing_tokens.open_token(deps, data.token, now)
     submission = token.submission_hash(deps)
-    existing = deps.repos.complaints.id_for_submission(submission)
+    existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
     if data.honeypot:
@@ -205,26 +206,19 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
     description, address, category, point, routing, phone, village = validate(county, data)
     ratelimit.check(deps, "file", client, now)
-    evidence, upload_ops = uploads.take(deps, submission, data.upload_ids, data.confirmed_exif)
+    evidence, upload_ops = uploads.take(deps, token.submission_hashes(deps), data.upload_ids, data.confirmed_exif)
 
-    complaint_id = new_id(now)
-    seq = deps.repos.counters.next_sequence("complaint")
-    contact = None
-    if phone:
-        contact = Contact(envelope=deps.keyring.encrypt(phone.encode(), contact_context(complaint_id)),
-                          phone_hash=deps.hasher.digest("phone", phone))
-    case_id = new_id(now)
-    complaint = Complaint.file(
-        id=complaint_id, seq=seq, county=county.code, category=category, description=description, address=address,
-        point=point, routing=routing, received_at=now, receipt_hash=deps.hasher.digest("receipt", token.receipt),
-        case_id=case_id, evidence=evidence, contact=contact, calendar=deps.calendar(),
-        lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id),
-        place={"village": village, "approximate": True} if village else None,
-    )
-    case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, now, seq))
-    ops = deps.repos.complaints.save_ops(complaint)
-    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1))
-    ops.append(deps.repos.cases.save_op(case))
+    def phone_contact(complaint_id: str) -> Contact | None:
+        if not phone:
+            return None
+        return Contact(envelope=deps.keyring.encrypt(phone.encode(), contact_context(complaint_id)),
+                       phone_hash=deps.hasher.digest("phone", phone))
+
+    complaint, ops = new_filing(deps, county, category=category, description=description, address=address,
+                                point=point, routing=routing, receipt=token.receipt, received_at=now,
+                                evidence=evidence, contact=phone_contact, submission=submission, now=now,
+                                place={"village": village, "approximate": True} if village else None)
+    complaint_id, contact = complaint.id, complaint.contact
     ops += upload_ops
     code_message = None
     if contact is not None:
@@ -234,7 +228,7 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         deps.store.write(ops)
     except ConditionFailed:
         # the same form, posted twice at once: the other post filed it
-        existing = deps.repos.complaints.id_for_submission(submission)
+        existing = lookups.id_for_submission(deps, token.nonce)
         if existing:
             return _duplicate(deps, existing, token, now)
         raise
@@ -244,6 +238,33 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
         verification.send_code(deps, code_message, now)
     return FilingResult(complaint_id=complaint_id, receipt=token.receipt, lead_name=county.unit_name(routing.lead),
                         phone_pending=contact is not None)
+
+
+def new_filing(deps: Deps, county: County, *, category: str, description: str, address: str, point, routing,
+               receipt: str, received_at: datetime, evidence: list, contact, submission: str | None,
+               now: datetime, intake=None, place: dict | None = None) -> tuple[Complaint, list]:
+    """A new complaint and its case, whatever the channel: the complaint, its first events, its
+    receipt, public-id and submission pointers and its case, as operations for one transaction.
+    ``received_at`` starts the clocks and orders the case's first reporter (004 C20, L17);
+    ``contact(complaint_id)`` makes the contact bound to the new id; ``intake``: a report
+    registered by staff (``portal.domain.channels``), routed at ``now``."""
+    complaint_id = new_id(now)
+    seq = deps.repos.counters.next_sequence("complaint")
+    case_id = new_id(now)
+    feedback_days = county.feedback_working_days.get(intake.source) if intake is not None else None
+    complaint = Complaint.file(
+        id=complaint_id, seq=seq, county=county.code, category=category, description=description, address=address,
+        point=point, routing=routing, received_at=received_at, receipt_hash=deps.hasher.digest("receipt", receipt),
+        case_id=case_id, evidence=evidence, contact=contact(complaint_id), calendar=deps.calendar(),
+        lead_name=county.unit_name(routing.lead), public_id=public_id_for(deps, complaint_id), intake=intake,
+        routed_at=now, feedback_days=feedback_days, place=place,
+    )
+    case = Case.open_for(case_id, county.code, category, CaseMember(complaint_id, received_at, seq))
+    ops = deps.repos.complaints.save_ops(complaint)
+    ops += deps.repos.complaints.pointer_ops(complaint, submission, now + filing_tokens.TOKEN_TTL + timedelta(days=1),
+                                             hash_key=deps.hasher.key_id)
+    ops.append(deps.repos.cases.save_op(case))
+    return complaint, ops
 
 
 def public_id_for(deps: Deps, complaint_id: str) -> str:
@@ -280,7 +301,7 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     the reporter to a confirmation step first."""
     token = filing_tokens.open_token(deps, data.token, now)
     submission = token.submission_hash(deps)
-    existing = deps.repos.complaints.id_for_submission(submission)
+    existing = lookups.id_for_submission(deps, token.nonce)
     if existing:
         return _duplicate(deps, existing, token, now)
     validate(county, data)

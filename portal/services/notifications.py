@@ -1,5 +1,6 @@
-"""SMS to reporters: outbox rows written in the same transaction as the state change that
-calls for them, then sent by the sweeper (or at once, right after the commit).
+"""Notices to reporters: outbox rows written in the same transaction as the state change that
+calls for them, then sent by the sweeper (or at once, right after the commit). A verified phone
+gets SMS; an email report's sender gets the same notices by mail (``services.channels.mail``).
 
 A row is claimed with a conditional write before it is sent, so two sweepers never send
 one message twice; a failed attempt is retried with backoff; nothing is lost.
@@ -11,9 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint, Notify
 from portal.domain.messages import MessageStatus, OutboxMessage
-from portal.ports import ConditionFailed, DecryptionError, Op, SmsPermanentError, SmsTemporaryError
+from portal.ports import (
+    ConditionFailed, DecryptionError, MailPermanentError, MailTemporaryError, Op, SmsPermanentError, SmsTemporaryError,
+)
 from portal.services.deps import Deps
 from portal.store import keys as K
 from portal.notify.texts import text_for
@@ -22,12 +26,14 @@ from portal.redaction import redact
 log = logging.getLogger(__name__)
 
 
-#: outbox kinds whose text holds a one-time code: the text is dropped once sent
-ONE_TIME_CODE_KINDS = frozenset({"code", "reward_code"})
+#: outbox kinds whose text holds a one-time code (or a receipt): the text is dropped once sent
+SPENT_TEXTS = {"code": "[verification code sent]", "reward_code": "[verification code sent]",
+               "receipt": "[receipt sent]"}
+ONE_TIME_CODE_KINDS = frozenset(SPENT_TEXTS)
 
 
 def contact_context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "contact"}
+    return contexts.contact(complaint_id)
 
 
 def callback_url(deps: Deps) -> str | None:
@@ -40,7 +46,7 @@ def message_for(deps: Deps, complaint: Complaint, kind: Notify, trigger: int, no
                 body: str | None = None) -> OutboxMessage | None:
     """An outbox row for ``kind``; None when the reporter left no usable (verified) phone."""
     contact = complaint.contact
-    if contact is None or contact.envelope is None or contact.purged_at is not None:
+    if contact is None or not contact.is_phone or contact.envelope is None or contact.purged_at is not None:
         return None
     if kind != "code" and contact.verified_at is None:
         return None
@@ -61,6 +67,10 @@ def pending_messages(deps: Deps, complaint: Complaint, now: datetime) -> list[Ou
     messages = []
     for kind, trigger in complaint.new_notifications:
         message = message_for(deps, complaint, kind, trigger, now)
+        if message is None and complaint.contact is not None and complaint.contact.kind == "email":
+            from portal.services.channels import mail  # (mail builds on this module)
+
+            message = mail.notice_row(deps, complaint, kind, trigger, now)
         if message is not None:
             messages.append(message)
     return messages
@@ -110,34 +120,60 @@ def deliver(deps: Deps, pk: str, sk: str, now: datetime) -> DeliveryResult:
     try:
         if message.to_envelope is None:
             raise SmsPermanentError("contact purged")
-        phone = deps.keyring.decrypt(message.to_envelope, message.to_context).decode()
-        receipt = deps.sms.send(phone, message.body, callback_url=callback_url(deps))
-    except SmsTemporaryError as exc:
+        if message.channel == "mail":
+            from portal.services.channels import mail
+
+            receipt = mail.transmit(deps, message)
+        else:
+            phone = deps.keyring.decrypt(message.to_envelope, message.to_context).decode()
+            receipt = deps.sms.send(phone, open_body(deps, message), callback_url=callback_url(deps))
+    except (SmsTemporaryError, MailTemporaryError) as exc:
         message.retry_later(now, type(exc).__name__ + ": " + _safe(exc))
         outcome = "failed" if message.status == MessageStatus.FAILED else "retry"
         _save_message(deps, message)
         if outcome == "failed":
             _apply_to_complaint(deps, message, now, failed=True)
-        log.info("sms %s %s: %s (attempt %d)", message.kind, message.sk, outcome, message.attempts)
+        log.info("%s %s %s: %s (attempt %d)", message.channel, message.kind, message.sk, outcome, message.attempts,
+                 extra={"event": message.channel, "outcome": outcome, "kind": message.kind})
         return DeliveryResult(outcome)
-    except (SmsPermanentError, DecryptionError) as exc:
+    except (SmsPermanentError, MailPermanentError, DecryptionError) as exc:
         message.fail(now, type(exc).__name__ + ": " + _safe(exc))
         _save_message(deps, message)
         _apply_to_complaint(deps, message, now, failed=True)
-        log.warning("sms %s %s refused for good", message.kind, message.sk)
+        log.warning("%s %s %s refused for good", message.channel, message.kind, message.sk,
+                    extra={"event": message.channel, "outcome": "failed", "kind": message.kind})
         return DeliveryResult("failed")
 
-    message.sent(now, receipt.provider_id, delivered=receipt.status == "delivered")
+    # mail has no delivery report: a reply the county's server took is the written notice sent
+    message.sent(now, receipt.provider_id, delivered=receipt.status == "delivered" or message.channel == "mail")
     if message.kind in ONE_TIME_CODE_KINDS and not deps.settings.is_demo:
-        message.body = "[verification code sent]"  # a spent code has no business in the store
+        # a spent code (or a receipt that reached its reporter) has no business in the store
+        message.body, message.sealed = SPENT_TEXTS[message.kind], False
     ops = [deps.repos.outbox.save_op(message), deps.repos.outbox.provider_pointer_op(message)]
     deps.store.write(ops)
     deps.repos.outbox.committed(message)
     _apply_to_complaint(deps, message, now, sent=True, delivered=message.status == MessageStatus.DELIVERED)
+    log.info("%s %s %s: sent", message.channel, message.kind, message.sk,
+             extra={"event": message.channel, "outcome": "sent", "kind": message.kind})  # event "sms" or "mail"
     early = deps.repos.records.get(f"SMSID#{receipt.provider_id}", EARLY_STATUS)
     if early is not None:  # the provider's callback beat our own write of its id
         record_provider_status(deps, receipt.provider_id, early.body["status"], now)
     return DeliveryResult(message.status.value)
+
+
+def body_context(message: OutboxMessage) -> dict:
+    return contexts.message_body(message.pk, message.sk)
+
+
+def seal_body(deps: Deps, message: OutboxMessage, text: str) -> None:
+    """Keep ``text`` (a receipt's SMS, a mail reply) as an envelope until it is sent."""
+    message.body, message.sealed = deps.keyring.encrypt(text.encode(), body_context(message)), True
+
+
+def open_body(deps: Deps, message: OutboxMessage) -> str:
+    if not message.sealed:
+        return message.body
+    return deps.keyring.decrypt(message.body, body_context(message)).decode()
 
 
 def _safe(exc: Exception) -> str:

@@ -19,6 +19,7 @@ from portal.i18n import N_
 from portal.ports import ConditionFailed
 from portal.services import disclosure, ratelimit, reward_claims
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.notifications import commit_complaint
 
 
@@ -67,7 +68,7 @@ def find_by_receipt(deps: Deps, receipt_text: str | None, client: str, now: date
     if ratelimit.exceeded(deps, "receipt_miss", client, now, budget=budget):
         raise RateLimited(N_("查询失败次数太多，请一小时后再试。"))
     receipt = normalize(receipt_text)
-    complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt)) if receipt else None
+    complaint = lookups.complaint_for_receipt(deps, receipt) if receipt else None
     if complaint is None:
         ratelimit.hit(deps, "receipt_miss", client, now)
         ratelimit.hit(deps, "receipt_miss_all", "all", now)
@@ -106,7 +107,7 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
         can_reply=complaint.is_open,
         finding_title=FINDING_TITLES[complaint.finding] if complaint.finding else None,
         result_text=complaint.result_text,
-        phone_on_file=complaint.contact is not None and complaint.contact.envelope is not None,
+        phone_on_file=complaint.contact is not None and complaint.contact.is_phone and complaint.contact.envelope is not None,
         phone_verified=complaint.contact is not None and complaint.contact.verified_at is not None,
         evidence_count=len(complaint.evidence),
         acceptance_provisional=bool(acceptance and acceptance.provisional),

@@ -72,7 +72,15 @@ PURGE_STEPS: list[tuple[str, PurgeStep]] = [
     # the reward's payee details have their own clock (retention after payment or refusal),
     # which the reward's entry in the due index keeps; this step catches what is already due
     ("payee", lambda deps, complaint, now: int(rewards.purge_payee(deps, complaint.case_id, now))),
+    # a report registered by staff: the mail replies' addresses, the email it came from
+    ("channels", lambda deps, complaint, now: _channels().run(deps, complaint, now)),
 ]
+
+
+def _channels():
+    from portal.services.channels import purge  # (it builds on the notification path)
+
+    return purge
 
 
 def register(name: str, step: PurgeStep) -> None:

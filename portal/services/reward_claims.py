@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 
 import pyotp
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint
 from portal.domain.county import Department
 from portal.domain.errors import Conflict, DomainError, RateLimited, ValidationFailed
@@ -46,6 +47,7 @@ from portal.notify.texts import reward_code_text
 from portal.ports import ABSENT, ConditionFailed, Op
 from portal.services import ratelimit, rewards
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.intake import clean_text
 from portal.services.notifications import contact_context, deliver
 from portal.store import keys as K
@@ -64,11 +66,11 @@ NO_REWARD = N_("这件举报没有可申领的奖励。")
 
 
 def code_context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "reward_code"}
+    return contexts.reward_code(complaint_id)
 
 
 def collection_context(case_id: str) -> dict:
-    return {"record": f"reward/{case_id}", "field": "collection_code"}
+    return contexts.collection_code(case_id)
 
 
 def mine(deps: Deps, complaint: Complaint) -> Reward | None:
@@ -289,18 +291,19 @@ def claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: 
         raise
 
 
-def _staff_matching(deps: Deps, county: str, phone_hash: str) -> list[str]:
-    """The usernames of the county's staff whose registered phone is this one (keyed hashes compared)."""
+def _staff_matching(deps: Deps, county: str, phone_hashes: list[str]) -> list[str]:
+    """The usernames of the county's staff whose registered phone is this one (keyed hashes
+    compared, under every hash key: a phone may have been registered before a rotation)."""
     return sorted(a.username for a in deps.repos.staff.in_county(county)
-                  if a.phone_hash is not None and hmac.compare_digest(a.phone_hash, phone_hash))
+                  if a.phone_hash is not None and any(hmac.compare_digest(a.phone_hash, h) for h in phone_hashes))
 
 
 def _claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now: datetime) -> ClaimResult:
     first = _claimable(deps, complaint, now)
     method, payee = _parse(data)
     # the staff accounts whose registered phone verified the claim: held, and recused from its review
-    staff_matches = _staff_matching(deps, first.county, complaint.contact.phone_hash) if _phone_on_file(complaint) \
-        else []
+    hashes = lookups.phone_hashes(deps, complaint) if _phone_on_file(complaint) else []
+    staff_matches = _staff_matching(deps, first.county, hashes) if hashes else []
     for attempt in range(rewards.RETRIES):
         reward = _claimable(deps, complaint, now)
         county = rewards.county_of(deps, reward)
@@ -323,7 +326,8 @@ def _claim(deps: Deps, complaint: Complaint, data: ClaimInput, client: str, now:
         reward.record_claim(now, claim_record, bool(claim_record.staff_matches))
         if phone_hash is not None:
             rules = county.rewards
-            earlier = set(deps.repos.rewards.phone_claims_since(phone_hash, now - timedelta(days=rules.flag_period_days)))
+            since = now - timedelta(days=rules.flag_period_days)
+            earlier = {case for h in hashes or [phone_hash] for case in deps.repos.rewards.phone_claims_since(h, since)}
             if len(earlier - {reward.case_id}) + 1 > rules.flag_after_rewards:
                 reward.flag(now, "repeat_phone")
                 ops.append(rewards.alert_op(deps, reward, "reward_flag", now))

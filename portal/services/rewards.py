@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable, Sequence
 
+from portal.crypto import contexts
 from portal.domain.access import Action, Actor, Role, can, pays_rewards
 from portal.domain.cases import Case
 from portal.domain.complaint import Complaint, Notify
@@ -46,6 +47,7 @@ from portal.i18n import N_
 from portal.ids import is_id
 from portal.ports import ANY, Check, ConditionFailed, Op, Put
 from portal.services.deps import Deps
+from portal.services.keys import lookups
 from portal.services.intake import bounded_text as text
 from portal.services.notifications import deliver, message_for
 from portal.store import keys as K
@@ -79,7 +81,7 @@ ALERT_TITLES = {
 
 
 def payee_context(case_id: str) -> dict:
-    return {"record": f"reward/{case_id}", "field": "payee"}
+    return contexts.payee(case_id)
 
 
 def collection_hash(deps: Deps, case_id: str, code: str) -> str:
@@ -241,8 +243,7 @@ def recused(deps: Deps, actor: Actor, reward: Reward, ticket: Complaint | None) 
     mine = account.phone_hash if account is not None else None
     if not mine:
         return False
-    theirs = [ticket.contact.phone_hash if ticket is not None and ticket.contact is not None else None,
-              reward.claim.phone_hash if reward.claim is not None else None]
+    theirs = [*lookups.phone_hashes(deps, ticket), reward.claim.phone_hash if reward.claim is not None else None]
     return any(h is not None and hmac.compare_digest(h, mine) for h in theirs)
 
 
@@ -396,7 +397,7 @@ def check_collection_code(deps: Deps, actor: Actor, case_id: str, code, now: dat
 
     def apply(reward: Reward) -> None:
         stored = reward.claim.collection_hash if reward.claim is not None else None
-        ok = stored is not None and hmac.compare_digest(stored, collection_hash(deps, reward.case_id, wanted))
+        ok = deps.hasher.matches("reward_collection", f"{reward.case_id}:{wanted}", stored)
         reward.record_code_check(now, actor.username, ok)
         outcome["ok"] = ok
 

@@ -30,6 +30,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from portal.crypto import contexts
 from portal.domain.access import ROLE_UNIT_KIND, Actor, Role
 from portal.domain.county import County
 from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
@@ -76,7 +77,7 @@ def generate_password() -> str:
 
 
 def totp_context(username: str) -> dict:
-    return {"record": f"staff/{username}", "field": "totp"}
+    return contexts.totp(username)
 
 
 def totp_secret(deps: Deps, account: StaffAccount) -> str:

@@ -8,11 +8,19 @@ index (never a scan of open complaints), and for each item:
   escalates it once (to the supervisors, or for discipline-only reports to the discipline
   commission alone), purges the reporter's personal data when its retention ends
   (``portal.services.retention``);
-- SMS row: sends it (claimed first by a conditional write), retrying failures with backoff;
+- SMS row (or mail reply to an email report): sends it (claimed first by a conditional
+  write), retrying failures with backoff;
+- inbox message dismissed long enough ago: purges its personal data (``services.channels.inbox``);
+- the units' mailboxes (``PORTAL_IMAP_INBOXES``): reads new mail into their inboxes, each
+  message once (``services.channels.imap_poll``);
 - staged upload nobody filed: removes it;
 - reward: expires an approved reward unclaimed at the end of its claim window;
 - a county's monthly review of townships (004 C35, L31), woken on the 1st of each month
   (``portal.services.oversight``; the schedule record is created by the first sweep);
+- the key rotation under way: a slice of the background re-wrap
+  (``portal.services.keys.rewrap``);
+- a campaign (专项行动): its progress notice on each reporting day (003 §3(3)), and the overdue
+  flags at the end of its handling phase (003 §2(3)) (``portal.services.campaigns.sweep``);
 - and whatever later features register in ``HANDLERS``.
 
 Safe when two sweeps run at once: every change is a conditional write on the version read,
@@ -31,10 +39,13 @@ from portal.domain.complaint import Alert, Complaint
 from portal.domain.deadlines import LADDER_KINDS, ClockKind
 from portal.ports import ConditionFailed, Op
 from portal.services import oversight, retention, rewards, uploads
+from portal.services.campaigns import sweep as campaign_sweep
 from portal.services.deps import Deps
+from portal.services.keys import rewrap
 from portal.services.notifications import commit_complaint, deliver
 from portal.store import keys as K
-from portal.store.oversight import SCHEDULE
+from portal.store.repositories.keys import PK as KEYS_PK, SK as KEYS_SK
+from portal.store.repositories.oversight import SCHEDULE
 from portal.store.repositories import DueRef, Rewards
 
 log = logging.getLogger(__name__)
@@ -54,6 +65,9 @@ class SweepReport:
     uploads_removed: int = 0
     rewards_expired: int = 0
     reviews: int = 0  #: monthly reviews of townships held (004 C35, L31)
+    mail_stored: int = 0  #: emails read from the units' mailboxes into their inboxes
+    rewrapped: int = 0  #: envelopes moved to the current key after a rotation
+    campaigns: int = 0  #: campaign notices prepared and items flagged overdue (003 §3(3), §2(3))
     purged: int = 0
     other: int = 0
     skipped: int = 0
@@ -180,13 +194,49 @@ def _review(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None
         report.skipped += 1
 
 
+def _inbox_message(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """A dismissed email's retention has ended: its personal data go."""
+    from portal.services.channels import inbox
+
+    if report.dry_run:
+        report.would.append(f"purge email {ref.pk.split('#', 1)[1]}")
+        return
+    if inbox.purge(deps, ref.pk.split("#", 1)[1], now):
+        report.purged += 1
+    else:
+        report.skipped += 1
+
+
+def _key_rotation(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    if report.dry_run:
+        report.would.append("re-wrap envelopes under the retired keys")
+        return
+    before = deps.repos.key_rotations.get()
+    after = rewrap.step(deps, now)
+    if before is not None and after is not None:
+        report.rewrapped += max(0, after.total_rewrapped - before.total_rewrapped)
+
+
+def _campaign(deps: Deps, ref: DueRef, now: datetime, report: SweepReport) -> None:
+    """003 §3(3), §2(3): a campaign's reporting day or the end of its handling phase."""
+    campaign_id = ref.pk.split("#", 1)[1]
+    if report.dry_run:
+        report.would.append(f"campaign {campaign_id}: progress notice or overdue flags")
+        return
+    done = campaign_sweep.sweep_campaign(deps, campaign_id, now)
+    report.campaigns += len(done.notices) + done.flagged
+
+
 #: (does this handler take the item?, handler) — later features append their own
 HANDLERS: list[tuple[Callable[[DueRef], bool], Callable[[Deps, DueRef, datetime, SweepReport], None]]] = [
     (lambda ref: ref.pk.startswith("CMP#") and ref.sk == K.META, _complaint),
-    (lambda ref: ref.sk.startswith("SMS#"), _message),
+    (lambda ref: ref.sk.startswith(("SMS#", "MAIL#")), _message),
+    (lambda ref: ref.pk.startswith("MAIL#") and ref.sk == K.META, _inbox_message),
     (lambda ref: ref.pk.startswith("UPL#"), _upload),
     (lambda ref: ref.pk.startswith("CASE#") and ref.sk == Rewards.SK, _reward),
     (lambda ref: ref.pk.startswith("REVIEW#") and ref.sk == SCHEDULE, _review),
+    (lambda ref: (ref.pk, ref.sk) == (KEYS_PK, KEYS_SK), _key_rotation),
+    (lambda ref: ref.pk.startswith("CAMP#") and ref.sk == K.META, _campaign),
 ]
 
 
@@ -211,6 +261,18 @@ def sweep(deps: Deps, now: datetime, dry_run: bool = False) -> SweepReport:
         except Exception:
             report.errors += 1
             log.exception("%s while scheduling the monthly review", ERROR_TOKEN)
+    if not dry_run and deps.settings.mailboxes:
+        from portal.services.channels import imap_poll
+
+        polled = imap_poll.poll_all(deps, now)
+        report.mail_stored, report.errors = polled.stored, report.errors + polled.errors
     if report.errors:
         log.error("%s: %d item(s) failed in this sweep", ERROR_TOKEN, report.errors)
+    # the operators' line (infra/ counts sweeps, escalated breaches and errors from it)
+    log.info("sweep done", extra={
+        "event": "sweep", "dry_run": dry_run, "due": report.due, "complaints": report.complaints,
+        "reminders": report.reminders, "breaches": report.breaches, "errors": report.errors,
+        "messages_sent": sum(n for outcome, n in report.messages.items() if outcome in ("sent", "delivered")),
+        "messages_failed": sum(n for outcome, n in report.messages.items() if outcome in ("failed", "retry")),
+        "mail_stored": report.mail_stored, "rewrapped": report.rewrapped})
     return report

@@ -25,6 +25,9 @@ from portal.services.deps import Deps
 
 EVENT_TITLES = {
     "filed": N_("收到举报"),
+    "registered": N_("登记举报（电话、来信、邮件、来访或交办、移交）"),
+    "written_notice_posted": N_("书面告知书已寄出"),
+    "handover_feedback": N_("向交办（移交）单位反馈办理结果"),
     "routed": N_("分派办理单位"),
     "accepted": N_("受理"),
     "declined": N_("不予受理"),
@@ -149,7 +152,7 @@ _STATE_OK = {
     Action.ACCEPT: lambda c: c.status == Status.RECEIVED,
     Action.DECLINE: lambda c: c.status == Status.RECEIVED,
     Action.TRANSFER: lambda c: c.is_open,
-    Action.ASK_INFO: lambda c: c.is_open,
+    Action.ASK_INFO: lambda c: c.is_open and c.has_reporter,
     Action.ONSITE: lambda c: c.is_open,
     Action.STOP_ORDER: lambda c: c.is_open and c.stop_order_at is None,
     Action.RECTIFIED: lambda c: c.is_open and c.rectified_at is None,
@@ -161,6 +164,12 @@ _STATE_OK = {
     Action.REOPEN: lambda c: c.status in (Status.DECLINED, Status.CONCLUDED, Status.CLOSED),
     Action.ASSIGN: lambda c: c.status in (Status.RECEIVED, Status.ACCEPTED, Status.CONCLUDED),
     Action.CASE: lambda c: True,
+    # 004 C9, C14(1), L8: a hand-over's result fed back to its sender, once there is a result
+    Action.FEEDBACK: lambda c: c.intake.owes_feedback and c.intake.fed_back_at is None
+    and c.status in (Status.CONCLUDED, Status.CLOSED, Status.DECLINED),
+    # 004 C20: the written notice to a postal address (the page with the address)
+    Action.NOTICE_POST: lambda c: c.status == Status.CONCLUDED and c.contact is not None and c.contact.kind == "postal"
+    and c.contact.envelope is not None,
     Action.ACCEPTANCE_CHECK: lambda c: c.status in (Status.CONCLUDED, Status.CLOSED) and c.finding is not None
     and c.finding.substantiated and c.write_off is None,
     # 003 §2(3): offered only once a check met the standard; the domain refuses it otherwise anyway

@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Sequence
 
 from portal.domain.complaint import Evidence
 from portal.domain.errors import DomainError
@@ -143,16 +144,23 @@ def _reject(deps: Deps, upload_id: str, record, key: str, message: str, now: dat
     deps.blobs.delete(key)
 
 
-def upload_state(deps: Deps, owner: str, upload_id: str) -> dict | None:
+def _owners(owner: str | Sequence[str]) -> Sequence[str]:
+    """An upload's owner as a filing knows it: one hash, or the hash under each hash key (a form
+    opened before the hash key was rotated: ``FilingToken.submission_hashes``)."""
+    return (owner,) if isinstance(owner, str) else owner
+
+
+def upload_state(deps: Deps, owner: str | Sequence[str], upload_id: str) -> dict | None:
     if not is_id(upload_id):
         return None
     record = deps.repos.records.get(_pk(upload_id), K.POINTER)
-    if record is None or record.body.get("owner") != owner:
+    if record is None or record.body.get("owner") not in _owners(owner):
         return None
     return dict(record.body)
 
 
-def take(deps: Deps, owner: str, upload_ids: list[str], confirmed: set[str], source: str = "reporter"):
+def take(deps: Deps, owner: str | Sequence[str], upload_ids: list[str], confirmed: set[str],
+         source: str = "reporter"):
     """The evidence a filing (or an on-site record) takes: each upload must be ready and belong
     to ``owner``. Capture time and place are kept only where the reporter confirmed them.
     Returns (evidence, operations that mark the uploads taken)."""
@@ -161,7 +169,7 @@ def take(deps: Deps, owner: str, upload_ids: list[str], confirmed: set[str], sou
     evidence, ops = [], []
     for upload_id in dict.fromkeys(upload_ids):
         record = deps.repos.records.get(_pk(upload_id), K.POINTER) if is_id(upload_id) else None
-        if record is None or record.body.get("owner") != owner:
+        if record is None or record.body.get("owner") not in _owners(owner):
             raise DomainError(N_("照片已失效，请重新上传。"), field="photos")
         body = record.body
         if body.get("status") == "rejected":
@@ -176,7 +184,7 @@ def take(deps: Deps, owner: str, upload_ids: list[str], confirmed: set[str], sou
             taken_lat=body.get("taken_lat") if keep else None,
             taken_lng=body.get("taken_lng") if keep else None,
         ))
-        taken = {"owner": owner, "status": "taken", "key": body["key"]}
+        taken = {"owner": body["owner"], "status": "taken", "key": body["key"]}
         ops.append(deps.repos.records.op(_pk(upload_id), K.POINTER, taken, expect=record.version))
     return evidence, ops
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 
+from portal.crypto import contexts
 from portal.domain.complaint import Complaint
 from portal.domain.county import County
 from portal.domain.errors import Conflict, DomainError, RateLimited
@@ -30,7 +31,7 @@ SK = "VERIFY"
 
 
 def _context(complaint_id: str) -> dict:
-    return {"record": f"complaint/{complaint_id}", "field": "verification"}
+    return contexts.verification(complaint_id)
 
 
 def _code_ops(deps: Deps, complaint: Complaint, county: County, now: datetime, counter: int,
@@ -60,7 +61,7 @@ def send_code(deps: Deps, message: OutboxMessage, now: datetime) -> None:
 
 
 def resend(deps: Deps, complaint: Complaint, county: County, client: str, now: datetime) -> None:
-    if complaint.contact is None or complaint.contact.envelope is None:
+    if complaint.contact is None or not complaint.contact.is_phone or complaint.contact.envelope is None:
         raise Conflict(N_("这件举报没有留手机号码。"))
     if complaint.contact.verified_at is not None:
         raise Conflict(N_("手机号码已经验证过了。"))
@@ -87,7 +88,7 @@ def confirm(deps: Deps, complaint: Complaint, code: str | None, now: datetime, *
     """Verify the phone with its code. Every try is counted atomically before the code is
     checked (parallel guesses cannot share one count), and wrong codes are also limited per
     ``client`` (the web's rate-limit key; None for the portal's own callers)."""
-    if complaint.contact is None or complaint.contact.envelope is None:
+    if complaint.contact is None or not complaint.contact.is_phone or complaint.contact.envelope is None:
         raise Conflict(N_("这件举报没有留手机号码。"))
     if complaint.contact.verified_at is not None:
         return

@@ -403,9 +403,10 @@ def reopen(deps: Deps, actor: Actor, complaint_id: str, reason: str | None, now:
 
 def record_acceptance_check(deps: Deps, actor: Actor, complaint_id: str, level: str | None,
                             meets_standard: str | None, checked_on: str | None, note: str | None,
-                            now: datetime) -> Complaint:
+                            now: datetime, extra_ops: Callable[[], list[Op]] | None = None) -> Complaint:
     """003 §2(3), Annex 2 and 3: the acceptance check (验收) of a concluded, substantiated item at
-    the county, city or province level, with whether it meets the standard (是否达标)."""
+    the county, city or province level, with whether it meets the standard (是否达标).
+    ``extra_ops``: records committed with it (a campaign item's history)."""
     level = level if level in ACCEPTANCE_LEVELS else ""
     if not level:
         raise DomainError(N_("请选择验收层级。"), field="level")
@@ -418,15 +419,17 @@ def record_acceptance_check(deps: Deps, actor: Actor, complaint_id: str, level: 
     note = text(note, "note")
     return _act(deps, actor, complaint_id, Action.ACCEPTANCE_CHECK, now,
                 lambda c, _: c.record_acceptance_check(now, actor.username, actor.unit, level, meets, day, note),
-                {"level": level, "meets_standard": meets})
+                {"level": level, "meets_standard": meets}, extra_ops=extra_ops)
 
 
-def write_off(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: datetime) -> Complaint:
+def write_off(deps: Deps, actor: Actor, complaint_id: str, note: str | None, now: datetime,
+              extra_ops: Callable[[], list[Op]] | None = None) -> Complaint:
     """003 §2(3): the item is written off (销号) once its acceptance check is recorded and met the
-    standard; the domain refuses it before (``portal.domain.measures.LedgerSteps``)."""
+    standard; the domain refuses it before (``portal.domain.measures.LedgerSteps``).
+    ``extra_ops``: records committed with it (a campaign item's history)."""
     note = text(note, "note")
     return _act(deps, actor, complaint_id, Action.WRITE_OFF, now,
-                lambda c, _: c.record_write_off(now, actor.username, actor.unit, note))
+                lambda c, _: c.record_write_off(now, actor.username, actor.unit, note), extra_ops=extra_ops)
 
 
 ASSIGNABLE_ROLES = (Role.OFFICER, Role.HEAD, Role.DISCIPLINE)

@@ -57,6 +57,8 @@ _INDEX_ATTRS = tuple(a for ix in TABLE.indexes for a in (ix.pk, ix.sk))
 _TTL = TABLE.ttl_attribute
 #: number attribute holding a counter's value (see the module docstring)
 _COUNTER = "n"
+#: the mark of a scan's cursor
+_SCAN = "scan"
 
 # Expressions name every attribute through a placeholder ``#<attribute>`` (no reserved-word
 # surprises); ``_expression_args`` fills in the placeholders an expression actually uses.
@@ -252,6 +254,32 @@ class DynamoStore:
         next_cursor = self._encode_cursor(page[-1], key_attrs) if len(items) > limit else None
         return Page(items=page, cursor=next_cursor)
 
+    def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
+        """A strongly consistent ``Scan`` of the table, live items only, ``limit`` at a time."""
+        check_query(None, None, None, None, limit)
+        request: dict[str, Any] = {"TableName": self.table_name, "ConsistentRead": True,
+                                   "FilterExpression": _LIVE,
+                                   **_expression_args(_LIVE, values={":now": _n(self._now())})}
+        if cursor:
+            request["ExclusiveStartKey"] = self._decode_cursor(cursor, ("pk", "sk", _SCAN), "pk", None)
+            del request["ExclusiveStartKey"][_SCAN]
+        wanted, items = limit + 1, []
+        request_limit = wanted
+        while True:
+            response = self._client.scan(**request, Limit=request_limit)
+            items += [self._to_item(raw) for raw in response["Items"]]
+            last_evaluated = response.get("LastEvaluatedKey")
+            if len(items) >= wanted or not last_evaluated:
+                break
+            request["ExclusiveStartKey"] = last_evaluated
+            request_limit = min(max(wanted - len(items), request_limit * 2), 1000)
+        page = items[:limit]
+        next_cursor = None
+        if len(items) > limit:  # marked, so that a partition's cursor is refused here and this one there
+            marked = Item(pk=page[-1].pk, sk=page[-1].sk, keys={_SCAN: "1"})
+            next_cursor = self._encode_cursor(marked, ("pk", "sk", _SCAN))
+        return Page(items=page, cursor=next_cursor)
+
     @staticmethod
     def _encode_cursor(item: Item, key_attrs: Sequence[str]) -> str:
         values = {"pk": item.pk, "sk": item.sk, **item.keys}
@@ -259,7 +287,8 @@ class DynamoStore:
         return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":"), sort_keys=True).encode()).decode()
 
     @staticmethod
-    def _decode_cursor(cursor: str, key_attrs: Sequence[str], pk_attr: str, pk: str) -> dict:
+    def _decode_cursor(cursor: str, key_attrs: Sequence[str], pk_attr: str, pk: str | None) -> dict:
+        """The ``ExclusiveStartKey`` a cursor holds; ``pk`` None for a scan (any partition)."""
         try:
             key = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
         except ValueError:
@@ -267,7 +296,7 @@ class DynamoStore:
         if (not isinstance(key, dict) or set(key) != set(key_attrs)
                 or not all(isinstance(v, str) and v for v in key.values())):
             raise ValueError("malformed cursor")
-        if key[pk_attr] != pk:
+        if pk is not None and key[pk_attr] != pk:
             raise ValueError("the cursor belongs to another partition")
         return {name: _s(value) for name, value in key.items()}
 

@@ -17,6 +17,7 @@ case                        ``CASE#<id>``               ``#META`` / ``REWARD``
 reward beneficiary pointer  ``CMP#<id>``                ``REWARD``
 reward claims per phone     ``RWDPHONE#<hmac>``         ``<instant>#<case id>``
 staff account               ``STAFF``                   ``<username>``
+campaign records            ``CAMP#<id>``               ``#META`` ... (``portal.store.repositories.campaigns``)
 ==========================  ==========================  ======================================
 """
 

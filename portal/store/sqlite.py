@@ -13,10 +13,11 @@ import json
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
-from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Page, Put
+from portal.ports import ABSENT, ANY, ConditionFailed, Delete, Item, Op, Page, Put, StoreFull
 from portal.store.schema import TABLE
 from portal.store.validation import check_increment, check_ops, check_query, op_key
 
@@ -44,6 +45,34 @@ def _schema_sql() -> list[str]:
         )
     statements.append("CREATE INDEX IF NOT EXISTS ix_expiry ON items (expires_at) WHERE expires_at IS NOT NULL")
     return statements
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """A ``BEGIN IMMEDIATE`` transaction, committed at the end of the block or rolled back.
+
+    SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error):
+    then there is nothing left to roll back, and a ``ROLLBACK`` would raise "cannot rollback
+    - no transaction is active" in place of the real error. The error that ended the
+    transaction is always the one raised; a full disk becomes ``StoreFull``."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection is unusable; the original error says why
+        if _is_full(exc):
+            raise StoreFull(str(exc)) from exc
+        raise
+
+
+def _is_full(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc))
 
 
 class SqliteStore:
@@ -152,6 +181,22 @@ class SqliteStore:
             next_cursor = base64.urlsafe_b64encode(json.dumps([pk, *last_values]).encode()).decode()
         return Page(items=items, cursor=next_cursor)
 
+    def scan(self, *, limit: int = 500, cursor: str | None = None) -> Page:
+        check_query(None, None, None, None, limit)
+        where, params = ["(expires_at IS NULL OR expires_at > ?)"], [self._now()]
+        if cursor:
+            where.append("(pk, sk) > (?, ?)")
+            params += self._decode_cursor(cursor, "", 2)
+        rows = self._conn().execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY pk, sk LIMIT ?",
+            (*params, limit + 1),
+        ).fetchall()
+        items = [self._row_to_item(r) for r in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = base64.urlsafe_b64encode(json.dumps(["", items[-1].pk, items[-1].sk]).encode()).decode()
+        return Page(items=items, cursor=next_cursor)
+
     @staticmethod
     def _decode_cursor(cursor: str, pk: str, width: int) -> list[str]:
         """The sort position a cursor holds (after its partition, which must be ``pk``)."""
@@ -172,8 +217,7 @@ class SqliteStore:
             return
         conn = self._conn()
         now = self._now()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(conn):
             for index, op in enumerate(ops):
                 pk, sk = op_key(op)
                 row = conn.execute(
@@ -200,17 +244,12 @@ class SqliteStore:
                     )
                 elif isinstance(op, Delete):
                     conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (pk, sk))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
         check_increment(pk, sk, by, expires_at)
         now = self._now()
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(conn):
             row = conn.execute(
                 "SELECT version, body, expires_at FROM items WHERE pk = ? AND sk = ?", (pk, sk)
             ).fetchone()
@@ -222,10 +261,6 @@ class SqliteStore:
                 "INSERT OR REPLACE INTO items (pk, sk, version, body, expires_at) VALUES (?, ?, ?, ?, ?)",
                 (pk, sk, version, json.dumps({"n": value}), expires_at),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return value
 
     # --- housekeeping (not part of the port) -------------------------------------------

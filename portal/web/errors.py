@@ -3,6 +3,7 @@ no request data and no server detail ever reaches a response."""
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, jsonify, render_template, request
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from portal.domain.errors import DomainError, ValidationFailed
+from portal.ports import StoreFull
 from portal.web.common import county, deps, error_text
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ def _message(code: int) -> str:
         404: _("页面不存在。"),
         405: _("不支持这种请求方式。"),
         429: _("操作太频繁，请稍后再试。"),
+        503: _("系统暂时无法保存，请稍后再试。这次提交没有保存。"),
     }.get(code, _("系统出错了，请稍后再试。您的举报如已显示回执号，就已经保存。"))
 
 
@@ -88,6 +91,11 @@ def render_error(code: int, message: str | None = None, errors: dict | None = No
                            demo=deps().settings.is_demo), code
 
 
+def storage_full(exc: BaseException) -> bool:
+    """The database or the evidence folder has no room left: nothing of the request was kept."""
+    return isinstance(exc, StoreFull) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
+
+
 def init(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -106,5 +114,10 @@ def init(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if storage_full(exc):
+            # the operator's alarm word, with the engine's own message (no request data)
+            log.error("STORE_FULL on %s %s: %s", request.method, request.url_rule.rule if request.url_rule else "?",
+                      exc)
+            return render_error(503)
         log.exception("unexpected error on %s %s", request.method, request.url_rule.rule if request.url_rule else "?")
         return render_error(500)

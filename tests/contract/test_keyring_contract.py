@@ -38,3 +38,31 @@ def test_tampering_is_detected(keyring):
 def test_a_context_is_required(keyring):
     with pytest.raises(ValueError):
         keyring.encrypt(b"x", {})
+
+
+# --- rotation --------------------------------------------------------------------------
+
+
+def test_after_a_rotation_old_envelopes_still_open_and_rewrap_moves_them_to_the_current_key(keyring):
+    old = keyring.encrypt(b"+8613800138000", CTX)
+    retired, _ = keyring.rotate()
+    new = keyring.encrypt(b"+8613900139000", CTX)
+    assert keyring.decrypt(old, CTX) == b"+8613800138000"  # old ones stay readable
+    assert keyring.decrypt(new, CTX) == b"+8613900139000"
+    moved = keyring.rewrap(old, CTX)
+    assert moved is not None and moved != old
+    assert keyring.decrypt(moved, CTX) == b"+8613800138000"
+    assert moved.rsplit(".", 1)[1] == old.rsplit(".", 1)[1]  # only the data key was re-wrapped
+    if keyring.labels_identify_keys:
+        assert keyring.key_of(old) == retired != keyring.current_key() == keyring.key_of(moved)
+        assert keyring.rewrap(moved, CTX) is None
+
+
+def test_rewrap_keeps_the_context_bound(keyring):
+    old = keyring.encrypt(b"secret", CTX)
+    keyring.rotate()
+    with pytest.raises(DecryptionError):
+        keyring.rewrap(old, {"record": "complaint/OTHER", "field": "contact"})
+    moved = keyring.rewrap(old, CTX)
+    with pytest.raises(DecryptionError):
+        keyring.decrypt(moved, {"record": "complaint/OTHER", "field": "contact"})

@@ -1,4 +1,4 @@
-"""The typed repositories (portal/store/repositories.py) on every store adapter: written once
+"""The typed repositories (portal/store/repositories/) on every store adapter: written once
 over the store port, they must behave the same on SQLite and DynamoDB Local."""
 
 from __future__ import annotations

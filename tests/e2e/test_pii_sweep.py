@@ -10,7 +10,14 @@ printed forms: the phone, the receipt, and the device identifiers in the photo's
 There must be no hit. Envelopes are ciphertext and cannot match.
 
 ``known_secrets`` names what is searched for: the phone, the receipt, the photo's device
-identifiers, and the payee name and bank account the reporter gives to claim the reward."""
+identifiers, and the payee name and bank account the reporter gives to claim the reward.
+
+The second story covers the contacts of reports registered by staff (004 C20, L17): a letter
+with a postal address (its written notice printed and posted) and an email from the unit's
+inbox (its sender's address the contact, the receipt and the result sent by reply): neither
+address, nor either receipt, rests in clear in the logs, the database, the blobs or the
+outboxes, nor appears on any staff page or export but the one written notice the receiving
+unit prints."""
 
 from __future__ import annotations
 
@@ -126,10 +133,11 @@ def sweep_everything(deps, stream, needles) -> dict[str, bytes]:
             places[path.name] = path.read_bytes()
     for blob in files_under(deps.settings.blob_path):
         places[f"blob {blob.name}"] = blob.read_bytes()
-    for pk in {row.pk for row in deps.repos.outbox.recent(deps.counties.default.code, limit=1000)}:
-        for row in deps.repos.outbox.for_record(pk):
-            fields = {k: v for k, v in dump(row).items() if k != "to_envelope"}
-            places[f"outbox {row.sk}"] = json.dumps(fields, ensure_ascii=False).encode()
+    for channel in ("sms", "mail"):  # the SMS outbox and the replies to email reports
+        for pk in {row.pk for row in deps.repos.outbox.recent(deps.counties.default.code, limit=1000, channel=channel)}:
+            for row in deps.repos.outbox.for_record(pk, channel=channel):
+                fields = {k: v for k, v in dump(row).items() if k != "to_envelope"}
+                places[f"outbox {row.pk} {row.sk}"] = json.dumps(fields, ensure_ascii=False).encode()
     assert hits(needles, places) == [], "a secret rests in clear"
     return places
 
@@ -213,3 +221,95 @@ def test_no_phone_or_receipt_rests_anywhere_in_clear_through_a_whole_life(portal
     assert deps.repos.rewards.get(case_id).claim.payee_envelope is None
     deps.close()  # checkpoint the WAL into the file, as a copy at rest would be
     sweep_everything(deps, stream, secrets)
+
+
+# --- the contacts of reports registered by staff (004 C20, L17) ------------------------------
+POSTAL = "湖南省炎陵县霞阳镇隐秘路88号 欧阳收信人"
+
+
+def address_forms() -> dict[str, list[str]]:
+    from tests.fakes import mail
+
+    local = mail.SENDER.split("@")[0]
+    return {"postal address": [POSTAL, "隐秘路88号", "欧阳收信人"],
+            "email address": [mail.SENDER, mail.SENDER.upper(), local, mail.SENDER_NAME]}
+
+
+def test_no_postal_or_email_address_rests_anywhere_in_clear_or_shows_on_a_staff_page(portal, clock):
+    from portal.domain.inbox import InboxStatus
+    from portal.services import filing_tokens
+    from portal.services.channels import inbox
+    from tests.fakes import mail
+    from tests.services.channel_support import VILLAGE
+
+    app, deps, fake, stream = portal
+    needles = address_forms()
+    reception = signed_in(app, deps, clock, "officer_housing")
+    lead = signed_in(app, deps, clock, "officer")
+    supervisor = signed_in(app, deps, clock, "supervisor")
+    shown: dict[str, bytes] = {}
+
+    # a letter with a postal address, registered by the housing bureau
+    form = reception.get("/staff/register").text
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    letter_receipt = filing_tokens.open_token(deps, token, clock.now()).receipt
+    slip = reception.post("/staff/register", {
+        "token": token, "channel": "letter", "received_on": "2026-11-20", "category": "c1-no-planning-permit",
+        "description": "有人在农田里违法建房，已经砌到二层。", "lat": VILLAGE[0], "lng": VILLAGE[1],
+        "contact_kind": "postal", "postal_address": POSTAL})
+    assert slip.status_code == 200 and all(form not in slip.text for form in needles["postal address"])
+    # an email to the natural resources bureau's published address, registered from its inbox
+    stored = inbox.store_raw(deps, "natural_resources", mail.report_eml(big_mb=1), via="import", arrived_at=None,
+                             now=clock.now())
+    message_page = lead.get(f"/staff/inbox/{stored.message_id}").text
+    token = re.search(r'name="token" value="([^"]+)"', message_page).group(1)
+    mail_receipt = filing_tokens.open_token(deps, token, clock.now()).receipt
+    shown["inbox list"] = lead.get("/staff/inbox").data
+    shown["inbox message"] = message_page.encode()
+    registered = lead.post(f"/staff/inbox/{stored.message_id}/register", {
+        "token": token, "category": "l1-occupy-land", "description": mail.TEXT, "township": "longxi",
+        "received_on": "2026-11-23"})
+    assert registered.status_code == 200 and deps.repos.inbox.get(stored.message_id).status == InboxStatus.REGISTERED
+    shown["inbox slip"] = registered.data
+    needles["receipt"] = receipt_forms(letter_receipt) + receipt_forms(mail_receipt)
+
+    # the lead bureau handles both; the result of the email goes back by mail
+    ids = [i.pk.split("#", 1)[1] for i in deps.store.query("K#430225#active", index="county").items]
+    assert len(ids) == 2
+    for complaint_id in ids:
+        lead.act(complaint_id, "accept", {"note": "明天到现场"})
+        lead.act(complaint_id, "conclude", {**MEASURES, "finding": "substantiated", "result_text": "已责令当事人拆除。"})
+        shown[f"ticket {complaint_id}"] = lead.get(f"/staff/tickets/{complaint_id}").data
+        shown[f"supervisor ticket {complaint_id}"] = supervisor.get(f"/staff/tickets/{complaint_id}").data
+        shown[f"audit {complaint_id}"] = supervisor.get(f"/staff/tickets/{complaint_id}/audit").data
+    letter_id = next(i for i in ids if deps.repos.complaints.get(i).contact.kind == "postal")
+    email_id = next(i for i in ids if i != letter_id)
+    # the receiving unit prints the written notice (the one page that shows the address) and posts it
+    notice = reception.get(f"/staff/registered/{letter_id}/notice")
+    assert POSTAL in notice.text
+    assert reception.post(f"/staff/registered/{letter_id}/posted", {"posted_on": "2026-11-23"}).status_code == 303
+    shown["desk"] = reception.get("/staff/registered").data
+    for name, path in (("queue", "/staff/queue"), ("done queue", "/staff/queue?bucket=done"),
+                       ("ledger", "/staff/ledger.csv")):
+        shown[name] = lead.get(path).data
+    for name, path in (("oversight", "/staff/oversight"), ("oversight csv", "/staff/oversight.csv"),
+                       ("audit", "/staff/audit"), ("county queue", "/staff/queue")):
+        shown[name] = supervisor.get(path).data
+    assert hits(needles, shown) == [], "an address or a receipt on a staff page or an export"
+    c = deps.repos.complaints.get(email_id)
+    assert c.status == Status.CLOSED  # the result went by mail (004 C20: 书面)
+    replies = deps.repos.outbox.for_record(K.complaint_pk(email_id), channel="mail")
+    assert {r.kind for r in replies} == {"receipt", "accepted", "result"}
+
+    places = sweep_everything(deps, stream, needles)
+    assert any(name.startswith("outbox CMP#") for name in places) and any(name.startswith("blob") for name in places)
+    assert "portal.services.channels" in places["log"].decode()  # the log heard the story
+
+    # retention ends: the contacts, the mail replies' addresses and the email itself go
+    clock.set(max(deps.repos.complaints.get(i).purge_at for i in ids))
+    assert sweeper.sweep(deps, clock.now()).purged == 2
+    assert all(deps.repos.complaints.get(i).contact.envelope is None for i in ids)
+    assert all(r.to_envelope is None for r in deps.repos.outbox.for_record(K.complaint_pk(email_id), channel="mail"))
+    assert deps.repos.inbox.get(stored.message_id).envelope is None
+    deps.close()
+    sweep_everything(deps, stream, needles)

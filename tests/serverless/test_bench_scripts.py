@@ -43,3 +43,11 @@ def test_the_map_page_bench_measures_both_visits_against_its_floor():
         line = next(line for line in lines if line.startswith(label))
         assert "x floor" in line and "data" in line
     assert any(line.startswith("second visit / first visit of the map page") for line in lines)
+
+
+def test_the_operations_bench_runs_backup_restore_and_the_re_wrap_to_the_end():
+    done = subprocess.run([sys.executable, "bench/operations.py", "--complaints", "5"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for start in ("5 complaints,", "backup ", "verify ", "restore (keys) ", "read every record:", "re-wrap after"):
+        assert any(line.startswith(start) for line in done.stdout.splitlines()), start

@@ -144,7 +144,8 @@ def test_default_names_match_the_zappa_stage(template, resources, stage):
     assert resolve(prefix["Fn::If"][2], stage, region) == env["PORTAL_SSM_PREFIX"]
     log_group = resources["FunctionLogGroup"]["Properties"]["LogGroupName"]["Fn::Sub"][1]["Name"]
     assert resolve(log_group["Fn::If"][2], stage, region) == f"{zappa['project_name']}-{stage}"
-    assert set(template["Parameters"]) == {"Stage", "FunctionName", "PortalOrigins", "SsmPrefix", "FunctionDeployed"}
+    assert set(template["Parameters"]) == {"Stage", "FunctionName", "PortalOrigins", "SsmPrefix", "FunctionDeployed",
+                                           "SmsFailurePercent", "OperatorEmail"}
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -211,8 +212,10 @@ def test_execution_role_names_every_resource_and_action(resources):
             granted[statement["Sid"]] = (sorted(actions), targets, statement.get("Condition"))
     assert granted["UploadAndEvidenceObjects"][1] == [
         {"Fn::Sub": "${IncomingBucket.Arn}/incoming/*"}, {"Fn::Sub": "${EvidenceBucket.Arn}/evidence/*"}]
-    assert granted["DataKey"][:2] == (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-                                      [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
+    assert granted["DataKey"][:2] == (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom",
+                                       "kms:ReEncryptTo"], [{"Fn::GetAtt": ["PortalKey", "Arn"]}])
+    assert granted["TableItems"][0] == ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+                                        "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"]
     assert granted["IndexQueries"][:2] == (["dynamodb:Query"], [{"Fn::Sub": "${Table.Arn}/index/*"}])
     assert granted["Secrets"][0] == ["ssm:GetParameters"]
     assert granted["CachedTiles"][:2] == (["s3:GetObject", "s3:PutObject"],
@@ -299,13 +302,179 @@ def test_the_rest_api_proxies_to_the_function_in_the_stacks_partition(template, 
 
 
 def test_sweeper_errors_raise_an_alarm(resources):
-    (metric_filter,) = of_type(resources, "AWS::Logs::MetricFilter").values()
-    props = metric_filter["Properties"]
+    props = resources["SweepErrorMetricFilter"]["Properties"]
     assert props["FilterPattern"] == '"SWEEP_ERROR"'
     assert props["LogGroupName"] == {"Ref": "FunctionLogGroup"}
     (transformation,) = props["MetricTransformations"]
-    (alarm,) = of_type(resources, "AWS::CloudWatch::Alarm").values()
+    alarm = resources["SweepErrorAlarm"]
     assert (alarm["Properties"]["Namespace"], alarm["Properties"]["MetricName"]) == (
         transformation["MetricNamespace"], transformation["MetricName"])
     assert alarm["Properties"]["Threshold"] == 1
     assert alarm["Properties"]["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+
+
+# --- the operators' alarms and the evidence bucket's versions (issue 15) ------------------
+
+
+def test_the_evidence_bucket_keeps_earlier_versions_for_30_days_and_the_table_keeps_pitr(resources):
+    props = resources["EvidenceBucket"]["Properties"]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
+    assert rule["ExpiredObjectDeleteMarker"] is True and "ExpirationInDays" not in rule  # current photos stay
+    assert resources["Table"]["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_every_alarm_tells_the_operators_topic(template, resources):
+    alarms = of_type(resources, "AWS::CloudWatch::Alarm")
+    assert set(alarms) == {"SweepErrorAlarm", "SweeperSilentAlarm", "BreachAlarm", "SmsFailureRateAlarm",
+                           "FunctionErrorAlarm", "FunctionThrottleAlarm"}
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+    (topic,) = of_type(resources, "AWS::SNS::Topic")
+    subscription = resources["OperatorSubscription"]
+    assert subscription["Condition"] == "OperatorEmailGiven"
+    assert subscription["Properties"] == {"TopicArn": {"Ref": topic}, "Protocol": "email",
+                                          "Endpoint": {"Ref": "OperatorEmail"}}
+    assert template["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": topic}
+
+
+def test_lambda_errors_and_throttles_alarm_on_the_zappa_function(resources):
+    function = resources["FunctionLogGroup"]["Properties"]["LogGroupName"]["Fn::Sub"][1]["Name"]
+    for name, metric in (("FunctionErrorAlarm", "Errors"), ("FunctionThrottleAlarm", "Throttles")):
+        props = resources[name]["Properties"]
+        assert (props["Namespace"], props["MetricName"], props["Statistic"]) == ("AWS/Lambda", metric, "Sum")
+        assert props["Dimensions"] == [{"Name": "FunctionName", "Value": function}]
+        assert (props["Threshold"], props["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_sweeper_not_running_for_two_of_its_periods_raises_an_alarm(resources, stage):
+    (schedule,) = [e for e in zappa_stage(stage)["events"] if e["function"] == "functions.deadlines.handler"]
+    minutes = int(re.fullmatch(r"rate\((\d+) minutes\)", schedule["expression"]).group(1))
+    props = resources["SweeperSilentAlarm"]["Properties"]
+    assert props["Period"] == minutes * 60
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (2, 2)
+    assert (props["Statistic"], props["Threshold"], props["ComparisonOperator"]) == ("Sum", 1, "LessThanThreshold")
+    assert props["TreatMissingData"] == "breaching"  # no line at all is the sweeper not running
+    (transformation,) = resources["SweepRunMetricFilter"]["Properties"]["MetricTransformations"]
+    assert transformation["MetricName"] == props["MetricName"] and "DefaultValue" not in transformation
+
+
+def test_the_sms_failure_rate_alarm_divides_failures_by_attempts(template, resources):
+    props = resources["SmsFailureRateAlarm"]["Properties"]
+    metrics = {m["Id"]: m for m in props["Metrics"]}
+    assert metrics["sent"]["MetricStat"]["Metric"]["MetricName"] == "SmsSent"
+    assert metrics["failed"]["MetricStat"]["Metric"]["MetricName"] == "SmsFailed"
+    assert [m["Id"] for m in props["Metrics"] if m["ReturnData"]] == ["rate"]
+    assert "100 * FILL(failed, 0) / (FILL(sent, 0) + FILL(failed, 0))" in metrics["rate"]["Expression"]
+    assert props["Threshold"] == {"Ref": "SmsFailurePercent"} and props["ComparisonOperator"] == "GreaterThanThreshold"
+    assert template["Parameters"]["SmsFailurePercent"]["Default"] == 20
+
+
+# The metric filters read the JSON lines the code writes: each pattern is tried on lines the
+# portal really logs (a sweep with a breach, a dry run, an SMS sent and one failed). The
+# evaluator below covers the filter syntax the template uses: { $.f = "v" }, $.f > n,
+# $.f IS FALSE, &&, || and parentheses.
+
+
+def _matches(pattern: str, event: dict) -> bool:
+    tokens = re.findall(r'\(|\)|&&|\|\||\$\.\w+|"[^"]*"|IS|FALSE|TRUE|[=><!]+|-?\d+(?:\.\d+)?', pattern.strip()[1:-1])
+    position = 0
+
+    def take():
+        nonlocal position
+        position += 1
+        return tokens[position - 1]
+
+    def term():
+        if tokens[position] == "(":
+            take()
+            value = disjunction()
+            assert take() == ")"
+            return value
+        field, operator, operand = take()[2:], take(), take()
+        value = event.get(field)
+        if operator == "IS":
+            return value is (operand == "TRUE")
+        operand = operand[1:-1] if operand.startswith('"') else float(operand)
+        if operator == "=":
+            return value == operand
+        return isinstance(value, (int, float)) and {">": value > operand, "<": value < operand}[operator]
+
+    def conjunction():
+        value = term()
+        while position < len(tokens) and tokens[position] == "&&":
+            take()
+            value = term() and value
+        return value
+
+    def disjunction():
+        value = conjunction()
+        while position < len(tokens) and tokens[position] == "||":
+            take()
+            value = conjunction() or value
+        return value
+
+    result = disjunction()
+    assert position == len(tokens), pattern
+    return result
+
+
+@pytest.fixture
+def logged_events(deps, clock):
+    """The JSON lines of a real sweep that escalates a breach, a dry run, and SMS sent and failed."""
+    import logging
+
+    from portal.ports import SmsTemporaryError
+    from portal.services import sweeper
+    from portal.web.logs import JsonLines, RedactingFilter
+    from tests.services.helpers import file
+
+    lines: list[dict] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(self.format(record)))
+
+    handler = Collect()
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level, root.level = root.level, logging.INFO
+    try:
+        file(deps, phone="13800138000")  # its code is sent
+        clock.advance(days=10)
+        sweeper.sweep(deps, clock.now(), dry_run=True)
+        sweeper.sweep(deps, clock.now())  # breaches escalated
+        real_send = deps.sms.send
+
+        def down(*args, **kwargs):
+            raise SmsTemporaryError("503")
+
+        deps.sms.send = down
+        from portal.services import verification
+
+        complaint = deps.repos.complaints.iterate("county", "K#430225#active").__next__()
+        clock.advance(minutes=5)
+        verification.resend(deps, complaint, deps.counties.default, "client", clock.now())
+        deps.sms.send = real_send
+    finally:
+        root.removeHandler(handler)
+        root.level = level
+    return [line for line in lines if "event" in line]
+
+
+def test_the_metric_filters_count_the_events_the_portal_logs(resources, logged_events):
+    def counted(name):
+        pattern = resources[name]["Properties"]["FilterPattern"]
+        return [e for e in logged_events if _matches(pattern, e)]
+
+    sweeps = [e for e in logged_events if e["event"] == "sweep"]
+    assert [e["dry_run"] for e in sweeps] == [True, False]
+    assert counted("SweepRunMetricFilter") == [sweeps[1]]  # a dry run is not the sweeper running
+    assert counted("BreachMetricFilter") == [sweeps[1]] and sweeps[1]["breaches"] >= 1
+    assert resources["BreachMetricFilter"]["Properties"]["MetricTransformations"][0]["MetricValue"] == "$.breaches"
+    sent, failed = counted("SmsSentMetricFilter"), counted("SmsFailedMetricFilter")
+    assert [e["outcome"] for e in sent] == ["sent"] and [e["outcome"] for e in failed] == ["retry"]
+    assert not any(_matches(resources["SmsSentMetricFilter"]["Properties"]["FilterPattern"], e) for e in failed)

@@ -1,11 +1,14 @@
 """The authorization table, written out in full: every role (inside and outside the ticket's
 unit, and from another county) against every action, on an ordinary ticket, a ticket a
 township leads, a discipline-only ticket (000 §2(3), §4(2)4; 004 C36), and tickets handed
-over to urban management for forced demolition (004 C25)."""
+over to urban management for forced demolition (004 C25), and reports registered by a unit
+that does not lead them (004 C20, L17: the receiving unit posts the written notice and may
+record the feedback to a higher level, and sees nothing else)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 
@@ -21,6 +24,7 @@ class Ticket:
     discipline_only: bool
     county: str = COUNTY
     demolition_unit: str | None = None  #: 004 C25: urban management, once handed over
+    intake: object = None  #: a registered report: ``received_by`` is the unit that received it
 
 
 ORDINARY = Ticket(lead="natural_resources", co_handler="xiayang", discipline_only=False)
@@ -28,6 +32,11 @@ TOWNSHIP_LED = Ticket(lead="xiayang", co_handler="xiayang", discipline_only=Fals
 DISCIPLINE_ONLY = Ticket(lead="discipline", co_handler=None, discipline_only=True)
 DEMOLITION = Ticket(lead="natural_resources", co_handler="xiayang", discipline_only=False,
                     demolition_unit="urban_management")
+#: a letter received by the housing bureau, routed to natural resources (portal.domain.channels)
+RECEIVED_ELSEWHERE = Ticket(lead="natural_resources", co_handler="xiayang", discipline_only=False,
+                            intake=SimpleNamespace(received_by="housing"))
+RECEIVED_ELSEWHERE_OFFICIALS = Ticket(lead="discipline", co_handler=None, discipline_only=True,
+                                      intake=SimpleNamespace(received_by="housing"))
 URBAN_LED_DEMOLITION = Ticket(lead="urban_management", co_handler="xiayang", discipline_only=False,
                               demolition_unit="urban_management")
 
@@ -50,10 +59,11 @@ ACTORS = {
 }
 
 HANDLE = {"view", "accept", "decline", "transfer", "ask_info", "onsite", "stop_order", "rectified", "conclude",
-          "written_notice", "case", "disclosure_request", "demolition_handover"}
+          "written_notice", "case", "disclosure_request", "demolition_handover", "feedback"}
 DEMOLISH = {"view", "demolition_plan"}  #: 004 C25: urban management co-handles the demolition step alone
 ON_SITE = {"view", "onsite", "stop_order", "rectified"}
 OVERSEE = {"view", "reopen", "case", "audit", "reward_propose", "reward_approve", "acceptance_check", "write_off"}
+RECEIVED = {"notice_post", "feedback"}  #: the receiving unit, without a view of the ticket
 EVERYTHING = {a.value for a in Action}
 
 EXPECTED = {
@@ -79,6 +89,18 @@ EXPECTED = {
         "officer_urban": DEMOLISH,
         "head_urban": DEMOLISH,
     },
+    "received_elsewhere": {
+        "officer_lead": HANDLE,
+        "head_lead": HANDLE | {"assign"},
+        "township_co": ON_SITE,
+        "supervisor": OVERSEE,
+        "officer_other": RECEIVED,
+        "head_other": RECEIVED,
+    },
+    "received_elsewhere_officials": {
+        # a report about officials stays with the commission, even for the unit that received it
+        "discipline": EVERYTHING - {"demolition_handover", "demolition_plan"},
+    },
     "urban_led_demolition": {
         "officer_urban": HANDLE | DEMOLISH,
         "head_urban": HANDLE | DEMOLISH | {"assign"},
@@ -87,7 +109,8 @@ EXPECTED = {
     },
 }
 TICKETS = {"ordinary": ORDINARY, "township_led": TOWNSHIP_LED, "discipline_only": DISCIPLINE_ONLY,
-           "demolition": DEMOLITION, "urban_led_demolition": URBAN_LED_DEMOLITION}
+           "demolition": DEMOLITION, "urban_led_demolition": URBAN_LED_DEMOLITION,
+           "received_elsewhere": RECEIVED_ELSEWHERE, "received_elsewhere_officials": RECEIVED_ELSEWHERE_OFFICIALS}
 
 
 @pytest.mark.parametrize("ticket_name", list(TICKETS))

@@ -211,3 +211,70 @@ def test_from_settings_uses_the_configured_key(tmp_path, key_id):
     keyring = KmsKeyring.from_settings(aws_settings(tmp_path, kms_key_id=key_id))
     assert keyring.key_id == key_id
     assert keyring.decrypt(keyring.encrypt(b"x", CTX), CTX) == b"x"
+
+
+# --- rotation: KMS's own key rotation, then ReEncrypt ---------------------------------------
+
+
+def test_rotation_asks_kms_for_new_key_material_and_rewrap_re_encrypts_each_data_key(key_id, tick):
+    keyring, calls = keyring_with_calls(key_id, tick)
+    envelopes = {n: keyring.encrypt(f"phone {n}".encode(), {"record": f"complaint/{n}", "field": "contact"})
+                 for n in range(3)}
+    keyring.rotate()
+    assert calls.count("RotateKeyOnDemand") == 1
+    rotations = kms_client().list_key_rotations(KeyId=key_id)["Rotations"]
+    assert [r["RotationType"] for r in rotations] == ["ON_DEMAND"]
+    for n, envelope in envelopes.items():
+        context = {"record": f"complaint/{n}", "field": "contact"}
+        moved = keyring.rewrap(envelope, context)
+        assert moved.split(".")[2] != envelope.split(".")[2] and moved.split(".")[3] == envelope.split(".")[3]
+        assert keyring.decrypt(moved, context) == f"phone {n}".encode()
+    assert calls.count("ReEncrypt") == 3
+    with pytest.raises(DecryptionError):  # ReEncrypt checks the context too
+        keyring.rewrap(envelopes[0], OTHER)
+
+
+def test_key_material_named_by_kms_labels_the_envelopes(tick):
+    """Where KMS names the key material of a data key (``KeyMaterialId``), envelopes carry it,
+    so the re-wrap knows which ones are under the newest material and skips them."""
+    client = kms_client()
+    stubber = Stubber(client)
+    old, new = "a" * 64, "b" * 64
+    stubber.add_response("generate_data_key", {"CiphertextBlob": b"wrapped-old", "Plaintext": b"k" * 32,
+                                               "KeyId": "arn:key", "KeyMaterialId": old})
+    stubber.add_response("re_encrypt", {"CiphertextBlob": b"wrapped-new", "SourceKeyId": "arn:key", "KeyId": "arn:key",
+                                        "SourceKeyMaterialId": old, "DestinationKeyMaterialId": new})
+    stubber.activate()
+    keyring = KmsKeyring(client, "arn:key", clock=tick)
+    envelope = keyring.encrypt(b"x", CTX)
+    assert keyring.key_of(envelope) == "kms-" + old[:16] == keyring.current_key()
+    assert keyring.rewrap(envelope, CTX) is None  # already under the newest material this process knows
+    keyring._current = "kms"  # a rotation happened elsewhere: the next data key names the new material
+    moved = keyring.rewrap(envelope, CTX)
+    assert keyring.key_of(moved) == "kms-" + new[:16] == keyring.current_key()
+    assert keyring.labels_identify_keys and keyring.rewrap(moved, CTX) is None
+    stubber.assert_no_pending_responses()
+
+
+def test_the_re_wrap_on_kms_re_encrypts_every_envelope_once_and_finishes(tmp_path, key_id):
+    from portal.crypto.kms_keyring import KmsKeyring as Kms
+    from portal.services.deps import build_deps
+    from portal.services.keys import rewrap, rotation
+    from portal.store.sqlite import SqliteStore
+    from tests.fakes.clock import ManualClock
+    from tests.services.helpers import file
+
+    clock = ManualClock()
+    settings = aws_settings(tmp_path, kms_key_id=key_id, blobs="files", demo="1")
+    deps = build_deps(settings, clock=clock, store=SqliteStore(settings.sqlite_file, epoch=clock.epoch),
+                      keyring=Kms(kms_client(), key_id))
+    complaint, _ = file(deps, phone="13800138000", verify=True)
+    before = deps.repos.complaints.get(complaint.id).contact.envelope
+    started = rotation.rotate(deps, "master", "cli", clock.now()).rotation
+    assert started.not_before == clock.now() + __import__("datetime").timedelta(seconds=600)
+    done = rewrap.run_to_end(deps, clock.now())
+    assert done.state == "done" and done.passes == 1 and done.total_rewrapped >= 3  # contact, code row, secret
+    after = deps.repos.complaints.get(complaint.id).contact.envelope
+    assert after.split(".")[2] != before.split(".")[2]
+    assert deps.keyring.decrypt(after, {"record": f"complaint/{complaint.id}", "field": "contact"}) == b"+8613800138000"
+    deps.close()

@@ -63,3 +63,19 @@ def test_nothing_under_the_prefix_names_both_required_parameters(tmp_path, ssm):
         load_secrets(settings(tmp_path, prefix="/portal/prod/"), ssm)
     assert "secret-key" in str(raised.value) and "hash-key" in str(raised.value)
     assert b64e(HASH_KEY) not in str(raised.value)
+
+
+def test_rotating_the_hash_key_keeps_the_old_one_as_retired_in_ssm(tmp_path, ssm):
+    from portal.crypto.hashing import hash_key_id
+    from portal.crypto.secrets import rotate_hash_key
+
+    put(ssm, "secret-key", b64e(SECRET_KEY))
+    put(ssm, "hash-key", b64e(HASH_KEY))
+    retired, new = rotate_hash_key(settings(tmp_path), ssm)
+    assert retired == hash_key_id(HASH_KEY) and new != retired
+    again = load_secrets(settings(tmp_path), ssm)
+    assert hash_key_id(again.hash_key) == new and again.retired_hash_keys == (HASH_KEY,)
+    rotate_hash_key(settings(tmp_path), ssm)
+    assert len(load_secrets(settings(tmp_path), ssm).retired_hash_keys) == 2  # oldest first, none lost
+    parameter = ssm.get_parameter(Name=SSM_PREFIX + "hash-key-retired")["Parameter"]
+    assert parameter["Type"] == "SecureString"

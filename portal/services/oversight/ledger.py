@@ -38,6 +38,7 @@ from typing import Callable
 from portal.documents.annex_xlsx import AnnexSheet, Column, write_workbook
 from portal.documents.cells import spreadsheet_text
 from portal.domain.access import Actor
+from portal.domain.channels import channel_title, source_title
 from portal.domain.complaint import FINDING_TITLES, STATUS_TITLES, Complaint, Status
 from portal.domain.county import County
 from portal.domain.referral import LAND_TYPES
@@ -99,6 +100,10 @@ def facts(c: Complaint, county: County, tr: Tr) -> dict:
         "illegal_gains_wan_yuan": _num(m.illegal_gains_wan_yuan) if m else None,
         "repeat_after_penalty": _yes_no(m.repeat_after_penalty, tr) if m else None,
         "police_referral": _yes_no(m.police_referral_recorded, tr) if m else None,
+        # how the report arrived (004 C20, L17; C9, L8: 上级交办 with its work-order number)
+        "channel": tr(channel_title(c.intake.channel)), "source": tr(source_title(c.intake.source)),
+        "external_ref": c.intake.external_ref or None, "received_by": county.unit_name(c.intake.received_by) or None,
+        "fed_back_on": format_local(c.intake.fed_back_at, with_time=False) if c.intake.fed_back_at else None,
     }
 
 
@@ -119,6 +124,8 @@ CSV_COLUMNS = (
     ("transfer_land_type", N_("非法转让、倒卖土地地类")), ("transfer_area_mu", N_("非法转让、倒卖土地面积（亩）")),
     ("illegal_gains_wan_yuan", N_("违法所得（万元）")), ("repeat_after_penalty", N_("受过行政处罚后再次非法转让、倒卖")),
     ("police_referral", N_("是否移送公安机关")), ("written_off_on", N_("销号日期")),
+    ("channel", N_("举报渠道")), ("source", N_("举报来源")), ("external_ref", N_("交办单号、来文编号")),
+    ("received_by", N_("收到单位")), ("fed_back_on", N_("向交办（移交）单位反馈日期")),
 )
 COLUMNS = tuple(title for _, title in CSV_COLUMNS)
 
@@ -211,6 +218,9 @@ def annex_row(c: Complaint, county: County, tr: Tr) -> dict:
     remarks = [f["notes"] or ""]
     if not mining and c.write_off is not None:
         remarks.append(tr(N_("已销号（%(date)s）")) % {"date": f["written_off_on"]})
+    if c.intake.staff_registered:  # 上级交办 12345 YL…, or the channel a citizen used
+        remarks.append(" ".join(p for p in (f["source"] if c.intake.owes_feedback else f["channel"], f["external_ref"])
+                                if p))
     remarks.append(tr(N_("编号%(id)s")) % {"id": c.id[-8:]})
     joined = lambda parts: tr(SEPARATOR).join(p for p in parts if p) or None  # noqa: E731
     return f | {"basic": basic, "handling": joined(handling), "decision": joined(decision),

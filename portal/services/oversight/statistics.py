@@ -43,6 +43,7 @@ from portal.domain.oversight import (
     COUNTED_CLOCKS, CONSEQUENCE_TITLES, Figures, Period, ReviewFinding, Statistics, as_seen, counts_for,
     is_blank, oversight_scope, ranking, review_month, tally,
 )
+from portal.domain.channels import CHANNELS, channel_title
 from portal.i18n import N_
 from portal.services import audit
 from portal.services.deps import Deps
@@ -63,6 +64,8 @@ class OversightReport:
     lead_ranking: list[Figures] = field(default_factory=list)
     items_read: int = 0
     review_held: datetime | None = None  #: when this month's review was held, if it was
+    #: per channel (web, phone, letter, email, visit, 上级交办, 移交), in ``CHANNELS`` order
+    channels: list[Figures] = field(default_factory=list)
 
 
 def _require(actor: Actor) -> str:
@@ -104,8 +107,10 @@ def report(deps: Deps, actor: Actor, period: Period, now: datetime, *, audit_as:
     leads = sorted(stats.by_lead.values(), key=lambda f: f.unit)
     order = {t.code: n for n, t in enumerate(county.townships)}
     townships = sorted(stats.by_township.values(), key=lambda f: (order.get(f.unit, len(order)), f.unit))
+    order_of = {code: n for n, code in enumerate(CHANNELS)}
+    channels = sorted(stats.by_channel.values(), key=lambda f: (order_of.get(f.unit, len(order_of)), f.unit))
     out = OversightReport(scope=kind, stats=stats, leads=leads, townships=townships, findings=findings,
-                          items_read=read, review_held=held)
+                          items_read=read, review_held=held, channels=channels)
     if period.kind == "half":  # 半年排名
         out.township_ranking = ranking(townships)
         out.lead_ranking = ranking(leads)
@@ -144,11 +149,13 @@ def findings_seen(deps: Deps, actor: Actor, county: str, last_month: str) -> lis
 # --- CSV ---------------------------------------------------------------------------------
 
 SECTION_LEAD, SECTION_TOWNSHIP, SECTION_TOTAL = N_("牵头单位"), N_("乡镇（管理区）"), N_("合计")
+SECTION_CHANNEL = N_("举报渠道")
 COLUMNS = (
     N_("统计周期"), N_("类别"), N_("单位"), N_("收到举报"), N_("已受理"), N_("不予受理"),
     N_("3个工作日内受理决定"), N_("受理决定超期"), N_("2小时内到场核查"), N_("到场核查超期"),
     N_("7个工作日内告知结果"), N_("告知结果超期"), N_("办结：属实"), N_("办结：部分属实"), N_("办结：不属实"),
     N_("新增"), N_("存量"), N_("当前未办结"), N_("当前已超期"), N_("超期率"), N_("月度调度检查被通报次数"),
+    N_("按时向交办（移交）单位反馈"), N_("反馈超期"),
 )
 
 
@@ -157,7 +164,7 @@ def _figures_row(period: Period, section: str, name: str, f: Figures) -> list:
     rate = "" if f.breach_rate is None else f"{f.breach_rate:.1%}"
     return [period.key, section, name, f.received, f.accepted, f.declined, *clocks,
             f.findings["substantiated"], f.findings["partly"], f.findings["not_substantiated"], f.new, f.stock,
-            f.open_now, f.overdue_now, rate, f.review_findings]
+            f.open_now, f.overdue_now, rate, f.review_findings, f.feedback["met"], f.feedback["breached"]]
 
 
 def export_csv(deps: Deps, actor: Actor, period: Period, now: datetime, tr: Callable[[str], str]) -> bytes:
@@ -170,6 +177,7 @@ def export_csv(deps: Deps, actor: Actor, period: Period, now: datetime, tr: Call
     rows = [_figures_row(period, tr(SECTION_TOTAL), county.name, result.stats.total)]
     rows += [_figures_row(period, tr(SECTION_LEAD), county.unit_name(f.unit), f) for f in result.leads]
     rows += [_figures_row(period, tr(SECTION_TOWNSHIP), county.unit_name(f.unit), f) for f in result.townships]
+    rows += [_figures_row(period, tr(SECTION_CHANNEL), tr(channel_title(f.unit)), f) for f in result.channels]
     for row in rows:
         writer.writerow([spreadsheet_text(v) for v in row])
     if result.findings:

@@ -292,7 +292,7 @@ class UploadStateView(MethodView):
         token travels in the ``X-Filing-Token`` header, never in the URL."""
         d = deps()
         token = filing_tokens.open_token(d, args["token"], now())
-        state = uploads.upload_state(d, token.submission_hash(d), upload_id)
+        state = uploads.upload_state(d, token.submission_hashes(d), upload_id)
         if state is None:
             raise NotFound(N_("照片已失效，请重新上传。"))
         return {"upload_id": upload_id, "status": state.get("status"), "taken_at": state.get("taken_at"),

@@ -210,6 +210,16 @@ def demo_outbox():
     return render_template("citizen/demo_outbox.html", rows=demo.outbox_rows(deps(), county().code), **_common())
 
 
+@bp.get("/demo/mail-outbox")
+def demo_mail_outbox():
+    """Demo mode only: the replies to email reports as the mail server would get them (addresses masked)."""
+    if not deps().settings.is_demo:
+        abort(404)
+    from portal.services.channels import mail
+
+    return render_template("citizen/demo_mail_outbox.html", rows=mail.outbox_rows(deps(), county().code), **_common())
+
+
 @bp.route("/healthz", methods=["GET", "POST"])
 def healthz():
     """Liveness; also the floor the intake benchmark compares filing against (an empty POST)."""

@@ -15,7 +15,8 @@ from flask import Blueprint, Flask, current_app, g, redirect, request, session, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from portal.domain.access import ROLE_TITLES, Role, can_see_queue_of
+from portal.domain.access import ROLE_TITLES, Role, can_register, can_see_queue_of
+from portal.domain.campaigns.campaign import takes_part
 from portal.domain.oversight import oversight_scope
 from portal.services import staff_auth
 from portal.web.common import deps
@@ -67,16 +68,20 @@ def staff_context():
         "handles_rewards": account is not None and account.role in (Role.SUPERVISOR, Role.DISCIPLINE, Role.FINANCE),
         "is_custodian": account is not None and account.role == Role.CUSTODIAN,
         "sees_oversight": account is not None and oversight_scope(account.actor) is not None,
+        "sees_campaigns": account is not None and takes_part(account.actor),
         "county": deps().counties.get(account.county) if account else deps().counties.default,
         "demo": deps().settings.is_demo,
+        "registers": account is not None and can_register(account.actor),
     }
 
 
 def _register_children() -> None:
-    from portal.web.staff import admin, audit, auth, cases, disclosure, oversight, rewards, tickets, workqueue
+    from portal.web.staff import (
+        admin, audit, auth, campaigns, cases, channels, disclosure, oversight, rewards, tickets, workqueue,
+    )
 
     for child in (auth.bp, workqueue.bp, tickets.bp, cases.bp, audit.bp, admin.bp, rewards.bp, disclosure.bp,
-                  oversight.bp):
+                  oversight.bp, channels.bp, campaigns.bp):
         bp.register_blueprint(child)
 
 

@@ -13,6 +13,7 @@ from portal.domain.oversight import (
     CONSEQUENCE_TITLES, COUNTED_CLOCKS, PERIOD_KINDS, PERIOD_TITLES, Period, oversight_scope,
 )
 from portal.services import oversight
+from portal.services.campaigns import figures as campaign_figures
 from portal.timeutil import local_date
 from portal.web.common import deps, now
 
@@ -32,7 +33,8 @@ def page():
     return render_template("staff/oversight.html", r=view.report, c=view.charts, blank_units=view.blank_units,
                            period=period, kinds=PERIOD_KINDS, kind_titles=PERIOD_TITLES,
                            choices=Period.offered(period.kind, now()), clocks=COUNTED_CLOCKS,
-                           clock_titles=CLOCK_TITLES, consequence_titles=CONSEQUENCE_TITLES)
+                           clock_titles=CLOCK_TITLES, consequence_titles=CONSEQUENCE_TITLES,
+                           campaigns=campaign_figures.oversight_summaries(deps(), g.actor, now()))
 
 
 @bp.get("/oversight.csv")

@@ -12,6 +12,7 @@ from portal.domain.measures import ACCEPTANCE_LEVELS
 from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
 from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
+from portal.services.channels import notices
 from portal.services.places import maps as place_maps
 from portal.timeutil import local
 from portal.web.common import deps, error_text, now
@@ -51,6 +52,8 @@ ACTIONS = {
                  N_("已办结，处理结果将告知举报人。")),
     "written-notice": (lambda d, a, cid, f, t: workflow.record_written_notice(d, a, cid, f.get("note"), t),
                        N_("书面告知已登记。")),
+    "feedback": (lambda d, a, cid, f, t: notices.record_feedback(d, a, cid, f.get("fed_back_on"), f.get("note"), t),
+                 N_("已登记向交办（移交）单位反馈办理结果。")),
     "reopen": (lambda d, a, cid, f, t: workflow.reopen(d, a, cid, f.get("reason"), t), N_("已重新办理。")),
     "acceptance-check": (lambda d, a, cid, f, t: workflow.record_acceptance_check(
         d, a, cid, f.get("level"), f.get("meets_standard"), f.get("checked_on"), f.get("note"), t), N_("验收情况已登记。")),

@@ -23,9 +23,14 @@ from portal.domain.oversight import ReviewFinding
 from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
+from portal.store.formats import declare
 from portal.timeutil import to_store
 
 SCHEDULE = "SCHEDULE"
+
+REVIEW_FINDING = declare("monthly-review finding", pk="REVIEW#", sk="FIND#")
+REVIEW_RUN = declare("monthly review held", pk="REVIEW#", sk="RUN#")
+REVIEW_SCHEDULE = declare("monthly-review schedule", pk="REVIEW#", sk=SCHEDULE)
 
 
 def review_pk(county: str) -> str:

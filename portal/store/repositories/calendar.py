@@ -3,7 +3,7 @@
 =============================  ==================  =============================================
 record                         pk                  sk
 =============================  ==================  =============================================
-a day off or working day       ``CAL#<year>``      ``YYYY-MM-DD`` (``repositories.CalendarOverrides``)
+a day off or working day       ``CAL#<year>``      ``YYYY-MM-DD`` (``CalendarOverrides``)
 a year's official arrangement  ``CALSRC``          ``<year>``: its source, counts, who imported it
                                                    and the hand entries it replaced
 =============================  ==================  =============================================
@@ -15,12 +15,16 @@ year's other entries in one transaction, so a year is never half official.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Sequence
 
 from portal.domain.arrangement import Arrangement
 from portal.ports import ANY, Delete, Item, Op, Put, Store
+from portal.store.formats import declare
 from portal.timeutil import to_store
 
 ARRANGEMENTS = "CALSRC"
+CALENDAR_OVERRIDE = declare("calendar override", pk="CAL#")
+CALENDAR_ARRANGEMENT = declare("calendar arrangement", pk=ARRANGEMENTS)
 
 
 def override_put(day: date, workday: bool, note: str, actor: str, now: datetime, *, arrangement: bool = False
@@ -30,6 +34,24 @@ def override_put(day: date, workday: bool, note: str, actor: str, now: datetime,
     if arrangement:
         body["arrangement"] = True
     return Put(Item(pk=f"CAL#{day.year}", sk=day.isoformat(), body=body), expect=ANY)
+
+
+class CalendarOverrides:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def set(self, day: date, workday: bool, note: str, actor: str, now: datetime) -> None:
+        self.store.write([override_put(day, workday, note, actor, now)])
+
+    def year(self, year: int) -> dict[date, dict]:
+        page = self.store.query(f"CAL#{year}", limit=400)
+        return {date.fromisoformat(i.sk): dict(i.body) for i in page.items}
+
+    def for_years(self, years: Sequence[int]) -> dict[date, bool]:
+        out: dict[date, bool] = {}
+        for year in years:
+            out.update({d: row["workday"] for d, row in self.year(year).items()})
+        return out
 
 
 class CalendarArrangements:
