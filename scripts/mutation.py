@@ -6,8 +6,9 @@ the pinned mutmut first.
     scripts/mutation.sh --table [--readme]    # the table of the last runs (written into the README)
     scripts/mutation.sh --kill MUTANT [TEST...]  # do these tests (default --tests) kill this mutant?
 
-MODULE is a name under ``portal/domain/`` (``access``) or a path to any module. The work tree
-(tracked and untracked files, not ignored ones) is copied to ``var/mutation/run/``, where one
+MODULE is a name under ``portal/domain/`` (``access``, ``campaigns.items`` for a module of a
+subpackage) or a path to any module. The work tree
+(tracked and untracked files, not ignored ones) is copied to ``var/mutation/run/NAME/``, where one
 mutmut run mutates the modules asked for and, for each mutant, runs the tests of ``--tests``
 that call the mutated function. Then, per module, it prints bench-style figures and every
 survivor as a diff, and keeps the figures in ``var/mutation/scores/MODULE.json``.
@@ -41,7 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
-RUN = WORK / "run"
+RUNS = WORK / "run"
+RUN = RUNS  #: this run's copy of the work tree: ``RUNS / NAME`` (see ``run_dir``), set by main()
 SCORES = WORK / "scores"
 EQUIVALENT = ROOT / "scripts" / "mutation-equivalent.tsv"
 README = ROOT / "README.md"
@@ -57,15 +59,42 @@ KILLED = {"killed", "timeout", "segfault"}  # segfault: killed by a signal (mutm
 
 # --- what to run ----------------------------------------------------------------------------
 def module_path(name: str) -> str:
-    path = Path(name if name.endswith(".py") else f"portal/domain/{name}.py")
+    path = Path(name if name.endswith(".py") else f"portal/domain/{name.replace('.', '/')}.py")
     if not (ROOT / path).is_file():
         raise SystemExit(f"no such module: {path}")
     return path.as_posix()
 
 
 def all_domain_modules() -> list[str]:
-    return sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "portal" / "domain").glob("*.py")
+    """Every module of ``portal/domain/`` and of its subpackages (``campaigns/items.py``)."""
+    return sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "portal" / "domain").rglob("*.py")
                   if p.stem not in NOT_MEASURED)
+
+
+def module_name(path: str) -> str:
+    """``access`` for portal/domain/access.py, ``campaigns.items`` for a subpackage's module,
+    the path itself for a module outside the domain: the name in the table, the scores file and
+    the equivalents list."""
+    if not path.startswith("portal/domain/"):
+        return path
+    return path.removeprefix("portal/domain/").removesuffix(".py").replace("/", ".")
+
+
+def run_dir(modules: list[str]) -> Path:
+    """One copy per set of modules (``var/mutation/run/access``, ``run/calendar+3``), so that
+    the mutants of an earlier run stay there for ``--kill`` while another module runs."""
+    first = module_name(modules[0]).replace("/", "_")
+    return RUNS / (first if len(modules) == 1 else f"{first}+{len(modules) - 1}")
+
+
+def run_of(mutant: str) -> Path:
+    """The run that holds this mutant: the newest copy whose mutant data names it."""
+    candidates = sorted((p for p in RUNS.glob("*/mutants/portal/**/*.meta")
+                         if f'"{mutant}"' in p.read_text(encoding="utf-8", errors="replace")),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+    if not candidates:
+        raise SystemExit(f"no run holds {mutant}: run scripts/mutation.sh on its module first")
+    return RUNS / candidates[0].relative_to(RUNS).parts[0]
 
 
 def copy_work_tree() -> None:
@@ -202,7 +231,7 @@ def score_module(path: str, equivalents: dict) -> dict:
 
     data = SourceFileMutationData(path=path)
     data.load()
-    module = Path(path).stem if path.startswith("portal/domain/") else path
+    module = module_name(path)
     figures = {"mutants": 0, "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0, "other": 0,
                "message_text": 0, "equivalent": 0}
     survivors, used = [], set()
@@ -292,9 +321,7 @@ def write_readme(results: list[dict]) -> None:
 def kill(mutant: str, tests: list[str]) -> int:
     """Run ``tests`` (from the work tree as it is now) against one mutant of the last run: the
     record of which test kills which mutant. Exit 0 if they kill it, 1 if it survives them."""
-    mutants = RUN / "mutants"
-    if not (mutants / "portal").is_dir():
-        raise SystemExit("no mutants: run scripts/mutation.sh MODULE first")
+    mutants = run_of(mutant) / "mutants"
     shutil.copytree(ROOT / "tests", mutants / "tests", dirs_exist_ok=True)
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rf", "--no-header", *tests]
     for name, value in (("original", ""), ("mutant", mutant)):
@@ -332,6 +359,8 @@ def main() -> int:
         parser.error("name a module (access, routing, ...) or --all")
     tests = args.tests.split()
     equivalents = load_equivalents()
+    global RUN
+    RUN = run_dir(modules)
     copy_work_tree()
     configure(modules, tests)
     seconds = run_mutmut(args.workers)

@@ -190,8 +190,9 @@ def test_004_c20_000_s2_3_deny_by_default_an_action_added_to_the_enum_is_granted
     for ticket_name, ticket in TICKETS.items():
         for actor_name, actor in ACTORS.items():
             assert not can(actor, added_action, ticket), (actor_name, ticket_name)
-    # the actors above do reach the end of the table: each one listed for a ticket views it
-    viewers = {(t, a) for t, table in EXPECTED.items() for a in table}
+    # the actors above do reach the end of the table: each one listed with a view of a ticket
+    # views it (the receiving unit of a registered report is listed without one, 004 C20)
+    viewers = {(t, a) for t, table in EXPECTED.items() for a, allowed in table.items() if "view" in allowed}
     assert viewers and all(can(ACTORS[a], Action.VIEW, TICKETS[t]) for t, a in viewers)
 
 

@@ -1,7 +1,7 @@
 """Every clock at its edges (issue #16): exactly at its warn and due instants, one second before
 and one second after, on working days and across weekends and holidays (the real 2026
-arrangement: National Day 1-7 October, Spring Festival 15-23 February with make-up Saturday
-14 February).
+arrangement: National Day 1-7 October with make-up Saturday 10 October, Spring Festival 15-23
+February with make-up Saturdays 14 and 28 February).
 
 At each instant, on a fresh ticket: what the clock's state says, what the sweeper does (remind
 or warn from the warn instant on, record a breach only after the due instant), what oversight
@@ -12,12 +12,14 @@ instant itself is on time (``now > due_at`` is the breach); the warn instant its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Callable
 
 import pytest
 
 from portal.domain.calendar import WorkingCalendar
+from portal.domain.channels import Intake
 from portal.domain.complaint import Complaint, Finding, Measures
 from portal.domain.deadlines import ClockKind
 from portal.domain.geo import Point
@@ -57,6 +59,18 @@ def concluded(start: datetime) -> Complaint:
     return c
 
 
+def handed_down(start: datetime, days: int) -> Complaint:
+    """A report handed down by a higher level or transferred by a department, received at
+    ``start``, answered to its sender within ``days`` working days; accepted and concluded at
+    once, so that the feedback can be recorded at any instant of the test."""
+    intake = Intake(channel="transferred", source="department", from_unit="housing", received_by="natural_resources",
+                    registered_by="off", registered_at=start)
+    c = filed_ticket(start, calendar=CAL, intake=intake, feedback_days=days)
+    c.accept(start, "off", c.lead)
+    c.conclude(start, "off", c.lead, Finding.NOT_SUBSTANTIATED, Measures(), "经核查不属实", CAL)
+    return c
+
+
 def handed_over(start: datetime) -> Complaint:
     c = accepted(start)
     c.hand_over_demolition(start, "off", c.lead, start, "炎自然罚〔2026〕8号", "逾期未拆除", URBAN, CAL)
@@ -78,6 +92,10 @@ def meet_rectified(c: Complaint, t: datetime) -> None:
 
 def meet_written_notice(c: Complaint, t: datetime) -> None:
     c.record_written_notice(t, "off", c.lead, "书面告知")
+
+
+def meet_feedback(c: Complaint, t: datetime) -> None:
+    c.record_feedback(t, "off", c.lead, t.astimezone(SHANGHAI).date(), "已向移交部门反馈")
 
 
 def meet_plan(c: Complaint, t: datetime) -> None:
@@ -118,6 +136,16 @@ CASES = [
          meet_plan, "2026-11-27T23:59:59", "2026-11-26T08:00:00", "reminder"),
     Case("004 C25 demolition plan, across National Day", ClockKind.DEMOLITION_PLAN, "2026-09-28T15:00",
          handed_over, meet_plan, "2026-10-08T23:59:59", "2026-09-30T08:00:00", "reminder"),
+    # 004 C9, C14(1), L8: the result fed back to the sender within the county file's working days
+    # (here 5 and 10, counted from receipt); at risk from 08:00 of the working day before
+    Case("004 C9 hand-over feedback, working days", ClockKind.HANDOVER_FEEDBACK, "2026-11-23T10:00",
+         partial(handed_down, days=5), meet_feedback, "2026-11-30T23:59:59", "2026-11-27T08:00:00", "at_risk"),
+    Case("004 C9 hand-over feedback, across National Day to a make-up Saturday", ClockKind.HANDOVER_FEEDBACK,
+         "2026-09-28T10:00", partial(handed_down, days=5), meet_feedback, "2026-10-10T23:59:59",
+         "2026-10-09T08:00:00", "at_risk"),
+    Case("004 C9 hand-over feedback, across Spring Festival, warned on a make-up Saturday",
+         ClockKind.HANDOVER_FEEDBACK, "2026-02-10T10:00", partial(handed_down, days=10), meet_feedback,
+         "2026-03-02T23:59:59", "2026-02-28T08:00:00", "at_risk"),
     # 004 C17(2), L15(2): on site within 2 hours, clock time: a holiday does not stretch it
     Case("004 C17(2) on site, working day", ClockKind.ONSITE, "2026-11-23T10:00", received, meet_onsite,
          "2026-11-23T12:00:00", None),
