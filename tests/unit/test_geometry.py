@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from portal.domain.geo import EARTH_RADIUS_M, Point, area_contains, centroid, distance_m, ring_area_deg2, \
+from portal.domain.geo import EARTH_RADIUS_M, Point, area_contains, centroid, distance_m, offset, ring_area_deg2, \
     ring_contains
 
 SQUARE = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)]
@@ -118,3 +118,15 @@ def test_004_c17_2_a_slanted_edge_is_crossed_where_the_line_runs(x, y, inside):
 def test_004_c10_the_area_of_a_ring_away_from_the_origin():
     assert ring_area_deg2([(1, 1), (3, 1), (3, 3), (1, 3), (1, 1)]) == 4.0
     assert ring_area_deg2(SLANTED) == 8.0
+
+
+@pytest.mark.parametrize("east,north", [(1000, 0), (0, 1000), (-2500, 0), (0, -2500), (600, 800)])
+def test_a_point_moved_by_metres_lies_that_far_away_in_that_direction(east, north):
+    """The nearby-reports radius and the tests' points: a move of d metres east or north is d
+    metres by the haversine distance, to a decimetre within a county."""
+    start = Point(113.77, 26.49)
+    moved = offset(start, east, north)
+    assert distance_m(start, moved) == pytest.approx(math.hypot(east, north), abs=0.1)
+    assert distance_m(start, Point(moved.lng, start.lat)) == pytest.approx(abs(east), abs=0.1)
+    assert distance_m(start, Point(start.lng, moved.lat)) == pytest.approx(abs(north), abs=0.1)
+    assert (moved.lng > start.lng, moved.lat > start.lat) == (east > 0, north > 0)
