@@ -89,8 +89,9 @@ def run_dir(modules: list[str]) -> Path:
 
 def run_of(mutant: str) -> Path:
     """The run that holds this mutant: the newest copy whose mutant data names it."""
+    quoted = (f'"{mutant}"', json.dumps(mutant))  # mutmut writes "ǁ" escaped
     candidates = sorted((p for p in RUNS.glob("*/mutants/portal/**/*.meta")
-                         if f'"{mutant}"' in p.read_text(encoding="utf-8", errors="replace")),
+                         if any(q in p.read_text(encoding="utf-8", errors="replace") for q in quoted)),
                         key=lambda p: p.stat().st_mtime, reverse=True)
     if not candidates:
         raise SystemExit(f"no run holds {mutant}: run scripts/mutation.sh on its module first")
