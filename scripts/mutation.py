@@ -98,11 +98,17 @@ def run_of(mutant: str) -> Path:
     return RUNS / candidates[0].relative_to(RUNS).parts[0]
 
 
-def copy_work_tree() -> None:
-    """Tracked and untracked (not ignored) files, as they are on disk, into ``RUN``."""
-    if RUN.exists():
+def copy_work_tree(resume: bool = False, modules: list[str] = ()) -> None:
+    """Tracked and untracked (not ignored) files, as they are on disk, into ``RUN``. With
+    ``resume``, the last run's mutants of ``modules`` stay (see ``keep_results``)."""
+    if RUN.exists() and resume and (RUN / "mutants").is_dir():
+        keep_results(modules)
+        for path in RUN.iterdir():
+            if path.name != "mutants":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    elif RUN.exists():
         shutil.rmtree(RUN)
-    RUN.mkdir(parents=True)
+    RUN.mkdir(parents=True, exist_ok=True)
     files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                            check=True, capture_output=True).stdout.decode().split("\0")
     for name in filter(None, files):
@@ -111,6 +117,37 @@ def copy_work_tree() -> None:
             target = RUN / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+
+
+def keep_results(modules: list[str]) -> None:
+    """``--resume``: mutmut itself keeps the result of every mutant of a function that did not
+    change since its last run (it compares each function's hash) and runs the others. Here the
+    rest is made fresh: every survivor is run again (the tests may have changed), the tests
+    and every module not mutated are copied again, and the test-to-function map is rebuilt.
+    A mutant killed before stays killed: a test deleted or weakened since is not noticed
+    (run without ``--resume`` for a clean measure)."""
+    mutants = RUN / "mutants"
+    keep = {m for m in modules} | {m + ".meta" for m in modules}
+    for path in list((mutants / "portal").rglob("*")):
+        relative = path.relative_to(mutants).as_posix()
+        if path.is_file() and relative not in keep:
+            path.unlink()
+    for path in mutants.iterdir():
+        if path.name != "portal":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for module in modules:
+        meta = mutants / (module + ".meta")
+        if meta.is_file():
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            data["exit_code_by_key"] = {key: code if code is not None and _killed(code) else None
+                                        for key, code in data["exit_code_by_key"].items()}
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
+def _killed(code: int) -> bool:
+    from mutmut.stats import status_by_exit_code
+
+    return status_by_exit_code[code] in KILLED
 
 
 def configure(modules: list[str], tests: list[str]) -> None:
@@ -345,6 +382,8 @@ def main() -> int:
     parser.add_argument("--tests", default=DEFAULT_TESTS, help=f"test paths, space-separated (default {DEFAULT_TESTS})")
     parser.add_argument("--workers", type=int, default=1, help="mutmut workers (default 1; the machine is shared)")
     parser.add_argument("--readme", action="store_true", help="write the modules' rows into README.md")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the last run's kills of unchanged functions; run changed functions and survivors")
     parser.add_argument("--table", action="store_true", help="print the table of the last runs and stop")
     parser.add_argument("--kill", metavar="MUTANT", help="run the tests named (or --tests) against one mutant")
     args = parser.parse_args()
@@ -362,7 +401,7 @@ def main() -> int:
     equivalents = load_equivalents()
     global RUN
     RUN = run_dir(modules)
-    copy_work_tree()
+    copy_work_tree(args.resume, modules)
     configure(modules, tests)
     seconds = run_mutmut(args.workers)
     os.chdir(RUN)
