@@ -113,3 +113,24 @@ def test_the_nearest_village_of_the_township_within_the_distance():
     assert nearest_village((far,), here, "xiayang") == far and distance_m(here, far.point) < NEAR_VILLAGE_M
     assert nearest_village((far,), Point(113.9, 26.49), "xiayang") is None  # beyond 3 km
     assert nearest_village((), here, "xiayang") is None
+
+
+def test_an_exact_name_or_reading_comes_first_whatever_its_kind():
+    bridge = place("landmark", "霞阳", "xiayang", "xy")
+    assert search((TOWNSHIP, bridge), "霞阳") == [bridge, TOWNSHIP]
+    assert search((TOWNSHIP, bridge), "xiayang") == [bridge, TOWNSHIP]
+
+
+def test_at_the_same_score_a_village_comes_before_a_landmark_even_with_a_longer_name():
+    committee, bridge = place("village", "霞阳村委会"), place("landmark", "霞阳桥")
+    assert search((bridge, committee), "霞阳") == [committee, bridge]
+
+
+def test_eight_places_at_most_unless_asked_otherwise():
+    villages = tuple(place("village", f"霞阳{n}组") for n in range(10))
+    assert search(villages, "霞阳") == list(villages[:8])
+
+
+def test_of_two_names_as_long_and_of_the_same_kind_the_first_listed_is_named():
+    assert named_in((DONGAN, BAIAN), "白岸村和东岸村之间") == DONGAN
+    assert named_in((BAIAN, DONGAN), "白岸村和东岸村之间") == BAIAN
