@@ -206,3 +206,15 @@ def test_000_s2_3_the_commission_leading_an_ordinary_ticket_neither_reopens_it_n
                    Action.WRITE_OFF):
         assert not can(commission, action, led)
         assert can(ACTORS["supervisor"], action, led)
+
+
+@pytest.mark.parametrize("role,registers", [
+    (Role.OFFICER, True), (Role.HEAD, True), (Role.TOWNSHIP, True), (Role.SUPERVISOR, True),
+    (Role.DISCIPLINE, False), (Role.FINANCE, False), (Role.CUSTODIAN, False), (Role.ADMIN, False),
+])
+def test_004_c20_l17_bureaus_townships_and_the_office_register_the_reports_they_received(role, registers):
+    """004 C20, L17: each bureau, township and the leading-group office publishes a mailbox, an
+    email address and a phone, and registers what comes in; no other role registers reports."""
+    from portal.domain.access import can_register
+
+    assert can_register(Actor("u", role, "x", COUNTY)) is registers

@@ -530,7 +530,7 @@ def test_003_s2_3_only_a_concluded_or_closed_substantiated_ticket_is_checked_and
         c.record_written_notice(t(3), "off", UNIT, "")
     c.record_acceptance_check(t(5), "sup", "office", "county", True, date(2026, 11, 23))
     c.record_write_off(t(6), "sup", "office")
-    assert c.write_off is not None
+    assert c.write_off is not None and c.write_off.note == "" and c.new_events[-1].note == ""  # no note: none
     with pytest.raises(Conflict) as refused:
         accepted().record_write_off(t(6), "sup", "office")
     assert refused.value.params == {"status": "accepted"}

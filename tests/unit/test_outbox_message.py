@@ -121,3 +121,11 @@ def test_004_c20_retention_keeps_the_text_of_a_sent_result_and_its_status():
     m = message(status=MessageStatus.DELIVERED, delivered_at=T0)
     assert m.forget_recipient(T0 + S) is True
     assert (m.to_envelope, m.body, m.status, m.failed_at) == (None, "您的举报已办结。", MessageStatus.DELIVERED, None)
+
+
+def test_004_c20_retention_replaces_a_sealed_text_and_keeps_it_unsealed():
+    """A sealed body (a keyring envelope) goes with the recipient: a plain marker remains, no
+    longer marked sealed."""
+    m = message(status=MessageStatus.DELIVERED, delivered_at=T0, sealed=True)
+    assert m.forget_recipient(T0 + S) is True
+    assert (m.to_envelope, m.body, m.sealed, m.status) == (None, "[purged]", False, MessageStatus.DELIVERED)
