@@ -265,3 +265,32 @@ def test_004_c35_l31_a_township_with_nothing_late_is_skipped_and_the_next_still_
 @pytest.mark.parametrize("kind,key", [("half", "2026-H2"), ("quarter", "2026-Q4"), ("year", "2026")])
 def test_004_c21_the_last_period_of_a_year_is_read(kind, key):
     assert Period.parse(kind, key).key == key
+
+
+def test_004_c9_c21_figures_per_channel_and_the_feedback_hand_overs_owe_their_sender():
+    """004 C21, L18 figures split by the channel a report came by (portal.domain.channels), and
+    004 C9, C14(1), L8: each hand-over's feedback to its sender met, breached or not yet due."""
+    from portal.domain.channels import Intake
+
+    def handed_down(id: str, channel: str, source: str):
+        intake = Intake(channel=channel, source=source, received_by="natural_resources", registered_by="clerk",
+                        registered_at=T0)
+        return filed_ticket(T0, id=id, intake=intake, feedback_days=5)
+
+    web = ticket("WEB")
+    letter = ticket("LETTER", intake=Intake(channel="letter", source="citizen", received_by="housing"))
+    on_time, late, waiting = (handed_down(n, "assigned", "12345") for n in ("A1", "A2", "A3"))
+    transferred = handed_down("T1", "transferred", "department")
+    for c in (on_time, late):
+        c.accept(T0 + H, "off", c.lead)
+        c.conclude(T0 + 2 * H, "off", c.lead, Finding.NOT_SUBSTANTIATED, Measures(), "不属实", PLAIN_CALENDAR)
+    on_time.record_feedback(T0 + 3 * H, "off", on_time.lead, (T0 + 3 * H).astimezone(SHANGHAI).date(), "")
+    now = late.clock(ClockKind.HANDOVER_FEEDBACK).due_at + H
+    stats = tally(Period("month", 2026, 11), [web, letter, on_time, late, waiting, transferred], [], now)
+    assert {code: (f.unit, f.received) for code, f in stats.by_channel.items()} == {
+        "web": ("web", 1), "letter": ("letter", 1), "assigned": ("assigned", 3), "transferred": ("transferred", 1)}
+    assert stats.total.feedback == {"met": 1, "breached": 3, "pending": 0}  # unanswered past the due instant
+    assert stats.by_channel["assigned"].feedback == {"met": 1, "breached": 2, "pending": 0}
+    assert stats.by_channel["web"].feedback == {"met": 0, "breached": 0, "pending": 0}  # owes no feedback
+    early = tally(Period("month", 2026, 11), [waiting, transferred], [], T0 + H)
+    assert early.total.feedback == {"met": 0, "breached": 0, "pending": 2}
