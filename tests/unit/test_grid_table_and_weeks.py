@@ -68,6 +68,9 @@ def test_004_c33_a_point_lies_in_the_nearest_village_of_its_township_without_a_d
     assert village_at(PLACES, Point(lat=27.04, lng=113.0), "xiayang").code == A
     assert village_at(PLACES, Point(lat=40.0, lng=100.0), "xiayang").code == B  # far away: still the nearest
     assert village_at(PLACES, near_c, "luyuan") is None
+    twin = village("430225100299", "双子村", "xiayang", 27.0, 113.0)  # at 石子坝村's very point
+    assert village_at((PLACES[0], twin), PLACES[0].point, "xiayang").code == A  # a tie: the first listed
+    assert village_at((twin, PLACES[0]), PLACES[0].point, "xiayang").code == "430225100299"
 
 
 def test_004_c18_1_a_patrol_week_runs_from_monday_0000_to_the_next_monday_0000_shanghai():
