@@ -61,6 +61,12 @@ def test_004_c17_1_the_published_table_is_searched_by_village_name_and_pinyin_in
     assert [g.code for g in TABLE.find(PLACES, "村", limit=1)] == [B]  # the shortest name first, its grids only
 
 
+def test_004_c17_1_a_search_lists_the_grids_of_at_most_20_villages():
+    many = tuple(village(f"4302251002{n:02d}", f"第{n}村", "xiayang", 27.0, 113.0) for n in range(21))
+    table = GridTable(grids=tuple(grid(v.code, v.code) for v in many))
+    assert len(table.find(many, "村")) == 20 and len(table.find(many, "村", limit=21)) == 21
+
+
 def test_004_c33_a_point_lies_in_the_nearest_village_of_its_township_without_a_distance_limit():
     near_c = Point(lat=27.05, lng=113.0)  # on 三口龙村 (longxi)
     assert village_at(PLACES, near_c, "longxi").code == C

@@ -100,8 +100,8 @@ def test_004_c17_1_l15_1_a_townships_report_states_each_village_and_counts_its_o
     now = TOWNSHIP_DUE - S
     r = township_report("430225", WEEK, "xiayang", [VILLAGE, NEIGHBOUR, THIRD], village_reports, own, now, DUE,
                         TOWNSHIP_DUE, "xiang.zhao", "见附件")
-    assert (r.level, r.unit, r.township, r.filed_at, r.filed_by, r.due_at, r.note) == (
-        "township", "xiayang", "xiayang", now, "xiang.zhao", TOWNSHIP_DUE, "见附件")
+    assert (r.county, r.week, r.level, r.unit, r.township, r.filed_at, r.filed_by, r.due_at, r.note) == (
+        "430225", WEEK, "township", "xiayang", "xiayang", now, "xiang.zhao", TOWNSHIP_DUE, "见附件")
     assert r.patrols == ["T1", "T2"] and r.findings == 3 and r.zero is False
     assert [(v.village, v.status, v.zero) for v in r.villages] == [
         (VILLAGE, "on_time", False), (NEIGHBOUR, "late", True), (THIRD, "missing", None)]
