@@ -409,6 +409,16 @@ def test_004_c20_retention_is_scheduled_once_a_ticket_closes_and_purges_the_cont
     assert c.schedule_purge(t(99999), timedelta(days=30)) is False  # this closure's purge ran
 
 
+def test_004_c20_a_purged_postal_address_stays_marked_postal():
+    """The written notice (004 C20: 书面) went to a postal address; once purged, the contact
+    still says which kind it was (the ticket's page tells a posted notice from an SMS)."""
+    c = concluded(contact=Contact(envelope="e", phone_hash=None, kind="postal"))
+    c.record_written_notice(t(9), "off", UNIT, "已邮寄")
+    assert c.schedule_purge(t(10), timedelta(days=30)) is True
+    c.purge_contact(c.purge_at)
+    assert (c.contact.envelope, c.contact.kind, c.contact.purged_at) == (None, "postal", t(9) + timedelta(days=30))
+
+
 def test_004_c20_retention_without_a_phone_purges_silently():
     c = ticket()
     c.decline(t(5), "off", UNIT, "other", "其他")

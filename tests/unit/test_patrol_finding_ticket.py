@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.domain.channels import Intake
+from portal.domain.complaint import Finding, Measures, Status
 from portal.domain.deadlines import ClockKind
 from portal.domain.patrols.steps import CHANNEL, SOURCES, PatrolOrigin
 from portal.timeutil import SHANGHAI
-from tests.unit.tickets import filed_ticket
+from tests.unit.tickets import PLAIN_CALENDAR, filed_ticket
 
 FILED = datetime(2026, 3, 17, 9, 30, tzinfo=SHANGHAI)
 FOUND = datetime(2026, 3, 17, 9, 0, tzinfo=SHANGHAI)
@@ -52,3 +53,14 @@ def test_004_c19_a_stop_on_the_spot_is_the_stop_order_at_the_finding_instant():
     event = c.new_events[-1]
     assert (event.at, event.kind, event.actor, event.unit, event.data) == (
         FOUND, "stopped_on_spot", "cun.wang", "430225100202", {"patrol": "P1", "builder_identified": True})
+
+
+def test_004_c20_c17_2_a_patrol_finding_closes_on_its_conclusion_with_no_result_notice_owed():
+    """004 C20's result notice is owed to a reporter; a patrol's finding has none."""
+    c = patrol_ticket()
+    concluded_at = datetime(2026, 3, 18, 15, 0, tzinfo=SHANGHAI)
+    c.accept(FILED, "off", "natural_resources")
+    c.conclude(concluded_at, "off", "natural_resources", Finding.SUBSTANTIATED, Measures(summary="已拆除"), "已拆除",
+               PLAIN_CALENDAR)
+    assert (c.status, c.closed_at, c.concluded_at) == (Status.CLOSED, concluded_at, concluded_at)
+    assert c.clock(ClockKind.RESULT_NOTICE) is None
