@@ -236,6 +236,24 @@ def test_004_c17_2_the_on_site_check_records_the_arrival_and_the_findings():
         assert refused.value.field == field
 
 
+def test_004_c17_2_a_conclusion_after_the_on_site_check_owes_nothing_and_a_closed_check_is_refused_naming_the_state():
+    """004 C17(2), L15(2): the conclusion notes an on-site check still owed only when it is; once
+    the check is recorded, or the ticket declined, no check can be recorded any more."""
+    c = accepted()
+    c.record_onsite(t(30), "tw", "xiayang", t(20), "已到场", [])
+    c.conclude(t(40), "off", UNIT, Finding.SUBSTANTIATED, Measures(), "已拆除", CAL)
+    assert c.new_events[-1].kind == "concluded" and c.new_events[-1].data == {"finding": "substantiated"}
+    assert not c.onsite_owed
+    with pytest.raises(Conflict) as refused:
+        c.record_onsite(t(50), "tw", "xiayang", t(45), "再次到场", [])
+    assert refused.value.params == {"status": "concluded"}
+    declined = ticket()
+    declined.decline(t(5), "off", UNIT, "other", "其他")
+    with pytest.raises(Conflict) as refused:
+        declined.record_onsite(t(6), "tw", "xiayang", t(6), "到场", [])
+    assert refused.value.params == {"status": "declined"}
+
+
 def test_004_c17_2_a_stop_order_and_the_rectification_are_events_the_reporter_reads():
     c = accepted()
     c.issue_stop_order(t(5), "tw", "xiayang", " 当场停工 ")
