@@ -127,7 +127,7 @@ def keep_results(modules: list[str]) -> None:
     A mutant killed before stays killed: a test deleted or weakened since is not noticed
     (run without ``--resume`` for a clean measure)."""
     mutants = RUN / "mutants"
-    keep = {m for m in modules} | {m + ".meta" for m in modules}
+    keep = {m for m in modules} | {m + ".meta" for m in modules} | {m + ".spans" for m in modules}  # .spans: mutmut's line index
     for path in list((mutants / "portal").rglob("*")):
         relative = path.relative_to(mutants).as_posix()
         if path.is_file() and relative not in keep:
@@ -185,9 +185,19 @@ def function_sources(mutant: str, path: str) -> tuple[str, str]:
 
     functions = read_functions_from_index(mutant, path)
     if functions is None:
-        module = read_mutants_module(path)
+        module = _parsed(path, read_mutants_module)
         functions = (read_original_function(module, mutant), read_mutant_function(module, mutant))
     return tuple(cst.Module([f]).code.strip() for f in functions)
+
+
+_PARSED: dict[str, object] = {}
+
+
+def _parsed(path: str, read):
+    """The mutated module parsed once per run (a big file: parsing it per survivor took minutes)."""
+    if path not in _PARSED:
+        _PARSED[path] = read(path)
+    return _PARSED[path]
 
 
 class _MaskMessages(ast.NodeTransformer):
