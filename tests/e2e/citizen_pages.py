@@ -29,6 +29,13 @@ def choose_category(page, code: str) -> None:
     radio.check()
 
 
+def scroll_to_the_map(page) -> None:
+    """Bring the "在哪里" fieldset onto the screen, as a citizen scrolls to it: only then does
+    place.js fetch Leaflet and build the map."""
+    page.locator("#place legend").scroll_into_view_if_needed()
+    page.wait_for_selector("#map.leaflet-container")
+
+
 def file_through_the_page(page, base: str, mode: str, phone: str = "13912345678") -> str:
     page.goto(f"{base}/report{_q(mode)}")
     choose_category(page, "c1-no-planning-permit")
@@ -45,7 +52,11 @@ def file_through_the_page(page, base: str, mode: str, phone: str = "13912345678"
 def citizen_pages(page, base: str, deps, mode: str) -> Iterator[tuple[str, Callable[[], None]]]:
     """(name, a function that brings ``page`` to it) for every citizen page."""
     yield "home", lambda: page.goto(f"{base}/{_q(mode)}")
-    yield "report", lambda: page.goto(f"{base}/report{_q(mode)}")
+
+    def report():
+        page.goto(f"{base}/report{_q(mode)}")
+        scroll_to_the_map(page)  # the map's controls checked too
+    yield "report", report
 
     def errors():
         page.goto(f"{base}/report{_q(mode)}")

@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.browser import ARTIFACTS, chromium, served_portal
-from tests.e2e.citizen_pages import file_through_the_page, measure, phone_photo
+from tests.e2e.citizen_pages import file_through_the_page, measure, phone_photo, scroll_to_the_map
 
 pytestmark = pytest.mark.browser
 
@@ -252,6 +252,7 @@ def test_the_place_search_and_the_map_controls_keep_the_elder_modes_sizes(served
     base, _ = served
     page = context.new_page()
     page.goto(base + "/report?elder=1")
+    scroll_to_the_map(page)
     page.locator("#place-search").tap()
     page.keyboard.type("shiziba")
     expect(page.locator(".place-result", has_text="石子坝村")).to_be_visible()
