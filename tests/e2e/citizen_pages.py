@@ -88,6 +88,15 @@ def citizen_pages(page, base: str, deps, mode: str) -> Iterator[tuple[str, Calla
         page.goto(f"{base}/status{_q(mode)}#r={state['receipt']}")  # the QR code's link
         page.wait_for_selector("#stepbar")
     yield "status", status
+    yield "grids", lambda: page.goto(f"{base}/grids{_q(mode)}")
+
+    def grids_found():
+        page.goto(f"{base}/grids{_q(mode)}")
+        page.fill("#q", "szb")
+        page.locator(".grid-search button[type=submit]").click()
+        page.wait_for_selector("table.grids")
+    yield "grids-found", grids_found
+    yield "grids-none", lambda: page.goto(f"{base}/grids{_q(mode, 'q=zzzzzz')}")
     yield "not-found", lambda: page.goto(f"{base}/no-such-page{_q(mode)}")
     if deps.settings.is_demo:
         yield "demo-outbox", lambda: page.goto(f"{base}/demo/outbox{_q(mode)}")

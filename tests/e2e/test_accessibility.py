@@ -73,7 +73,7 @@ def test_the_pages_without_javascript_have_no_axe_violation(served, browser, mod
     page.route("**/*.js", lambda route: route.abort())
     found = {}
     try:
-        for name in ("", "report", "status"):
+        for name in ("", "report", "status", "grids"):
             page.goto(f"{base}/{name}{MODES[mode]}")
             found[name or "home"] = axe_violations(page)
         confirm_page_without_script(page, base, mode, phone_photo(tmp_path))

@@ -12,8 +12,10 @@ from tests.conftest import PUBLIC_URL, form_token, receipt_from
 
 
 def test_every_citizen_link_and_form_keeps_the_mode(client):
-    for path in ("/", "/report", "/status"):
+    for path in ("/", "/report", "/status", "/grids"):
         html = client.get(path + "?elder=1", base_url=PUBLIC_URL).get_data(as_text=True)
+        for form in re.findall(r'<form method="get".*?</form>', html, flags=re.S):  # a GET form drops its action's query
+            assert '<input type="hidden" name="elder" value="1">' in form, (path, form)
         assert '<body class="elder">' in html
         switch_back = re.search(r'id="mode-switch" href="([^"]+)"', html).group(1)
         assert "elder" not in switch_back  # the one way out of the mode
