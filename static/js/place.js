@@ -132,6 +132,20 @@
       var near = map.getZoom() >= 12;
       if (near) { map.addLayer(villageLabels); map.removeLayer(townshipLabels); }
       else { map.addLayer(townshipLabels); map.removeLayer(villageLabels); }
+      declutter();
+    }
+    // place names are at least 14 px (18 px in the elder mode): a name that would cover one
+    // already shown waits for a closer zoom, rather than both becoming unreadable
+    function declutter() {
+      var shown = [];
+      Array.prototype.forEach.call(mapEl.querySelectorAll(".map-label"), function (el) {
+        el.classList.remove("map-label-covered");
+        var r = el.getBoundingClientRect();
+        var covers = shown.some(function (o) {
+          return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
+        });
+        if (covers) el.classList.add("map-label-covered"); else shown.push(r);
+      });
     }
     map.on("zoomend", showLabels);
 
