@@ -102,3 +102,17 @@ def sign_in(page, base: str, deps: Deps, username: str, role: str, unit: str, la
     page.fill("#code", pyotp.TOTP(pyotp.parse_uri(provisioned.otpauth_uri).secret).at(deps.clock.now()))
     page.click("#totp-form button[type=submit]")
     page.wait_for_url(f"{base}{lands_on}")
+
+
+def map_label_overlaps(page, selector: str) -> dict:
+    """The place names a Leaflet map in ``selector`` shows: how many, and each pair whose boxes overlap."""
+    page.wait_for_timeout(300)  # let a zoom that is starting begin, then end
+    page.locator(f"{selector}.leaflet-zoom-anim").wait_for(state="detached")
+    return page.evaluate("""selector => {
+      const shown = [...document.querySelectorAll(selector + ' .map-label')]
+        .filter(el => getComputedStyle(el).visibility !== 'hidden').map(el => [el.textContent, el.getBoundingClientRect()]);
+      const pairs = [];
+      shown.forEach(([a, r], i) => shown.slice(i + 1).forEach(([b, o]) => {
+        if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) pairs.push([a, b]); }));
+      return {shown: shown.length, pairs};
+    }""", selector)

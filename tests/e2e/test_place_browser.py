@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.domain.geo import Point, distance_m
-from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, chromium, map_label_overlaps, served_portal
 from tests.e2e.citizen_pages import choose_category, scroll_to_the_map
 
 pytestmark = pytest.mark.browser
@@ -182,16 +182,6 @@ def test_when_leaflet_cannot_be_fetched_the_fieldset_stays_as_it_is_without_java
     context.close()
 
 
-OVERLAPS = """() => {
-  const shown = [...document.querySelectorAll('#map .map-label')].filter(el => getComputedStyle(el).visibility !== 'hidden')
-    .map(el => [el.textContent, el.getBoundingClientRect()]);
-  const pairs = [];
-  shown.forEach(([a, r], i) => shown.slice(i + 1).forEach(([b, o]) => {
-    if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) pairs.push([a, b]); }));
-  return {shown: shown.length, pairs};
-}"""
-
-
 @pytest.mark.parametrize("query", ["", "?elder=1"], ids=["standard", "elder"])
 def test_no_place_name_on_the_map_covers_another(served, browser, query):
     """Place names are 14 px or more (18 px in the elder mode): where two would overlap, the
@@ -203,15 +193,11 @@ def test_no_place_name_on_the_map_covers_another(served, browser, query):
     page.goto(f"{base}/report{query}")
     scroll_to_the_map(page)
     page.wait_for_selector("#map .township-label")
-    page.wait_for_timeout(300)
-    page.locator("#map.leaflet-zoom-anim").wait_for(state="detached")
-    county = page.evaluate(OVERLAPS)
+    county = map_label_overlaps(page, "#map")
     assert county["shown"] >= 5 and county["pairs"] == [], county
     page.locator("#place-search").fill("shiziba")
     page.locator(".place-result", has_text="石子坝村").click()
     page.locator(".village-label", has_text="石子坝村").wait_for()
-    page.wait_for_timeout(300)
-    page.locator("#map.leaflet-zoom-anim").wait_for(state="detached")
-    village = page.evaluate(OVERLAPS)
+    village = map_label_overlaps(page, "#map")
     assert village["shown"] >= 3 and village["pairs"] == [], village
     context.close()
