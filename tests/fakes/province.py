@@ -50,12 +50,15 @@ def write_county(folder: Path, n: int, yaml_text: str | None = None, places: dic
     moved["county"] = code
     text = json.dumps(moved, ensure_ascii=False)
     (folder / f"{stem}.places.json").write_text(text.replace(f'"{DEMO_CODE}', f'"{code}'), encoding="utf-8")
+    grids = (DEMO / "yanling.grids.yaml").read_text(encoding="utf-8")  # the villages' grids, renumbered
+    (folder / f"{stem}.grids.yaml").write_text(grids.replace(f'"{DEMO_CODE}', f'"{code}'), encoding="utf-8")
     center = re.search(r"^map_center: \[([\d.]+), ([\d.]+)\]", yaml_text, flags=re.M)
     lng, lat = float(center.group(1)) + dx, float(center.group(2)) + dy
     renamed = (yaml_text.replace(f'code: "{DEMO_CODE}"', f'code: "{code}"')
                .replace('"430225', f'"{code}')
                .replace("炎陵县", name).replace("炎陵", f"示范{n + 1}")
-               .replace("places: yanling.places.json", f"places: {stem}.places.json"))
+               .replace("places: yanling.places.json", f"places: {stem}.places.json")
+               .replace("grids: yanling.grids.yaml", f"grids: {stem}.grids.yaml"))
     renamed = re.sub(r"^hosts: .*$", f"hosts: [c{code}.example.test]", renamed, flags=re.M)
     renamed = re.sub(r"^map_center: .*$", f"map_center: [{lng:.3f}, {lat:.3f}]", renamed, flags=re.M)
     path = folder / f"{stem}.yaml"
@@ -64,7 +67,7 @@ def write_county(folder: Path, n: int, yaml_text: str | None = None, places: dic
 
 
 def write_province(folder: Path, count: int = 122) -> list[Path]:
-    """``count`` county files (with their place files) in ``folder``, in name order."""
+    """``count`` county files (with their place and grid files) in ``folder``, in name order."""
     folder.mkdir(parents=True, exist_ok=True)
     yaml_text = (DEMO / "yanling.yaml").read_text(encoding="utf-8")
     places = json.loads((DEMO / "yanling.places.json").read_text(encoding="utf-8"))

@@ -62,7 +62,8 @@ def county_folder(tmp_path):
     folder = tmp_path / "counties"
     folder.mkdir()
     shutil.copy(DEMO, folder / DEMO.name)
-    shutil.copy(DEMO.with_name("yanling.places.json"), folder / "yanling.places.json")
+    for companion in ("yanling.places.json", "yanling.grids.yaml"):  # the files the county file names
+        shutil.copy(DEMO.with_name(companion), folder / companion)
     return folder
 
 
@@ -93,7 +94,7 @@ def test_a_county_snapshot_reads_the_county_the_schema_validated_and_only_its_he
     assert registry.county_at(Point(*parsed.map_center)) == parsed
 
 
-@pytest.mark.parametrize("edited", ["yanling.yaml", "yanling.places.json"])
+@pytest.mark.parametrize("edited", ["yanling.yaml", "yanling.places.json", "yanling.grids.yaml"])
 def test_a_county_snapshot_whose_sources_changed_is_ignored_and_the_files_are_parsed(county_folder, edited,
                                                                                      monkeypatch):
     county_file = county_folder / DEMO.name
@@ -108,3 +109,11 @@ def test_a_county_snapshot_whose_sources_changed_is_ignored_and_the_files_are_pa
     assert load_registry([county_folder]).default == load_county(county_file)
     snapshot_path(county_file).write_bytes(b"not a snapshot")
     assert read_snapshot_header(county_file) is None
+
+
+def test_a_folder_of_county_files_reads_each_county_once_not_its_companion_files(county_folder):
+    """``NAME.grids.yaml`` beside ``NAME.yaml`` is the county's grid table (004 C17(1)), read by
+    its county file: a folder of county files is not one county per ``*.yaml``."""
+    registry = load_registry([county_folder])
+    assert registry.codes == (load_county(county_folder / DEMO.name).code,)
+    assert registry.default.grids == load_county(DEMO).grids
