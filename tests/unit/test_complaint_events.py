@@ -152,9 +152,11 @@ def test_004_c20_the_conclusion_is_an_event_the_reporter_reads_and_the_result_sm
         Status.CONCLUDED, Finding.PARTLY, "已部分拆除", t(5), False)
     assert c.new_events[-1] == Event(c.event_count, t(5), "concluded", "off", UNIT,
                                      public="已办结。核查结论：%(finding_msg)s。处理结果：%(result)s",
-                                     params={"finding_msg": "部分属实", "result": "已部分拆除"}, data={"finding": "partly"})
+                                     params={"finding_msg": "部分属实", "result": "已部分拆除"},
+                                     data={"finding": "partly", "onsite_owed": True})
     assert c.new_notifications == [(Notify.RESULT, c.event_count)]
-    assert c.clock(ClockKind.ONSITE).cancelled_at == t(5)
+    # 004 C17(2), L15(2): the on-site check still owed is not ended by the conclusion
+    assert c.clock(ClockKind.ONSITE).is_open and c.onsite_owed
     assert all(c.clock(k).met_at == t(5) for k in LADDER_KINDS)  # substantiated: the violation was dealt with
 
 
