@@ -155,8 +155,8 @@ def test_004_c20_the_conclusion_is_an_event_the_reporter_reads_and_the_result_sm
                                      params={"finding_msg": "部分属实", "result": "已部分拆除"},
                                      data={"finding": "partly", "onsite_owed": True})
     assert c.new_notifications == [(Notify.RESULT, c.event_count)]
-    # 004 C17(2), L15(2): the on-site check still owed is not ended by the conclusion
-    assert c.clock(ClockKind.ONSITE).is_open and c.onsite_owed
+    # 004 C17(2), L15(2): no on-site check was recorded: the conclusion does not end its clock
+    assert c.onsite_owed and c.clock(ClockKind.ONSITE).is_open and c.clock(ClockKind.ONSITE).cancelled_at is None
     assert all(c.clock(k).met_at == t(5) for k in LADDER_KINDS)  # substantiated: the violation was dealt with
 
 

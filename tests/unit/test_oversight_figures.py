@@ -62,8 +62,8 @@ def test_004_c21_l18_figures_count_received_decisions_clocks_findings_and_stock(
     assert (row.received, row.accepted, row.declined, row.new, row.stock) == (5, 2, 1, 4, 1)
     assert row.findings == {"substantiated": 0, "partly": 1, "not_substantiated": 0}
     assert row.clocks["acceptance"] == {"met": 3, "breached": 0, "pending": 2}
-    # on site: the declined ticket cancelled it in time; the other four ran out, the concluded
-    # one too (004 C17(2), L15(2): a conclusion does not end the check still owed)
+    # on site: the declined ticket cancelled it in time; the concluded one still owed the check
+    # (004 C17(2), L15(2): a conclusion does not end it) and ran out with the other three
     assert row.clocks["onsite"] == {"met": 0, "breached": 4, "pending": 0}
     assert row.clocks["result_notice"] == {"met": 0, "breached": 0, "pending": 1}
     assert (row.breached, row.decided, row.breach_rate) == (4, 7, 4 / 7)
