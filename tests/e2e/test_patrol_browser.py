@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal, sign_in
+from tests.e2e.citizen_pages import choose_category
 from tests.fakes.clock import ManualClock
 from tests.fakes.images import phone_jpeg
 
@@ -101,5 +102,89 @@ def test_004_c17_1_the_grid_table_on_a_phone_has_no_axe_violation(served):
         expect(page.locator("table.grids")).to_contain_text("石子坝村第三村民小组")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         page.screenshot(path=str(ARTIFACTS / "grids-360.png"), full_page=True)
+        no_axe_violation(page)
+        context.close()
+
+
+def test_004_c33_on_a_phone_the_township_reads_its_villages_and_the_office_confirms_a_flag(served):
+    """At 360x740: the township's week page (each village one labelled line, the late ones named
+    once in the notices), then the office's week page and the concealment page, where it confirms
+    the village's week on the phone; axe finds nothing on any of them."""
+    from portal.services import sweeper
+    from portal.services.patrols import weekly
+    from tests.patrols import TOWNSHIP_PATROL, VILLAGER, finding, patrol, point_of, shanghai
+    from tests.services.helpers import file
+
+    base, deps = served
+    clock = deps.clock
+    sweeper.sweep(deps, clock.now())  # Monday 2026-W48: the weekly schedules start
+    patrol(deps)
+    weekly.file_report(deps, VILLAGER, "village", "2026-W48", "", clock.now())  # a zero report
+    clock.advance(hours=2)
+    file(deps, place=point_of(deps))  # a citizen reports in its grid: a possible 漏报
+    patrol(deps, TOWNSHIP_PATROL, grid=VILLAGE, found=finding(stopped_on_spot="1"))
+    clock.set(shanghai(2026, 11, 26, 16, 30))
+    sweeper.sweep(deps, clock.now())  # the other villages are missing at Thursday 16:00
+    late = len(deps.counties.default.grids.villages_of("xiayang")) - 1
+    with chromium() as browser:
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, base, deps, "xiang.li", "township_patrol", "xiayang", "/staff/patrols")
+        row = page.locator(f"#villages tr[data-village='{VILLAGE}']")
+        expect(row).to_have_attribute("data-status", "on_time")
+        # on a phone the table's head is hidden: the cells say what they are
+        assert row.locator("td[data-label]").first.evaluate(
+            "td => getComputedStyle(td, '::before').content").strip('"') == "巡查次数"
+        expect(page.locator("#villages tr[data-status=missing]")).to_have_count(late)
+        expect(page.locator("#notices li.missed")).to_have_count(1)
+        expect(page.locator("#notices li.missed .unit")).to_have_count(late)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(ARTIFACTS / "patrol-6-township-360.png"), full_page=True)
+        no_axe_violation(page)
+        context.close()
+
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, base, deps, "ban.sun", "supervisor", "leading_group_office", "/staff/queue")
+        page.goto(f"{base}/staff/patrols")
+        expect(page.locator("#townships tr[data-township=xiayang]")).to_contain_text("霞阳镇")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(ARTIFACTS / "patrol-7-office-360.png"), full_page=True)
+        no_axe_violation(page)
+        page.click("header nav >> text=疑似瞒报漏报")
+        flag = page.locator(f"#concerns tr[data-week='2026-W48'][data-village='{VILLAGE}']")
+        expect(flag).to_have_attribute("data-status", "pending")
+        expect(flag).to_contain_text("群众举报 1")  # how many, by whom: never which report
+        no_axe_violation(page)
+        flag.locator("input[value=confirm]").check()
+        flag.locator("textarea[name=reason]").fill("核实为漏报")
+        flag.locator("button[type=submit]").click()
+        confirmed = page.locator(f"#concerns tr[data-week='2026-W48'][data-village='{VILLAGE}']")
+        expect(confirmed).to_have_attribute("data-status", "confirmed")
+        expect(confirmed).to_contain_text("第1次：予以警告")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.screenshot(path=str(ARTIFACTS / "patrol-8-concealment-360.png"), full_page=True)
+        no_axe_violation(page)
+        context.close()
+
+
+def test_004_c17_1_the_filing_form_s_place_preview_names_the_grid_on_a_phone(served):
+    base, deps = served
+    point = deps.counties.default.village(VILLAGE).point  # a report there lies in the village's grid
+    with chromium() as browser:
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{base}/report")
+        choose_category(page, "l1-occupy-land")
+        page.fill("#lat", f"{point.lat:.6f}")
+        page.fill("#lng", f"{point.lng:.6f}")
+        page.locator("#lng").press("Tab")  # the pin drops, the place is checked
+        feedback = page.locator("#place-feedback")
+        expect(feedback).to_contain_text("霞阳镇")
+        expect(feedback).to_contain_text("所在网格：石子坝村（网格责任人：驻村干部、村委会主任）")
+        page.locator("#place").screenshot(path=str(ARTIFACTS / "grids-preview-360.png"))
         no_axe_violation(page)
         context.close()

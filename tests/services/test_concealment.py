@@ -8,6 +8,7 @@ import pytest
 
 from portal.domain.access import Actor, Role
 from portal.domain.errors import Conflict, DomainError, Forbidden
+from portal.ports import Delete
 from portal.services import cases, workflow
 from portal.services.patrols import concealment, violations, weekly
 from tests.patrols import (
@@ -153,8 +154,7 @@ def test_the_sweeper_reconciles_a_flag_both_paths_missed(deps, clock):
     complaint, _ = file(deps, place=point_of(deps))
     report = zero_report(deps, clock)
     # simulate the race: remove the flag the report's path raised
-    deps.store.write([__import__("portal.ports", fromlist=["Delete"]).Delete(
-        "CONCEAL#430225", f"F#2026-W48#{VILLAGE}#{complaint.id}")])
+    deps.store.write([Delete("CONCEAL#430225", f"F#2026-W48#{VILLAGE}#{complaint.id}")])
     assert office_view(deps) == [] and report.zero
     assert violations.reconcile(deps, county, "2026-W48", clock.now()) == 1
     assert violations.reconcile(deps, county, "2026-W48", clock.now()) == 0  # once

@@ -99,3 +99,76 @@ def test_004_c33_the_quarterly_notice_names_the_villages_and_the_third_step_prop
     assert "网格管理情况" in text and "确认村级瞒报、漏报3次" in text
     assert "第3次及以上：提出免职建议" in cells and "第1次：予以警告" in cells and "第2次：予以追责" in cells
     assert cells.count("石子坝村") == 3
+
+
+def _counted(f: PatrolFigures) -> dict:
+    return {"patrols": f.patrols, "village": dict(f.village_reports), "township": dict(f.township_reports),
+            "by_patrol": f.by_patrol, "by_citizen": f.by_citizen, "professional": f.professional,
+            "professional_missed": f.professional_weeks_missed, "concealment": f.concealment_confirmed}
+
+
+def _add(*rows: dict) -> dict:
+    out = _counted(PatrolFigures(unit=""))
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, dict):
+                out[key] = {k: out[key][k] + v for k, v in value.items()}
+            else:
+                out[key] += value
+    return out
+
+
+def test_004_c21_l18_the_quarter_half_year_and_year_add_up_their_months_and_the_half_year_ranks_them(deps, clock):
+    """A quarter of patrols, reports on time and late, findings by patrol and by citizen, a
+    professional patrol and a confirmed concealment spread over October to December 2026 (the
+    National Day week included): each figure of Q4 is the sum of its months', H2's of Q3 and Q4,
+    the year's of H1 and H2; a week's reports count once, in the month of its Thursday, a patrol
+    in the month of its day (Monday 28 September: Q3); and the half-year ranking orders the
+    townships as the figures weigh them."""
+    clock.set(shanghai(2026, 9, 28, 10))  # 2026-W40, Thursday 1 October (National Day): an October week
+    sweeper.sweep(deps, clock.now())
+    patrol(deps)
+    patrol(deps, PROFESSIONAL, grid=None)
+    weekly.file_report(deps, VILLAGER, "village", "2026-W40", "", clock.now())  # on time, before the holiday
+    clock.set(shanghai(2026, 11, 9, 10))  # 2026-W46
+    sweeper.sweep(deps, clock.now())  # the sweeper runs every few minutes: here once a month will do
+    patrol(deps)
+    weekly.file_report(deps, VILLAGER, "village", "2026-W46", "", clock.now())
+    file(deps, place=point_of(deps))  # a citizen's report in the zero-report grid
+    concealment.decide_week(deps, OFFICE, "2026-W46", VILLAGE, True, "核实为漏报", clock.now())
+    clock.set(shanghai(2026, 12, 7, 10))  # 2026-W50
+    sweeper.sweep(deps, clock.now())
+    patrol(deps, TOWNSHIP_PATROL, grid=VILLAGE, found=finding())
+    patrol(deps)
+    clock.set(shanghai(2026, 12, 11, 9))  # Friday: the village is a day late
+    weekly.file_report(deps, VILLAGER, "village", "2026-W50", "", clock.now())
+    clock.set(shanghai(2027, 1, 4, 10))
+    sweeper.sweep(deps, clock.now())  # every week of the quarter judged
+
+    def figures(kind, n):
+        result = oversight.report(deps, OFFICE, Period(kind, 2026, n), clock.now())
+        return result, {f.unit: _counted(f.patrol) for f in result.townships if f.patrol is not None}
+
+    months = [figures("month", m)[1] for m in (10, 11, 12)]
+    quarters = {q: figures("quarter", q)[1] for q in (3, 4)}
+    half_year, halves = figures("half", 2)
+    year = figures("year", 1)[1]
+    first_half = figures("half", 1)[1]
+    xiayang = [m["xiayang"] for m in months]
+    assert [m["patrols"] for m in xiayang] == [0, 1, 2] and [m["professional"] for m in xiayang] == [0, 0, 0]
+    assert [m["village"]["on_time"] for m in xiayang] == [1, 1, 0] and [m["village"]["late"] for m in xiayang] == [0, 0, 1]
+    assert [(m["by_patrol"], m["by_citizen"], m["concealment"]) for m in xiayang] == [(0, 0, 0), (0, 1, 1), (1, 0, 0)]
+    for unit in quarters[4]:
+        assert quarters[4][unit] == _add(*(m[unit] for m in months)), unit
+        assert halves[unit] == _add(quarters[3][unit], quarters[4][unit]), unit
+        assert year[unit] == _add(first_half[unit], halves[unit]), unit
+    september = _counted(PatrolFigures(unit="xiayang"))
+    september.update(patrols=2, professional=1)  # the W40 patrols of 28 September; no week of Q3 was judged
+    assert quarters[3]["xiayang"] == september
+    weeks = len(period_weeks(Period("quarter", 2026, 4).start, Period("quarter", 2026, 4).end))
+    villages = len(deps.counties.default.grids.villages_of("xiayang"))
+    assert sum(quarters[4]["xiayang"]["village"].values()) == weeks * villages  # each week once
+    assert quarters[4]["xiayang"]["professional_missed"] == weeks - 1
+    ranked = [f for f in half_year.township_ranking if f.breach_rate is None and not f.review_findings and f.patrol]
+    assert [f.unit for f in half_year.township_ranking] == [f.unit for f in ranking(half_year.townships)]
+    assert [f.patrol.penalty for f in ranked] == sorted(f.patrol.penalty for f in ranked) and len(ranked) > 1

@@ -6,6 +6,7 @@ and counted; holiday weeks follow the holiday rule."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from portal.services import sweeper
 from portal.services.patrols import sweep as patrol_sweep, weekly
@@ -36,7 +37,7 @@ def test_004_c18_1_a_missing_village_report_is_flagged_once_at_thursday_16_and_t
     flagged = {m.unit for m in missing(deps) if m.level == "village"}
     assert VILLAGE not in flagged and flagged == set(villages) - {VILLAGE}
     assert report.reports_missing == len(villages) - 1 and report.weeks_judged == 1
-    again = sweeper.sweep(deps, clock.now() + __import__("datetime").timedelta(minutes=5))
+    again = sweeper.sweep(deps, clock.now() + timedelta(minutes=5))
     assert again.reports_missing == 0 and len(missing(deps)) == len(villages) - 1  # exactly once
     told = deps.repos.patrols.notices(COUNTY, TOWNSHIP, limit=500)
     assert {m.unit for m in told} == {v for v in flagged if deps.counties.default.village(v).township == TOWNSHIP}

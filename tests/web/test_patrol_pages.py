@@ -113,7 +113,7 @@ def test_the_office_sees_every_township_and_decides_a_flag_on_the_page(app, deps
     office = signed_in(app, deps, clock, "supervisor")
     week = office.get("/staff/patrols").get_data(as_text=True)
     assert week.count('<tr class="township-week"') == len(deps.counties.default.grids.townships)
-    assert '<tr class="township-week" data-township="xiayang" data-status="not_yet"><td>霞阳镇</td>' in week
+    assert '<tr class="township-week" data-township="xiayang" data-status="not_yet"><td class="name">霞阳镇</td>' in week
     assert 'id="villages"' in office.get("/staff/patrols?township=xiayang").get_data(as_text=True)
     page = csrf(office, "/staff/patrols/concealment").get_data(as_text=True)
     assert f'data-week="2026-W48" data-village="{VILLAGE}" data-status="pending"' in page
@@ -148,7 +148,9 @@ def test_004_c18_1_c17_1_the_sweeper_s_missing_reports_are_told_on_the_township_
                         team.get("/staff/patrols").get_data(as_text=True), re.S).group(1)
     county = deps.counties.default
     late = [v for v in county.grids.villages_of("xiayang") if v != VILLAGE]
-    assert notices.count("<li>") == len(late) and "颜家村" in notices and "石子坝村" not in notices
+    # one line for the week's late villages, naming each of them once
+    assert notices.count("<li") == 1 and notices.count('class="unit"') == len(late)
+    assert f"未报送（{len(late)}）" in notices and "颜家村" in notices and "石子坝村" not in notices
     assert "龙上村" in notices and county.unit_name(county.grids.villages_of("longxi")[0]) not in notices
     clock.set(shanghai(2026, 11, 30, 0, 1))
     sweeper.sweep(deps, clock.now())

@@ -161,6 +161,15 @@ class WeekStatus:
     more_notices: bool = False  #: older ones exist (read them week by week)
     can_file: bool = False
 
+    @property
+    def notice_groups(self) -> list[tuple[MissingReport, list[MissingReport]]]:
+        """The notices by week, level and deadline, newest first: a township's 24 villages late
+        in one week read as one line naming them, not 24 lines repeating the week."""
+        groups: dict[tuple, tuple[MissingReport, list[MissingReport]]] = {}
+        for m in self.notices:
+            groups.setdefault((m.week, m.level, m.due_at), (m, []))[1].append(m)
+        return list(groups.values())
+
 
 #: missing reports listed on the week page, newest first: a few weeks' worth for the largest township
 NOTICES = 100
