@@ -5,6 +5,7 @@ the pinned mutmut first.
     scripts/mutation.sh --all [--readme]      # every portal/domain/*.py but __init__ and errors
     scripts/mutation.sh --table [--readme]    # the table of the last runs (written into the README)
     scripts/mutation.sh --kill MUTANT [TEST...]  # do these tests (default --tests) kill this mutant?
+    scripts/mutation.sh MODULE... --rescore   # the last run scored again (equivalents edited), mutmut not run
 
 MODULE is a name under ``portal/domain/`` (``access``, ``campaigns.items`` for a module of a
 subpackage) or a path to any module. The work tree
@@ -127,7 +128,7 @@ def keep_results(modules: list[str]) -> None:
     A mutant killed before stays killed: a test deleted or weakened since is not noticed
     (run without ``--resume`` for a clean measure)."""
     mutants = RUN / "mutants"
-    keep = {m for m in modules} | {m + ".meta" for m in modules}
+    keep = {m for m in modules} | {m + ".meta" for m in modules} | {m + ".spans" for m in modules}  # .spans: mutmut's line index
     for path in list((mutants / "portal").rglob("*")):
         relative = path.relative_to(mutants).as_posix()
         if path.is_file() and relative not in keep:
@@ -185,9 +186,19 @@ def function_sources(mutant: str, path: str) -> tuple[str, str]:
 
     functions = read_functions_from_index(mutant, path)
     if functions is None:
-        module = read_mutants_module(path)
+        module = _parsed(path, read_mutants_module)
         functions = (read_original_function(module, mutant), read_mutant_function(module, mutant))
     return tuple(cst.Module([f]).code.strip() for f in functions)
+
+
+_PARSED: dict[str, object] = {}
+
+
+def _parsed(path: str, read):
+    """The mutated module parsed once per run (a big file: parsing it per survivor took minutes)."""
+    if path not in _PARSED:
+        _PARSED[path] = read(path)
+    return _PARSED[path]
 
 
 class _MaskMessages(ast.NodeTransformer):
@@ -384,6 +395,8 @@ def main() -> int:
     parser.add_argument("--readme", action="store_true", help="write the modules' rows into README.md")
     parser.add_argument("--resume", action="store_true",
                         help="keep the last run's kills of unchanged functions; run changed functions and survivors")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score the modules' last run again without running mutmut (after editing the equivalents)")
     parser.add_argument("--table", action="store_true", help="print the table of the last runs and stop")
     parser.add_argument("--kill", metavar="MUTANT", help="run the tests named (or --tests) against one mutant")
     args = parser.parse_args()
@@ -401,16 +414,23 @@ def main() -> int:
     equivalents = load_equivalents()
     global RUN
     RUN = run_dir(modules)
-    copy_work_tree(args.resume, modules)
-    configure(modules, tests)
-    seconds = run_mutmut(args.workers)
+    if args.rescore:
+        if not (RUN / "mutants").is_dir():
+            raise SystemExit(f"no run of these modules under {RUN}: run them first")
+        last = SCORES / f"{module_name(modules[0])}.json"
+        previous = json.loads(last.read_text(encoding="utf-8")) if last.is_file() else {}
+        tests, seconds, workers = previous.get("tests", tests), previous.get("seconds", 0.0), previous.get("workers", 1)
+    else:
+        copy_work_tree(args.resume, modules)
+        configure(modules, tests)
+        seconds, workers = run_mutmut(args.workers), args.workers
     os.chdir(RUN)
     sys.path.insert(0, str(RUN))
     SCORES.mkdir(parents=True, exist_ok=True)
     results = []
     for path in modules:
         result = score_module(path, equivalents)
-        result.update(mutmut=version("mutmut"), tests=tests, workers=args.workers, seconds=seconds)
+        result.update(mutmut=version("mutmut"), tests=tests, workers=workers, seconds=seconds)
         (SCORES / f"{result['module']}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False),
                                                          encoding="utf-8")
         results.append(result)

@@ -89,3 +89,15 @@ def test_reminder_instant_is_08_00_of_the_previous_working_day():
 def test_naive_instants_are_refused():
     with pytest.raises(ValueError):
         parse_iso("2026-02-13T10:00:00")
+
+
+def test_004_c20_the_years_the_holidays_package_arranged_are_read_lazily_from_the_holiday_table():
+    """``calendar.PACKAGE_OFFICIAL_YEARS`` (which years' bridge days and make-up working weekends
+    are official, 004 C20's working days) is the table's set; any other missing name is an
+    AttributeError naming it."""
+    from portal.domain import calendar, holiday_table
+
+    assert calendar.PACKAGE_OFFICIAL_YEARS == holiday_table.official_years() and 2024 in calendar.PACKAGE_OFFICIAL_YEARS
+    with pytest.raises(AttributeError) as error:
+        calendar.NO_SUCH_NAME  # noqa: B018
+    assert error.value.args == ("NO_SUCH_NAME",)

@@ -61,11 +61,13 @@ def test_003_s2_3_a_unit_reports_progress_with_a_text_and_the_flag_is_raised_onc
     assert blank.value.field == "note" and len(i.history) == 1
     i.note_progress(ADDED + timedelta(days=1), "t1", "xiayang", "  已拆除一半  ")
     progress_event = i.history[-1]
-    assert (progress_event.kind, progress_event.actor, progress_event.unit, progress_event.note) == (
-        "progress", "t1", "xiayang", "已拆除一半")
+    assert (progress_event.at, progress_event.kind, progress_event.actor, progress_event.unit, progress_event.note) == (
+        ADDED + timedelta(days=1), "progress", "t1", "xiayang", "已拆除一半")
     i.ticket_step(ADDED + timedelta(days=2), "office-1", "leading_group_office", "acceptance_checked", {"passed": True})
     i.ticket_step(ADDED + timedelta(days=3), "office-1", "leading_group_office", "written_off")
-    assert [(e.kind, e.data) for e in i.history[-2:]] == [("acceptance_checked", {"passed": True}), ("written_off", {})]
+    assert [(e.at, e.kind, e.actor, e.unit, e.data) for e in i.history[-2:]] == [
+        (ADDED + timedelta(days=2), "acceptance_checked", "office-1", "leading_group_office", {"passed": True}),
+        (ADDED + timedelta(days=3), "written_off", "office-1", "leading_group_office", {})]
     later = ADDED + timedelta(days=4)
     assert i.flag_overdue(later) is True and i.flagged_at == later
     assert (i.history[-1].kind, i.history[-1].actor, i.history[-1].at) == ("overdue_flagged", "system", later)
@@ -120,6 +122,10 @@ def test_003_s3_3_figures_per_township_and_lead_unit_with_every_unit_listed_and_
     assert [(f.unit, f.as_row()) for f in figures.units] == [
         ("natural_resources", [1, 1, 0, 0, 0, 1]), ("housing", [1, 0, 1, 1, 0, 1]), ("xiayang", [1, 0, 1, 1, 1, 0])]
     assert ItemFigures.from_row("longxi", [1, 2, 3, 4, 5, 6]) == ItemFigures("longxi", 1, 2, 3, 4, 5, 6)
+    twice = tally(c, tickets + [Ticket(id="T4", township="longxi", co_handler="longxi", lead="natural_resources",
+                                       case_kind="stock", status=_Status.CLOSED, finding=_Finding(True),
+                                       write_off=_WriteOff(end))], end, ["longxi", "luyuan"], ["natural_resources"])
+    assert (twice.total.stock, twice.total.written_off) == (2, 2)  # counted, not merely flagged
 
 
 def test_progress_counts_a_decline_as_handled_on_its_day_and_stops_at_the_campaigns_last_day():

@@ -73,7 +73,7 @@ def test_003_s2_3_years_outside_2000_to_2100_are_typing_errors(start, end, ok):
 
 def test_003_s2_3_a_phase_ending_before_it_starts_is_refused_and_a_one_day_phase_is_not():
     error = refused(check_phases, [Phase("查处整改", "handling", date(2019, 7, 2), date(2019, 7, 1))])
-    assert error.params == {"n": 1, "name": "查处整改"}
+    assert (error.field, error.params) == ("phases", {"n": 1, "name": "查处整改"})
     check_phases([Phase("查处整改", "handling", date(2019, 7, 1), date(2019, 7, 1))])
 
 
@@ -85,6 +85,16 @@ def test_000_s4_phases_may_start_or_end_together_but_not_go_back():
                   Phase("分类处置", "handling", date(2022, 9, 14), date(2022, 10, 1))):  # starts before it
         error = refused(check_phases, [first, later])
         assert (error.field, error.params) == ("phases", {"n": 2, "name": "分类处置"})
+
+
+def test_003_s2_3_exactly_one_handling_phase_and_at_most_one_survey_phase_the_error_on_the_phases():
+    handling = Phase("查处整改", "handling", date(2019, 7, 1), date(2019, 7, 2))
+    survey = Phase("排查摸底", "survey", date(2019, 7, 1), date(2019, 7, 1))
+    for phases in ([survey], [handling, Phase("再查处", "handling", date(2019, 7, 2), date(2019, 7, 3))],
+                   [survey, handling, Phase("再排查", "survey", date(2019, 7, 2), date(2019, 7, 3))]):
+        error = refused(check_phases, phases)
+        assert (error.field, error.params) == ("phases", {})
+    check_phases([survey, handling])
 
 
 def test_003_s2_3_a_campaign_spans_at_most_three_years_from_its_first_day():

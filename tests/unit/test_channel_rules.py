@@ -135,8 +135,9 @@ def test_004_c9_l8_the_feedback_meets_its_clock_and_is_recorded_once():
     assert (c.intake.fed_back_at, c.intake.fed_back_by) == (NOW, "off")  # today: now, not the end of the day
     assert c.clock(ClockKind.HANDOVER_FEEDBACK).state(NOW) == "met"
     [event] = c.new_events
-    assert (event.kind, event.actor, event.unit, event.note, event.data) == (
-        "handover_feedback", "off", "natural_resources", "已电话反馈12345", {"fed_back_on": "2026-11-23", "source": "12345"})
+    assert (event.at, event.kind, event.actor, event.unit, event.note, event.data) == (
+        NOW, "handover_feedback", "off", "natural_resources", "已电话反馈12345",
+        {"fed_back_on": "2026-11-23", "source": "12345"})
     with pytest.raises(Conflict):
         c.record_feedback(NOW, "off", "natural_resources", TODAY, "again")
 
@@ -190,8 +191,18 @@ def test_004_c20_the_posted_notice_meets_the_result_clock_and_closes_the_ticket(
     assert (c.status, c.closed_at) == (Status.CLOSED, NOW)
     assert c.clock(ClockKind.RESULT_NOTICE).met_at == NOW
     [event] = c.new_events
-    assert (event.kind, event.actor, event.unit, event.note, event.public, event.data) == (
-        "written_notice_posted", "clerk", "housing", "挂号信 XA1", POSTED_PUBLIC, {"posted_on": "2026-11-23"})
+    assert (event.at, event.kind, event.actor, event.unit, event.note, event.public, event.data) == (
+        NOW, "written_notice_posted", "clerk", "housing", "挂号信 XA1", POSTED_PUBLIC, {"posted_on": "2026-11-23"})
+
+
+def test_004_c20_l17_a_posted_notice_entered_after_the_due_instant_is_late_whatever_day_is_typed():
+    concluded_at = NOW - timedelta(days=1)
+    c = concluded(registered(channel="letter", source="citizen", contact=POSTAL), concluded_at)
+    clock = c.clock(ClockKind.RESULT_NOTICE)
+    later = clock.due_at + timedelta(seconds=1)
+    c.record_notice_posted(later, "clerk", "housing", TODAY, "")  # typed as posted the day after the conclusion
+    assert clock.met_at == as_utc(end_of_local_day(TODAY)) < clock.due_at
+    assert clock.state(later) == "met_late" and clock.breached_at == clock.due_at
 
 
 def test_004_c20_a_notice_posted_on_an_earlier_day_meets_the_clock_at_that_days_end():

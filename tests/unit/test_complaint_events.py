@@ -236,6 +236,24 @@ def test_004_c17_2_the_on_site_check_records_the_arrival_and_the_findings():
         assert refused.value.field == field
 
 
+def test_004_c17_2_a_conclusion_after_the_on_site_check_owes_nothing_and_a_closed_check_is_refused_naming_the_state():
+    """004 C17(2), L15(2): the conclusion notes an on-site check still owed only when it is; once
+    the check is recorded, or the ticket declined, no check can be recorded any more."""
+    c = accepted()
+    c.record_onsite(t(30), "tw", "xiayang", t(20), "已到场", [])
+    c.conclude(t(40), "off", UNIT, Finding.SUBSTANTIATED, Measures(), "已拆除", CAL)
+    assert c.new_events[-1].kind == "concluded" and c.new_events[-1].data == {"finding": "substantiated"}
+    assert not c.onsite_owed
+    with pytest.raises(Conflict) as refused:
+        c.record_onsite(t(50), "tw", "xiayang", t(45), "再次到场", [])
+    assert refused.value.params == {"status": "concluded"}
+    declined = ticket()
+    declined.decline(t(5), "off", UNIT, "other", "其他")
+    with pytest.raises(Conflict) as refused:
+        declined.record_onsite(t(6), "tw", "xiayang", t(6), "到场", [])
+    assert refused.value.params == {"status": "declined"}
+
+
 def test_004_c17_2_a_stop_order_and_the_rectification_are_events_the_reporter_reads():
     c = accepted()
     c.issue_stop_order(t(5), "tw", "xiayang", " 当场停工 ")
@@ -407,6 +425,16 @@ def test_004_c20_retention_is_scheduled_once_a_ticket_closes_and_purges_the_cont
     c.purge_contact(t(99999))  # nothing scheduled: nothing happens
     assert c.event_count == count
     assert c.schedule_purge(t(99999), timedelta(days=30)) is False  # this closure's purge ran
+
+
+def test_004_c20_a_purged_postal_address_stays_marked_postal():
+    """The written notice (004 C20: 书面) went to a postal address; once purged, the contact
+    still says which kind it was (the ticket's page tells a posted notice from an SMS)."""
+    c = concluded(contact=Contact(envelope="e", phone_hash=None, kind="postal"))
+    c.record_written_notice(t(9), "off", UNIT, "已邮寄")
+    assert c.schedule_purge(t(10), timedelta(days=30)) is True
+    c.purge_contact(c.purge_at)
+    assert (c.contact.envelope, c.contact.kind, c.contact.purged_at) == (None, "postal", t(9) + timedelta(days=30))
 
 
 def test_004_c20_retention_without_a_phone_purges_silently():

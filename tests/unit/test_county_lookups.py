@@ -21,6 +21,17 @@ def test_004_c4_unit_names_for_department_and_township_codes_and_the_code_itself
     assert COUNTY.unit_name("xiayang") == COUNTY.township("xiayang").name
     assert COUNTY.unit_name("atlantis") == "atlantis"
     assert COUNTY.unit_name(None) == "" and COUNTY.unit_name("") == ""
+    assert COUNTY.unit_name("430225100202") == COUNTY.village("430225100202").name == "石子坝村"  # a village (004 C18)
+
+
+def test_004_c4_the_catalog_in_plain_groups_each_category_once_in_file_order():
+    from portal.domain.county import GROUP_TITLES
+
+    groups = COUNTY.category_groups()
+    assert [g for g, _ in groups] == [g for g in GROUP_TITLES if any(c.group == g for c in COUNTY.categories)]
+    assert all(c.group == g for g, cats in groups for c in cats)
+    assert [c for _, cats in groups for c in cats] == sorted(COUNTY.categories, key=lambda c: (
+        list(GROUP_TITLES).index(c.group), COUNTY.categories.index(c)))
 
 
 def test_004_c4_only_departments_and_townships_of_the_county_are_units():

@@ -295,3 +295,20 @@ def test_004_c9_c21_figures_per_channel_and_the_feedback_hand_overs_owe_their_se
     assert stats.by_channel["web"].feedback == {"met": 0, "breached": 0, "pending": 0}  # owes no feedback
     early = tally(Period("month", 2026, 11), [waiting, transferred], [], T0 + H)
     assert early.total.feedback == {"met": 0, "breached": 0, "pending": 2}
+
+
+def test_004_c21_c17_c33_the_ranking_weighs_the_control_chain_and_counts_no_patrol_figures_as_none_missed():
+    """After the breach rate and the review findings: missing weekly reports, weeks without the
+    professional patrol and confirmed concealment (PatrolFigures.penalty); a unit without
+    patrol figures (a department) has nothing missed."""
+    from portal.domain.patrols.figures import PatrolFigures
+
+    def unit(code, penalty=None):
+        f = Figures(unit=code)
+        f.clocks["acceptance"].update(met=1, breached=0)
+        if penalty is not None:
+            f.patrol = PatrolFigures(unit=code, concealment_confirmed=penalty)
+        return f
+
+    rows = [unit("a", penalty=2), unit("b", penalty=1), unit("z")]
+    assert [f.unit for f in ranking(rows)] == ["z", "b", "a"]

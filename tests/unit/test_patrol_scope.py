@@ -96,3 +96,20 @@ def test_004_c17_c19_the_patrol_table(name):
 def test_004_c19_only_the_four_named_units_staff_the_professional_patrol():
     assert COUNTY.professional_patrol.members == ("natural_resources", "housing", "urban_management", "xiayang")
     assert COUNTY.professional_patrol.lead == "natural_resources"
+
+
+def test_004_c17_c19_each_patrol_role_records_its_own_kind_and_lists_only_the_grids_it_may_record_in():
+    from portal.domain.patrols.scope import patrol_kind, recordable_grids, sees_patrols
+
+    kinds = {name: patrol_kind(actor) for name, actor in ACTORS.items() if patrol_kind(actor) is not None}
+    assert kinds == {"village": "village", "township_patrol": "township", "township_patrol_longxi": "township",
+                     "professional": "professional", "professional_outsider": "professional",
+                     "village_other_county": "village"}
+    assert {g.code for g in recordable_grids(ACTORS["village"], COUNTY)} == {
+        g.code for g in COUNTY.grids.of_village(VILLAGE)}
+    assert {g.code for g in recordable_grids(ACTORS["township_patrol_longxi"], COUNTY)} == {
+        g.code for g in COUNTY.grids.of_township("longxi")}
+    assert recordable_grids(ACTORS["officer"], COUNTY) == [] == recordable_grids(ACTORS["village_other_county"], COUNTY)
+    seeing = {name for name, actor in ACTORS.items() if sees_patrols(actor)}
+    assert seeing == {name for name in ACTORS if STATUS.get(name)}
+    assert not sees_patrols(ACTORS["officer"]) and sees_patrols(ACTORS["supervisor"])

@@ -254,3 +254,21 @@ def test_004_c20_a_final_reward_without_a_claim_or_a_closing_instant_has_nothing
     paid.pay(t(1), "fin", date(2026, 11, 23), 1000, "PZ")
     paid.closed_at = None
     assert paid.purge_due_at(30) is None
+
+
+def test_004_c17_c19_c20_a_case_a_patrol_found_first_rewards_nobody_and_withdraws_a_reward_naming_why():
+    """004 C20, L17 reward the first *reporter*: when the case's first ticket is a patrol's (or a
+    campaign survey's) finding, no citizen reported it first (``Complaint.has_reporter``)."""
+    found = ticket("A")
+    found.has_reporter = False
+    members = [found, ticket("B", Status.CONCLUDED, Finding.SUBSTANTIATED)]
+    assert settle(None, case_of(("A", 0), ("B", 5)), members, paid_elsewhere=False, now=t(1), actor="x") == (
+        None, False)
+    reward = eligible()
+    _, changed = settle(reward, case_of(("A", 0), ("B", 5)), members, paid_elsewhere=False, now=t(2), actor="sup-1")
+    assert changed and reward.state == RewardState.WITHDRAWN
+    assert reward.history[-1] == RewardEntry(t(2), "withdrawn", "sup-1", "", {"reason": "no_reporter"})
+    # a later citizen's ticket first in the case: it is the first reporter's again
+    reporter_first = [ticket("B", Status.CONCLUDED, Finding.SUBSTANTIATED), found]
+    again, _ = settle(None, case_of(("B", 0), ("A", 5)), reporter_first, paid_elsewhere=False, now=t(3), actor="x")
+    assert again.complaint_id == "B"

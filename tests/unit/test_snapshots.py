@@ -117,3 +117,32 @@ def test_a_folder_of_county_files_reads_each_county_once_not_its_companion_files
     registry = load_registry([county_folder])
     assert registry.codes == (load_county(county_folder / DEMO.name).code,)
     assert registry.default.grids == load_county(DEMO).grids
+
+
+def test_004_c20_years_the_state_council_arranged_count_their_days_in_lieu_other_years_the_statutory_days_alone():
+    """The package's official arrangement (observed days included) for a year it holds; for a
+    later year only the statutory holidays, no guessed day in lieu (such a year's clocks are
+    provisional until the office imports the arrangement, ``portal calendar``)."""
+    assert 2024 in holiday_table.official_years() and 2040 not in holiday_table.official_years()
+    off, workdays = holiday_table.computed_year(2024)
+    assert {date(2024, 2, 13), date(2024, 2, 14), date(2024, 10, 7)} <= off  # Spring Festival's days in lieu
+    assert {date(2024, 2, 4), date(2024, 9, 29), date(2024, 10, 12)} <= workdays  # make-up working weekends
+    assert {d.year for d in off} == {d.year for d in workdays} == {2024}
+    off, workdays = holiday_table.computed_year(2040)
+    assert date(2040, 1, 1) in off and date(2040, 1, 2) not in off and date(2040, 2, 15) not in off
+    assert {d.year for d in off} == {2040} and workdays == frozenset()
+
+
+def test_the_holiday_table_names_the_installed_holidays_version_read_from_its_metadata(tmp_path, monkeypatch):
+    from importlib import metadata, util
+    from types import SimpleNamespace
+
+    assert holiday_table.installed_version() == metadata.version("holidays")
+    monkeypatch.setattr(util, "find_spec", lambda name: None)
+    assert holiday_table.installed_version() is None  # not installed
+    package = tmp_path / "holidays"
+    package.mkdir()
+    monkeypatch.setattr(util, "find_spec", lambda name: SimpleNamespace(submodule_search_locations=[str(package)]))
+    assert holiday_table.installed_version() is None  # installed without its metadata
+    (tmp_path / "holidays-0.99.dist-info").mkdir()
+    assert holiday_table.installed_version() == "0.99"

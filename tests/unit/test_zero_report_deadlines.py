@@ -96,3 +96,12 @@ def test_week_keys_parse_only_weeks_that_exist():
         assert Week.parse(bad) is None, bad
     assert Week.of(datetime(2026, 1, 1, 12, tzinfo=SHANGHAI)).key == "2026-W01"
     assert Week.of(datetime(2024, 12, 30, 1, tzinfo=SHANGHAI)).key == "2025-W01"  # ISO: the year of its Thursday
+
+
+def test_004_c18_1_c17_1_the_deadline_of_each_level_on_the_calendar_given():
+    """The level names the rule, and the calendar passed is the one its holiday rule reads."""
+    week = Week(2031, 10)
+    calendar = WorkingCalendar({date(2031, 3, 6): False, date(2031, 3, 7): False})  # Thursday and Friday off
+    assert deadline("village", week, calendar) == village_deadline(week, calendar) == at("2031-03-10")
+    assert deadline("township", week, calendar) == township_deadline(week, calendar) == at("2031-03-11")
+    assert deadline("village", week, CAL) == at("2031-03-06")
