@@ -166,7 +166,7 @@ def source_digest(path: Path) -> str:
 
 def read_snapshot_header(county_file: Path) -> dict | None:
     """The snapshot's header if it exists, is of this format, and its sources (the county file
-    and its place file) are byte for byte those it was made from; else None."""
+    and the place and grid files it names) are byte for byte those it was made from; else None."""
     snapshot = snapshot_path(county_file)
     try:
         with snapshot.open("rb") as handle:
@@ -190,10 +190,11 @@ def read_snapshot_county(county_file: Path) -> County:
 
 
 def county_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The county files named: a folder stands for every ``*.yaml`` in it, in name order."""
+    """The county files named: a folder stands for every ``<name>.yaml`` in it, in name order;
+    a ``<name>.<part>.yaml`` beside them (a grid file) is a part a county file names, not a county."""
     files: list[Path] = []
     for path in map(Path, paths):
-        files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        files += sorted(p for p in path.glob("*.yaml") if "." not in p.stem) if path.is_dir() else [path]
     return files
 
 

@@ -38,8 +38,9 @@ def write_county_snapshot(county_file: Path) -> Path:
     county = load_county(county_file)  # the schema's checks, every one of them
     raw = yaml.safe_load(county_file.read_text(encoding="utf-8"))
     sources = {county_file.name: source_digest(county_file)}
-    if isinstance(raw.get("places"), str) and "/" not in raw["places"]:
-        sources[raw["places"]] = source_digest(county_file.with_name(raw["places"]))
+    for part in ("places", "grids"):  # the files it names beside it: a change in one makes the snapshot stale
+        if isinstance(raw.get(part), str) and "/" not in raw[part]:
+            sources[raw[part]] = source_digest(county_file.with_name(raw[part]))
     header = {"format": SNAPSHOT_FORMAT, "sources": sources, "entry": CountyEntry.of(county)}
     target = snapshot_path(county_file)
     partial = target.with_name(target.name + ".partial")

@@ -12,7 +12,7 @@ import pytest
 
 from portal import snapshots
 from portal.counties import load_county
-from portal.county_registry import load_registry, read_snapshot_header, snapshot_path
+from portal.county_registry import county_files, load_registry, read_snapshot_header, snapshot_path
 from portal.domain import calendar, holiday_table
 from portal.domain.geo import Point
 
@@ -62,7 +62,8 @@ def county_folder(tmp_path):
     folder = tmp_path / "counties"
     folder.mkdir()
     shutil.copy(DEMO, folder / DEMO.name)
-    shutil.copy(DEMO.with_name("yanling.places.json"), folder / "yanling.places.json")
+    for part in ("yanling.places.json", "yanling.grids.yaml"):
+        shutil.copy(DEMO.with_name(part), folder / part)
     return folder
 
 
@@ -93,7 +94,12 @@ def test_a_county_snapshot_reads_the_county_the_schema_validated_and_only_its_he
     assert registry.county_at(Point(*parsed.map_center)) == parsed
 
 
-@pytest.mark.parametrize("edited", ["yanling.yaml", "yanling.places.json"])
+def test_a_folder_of_county_files_holds_one_county_per_county_file_not_one_per_grid_file(county_folder):
+    assert county_files([county_folder]) == [county_folder / DEMO.name]  # yanling.grids.yaml is a part of it
+    assert load_registry([county_folder]).codes == (load_county(county_folder / DEMO.name).code,)
+
+
+@pytest.mark.parametrize("edited", ["yanling.yaml", "yanling.places.json", "yanling.grids.yaml"])
 def test_a_county_snapshot_whose_sources_changed_is_ignored_and_the_files_are_parsed(county_folder, edited,
                                                                                      monkeypatch):
     county_file = county_folder / DEMO.name
