@@ -10,6 +10,7 @@ import dataclasses
 
 import pytest
 
+from portal.county_registry import CountyRegistry
 from portal.domain import datum
 from portal.domain.geo import Point, distance_m
 from tests.conftest import form_token
@@ -141,6 +142,6 @@ def test_nearby_reports_show_only_category_status_week_and_cell(client, deps):
     assert "农田里有人盖房" not in text and complaint.id not in text
 
     off = dataclasses.replace(deps.counties.default, nearby_reports=False)
-    deps.counties.default = off
+    deps.counties = CountyRegistry([off])
     assert client.post("/api/v1/places/nearby", json={"lat": FIELD.lat, "lng": FIELD.lng}).json == {
         "enabled": False, "note": "", "reports": []}
