@@ -169,7 +169,7 @@ def source_digest(path: Path) -> str:
 
 def read_snapshot_header(county_file: Path) -> dict | None:
     """The snapshot's header if it exists, is of this format, and its sources (the county file
-    and the place and grid files it names) are byte for byte those it was made from; else None."""
+    and the files it names: places, grids) are byte for byte those it was made from; else None."""
     snapshot = snapshot_path(county_file)
     try:
         with snapshot.open("rb") as handle:
@@ -193,8 +193,8 @@ def read_snapshot_county(county_file: Path) -> County:
 
 
 def county_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The county files named: a folder stands for every ``<name>.yaml`` in it, in name order;
-    a ``<name>.<part>.yaml`` beside them (a grid file) is a part a county file names, not a county."""
+    """The county files named: a folder stands for every ``NAME.yaml`` in it, in name order; a
+    county's companion files (``NAME.grids.yaml``) are read by its county file, not as counties."""
     files: list[Path] = []
     for path in map(Path, paths):
         files += sorted(p for p in path.glob("*.yaml") if "." not in p.stem) if path.is_dir() else [path]

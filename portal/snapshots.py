@@ -3,7 +3,7 @@ start reads data in the cheapest form instead of parsing and validating it:
 
 - each county file's snapshot beside it (``yanling.yaml`` -> ``yanling.snapshot``): the
   County as the schema validated it, after a header holding the digests of the county file
-  and its place file and the registry's entry (code, name, hosts, box) read at start-up
+  and the files it names (places, grids) and the registry's entry (code, name, hosts, box) read at start-up
   (``portal.county_registry``); the YAML and the place file stay the source, and a snapshot
   whose sources differ from them is ignored;
 - China's holiday table (``portal/domain/china_holidays.snapshot``), from the installed
@@ -38,9 +38,10 @@ def write_county_snapshot(county_file: Path) -> Path:
     county = load_county(county_file)  # the schema's checks, every one of them
     raw = yaml.safe_load(county_file.read_text(encoding="utf-8"))
     sources = {county_file.name: source_digest(county_file)}
-    for part in ("places", "grids"):  # the files it names beside it: a change in one makes the snapshot stale
-        if isinstance(raw.get(part), str) and "/" not in raw[part]:
-            sources[raw[part]] = source_digest(county_file.with_name(raw[part]))
+    for companion in ("places", "grids"):  # the files the county file names beside it
+        name = raw.get(companion)
+        if isinstance(name, str) and "/" not in name:
+            sources[name] = source_digest(county_file.with_name(name))
     header = {"format": SNAPSHOT_FORMAT, "sources": sources, "entry": CountyEntry.of(county)}
     target = snapshot_path(county_file)
     partial = target.with_name(target.name + ".partial")

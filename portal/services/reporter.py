@@ -156,7 +156,6 @@ def view(deps: Deps, complaint: Complaint, now: datetime) -> ReporterView:
     events, requests = deps.repos.history_and_disclosures(complaint.id)
     acceptance = complaint.clock(ClockKind.ACCEPTANCE)
     result = complaint.clock(ClockKind.RESULT_NOTICE)
-    events = deps.repos.complaints.history(complaint.id)
     return ReporterView(
         status=complaint.status,
         status_title=STATUS_TITLES[complaint.status],

@@ -1,9 +1,9 @@
-"""A province of made-up counties for benches and tests: copies of the demo county file, its
-place file and its grid file, each moved on a grid and renamed (division code, name, hosts, townships' and
+"""A province of made-up counties for benches and tests: copies of the demo county file and its
+place file, each moved on a grid and renamed (division code, name, hosts, townships' and
 villages' codes), never committed (they are written to a temporary folder).
 
 Hunan has 122 county-level units; ``write_province(folder, 122)`` writes 122 county files and
-122 place and grid files. The copies sit ``STEP`` degrees apart, more than the demo county's extent, so
+122 place files. The copies sit ``STEP`` degrees apart, more than the demo county's extent, so
 no two outlines meet: between them lies land no county of the deployment holds."""
 
 from __future__ import annotations
@@ -40,10 +40,8 @@ def _moved(value, dx: float, dy: float):
     return value
 
 
-def write_county(folder: Path, n: int, yaml_text: str | None = None, places: dict | None = None,
-                 grids_text: str | None = None) -> Path:
+def write_county(folder: Path, n: int, yaml_text: str | None = None, places: dict | None = None) -> Path:
     yaml_text = yaml_text if yaml_text is not None else (DEMO / "yanling.yaml").read_text(encoding="utf-8")
-    grids_text = grids_text if grids_text is not None else (DEMO / "yanling.grids.yaml").read_text(encoding="utf-8")
     places = places if places is not None else json.loads((DEMO / "yanling.places.json").read_text(encoding="utf-8"))
     code, (dx, dy) = county_code(n), offset(n)
     name = f"示范{n + 1}县"
@@ -52,7 +50,8 @@ def write_county(folder: Path, n: int, yaml_text: str | None = None, places: dic
     moved["county"] = code
     text = json.dumps(moved, ensure_ascii=False)
     (folder / f"{stem}.places.json").write_text(text.replace(f'"{DEMO_CODE}', f'"{code}'), encoding="utf-8")
-    (folder / f"{stem}.grids.yaml").write_text(grids_text.replace(f'"{DEMO_CODE}', f'"{code}'), encoding="utf-8")
+    grids = (DEMO / "yanling.grids.yaml").read_text(encoding="utf-8")  # the villages' grids, renumbered
+    (folder / f"{stem}.grids.yaml").write_text(grids.replace(f'"{DEMO_CODE}', f'"{code}'), encoding="utf-8")
     center = re.search(r"^map_center: \[([\d.]+), ([\d.]+)\]", yaml_text, flags=re.M)
     lng, lat = float(center.group(1)) + dx, float(center.group(2)) + dy
     renamed = (yaml_text.replace(f'code: "{DEMO_CODE}"', f'code: "{code}"')
@@ -72,5 +71,4 @@ def write_province(folder: Path, count: int = 122) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     yaml_text = (DEMO / "yanling.yaml").read_text(encoding="utf-8")
     places = json.loads((DEMO / "yanling.places.json").read_text(encoding="utf-8"))
-    grids_text = (DEMO / "yanling.grids.yaml").read_text(encoding="utf-8")
-    return [write_county(folder, n, yaml_text, places, grids_text) for n in range(count)]
+    return [write_county(folder, n, yaml_text, places) for n in range(count)]

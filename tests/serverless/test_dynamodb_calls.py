@@ -30,8 +30,9 @@ pytestmark = pytest.mark.dynamodb
 #: change makes a request cheaper; a change that needs more explains itself here.
 BUDGETS = {
     # salt, submission, rate limit, upload-free filing: sequence, calendar (official years + this
-    # year), the code's rate limit, the filing transaction, the code SMS sent (row and provider id)
-    "file": (9, 37),
+    # year), the village's weekly report (the concealment check, 004 C33, L29), the code's rate
+    # limit, the filing transaction, the code SMS sent (row and provider id)
+    "file": (10, 37),
     # salt, both receipt rate counters (one batched read), receipt, complaint, history and
     # disclosures (one query), the reward pointer and the case's reward (one batched read)
     "status": (6, 0),
@@ -41,8 +42,9 @@ BUDGETS = {
     # as accept, plus the calendar (2), the case, its reward and the reward pointer; the reward
     # made eligible and the officer alerted, in the same transaction
     "conclude": (11, 67),
-    # the eight due-index shards and the record naming the counties with a review schedule
-    "sweep": (9, 0),
+    # the eight due-index shards, the record naming the counties with a review schedule (004
+    # C35) and the one naming those with weekly-report schedules (004 C17(1), C18(1), C19)
+    "sweep": (10, 0),
 }
 
 

@@ -187,3 +187,60 @@ def test_004_c17_c19_the_patrol_roles_reach_no_ticket_not_even_in_their_own_vill
     for ticket in [*own, *TICKETS.values()]:
         assert not can_view(actor, ticket) and not any(can(actor, a, ticket) for a in Action)
     assert can_see_queue_of(actor) is None and not pays_rewards(actor)
+
+
+@pytest.fixture
+def added_action():
+    """A member added to ``Action`` itself for the test (as a later change would add one
+    without giving it a branch in ``can``), removed afterwards."""
+    name, value = "NEW_STEP_WITHOUT_A_RULE", "new_step_without_a_rule"
+    member = str.__new__(Action, value)
+    member._name_, member._value_ = name, value
+    member._sort_order_ = len(Action._member_names_)
+    Action._member_map_[name] = member
+    Action._value2member_map_[value] = member
+    Action._member_names_.append(name)
+    try:
+        yield member
+    finally:
+        del Action._member_map_[name], Action._value2member_map_[value]
+        Action._member_names_.remove(name)
+
+
+def test_004_c20_000_s2_3_deny_by_default_an_action_added_to_the_enum_is_granted_to_no_role(added_action):
+    """Deny by default (issue #16): an Action added later without its own branch in ``can`` is
+    granted to nobody, not even to those who see the ticket (the reporter's identity and the
+    reports about officials stay out of reach of a step nobody decided to allow)."""
+    assert Action(added_action.value) is added_action and added_action in list(Action)
+    for ticket_name, ticket in TICKETS.items():
+        for actor_name, actor in ACTORS.items():
+            assert not can(actor, added_action, ticket), (actor_name, ticket_name)
+    # the actors above do reach the end of the table: each one listed with a view of a ticket
+    # views it (the receiving unit of a registered report is listed without one, 004 C20)
+    viewers = {(t, a) for t, table in EXPECTED.items() for a, allowed in table.items() if "view" in allowed}
+    assert viewers and all(can(ACTORS[a], Action.VIEW, TICKETS[t]) for t, a in viewers)
+
+
+def test_000_s2_3_the_commission_leading_an_ordinary_ticket_neither_reopens_it_nor_decides_its_reward_or_write_off():
+    """Reopening and rewards stay with the leading-group office for every ticket it sees; the
+    commission takes them over only for reports about officials, which the office never sees."""
+    led = Ticket(lead="discipline", co_handler="xiayang", discipline_only=False)
+    commission = ACTORS["discipline"]
+    assert can_view(commission, led) and can(commission, Action.ACCEPT, led)
+    for action in (Action.REOPEN, Action.REWARD_PROPOSE, Action.REWARD_APPROVE, Action.ACCEPTANCE_CHECK,
+                   Action.WRITE_OFF):
+        assert not can(commission, action, led)
+        assert can(ACTORS["supervisor"], action, led)
+
+
+@pytest.mark.parametrize("role,registers", [
+    (Role.OFFICER, True), (Role.HEAD, True), (Role.TOWNSHIP, True), (Role.SUPERVISOR, True),
+    (Role.DISCIPLINE, False), (Role.FINANCE, False), (Role.CUSTODIAN, False), (Role.ADMIN, False),
+    (Role.VILLAGE_GRID, False), (Role.TOWNSHIP_PATROL, False), (Role.PROFESSIONAL_PATROL, False),
+])
+def test_004_c20_l17_bureaus_townships_and_the_office_register_the_reports_they_received(role, registers):
+    """004 C20, L17: each bureau, township and the leading-group office publishes a mailbox, an
+    email address and a phone, and registers what comes in; no other role registers reports."""
+    from portal.domain.access import can_register
+
+    assert can_register(Actor("u", role, "x", COUNTY)) is registers

@@ -172,3 +172,46 @@ def test_basemap_keys_come_from_ssm_in_the_same_call_as_the_other_secrets(tmp_pa
                                tile_key_names=["tianditu-key", "other-key"])
     assert secrets.tile_keys == {"tianditu-key": "k1"}  # other-key is not set: that source is skipped
     assert len(calls) == 1 and SSM_PREFIX + "tianditu-key" in calls[0]["Names"]
+
+
+# --- the edges (issue #16) -------------------------------------------------------------
+
+
+def test_the_box_grows_by_the_metres_on_every_side():
+    box = Box(113.55, 26.15, 114.05, 26.70).grown(1113.2)
+    dlng = 0.01 / math.cos(math.radians(26.70))  # the wider side's latitude: the margin holds everywhere
+    assert (box.west, box.south, box.east, box.north) == pytest.approx(
+        (113.55 - dlng, 26.14, 114.05 + dlng, 26.71), abs=1e-12)
+
+
+@pytest.mark.parametrize("other,touches", [
+    ((0.5, 0.5, 2, 2), True), ((-1, -1, 2, 2), True),
+    ((1, 0, 2, 1), False), ((-1, 0, 0, 1), False), ((0, 1, 1, 2), False), ((0, -1, 1, 0), False),  # an edge only
+    ((0.2, 2, 0.8, 3), False), ((2, 0.2, 3, 0.8), False),  # beside it in one direction only
+])
+def test_a_tile_touching_the_box_only_along_an_edge_is_not_served(other, touches):
+    assert Box(0, 0, 1, 1).intersects(*other) is touches
+
+
+def test_a_tile_is_served_at_the_ends_of_the_zoom_range():
+    box = Box(113.55, 26.15, 114.05, 26.70)
+    for z in (8, 18):
+        tile = Tile(z, *[int(v // 256) for v in world_pixel(113.8, 26.4, z)])
+        assert tile_served(box, 8, 18, tile) and tile_served(box, z, z, tile)
+
+
+def test_the_subdomain_is_chosen_by_the_tile_and_a_missing_key_or_subdomain_is_left_empty():
+    source = TileSource("t", ("https://s{s}.example.cn/{z}/{x}/{y}?k={key}",), "wgs84", "a", "b", 8, 18,
+                        subdomains="1234")
+    assert source.urls(Tile(14, 13369, 6941), None) == ["https://s3.example.cn/14/13369/6941?k="]  # (x + y) % 4 = 2
+    plain = TileSource("t", ("https://s{s}.example.cn/{z}/{x}/{y}?k={key}",), "wgs84", "a", "b", 8, 18)
+    assert plain.urls(Tile(14, 13369, 6941), "K") == ["https://s.example.cn/14/13369/6941?k=K"]
+
+
+def test_the_tianditu_urls_whole_and_an_unknown_layer_refused():
+    (base, labels) = tianditu_templates("img")
+    assert base == ("https://t{s}.tianditu.gov.cn/img_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=img"
+                    "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}")
+    assert labels == base.replace("img", "cia")
+    with pytest.raises(ValueError, match="^unknown Tianditu layer 'sat'$"):
+        tianditu_templates("sat")

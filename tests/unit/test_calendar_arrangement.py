@@ -6,7 +6,7 @@ nobody entered lost their provisional mark."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -91,3 +91,70 @@ def test_the_statutory_holidays_exclude_the_package_s_bridge_days():
     assert date(2026, 1, 2) not in statutory_holidays(2026)  # a bridge day of 2026's notice
     assert {date(2026, 1, 1), date(2026, 10, 3)} <= statutory_holidays(2026)
     assert len(statutory_holidays(2027)) == 13  # since 2025: 13 statutory days a year
+
+
+def _refusal(data: dict) -> str:
+    with pytest.raises(ArrangementError) as refused:
+        Arrangement.parse(2027, data)
+    return str(refused.value)
+
+
+def test_december_of_the_year_before_is_the_earliest_day_and_31_december_the_latest():
+    data = whole_2027()
+    data["days_off"] += ["2026-12-01", "2027-12-31"]
+    assert {date(2026, 12, 1), date(2027, 12, 31)} <= Arrangement.parse(2027, data).days_off
+    data["days_off"].append("2026-11-30")
+    assert _refusal(data) == "days_off: 2026-11-30 is outside 2027 (December 2026 is accepted)"
+
+
+def test_a_list_holds_at_most_as_many_days_as_a_notice_ever_has_and_the_error_names_the_list():
+    """Sane bounds (20 make-up days, 60 days off): a bigger list is a typing error."""
+    data = whole_2027()
+    given = Arrangement.parse(2027, whole_2027())
+    taken = given.days_off | given.workdays
+    weekends = [d for d in (date(2027, 10, 10) + timedelta(days=n) for n in range(80))
+                if d.weekday() >= 5 and d not in taken]
+    data["workdays"] += [d.isoformat() for d in weekends[:15]]  # 5 + 15 = 20
+    assert len(Arrangement.parse(2027, data).workdays) == 20
+    data["workdays"].append(weekends[15].isoformat())
+    assert _refusal(data) == "workdays: 21 days, more than a notice ever has (20)"
+
+
+def test_a_notice_without_make_up_days_has_none():
+    data = whole_2027()
+    del data["workdays"]
+    assert Arrangement.parse(2027, data).workdays == frozenset()
+
+
+@pytest.mark.parametrize("entry,days", [("2027-07-01..2027-07-01", 1), ("2027-07-01..2027-07-12", 12)])
+def test_a_range_is_1_to_12_days(entry, days):
+    data = whole_2027()
+    data["days_off"].append(entry)
+    arrangement = Arrangement.parse(2027, data)
+    assert len(arrangement.days_off) == len(Arrangement.parse(2027, whole_2027()).days_off) + days
+    data["days_off"][-1] = "2027-07-01..2027-07-13"
+    assert _refusal(data) == "days_off: 2027-07-01..2027-07-13 is not a range of 1 to 12 days"
+
+
+@pytest.mark.parametrize("entry,bad", [("2027-13-01", "2027-13-01"), ("2027-13-01..2027-13-03", "2027-13-01"),
+                                       ("2027-07-01..2027-07-40", "2027-07-40")])
+def test_a_bad_date_is_named_with_its_list(entry, bad):
+    data = whole_2027()
+    data["days_off"].append(entry)
+    assert _refusal(data) == f"days_off: '{bad}' is not a date (YYYY-MM-DD)"
+
+
+def test_the_source_is_at_most_200_characters():
+    data = whole_2027()
+    data["source"] = "通" * 200
+    assert Arrangement.parse(2027, data).source == "通" * 200
+    data["source"] = "通" * 201
+    assert _refusal(data) == "source: at most 200 characters"
+
+
+def test_the_refusal_names_every_statutory_holiday_left_out_and_every_unknown_key():
+    data = whole_2027()
+    data["days_off"] = [d for d in data["days_off"] if d not in (date(2027, 6, 9), date(2027, 9, 15))]
+    assert _refusal(data) == ("not the whole arrangement: the statutory holiday(s) 2027-06-09, 2027-09-15 are not "
+                              "among the days off")
+    assert _refusal(whole_2027() | {"holidays": [], "notes": ""}) == "unknown key(s): holidays, notes"

@@ -133,3 +133,23 @@ def test_the_gazetteer_has_the_real_units_of_rules_md_section_6():
         assert village.code.startswith(township.division_code), village
         assert village.demo and village.pinyin and village.initials
     assert {"石子坝村", "东区社区", "洋岐畲族村"} <= {v.name for v in county.villages}
+
+
+def test_the_search_box_finds_townships_then_villages_then_landmarks_and_a_village_by_its_code():
+    """Issue 19: each township with a point is a place (its own code as its township, a demo
+    point, its pinyin keys); the villages and landmarks follow as the place file lists them."""
+    import dataclasses
+
+    county = load_county(DEMO_COUNTY_FILE)
+    places = county.places
+    townships = places[:len(county.townships)]
+    assert places[len(townships):] == county.villages + county.landmarks and county.landmarks
+    for township, found in zip(county.townships, townships, strict=True):
+        assert (found.kind, found.name, found.point, found.code, found.township, found.demo, found.pinyin,
+                found.initials) == ("township", township.name, township.point, township.code, township.code, True,
+                                    township.pinyin, township.initials)
+    without_point = dataclasses.replace(county.townships[0], point=None)
+    fewer = dataclasses.replace(county, townships=(without_point, *county.townships[1:]))
+    assert [p.code for p in fewer.places if p.kind == "township"] == [t.code for t in county.townships[1:]]
+    village = county.villages[40]
+    assert county.village(village.code) is village and county.village("430225999999") is None

@@ -70,3 +70,20 @@ def test_an_unknown_datum_is_refused():
     with pytest.raises(ValueError):
         datum.to_wgs84(Point(113.77, 26.49), "bd09")
     assert datum.check(None) == datum.WGS84 and datum.check(" GCJ02 ") == datum.GCJ02
+
+
+@pytest.mark.parametrize("inside,outside", [
+    ((72.004, 30.0), (72.0039, 30.0)), ((137.8347, 30.0), (137.8348, 30.0)),  # west and east edges
+    ((100.0, 0.8293), (100.0, 0.8292)), ((100.0, 55.8271), (100.0, 55.8272)),  # south and north edges
+])
+def test_the_published_box_is_shifted_up_to_its_edges_and_not_beyond(inside, outside):
+    """The GCJ-02 formula shifts points inside its rough box of China (edges included) and
+    leaves every other point as it is, both ways (the way back at an edge itself is moot:
+    the shifted point may leave the box)."""
+    assert datum.wgs84_to_gcj02(*inside) != inside
+    assert datum.wgs84_to_gcj02(*outside) == outside and datum.gcj02_to_wgs84(*outside) == outside
+
+
+def test_an_unknown_datum_is_named_in_the_refusal():
+    with pytest.raises(ValueError, match="^unknown datum 'bd09'$"):
+        datum.check("bd09")

@@ -3,7 +3,9 @@ the service test tests/services/test_nearby.py drives it through the store)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,3 +71,41 @@ def test_at_most_five_one_per_case_and_only_the_last_180_days():
     result = listed(many + [old], frozenset(), pin, NOW)
     assert len(result) == LIMIT
     assert all(r.week >= (NOW - timedelta(days=8)).date() for r in result)
+
+
+def test_the_most_recent_report_of_each_case_first_with_its_category_status_and_week():
+    """FixMyStreet's list: the newest first, one per case (the case's newest report); what is
+    shown: the category, accepted or concluded (a closed report shows as concluded), the
+    Monday of its local week."""
+    pin = cell_centre(PIN)
+    reports = [ticket(pin, n=n, category=f"cat{n}", age=timedelta(days=1, hours=n)) for n in range(7)]
+    reports[1].case_id = reports[0].case_id
+    reports[2].status, reports[3].status = Status.CONCLUDED, Status.CLOSED
+    result = listed(list(reversed(reports)), frozenset(), pin, NOW)
+    assert [(r.category, r.status) for r in result] == [
+        ("cat0", Status.ACCEPTED), ("cat2", Status.CONCLUDED), ("cat3", Status.CONCLUDED), ("cat4", Status.ACCEPTED),
+        ("cat5", Status.ACCEPTED)]
+    assert {r.week for r in result} == {date(2026, 11, 16)}  # received on Sunday 22 November, local time
+
+
+def test_the_week_is_the_local_one():
+    """Received at 00:30 on Monday 23 November in China (16:30 on Sunday in UTC): that Monday's week."""
+    report = ticket(cell_centre(PIN), age=NOW - datetime(2026, 11, 22, 16, 30, tzinfo=timezone.utc))
+    assert [r.week for r in listed([report], frozenset(), cell_centre(PIN), NOW)] == [date(2026, 11, 23)]
+
+
+@pytest.mark.parametrize("age,is_shown", [
+    (timedelta(days=180), True), (timedelta(days=180, seconds=1), False),  # the window's first instant
+    (timedelta(0), True), (timedelta(seconds=-1), False),  # received now; a clock ahead: never
+])
+def test_a_report_is_shown_from_now_back_to_180_days_and_not_beyond(age, is_shown):
+    pin = cell_centre(PIN)
+    assert shown(ticket(pin, age=age), frozenset(), pin, NOW) is is_shown
+
+
+def test_the_cell_centre_is_given_to_seven_decimals():
+    """About a centimetre: nothing finer than the cell is ever computed into a shown position."""
+    for east in (0, 137, 1900):
+        centre = cell_centre(offset(PIN, east, east / 3))
+        assert (round(centre.lng, 7), round(centre.lat, 7)) == (centre.lng, centre.lat)
+        assert (round(centre.lng, 6), round(centre.lat, 6)) != (centre.lng, centre.lat)

@@ -73,6 +73,7 @@ def test_000_s4_3_1_a_conclusion_at_a_threshold_without_a_police_referral_is_ref
     with pytest.raises(DomainError) as refused:
         conclude(c, measures)
     assert refused.value.params["threshold_msg"] == THRESHOLD_TITLES[threshold]
+    assert refused.value.field == "referred_to_police"  # the form marks the referral's box
     assert "移送公安机关" in refused.value.message
     assert c.status == Status.ACCEPTED and c.measures != measures and len(c.new_events) == events
 

@@ -12,7 +12,7 @@ import pytest
 
 from portal import snapshots
 from portal.counties import load_county
-from portal.county_registry import county_files, load_registry, read_snapshot_header, snapshot_path
+from portal.county_registry import load_registry, read_snapshot_header, snapshot_path
 from portal.domain import calendar, holiday_table
 from portal.domain.geo import Point
 
@@ -62,8 +62,8 @@ def county_folder(tmp_path):
     folder = tmp_path / "counties"
     folder.mkdir()
     shutil.copy(DEMO, folder / DEMO.name)
-    for part in ("yanling.places.json", "yanling.grids.yaml"):
-        shutil.copy(DEMO.with_name(part), folder / part)
+    for companion in ("yanling.places.json", "yanling.grids.yaml"):  # the files the county file names
+        shutil.copy(DEMO.with_name(companion), folder / companion)
     return folder
 
 
@@ -94,11 +94,6 @@ def test_a_county_snapshot_reads_the_county_the_schema_validated_and_only_its_he
     assert registry.county_at(Point(*parsed.map_center)) == parsed
 
 
-def test_a_folder_of_county_files_holds_one_county_per_county_file_not_one_per_grid_file(county_folder):
-    assert county_files([county_folder]) == [county_folder / DEMO.name]  # yanling.grids.yaml is a part of it
-    assert load_registry([county_folder]).codes == (load_county(county_folder / DEMO.name).code,)
-
-
 @pytest.mark.parametrize("edited", ["yanling.yaml", "yanling.places.json", "yanling.grids.yaml"])
 def test_a_county_snapshot_whose_sources_changed_is_ignored_and_the_files_are_parsed(county_folder, edited,
                                                                                      monkeypatch):
@@ -114,3 +109,11 @@ def test_a_county_snapshot_whose_sources_changed_is_ignored_and_the_files_are_pa
     assert load_registry([county_folder]).default == load_county(county_file)
     snapshot_path(county_file).write_bytes(b"not a snapshot")
     assert read_snapshot_header(county_file) is None
+
+
+def test_a_folder_of_county_files_reads_each_county_once_not_its_companion_files(county_folder):
+    """``NAME.grids.yaml`` beside ``NAME.yaml`` is the county's grid table (004 C17(1)), read by
+    its county file: a folder of county files is not one county per ``*.yaml``."""
+    registry = load_registry([county_folder])
+    assert registry.codes == (load_county(county_folder / DEMO.name).code,)
+    assert registry.default.grids == load_county(DEMO).grids

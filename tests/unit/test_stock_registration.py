@@ -125,3 +125,10 @@ def test_004_c22_the_county_file_may_set_the_campaign_window_in_order():
     with pytest.raises(CountyFileError) as refused:
         parse_county(raw, source="t.yaml")
     assert "stock_campaign.end:" in str(refused.value)
+
+
+def test_004_c22_l19_the_campaign_refusal_names_the_date_and_the_cut_off_too():
+    with pytest.raises(DomainError) as refused:
+        check_stock_registration(date(2023, 8, 1), WITH_CAMPAIGN, NOW)
+    assert refused.value.params == {"date": "2023-08-01", "cutoff": WITH_CAMPAIGN.cutoff.isoformat(),
+                                    "start": "2022-09-15", "end": "2022-12-25"}

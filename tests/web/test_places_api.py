@@ -10,7 +10,6 @@ import dataclasses
 
 import pytest
 
-from portal.county_registry import CountyRegistry
 from portal.domain import datum
 from portal.domain.geo import Point, distance_m
 from tests.conftest import form_token
@@ -141,7 +140,8 @@ def test_nearby_reports_show_only_category_status_week_and_cell(client, deps):
     text = str(answer)
     assert "农田里有人盖房" not in text and complaint.id not in text
 
-    off = dataclasses.replace(deps.counties.default, nearby_reports=False)
-    deps.counties = CountyRegistry([off])
+    from portal.county_registry import CountyRegistry
+
+    deps.counties = CountyRegistry([dataclasses.replace(deps.counties.default, nearby_reports=False)])
     assert client.post("/api/v1/places/nearby", json={"lat": FIELD.lat, "lng": FIELD.lng}).json == {
         "enabled": False, "note": "", "reports": []}

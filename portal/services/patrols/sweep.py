@@ -58,25 +58,37 @@ def _office(county: County) -> str:
 
 
 def ensure_schedules(deps: Deps, now: datetime) -> int:
-    """Create each county's missing schedules (read once per process); returns how many."""
+    """Give every county its three schedules (``LEVELS``; a level the county does not use wakes
+    weekly and judges nothing, so no county is read whole to know its levels). A process reads
+    one record naming the counties already scheduled and looks only at the others (a new
+    county), so an idle sweep costs the same with 122 counties as with one. Returns how many
+    schedules were created."""
     records, created = deps.repos.patrols, 0
+    codes = set(deps.counties.codes)  # the codes alone
+    if codes <= records.scheduled:
+        return 0
+    known, version = records.scheduled_counties()
+    records.scheduled |= known & codes
     calendar = None
-    for county in deps.counties:
-        for level in _levels(county):
-            if (county.code, level) in records.scheduled:
+    for code in sorted(codes - known):
+        for level in LEVELS:
+            if records.schedule(code, level) is not None:
                 continue
-            if records.schedule(county.code, level) is None:
-                calendar = calendar or deps.calendar()
-                week = Week.of(now)
-                while deadline(level, week, calendar) <= now:
-                    week = week.next()
-                try:
-                    deps.store.write([records.schedule_op(county.code, level, week.key,
-                                                          deadline(level, week, calendar), 0)])
-                    created += 1
-                except ConditionFailed:
-                    pass  # another sweep created it
-            records.scheduled.add((county.code, level))
+            calendar = calendar or deps.calendar()
+            week = Week.of(now)
+            while deadline(level, week, calendar) <= now:
+                week = week.next()
+            try:
+                deps.store.write([records.schedule_op(code, level, week.key, deadline(level, week, calendar), 0)])
+                created += 1
+            except ConditionFailed:
+                pass  # another sweep created it
+        records.scheduled.add(code)
+    if not codes <= known:
+        try:
+            deps.store.write([records.scheduled_counties_op(known | codes, version)])
+        except ConditionFailed:
+            pass  # another sweep recorded them: the next process reads its record
     return created
 
 
@@ -118,8 +130,9 @@ def scheduled(deps: Deps, county_code: str, level: str, now: datetime) -> list[J
     records = deps.repos.patrols
     item = records.schedule(county_code, level)
     county = deps.counties.get(county_code)
-    if item is None or county is None or level not in _levels(county):
+    if item is None or county is None:
         return []
+    used = level in _levels(county)  # else the week passes unjudged: nothing of that level to report
     week = Week.parse(item.body.get("week"))
     if week is None:
         return []
@@ -129,7 +142,8 @@ def scheduled(deps: Deps, county_code: str, level: str, now: datetime) -> list[J
         due = deadline(level, week, calendar)
         if due > now:
             break
-        judged.append(judge(deps, county, level, week, due, now))
+        if used:
+            judged.append(judge(deps, county, level, week, due, now))
         week = week.next()
     # rewritten even when nothing was due: a calendar change may have moved the deadline
     try:

@@ -49,6 +49,7 @@ VIOLATION = declare("violation in a village week", pk="VIOL#")
 CONCEALMENT_FLAG = declare("concealment flag", pk="CONCEAL#", sk="F#")
 CONCEALMENT_DECISION = declare("concealment decision", pk="CONCEAL#", sk="D#")
 PATROL_SCHEDULE = declare("weekly deadline schedule", pk="PATROLS#", sk=SCHEDULE)
+SCHEDULED_COUNTIES = declare("counties with weekly deadline schedules", pk="PATROLS", sk=K.POINTER)
 
 
 def _expect(version: int):
@@ -82,8 +83,8 @@ def schedule_pk(county: str) -> str:
 class PatrolRecords:
     def __init__(self, store: Store, shards: int):
         self.store, self.shards = store, shards
-        #: (county, level) schedules this process has seen (never deleted: not read again)
-        self.scheduled: set[tuple[str, str]] = set()
+        #: counties whose schedules this process has seen (never deleted: not read again)
+        self.scheduled: set[str] = set()
 
     def _items(self, partition: str, index: str | None = None, **bounds) -> Iterable[Item]:
         return every_item(self.store, partition, index=index, **bounds)
@@ -208,6 +209,15 @@ class PatrolRecords:
         return d
 
     # --- the sweeper's schedules ------------------------------------------------------------
+    def scheduled_counties(self) -> tuple[set[str], int]:
+        """(the counties whose every schedule exists, the record's version: 0 when there is none)."""
+        item = self.store.get("PATROLS", K.POINTER)
+        return (set(item.body["counties"]), item.version) if item else (set(), 0)
+
+    def scheduled_counties_op(self, counties: set[str], version: int) -> Op:
+        return Put(Item(pk="PATROLS", sk=K.POINTER, body={"counties": sorted(counties)}, version=version),
+                   expect=_expect(version))
+
     def schedule(self, county: str, level: str) -> Item | None:
         return self.store.get(schedule_pk(county), f"{SCHEDULE}{level}")
 
