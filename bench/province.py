@@ -14,7 +14,7 @@ snapshot made as ``scripts/package.sh`` makes them (``portal.snapshots``).
 - **Placing a point**: the county that holds the point and its township (what filing does,
   ``intake.county_of_filing``), through the registry's bounding-box grid, for points spread
   over the deployment's counties and the gaps between them, after a first pass (which reads
-  the counties and builds their outlines' latitude bands, ``portal.domain.geo.BandedArea``);
+  the counties and builds their placement grids, ``portal.domain.placement_grid``);
   the floor is the same with 1 county. Also shown: the same points tested against every
   county's outline in turn (no grid).
 

@@ -4,9 +4,11 @@
   (``hosts``), or the one whose 6-digit division code starts its path (``/430225/report``:
   ``portal.web.county_paths`` moves the code out of the path); otherwise the first county.
 - **By place.** A point is placed in the county whose outline contains it, found through a
-  grid of the counties' bounding boxes (``CELL_DEGREES``): a lookup reads the few counties
-  whose box covers the point's cell and tests the point against the edges of its latitude
-  band only (``portal.domain.geo.BandedArea``), so placing a point costs the same with 122
+  grid of the counties' bounding boxes (``CELL_DEGREES``, small enough that a cell lies in one
+  county's box mostly): a lookup reads the county whose box covers the point's cell, whose
+  placement grid (``portal.domain.placement_grid``) answers most points by one array lookup
+  and tests the others against the edges of their latitude band only
+  (``portal.domain.geo.BandedArea``), so placing a point costs about the same with 122
   counties as with one. A point no county contains is placed nowhere (the caller says so clearly).
 - **Each county read once, when first needed.** With a snapshot beside its file (made when
   the Lambda package is built, ``portal.snapshots``; the YAML and place file stay the
