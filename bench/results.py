@@ -26,8 +26,11 @@ def machine() -> str:
 
 
 def record(bench: str, rows: list[tuple[str, str, float | None, str]], **extra) -> Path:
-    """Keep a run's headline ``rows``: (measure, figures beside the floor, ratio or None, target)."""
-    RESULTS.mkdir(exist_ok=True)
+    """Keep a run's headline ``rows``: (measure, figures beside the floor, ratio or None, target);
+    in ``$PORTAL_BENCH_RESULTS`` instead when set (the tests' short runs of a bench, which must not
+    replace the latest real run)."""
+    results = Path(os.environ.get("PORTAL_BENCH_RESULTS") or RESULTS)
+    results.mkdir(exist_ok=True)
     document = {
         "bench": bench,
         "measured": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -37,9 +40,9 @@ def record(bench: str, rows: list[tuple[str, str, float | None, str]], **extra) 
                  for m, f, r, t in rows],
         **extra,
     }
-    target = RESULTS / f"{bench}.json"
+    target = results / f"{bench}.json"
     target.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"(kept in {target.relative_to(RESULTS.parent.parent)}; scripts/readme_benches.py puts it in the README)")
+    print(f"(kept in {target}; scripts/readme_benches.py puts bench/results/ in the README)")
     return target
 
 

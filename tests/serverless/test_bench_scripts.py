@@ -10,7 +10,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def results_elsewhere(tmp_path, monkeypatch):
+    """These short runs keep their figures in a temporary folder: bench/results/ holds the
+    latest real run of each bench, which the README shows (tests/unit/test_readme.py)."""
+    monkeypatch.setenv("PORTAL_BENCH_RESULTS", str(tmp_path / "results"))
+    before = {p.name: p.read_bytes() for p in (ROOT / "bench" / "results").glob("*.json")}
+    yield
+    assert {p.name: p.read_bytes() for p in (ROOT / "bench" / "results").glob("*.json")} == before
 
 
 def free_port() -> int:
