@@ -76,6 +76,8 @@ def two_visits(browser, url: str, settle) -> tuple[Counter, Counter]:
 
 
 def map_drawn(page) -> None:
+    # place.js fetches Leaflet when the place fieldset comes onto the screen: scroll there, as a citizen does
+    page.locator("#place legend").scroll_into_view_if_needed()
     page.locator("#map .leaflet-interactive").first.wait_for()
 
 

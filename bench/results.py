@@ -16,6 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: where a run keeps its figures instead (the tests run the benches on toy sizes: their runs
+#: must not replace the committed figures the README is checked against)
+ELSEWHERE = "PORTAL_BENCH_RESULTS"
 
 
 def machine() -> str:
@@ -26,11 +29,9 @@ def machine() -> str:
 
 
 def record(bench: str, rows: list[tuple[str, str, float | None, str]], **extra) -> Path:
-    """Keep a run's headline ``rows``: (measure, figures beside the floor, ratio or None, target);
-    in ``$PORTAL_BENCH_RESULTS`` instead when set (the tests' short runs of a bench, which must not
-    replace the latest real run)."""
-    results = Path(os.environ.get("PORTAL_BENCH_RESULTS") or RESULTS)
-    results.mkdir(exist_ok=True)
+    """Keep a run's headline ``rows``: (measure, figures beside the floor, ratio or None, target)."""
+    folder = Path(os.environ.get(ELSEWHERE) or RESULTS)
+    folder.mkdir(exist_ok=True)
     document = {
         "bench": bench,
         "measured": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -40,7 +41,7 @@ def record(bench: str, rows: list[tuple[str, str, float | None, str]], **extra) 
                  for m, f, r, t in rows],
         **extra,
     }
-    target = results / f"{bench}.json"
+    target = folder / f"{bench}.json"
     target.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"(kept in {target}; scripts/readme_benches.py puts bench/results/ in the README)")
     return target

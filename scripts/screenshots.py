@@ -1,6 +1,7 @@
 """Screenshots of the citizen pages on a phone (360 x 740), in the standard and the
-elder-friendly mode, for docs/screens/: home, the form, the receipt, the status page with its
-step bar. Needs the test install (bash scripts/setup.sh --test: Playwright, Debian's Chromium).
+elder-friendly mode, for docs/screens/: home, the form (its categories, then its place
+fieldset with the map), the receipt, the status page with its step bar. Needs the test
+install (bash scripts/setup.sh --test: Playwright, Debian's Chromium).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screens] [--full-page]
 """
@@ -20,7 +21,7 @@ from portal.domain.access import Actor, Role  # noqa: E402
 from portal.services import workflow  # noqa: E402
 from portal.timeutil import local  # noqa: E402
 from tests.e2e.browser import chromium, served_portal  # noqa: E402
-from tests.e2e.citizen_pages import MODES, choose_category, file_through_the_page  # noqa: E402
+from tests.e2e.citizen_pages import MODES, choose_category, file_through_the_page, scroll_to_the_map  # noqa: E402
 
 
 def main() -> None:
@@ -43,6 +44,12 @@ def main() -> None:
             choose_category(page, "c1-no-planning-permit")
             page.evaluate("document.querySelector('#category-fieldset').scrollIntoView()")
             shot("2-form")
+            scroll_to_the_map(page)  # Leaflet is fetched there
+            page.wait_for_selector("#map .township-label")
+            page.wait_for_timeout(300)  # the map zooms to the county's outline: let it settle
+            page.locator("#map.leaflet-zoom-anim").wait_for(state="detached")
+            page.evaluate("document.querySelector('#place').scrollIntoView()")
+            shot("2b-form-place")
             receipt = file_through_the_page(page, base, mode)
             shot("3-receipt")
             complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", receipt))

@@ -223,9 +223,10 @@
 
     function attempt() {
       row.classList.remove("failed");
-      bar.hidden = false; bar.value = 0;
-      state.textContent = d.uploading || "正在上传……";
-      ready.then(function (small) {
+      bar.hidden = false;
+      ready.then(function (small) {  // "正在压缩照片……" and a busy bar until the smaller copy is made
+        bar.value = 0;
+        state.textContent = d.uploading || "正在上传……";
         (direct ? uploadDirect : uploadThroughPortal)(small, bar, function (up) {
           pending -= 1; bar.hidden = true;
           state.textContent = d.uploaded || "已上传（照片中的设备信息已删除）";

@@ -34,6 +34,17 @@
   if (d.attribution) map.attributionControl.setPrefix(false);
   var villageLabels = L.layerGroup();
 
+  // a place name that would cover one already shown waits for a closer zoom (as on the citizen form)
+  function declutter() {
+    var shown = [];
+    Array.prototype.forEach.call(el.querySelectorAll(".map-label"), function (name) {
+      name.classList.remove("map-label-covered");
+      var r = name.getBoundingClientRect();
+      var covers = shown.some(function (o) { return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom; });
+      if (covers) name.classList.add("map-label-covered"); else shown.push(r);
+    });
+  }
+
   function label(text, cls, at, anchor) {
     return L.marker(at, { interactive: false, keyboard: false,
       icon: L.divIcon({ className: "map-label " + cls, html: "", iconSize: null, iconAnchor: anchor }) })
@@ -69,6 +80,7 @@
     });
     var showVillages = function () {
       if (map.getZoom() >= 12) map.addLayer(villageLabels); else map.removeLayer(villageLabels);
+      declutter();
     };
     map.on("zoomend", showVillages);
     showVillages();

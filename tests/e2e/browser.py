@@ -65,14 +65,19 @@ AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" /
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def axe_violations(page, tags: list[str] = WCAG_21_AA) -> list[dict]:
+def axe_violations(page, tags: list[str] = WCAG_21_AA, large_text_contrast: float | None = None) -> list[dict]:
     """Run axe-core (npm, installed by the test command; injected from disk, so the page under
     test fetches nothing) on the page as it stands, and return its violations at WCAG 2.1 AA:
-    each as {id, impact, help, targets}. A test asserts the list is empty and prints it if not."""
+    each as {id, impact, help, targets}. A test asserts the list is empty and prints it if not.
+    ``large_text_contrast``: the ratio large text must reach too (WCAG AA asks 3:1 of text from
+    24 px, or 18.7 px bold; the elder-friendly mode asks 4.5:1 of all its text)."""
     # evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
     # govern: the policy under test stays as it is served
     page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+    options = {"runOnly": {"type": "tag", "values": tags}}
+    if large_text_contrast is not None:
+        options["checks"] = {"color-contrast": {"options": {"contrastRatio": {"large": {"expected": large_text_contrast}}}}}
+    result = page.evaluate("options => axe.run(document, options)", options)
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "targets": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
 
@@ -97,3 +102,17 @@ def sign_in(page, base: str, deps: Deps, username: str, role: str, unit: str, la
     page.fill("#code", pyotp.TOTP(pyotp.parse_uri(provisioned.otpauth_uri).secret).at(deps.clock.now()))
     page.click("#totp-form button[type=submit]")
     page.wait_for_url(f"{base}{lands_on}")
+
+
+def map_label_overlaps(page, selector: str) -> dict:
+    """The place names a Leaflet map in ``selector`` shows: how many, and each pair whose boxes overlap."""
+    page.wait_for_timeout(300)  # let a zoom that is starting begin, then end
+    page.locator(f"{selector}.leaflet-zoom-anim").wait_for(state="detached")
+    return page.evaluate("""selector => {
+      const shown = [...document.querySelectorAll(selector + ' .map-label')]
+        .filter(el => getComputedStyle(el).visibility !== 'hidden').map(el => [el.textContent, el.getBoundingClientRect()]);
+      const pairs = [];
+      shown.forEach(([a, r], i) => shown.slice(i + 1).forEach(([b, o]) => {
+        if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) pairs.push([a, b]); }));
+      return {shown: shown.length, pairs};
+    }""", selector)

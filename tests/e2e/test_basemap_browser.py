@@ -11,6 +11,7 @@ import pytest
 
 from portal.services.deps import CountyRegistry
 from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.citizen_pages import scroll_to_the_map
 from tests.fakes.tile_upstream import FakeTileUpstream
 from tests.web.test_tiles import APPROVAL, KEY, county_with
 
@@ -26,7 +27,9 @@ def open_map(base: str, shot: str) -> tuple[list[str], dict]:
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(base + "/report")
-        page.wait_for_function("document.querySelectorAll('#map img.leaflet-tile-loaded').length >= 4", timeout=30_000)
+        scroll_to_the_map(page)
+        # (a locator, not wait_for_function: the page's policy refuses the string it would evaluate)
+        page.locator("#map img.leaflet-tile-loaded").nth(3).wait_for(state="attached", timeout=30_000)
         page.locator("#map").scroll_into_view_if_needed()
         shown = page.evaluate("""() => {
             const a = document.querySelector('#map .leaflet-control-attribution');

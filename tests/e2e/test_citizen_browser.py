@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import ARTIFACTS, chromium, served_portal
-from tests.e2e.citizen_pages import choose_category
+from tests.e2e.citizen_pages import choose_category, scroll_to_the_map
 from tests.fakes import images
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,7 @@ def test_a_citizen_files_with_a_photo_and_follows_through_the_qr_link(served, ph
     photo.write_bytes(images.phone_jpeg())
 
     page.goto(f"{base}/report")
+    scroll_to_the_map(page)
     expect(page.locator("#map")).to_be_visible()  # the map script ran (served by the portal)
     assert fits_the_screen(page)
     choose_category(page, "c8-outdoor-signs")

@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.browser import ARTIFACTS, chromium, served_portal
-from tests.e2e.citizen_pages import file_through_the_page, measure, phone_photo
+from tests.e2e.citizen_pages import file_through_the_page, measure, phone_photo, scroll_to_the_map
 
 pytestmark = pytest.mark.browser
 
@@ -194,12 +194,22 @@ def test_photos_come_from_the_camera_are_made_smaller_on_the_phone_and_a_failed_
     assert camera.get_attribute("capture") == "environment" and camera.get_attribute("accept") == "image/*"
     big = phone_photo(tmp_path, size=(4000, 3000))
     original = (tmp_path / "IMG_20261120_1403.jpg").stat().st_size
+    # what the citizen is shown while the phone works: each state line and the progress bar's value
+    page.evaluate("""() => { window.__seen = [];
+      new MutationObserver(() => { for (const row of document.querySelectorAll('#photo-list .photo')) {
+        const bar = row.querySelector('progress'), state = row.querySelector('.state');
+        window.__seen.push([state.textContent, bar.hidden ? 'hidden' : bar.hasAttribute('value') ? bar.value : 'busy']); } })
+      .observe(document.getElementById('photo-list'), {subtree: true, childList: true, characterData: true, attributes: true}); }""")
     page.set_input_files("#photos-camera", big)
     retry = page.locator("#photo-list button.retry")
     expect(retry).to_be_visible()
     expect(page.locator("#photo-list")).to_contain_text("上传失败")
     retry.click()
     expect(page.locator("#photo-list")).to_contain_text("已上传")
+    seen = page.evaluate("window.__seen")
+    assert ["正在压缩照片……", "busy"] in seen  # an indeterminate bar while the photo is made smaller
+    uploading = [bar for text, bar in seen if text == "正在上传……"]
+    assert uploading and any(isinstance(v, (int, float)) and v > 0 for v in uploading), uploading  # then the bytes sent
     (body,) = uploads
     assert len(body) < original / 2  # made smaller before it left the phone
     start = body.index(b"\xff\xd8")
@@ -252,6 +262,7 @@ def test_the_place_search_and_the_map_controls_keep_the_elder_modes_sizes(served
     base, _ = served
     page = context.new_page()
     page.goto(base + "/report?elder=1")
+    scroll_to_the_map(page)
     page.locator("#place-search").tap()
     page.keyboard.type("shiziba")
     expect(page.locator(".place-result", has_text="石子坝村")).to_be_visible()

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.domain.geo import Point, distance_m
-from tests.e2e.browser import ARTIFACTS, chromium, served_portal
-from tests.e2e.citizen_pages import choose_category
+from tests.e2e.browser import ARTIFACTS, chromium, map_label_overlaps, served_portal
+from tests.e2e.citizen_pages import choose_category, scroll_to_the_map
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,7 @@ def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_tha
     page.goto(f"{base}/report")
     choose_category(page, "l1-occupy-land")
     page.fill("#description", "石子坝村口有人在农田里打地基建房，已经砌了半人高的墙。")
+    scroll_to_the_map(page)
     page.locator("#place-search").tap()
     page.keyboard.type("shiziba")
     choice = page.locator(".place-result", has_text="石子坝村")
@@ -96,6 +97,7 @@ def test_typed_coordinates_drop_the_pin_and_a_point_outside_the_county_is_flagge
     page.goto(f"{base}/report")
     choose_category(page, "l1-occupy-land")
     page.fill("#description", "山脚下有人推平了一片林地，正在建厂房。")
+    scroll_to_the_map(page)
     page.fill("#lat", "26.59")
     page.fill("#lng", "113.68")
     page.locator("#lng").press("Tab")  # the change: the pin drops, the place is checked
@@ -123,6 +125,7 @@ def test_the_place_hint_matches_what_the_page_offers(served, browser, javascript
     page.goto(f"{base}/report")
     fieldset = page.locator("#place")
     if javascript:
+        scroll_to_the_map(page)
         expect(page.locator("#map")).to_be_visible()
     page.wait_for_load_state("networkidle")
     visible = fieldset.inner_text()
@@ -133,4 +136,68 @@ def test_the_place_hint_matches_what_the_page_offers(served, browser, javascript
         assert "选择所在乡镇和村" in visible
         expect(page.locator("#village")).to_be_visible()
     fieldset.screenshot(path=str(ARTIFACTS / f"place-fieldset-{'js' if javascript else 'nojs'}.png"))
+    context.close()
+
+
+def test_leaflet_is_fetched_only_when_the_place_fieldset_comes_onto_the_screen(served, browser):
+    """Issue 18, item 6 (only the map code a page uses): the form's first screen (category,
+    description) loads no map code, so Lighthouse's total blocking time has no Leaflet in it;
+    the map is built when the citizen scrolls to "在哪里"."""
+    base, _ = served
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    page.goto(f"{base}/report")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#place").bounding_box()["y"] > PHONE["viewport"]["height"]  # below the first screen
+    assert not [p for p in requests if "leaflet" in p or p == "/api/v1/map"], requests
+    assert page.evaluate("typeof window.L") == "undefined"
+    expect(page.locator("#map")).to_be_hidden()
+    scroll_to_the_map(page)
+    expect(page.locator("#map")).to_be_visible()
+    expect(page.locator("#place-search")).to_be_visible()
+    expect(page.locator("#place [data-place-nojs]")).to_be_hidden()
+    assert {p for p in requests if "leaflet" in p} and "/api/v1/map" in requests
+    # map.css comes after Leaflet's sheet, so its rules win over Leaflet's
+    sheets = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
+    assert [i for i, h in enumerate(sheets) if "/leaflet." in h] < [i for i, h in enumerate(sheets) if "/map." in h]
+    context.close()
+
+
+def test_when_leaflet_cannot_be_fetched_the_fieldset_stays_as_it_is_without_javascript(served, browser):
+    base, _ = served
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.route("**/vendor/leaflet/**", lambda route: route.abort())
+    page.goto(f"{base}/report")
+    page.locator("#place legend").scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#place [data-place-nojs]")).to_be_visible()
+    expect(page.locator("#map")).to_be_hidden()
+    expect(page.locator("#place-search")).to_be_hidden()
+    expect(page.locator("#village")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("query", ["", "?elder=1"], ids=["standard", "elder"])
+def test_no_place_name_on_the_map_covers_another(served, browser, query):
+    """Place names are 14 px or more (18 px in the elder mode): where two would overlap, the
+    later one is hidden until a closer zoom, at the county's view and at a village's alike."""
+    base, _ = served
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/report{query}")
+    scroll_to_the_map(page)
+    page.wait_for_selector("#map .township-label")
+    county = map_label_overlaps(page, "#map")
+    assert county["shown"] >= 5 and county["pairs"] == [], county
+    page.locator("#place-search").fill("shiziba")
+    page.locator(".place-result", has_text="石子坝村").click()
+    page.locator(".village-label", has_text="石子坝村").wait_for()
+    village = map_label_overlaps(page, "#map")
+    assert village["shown"] >= 3 and village["pairs"] == [], village
     context.close()

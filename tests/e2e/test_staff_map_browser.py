@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.services import staff_accounts
-from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, chromium, map_label_overlaps, served_portal
 from tests.web.staff_support import XIAYANG_OUTSIDE, ZHONGCUN, file
 
 pytestmark = pytest.mark.browser
@@ -46,6 +46,8 @@ def test_ticket_and_queue_maps_draw_the_county_and_cluster_tickets(tmp_path):
         expect(page.locator("#map .township-label").first).to_be_visible()
         expect(page.locator("#village")).to_contain_text("附近")
         page.wait_for_load_state("networkidle")
+        names = map_label_overlaps(page, "#map")  # 14 px and more: one that would cover another waits
+        assert names["shown"] >= 5 and names["pairs"] == [], names
         page.locator("#map").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "staff-map-ticket.png"))
 
@@ -56,6 +58,8 @@ def test_ticket_and_queue_maps_draw_the_county_and_cluster_tickets(tmp_path):
         expect(cluster).to_have_count(1)  # the three tickets 40 m apart
         expect(cluster).to_have_text("3")
         expect(page.locator("#map-tickets li")).to_have_count(4)
+        names = map_label_overlaps(page, "#queue-map")
+        assert names["shown"] >= 5 and names["pairs"] == [], names
         page.screenshot(path=str(ARTIFACTS / "staff-map-queue.png"))
         cluster.click()  # zooms in
         expect(page.locator("#queue-map .cluster")).to_have_count(0, timeout=10_000)

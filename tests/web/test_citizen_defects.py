@@ -68,6 +68,12 @@ def test_the_error_summary_lists_each_error_and_links_to_its_field(client):
         fields.add(attrs["name"])
         assert text.strip()
     assert {"category", "description", "phone"} <= fields and len(links) >= 3
+    # each error beside a field is in the summary, once, as a link: no item without its link
+    beside = [re.sub(r"<[^>]+>|!", "", item).strip()
+              for ul in re.findall(r'<ul class="errors" id="err-[^"]+">(.*?)</ul>', html, re.S)
+              for item in re.findall(r"<li>(.*?)</li>", ul, re.S)]
+    assert sorted(text.strip() for _, text in links) == sorted(beside)
+    assert summary.count("<li>") == len(links)
     where = [html.index(f'id="{target}"') for target, _ in links]
     assert where == sorted(where)  # listed in the form's order, top to bottom
     placeless = file_form(client, lat="", lng="", township="").get_data(as_text=True)

@@ -12,8 +12,10 @@ from tests.conftest import PUBLIC_URL, form_token, receipt_from
 
 
 def test_every_citizen_link_and_form_keeps_the_mode(client):
-    for path in ("/", "/report", "/status"):
+    for path in ("/", "/report", "/status", "/grids"):
         html = client.get(path + "?elder=1", base_url=PUBLIC_URL).get_data(as_text=True)
+        for form in re.findall(r'<form method="get".*?</form>', html, flags=re.S):  # a GET form drops its action's query
+            assert '<input type="hidden" name="elder" value="1">' in form, (path, form)
         assert '<body class="elder">' in html
         switch_back = re.search(r'id="mode-switch" href="([^"]+)"', html).group(1)
         assert "elder" not in switch_back  # the one way out of the mode
@@ -49,3 +51,24 @@ def test_a_wrong_receipt_comes_back_in_the_box_and_never_reaches_a_log(client, c
     assert "12345678" not in caplog.text and "5678 9012" not in caplog.text
     markup = client.post("/status", base_url=PUBLIC_URL, data={"receipt": '"><script>x</script>'})
     assert "<script>x" not in markup.get_data(as_text=True)  # shown inert
+
+
+def test_colour_is_never_the_only_signal_on_the_step_bar_or_an_error(client):
+    """MIIT 2021: a state or an error is said in words or a sign, not only in colour."""
+    page = client.get("/report?elder=1", base_url=PUBLIC_URL).get_data(as_text=True)
+    filed = client.post("/report?elder=1", base_url=PUBLIC_URL, data={
+        "token": form_token(page), "category": "c1-no-planning-permit", "description": "村口农田里有人违法建房，已经砌到二层。",
+        "lat": "26.46", "lng": "113.85"}).get_data(as_text=True)
+    status = client.post("/status?elder=1", base_url=PUBLIC_URL, data={"receipt": receipt_from(filed)}).get_data(as_text=True)
+    steps = re.findall(r'<li class="step (\w+)"[^>]*>(.*?)</li>', status, re.S)
+    assert [state for state, _ in steps] == ["done", "current", "upcoming", "upcoming", "upcoming"]
+    for state, body in steps:
+        marker = re.search(r'<span class="marker"[^>]*>(.*?)</span>', body).group(1).strip()
+        when = re.sub(r"<[^>]+>", "", re.search(r'<span class="when">(.*?)</span>', body, re.S).group(1)).strip()
+        assert marker and when, (state, body)  # a sign (✓ or the step's number) and words (a date, 正在进行, 尚未开始)
+    fresh = client.get("/report?elder=1", base_url=PUBLIC_URL).get_data(as_text=True)
+    refused = client.post("/report?elder=1", base_url=PUBLIC_URL, data={
+        "token": form_token(fresh), "category": "", "description": "", "lat": "", "lng": ""}).get_data(as_text=True)
+    errors = re.findall(r'<ul class="errors" id="err-[^"]+">(.*?)</ul>', refused, re.S)
+    assert errors and all('<span class="sign" aria-hidden="true">!</span>' in e and re.sub(r"<[^>]+>|!", "", e).strip()
+                          for e in errors)

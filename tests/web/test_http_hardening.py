@@ -110,6 +110,9 @@ def test_citizen_pages_name_no_other_origin_and_serve_every_asset_themselves(cli
                 assets.add(value)
         for value in re.findall(r'data-(?:tiles|geojson|places|upload-url)="([^"]*)"', html):
             assert value == "" or (value.startswith("/") and not value.startswith("//")), (name, value)
+        for value in re.findall(r'data-leaflet-(?:src|href)="([^"]+)"', html):  # fetched by place.js
+            assert value.startswith("/") and not value.startswith("//"), (name, value)
+            assets.add(value)
     plain = {re.sub(r"\.[0-9a-f]{12}(\.\w+)$", r"\1", a) for a in assets}  # names carry the file's digest
     assert {"/static/js/filing.js", "/static/js/place.js", "/static/vendor/leaflet/leaflet.js",
             "/static/css/citizen.css"} <= plain

@@ -6,7 +6,9 @@ citizen page adds it while the request has it (links and form actions alike), an
 on each page leads to the same page in the other mode. A page that answers a POST cannot be
 reached again by a link (the status page, the receipt, the form after an error): there the
 switch posts again what the page needs (the receipt; the form's own fields) to the same
-place in the other mode, so nothing the citizen typed is lost. Works without JavaScript.
+place in the other mode, so nothing the citizen typed is lost. A GET form (the grid
+table's search) drops its action's query: it carries the mode in hidden fields
+(``mode_args``). Works without JavaScript.
 """
 
 from __future__ import annotations
@@ -62,6 +64,6 @@ def init(bp: Blueprint) -> None:
     @bp.app_context_processor
     def mode_context() -> dict:
         elder = active()
-        return {"elder": elder, "switch_url": switch_url, "switch_query": switch_query,
+        return {"elder": elder, "switch_url": switch_url, "switch_query": switch_query, "mode_args": _query({}),
                 "other_mode": {PARAM: None if elder else "1"},
                 "other_language": {"lang": "zh_CN" if select_locale() == "en" else "en"}}
