@@ -14,7 +14,7 @@ snapshot made as ``scripts/package.sh`` makes them (``portal.snapshots``).
 - **Placing a point**: the county that holds the point and its township (what filing does,
   ``intake.county_of_filing``), through the registry's bounding-box grid, for points spread
   over the deployment's counties and the gaps between them, after a first pass (which reads
-  the counties and builds their outlines' latitude bands, ``portal.domain.geo.BandedArea``);
+  the counties and builds their placement grids, ``portal.domain.placement_grid``);
   the floor is the same with 1 county. Also shown: the same points tested against every
   county's outline in turn (no grid).
 
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.results import record  # noqa: E402
-from portal.county_registry import load_registry  # noqa: E402
+from portal.county_registry import county_files, load_registry  # noqa: E402
 from portal.domain.geo import Point  # noqa: E402
 from portal.snapshots import write_county_snapshot  # noqa: E402
 from tests.fakes.province import write_province  # noqa: E402
@@ -107,7 +107,7 @@ def main() -> None:
         files = write_province(many, args.counties)
         write_province(one, 1)
         write_province(raw, args.counties)  # the same, without snapshots
-        for county_file in files + sorted(one.glob("*.yaml")):
+        for county_file in files + county_files([one]):
             write_county_snapshot(county_file)
 
         starts = cold_starts({"bare": None, "one": one, "many": many}, tmp / "data", args.runs)

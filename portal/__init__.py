@@ -41,7 +41,9 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     deps = deps or build_deps(settings)
     logs.hide(deps.secrets.tile_keys.values())  # a library's request line quotes the upstream URL
 
-    app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
+    from portal.web.routing import PortalFlask
+
+    app = PortalFlask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
     app.config.update(
         SECRET_KEY=deps.secrets.secret_key,
         MAX_CONTENT_LENGTH=max_request_bytes(settings),

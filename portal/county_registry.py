@@ -4,9 +4,11 @@
   (``hosts``), or the one whose 6-digit division code starts its path (``/430225/report``:
   ``portal.web.county_paths`` moves the code out of the path); otherwise the first county.
 - **By place.** A point is placed in the county whose outline contains it, found through a
-  grid of the counties' bounding boxes (``CELL_DEGREES``): a lookup reads the few counties
-  whose box covers the point's cell and tests the point against the edges of its latitude
-  band only (``portal.domain.geo.BandedArea``), so placing a point costs the same with 122
+  grid of the counties' bounding boxes (``CELL_DEGREES``, small enough that a cell lies in one
+  county's box mostly): a lookup reads the county whose box covers the point's cell, whose
+  placement grid (``portal.domain.placement_grid``) answers most points by one array lookup
+  and tests the others against the edges of their latitude band only
+  (``portal.domain.geo.BandedArea``), so placing a point costs about the same with 122
   counties as with one. A point no county contains is placed nowhere (the caller says so clearly).
 - **Each county read once, when first needed.** With a snapshot beside its file (made when
   the Lambda package is built, ``portal.snapshots``; the YAML and place file stay the
@@ -33,8 +35,9 @@ from portal.domain.geo import Point, area_bounds
 #: the snapshot format this code reads and writes (``portal.snapshots``)
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_SUFFIX = ".snapshot"
-#: the side of the bounding-box grid's cells, in degrees (a county is about half a degree)
-CELL_DEGREES = 0.5
+#: the side of the bounding-box grid's cells, in degrees (a county is about half a degree: most
+#: cells lie in one county's box only)
+CELL_DEGREES = 0.1
 
 
 @dataclass(frozen=True)
@@ -91,10 +94,11 @@ class CountyRegistry:
             raise ValueError("at least one county is required")
         self._first = next(iter(self._entries))
         self._by_host = {host: entry.code for entry in reversed(list(self._entries.values())) for host in entry.hosts}
-        self._grid: dict[tuple[int, int], list[str]] = {}
+        #: cell -> (west, south, east, north, code) of each county whose box covers it
+        self._grid: dict[tuple[int, int], list[tuple[float, float, float, float, str]]] = {}
         for entry in self._entries.values():
             for cell in _cells(entry.bounds):
-                self._grid.setdefault(cell, []).append(entry.code)
+                self._grid.setdefault(cell, []).append((*entry.bounds, entry.code))
 
     def _add(self, entry: CountyEntry) -> None:
         if entry.code in self._entries:
@@ -145,9 +149,10 @@ class CountyRegistry:
     def county_at(self, point: Point) -> County | None:
         """The county whose outline contains ``point``, or None: through the bounding-box grid,
         only the counties whose box covers the point are read and tested."""
-        for code in self._grid.get(_cell(point), ()):
-            if self._entries[code].covers(point):
-                county = self.get(code)
+        x, y = point.lng, point.lat
+        for west, south, east, north, code in self._grid.get((int(x // CELL_DEGREES), int(y // CELL_DEGREES)), ()):
+            if west <= x <= east and south <= y <= north:
+                county = self._loaded.get(code) or self.get(code)
                 if county.contains(point):
                     return county
         return None

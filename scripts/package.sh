@@ -40,6 +40,8 @@ portal_wheel=$(ls "$wheels"/portal-*.whl)
 "$venv/bin/python" -m pip install -q --target "$site" --platform manylinux2014_x86_64 \
   --implementation cp --python-version 3.11 --only-binary=:all: "$portal_wheel"
 rm -rf "$site/bin"  # console scripts `pip --target` writes beside the packages
+# what the Lambda runs: the portal and its runtime dependencies (pip was there before them)
+runtime_tops=$(cd "$site" && ls | grep -v -x -E 'pip|setuptools|pkg_resources|_distutils_hack|.*[.](dist-info|libs|data)')
 # Zappa and its CLI's dependencies; what the portal already brought is left as it is
 "$venv/bin/python" -m pip install -q "$portal_wheel[lambda]"
 # Snapshots a cold start reads instead of parsing its sources (portal/snapshots.py): each county
@@ -50,6 +52,33 @@ rm -rf "$site/bin"  # console scripts `pip --target` writes beside the packages
 # timestamp-checked .pyc files never match their sources on Lambda, whose /var/task is
 # read-only; each cold start would compile every module again. Hash-based, unchecked .pyc
 # files are used as they are (the package is never edited in place).
+# - the portal (and Zappa's handler): sources and their bytecode in __pycache__, so a
+#   traceback quotes our lines;
+# - the runtime dependencies: bytecode only, each module's .pyc where its .py was (Python
+#   imports such a file without the source), a third of the zip less. A package's __init__.py
+#   stays a source with its bytecode in __pycache__ (Zappa writes an empty __init__.py into a
+#   folder without one, which would hide the package's bytecode), as does a module that does
+#   not compile.
+"$venv/bin/python" - "$site" $runtime_tops <<'EOF'
+import pathlib, py_compile, shutil, sys
+
+site = pathlib.Path(sys.argv[1])
+for name in sys.argv[2:]:
+    path = site / name
+    if name == "portal" or not (path.is_dir() or path.suffix == ".py"):
+        continue
+    for source in [path] if path.is_file() else sorted(path.rglob("*.py")):
+        if source.name == "__init__.py":
+            continue
+        try:
+            py_compile.compile(str(source), cfile=f"{source}c", doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        except py_compile.PyCompileError:
+            continue
+        source.unlink()
+    for cache in [] if path.is_file() else sorted(path.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache)
+EOF
 "$venv/bin/python" -m compileall -q -f -j 0 --invalidation-mode unchecked-hash "$site" >/dev/null
 
 placeholders=$("$venv/bin/python" - "$stage" <<'EOF'

@@ -41,9 +41,10 @@ def _is_missing(exc: ClientError) -> bool:
 def s3_client(settings, max_attempts: int = 3):
     """A client for the configured region. Virtual-hosted, regional URLs on AWS (the origin
     the Content-Security-Policy allows for the upload form); path-style URLs against an
-    endpoint override, which is a local test server."""
-    import boto3
+    endpoint override, which is a local test server. Made on its first call (``LazyClient``)."""
     from botocore.config import Config
+
+    from portal.aws_clients import LazyClient
 
     config = Config(
         signature_version="s3v4",  # required for SSE-KMS objects and presigned POST fields
@@ -51,8 +52,8 @@ def s3_client(settings, max_attempts: int = 3):
         s3={"addressing_style": "path" if settings.s3_endpoint else "virtual",
             "us_east_1_regional_endpoint": "regional"},
     )
-    return boto3.client("s3", region_name=settings.aws_region, endpoint_url=settings.s3_endpoint or None,
-                        config=config)
+    return LazyClient("s3", region_name=settings.aws_region, endpoint_url=settings.s3_endpoint or None,
+                      config=config)
 
 
 class S3BlobStore:

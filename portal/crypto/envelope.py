@@ -13,9 +13,6 @@ import json
 import os
 from typing import Mapping
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from portal.ports import DecryptionError
 
 PREFIX = "env1"
@@ -36,11 +33,16 @@ def b64d(text: str) -> bytes:
 
 
 def seal(data_key: bytes, plaintext: bytes, aad: bytes) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # at the first use: a cold start needs none
+
     nonce = os.urandom(12)
     return b64e(nonce + AESGCM(data_key).encrypt(nonce, plaintext, aad))
 
 
 def open_sealed(data_key: bytes, sealed: str, aad: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     raw = b64d(sealed)
     try:
         return AESGCM(data_key).decrypt(raw[:12], raw[12:], aad)

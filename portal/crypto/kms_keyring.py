@@ -83,11 +83,12 @@ class KmsKeyring:
 
     @classmethod
     def from_settings(cls, settings) -> "KmsKeyring":
-        import boto3
         from botocore.config import Config
 
+        from portal.aws_clients import LazyClient
+
         config = Config(retries={"mode": "standard", "max_attempts": 3})
-        return cls(boto3.client("kms", region_name=settings.aws_region, config=config), settings.kms_key_id)
+        return cls(LazyClient("kms", region_name=settings.aws_region, config=config), settings.kms_key_id)
 
     # --- the port ------------------------------------------------------------------------
 

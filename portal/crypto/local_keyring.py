@@ -24,8 +24,6 @@ import time
 from pathlib import Path
 from typing import Mapping
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from portal.crypto.envelope import b64d, b64e, context_bytes, open_sealed, pack, seal, unpack
 from portal.ports import DecryptionError
@@ -157,7 +155,7 @@ class LocalKeyring:
     def encrypt(self, plaintext: bytes, context: Mapping[str, str]) -> str:
         self._fresh()
         aad = context_bytes(context)
-        data_key = AESGCM.generate_key(bit_length=256)
+        data_key = os.urandom(32)  # an AES-256 key (what AESGCM.generate_key gives)
         return pack(self.key_id, self._wrap(self._master, data_key, aad), seal(data_key, plaintext, aad))
 
     def decrypt(self, envelope: str, context: Mapping[str, str]) -> bytes:
@@ -206,10 +204,16 @@ class LocalKeyring:
     # --- wrapping ------------------------------------------------------------------------------
     @staticmethod
     def _wrap(master: bytes, data_key: bytes, aad: bytes) -> bytes:
+        # cryptography at the first use: loading its Rust library is a tenth of a cold start
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = os.urandom(12)
         return nonce + AESGCM(master).encrypt(nonce, data_key, aad)
 
     def _unwrap(self, key_id: str, wrapped: bytes, aad: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         master = self._keys.get(key_id)
         if master is None:
             self._fresh(force=True)  # rotated by another process since

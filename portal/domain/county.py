@@ -15,6 +15,7 @@ from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
 from portal.domain.geo import Area, BandedArea, Point, area_bounds, area_contains
 from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
+from portal.domain.placement_grid import BOUNDARY, PlacementGrid, decode, encode
 from portal.i18n import N_
 
 #: the value of ``Category.lead_*`` meaning "the territorial township of the point"
@@ -154,7 +155,21 @@ class County:
         return BandedArea(self.boundary)
 
     def contains(self, point: Point) -> bool:
-        return self._banded_boundary.contains(point)
+        code = self._placement_grid.code(point)
+        if code == BOUNDARY:
+            return self._banded_boundary.contains(point)
+        return decode(code)[0]
+
+    @cached_property
+    def _placement_grid(self) -> PlacementGrid:
+        """Most points of the county's box answered by one lookup (``portal.domain.placement_grid``),
+        built at the county's first placement from the outlines' own answers."""
+        def answer(point: Point) -> int:
+            township = self._township_index_at(point)
+            return encode(self._banded_boundary.contains(point), township)
+
+        bounds = area_bounds(self.boundary) if self.boundary else (0.0, 0.0, 0.0, 0.0)
+        return PlacementGrid(bounds, [self.boundary] + [t.polygons for t in self.townships], answer)
 
     def in_built_up_area(self, point: Point) -> bool:
         return area_contains(self.built_up_area, point)
@@ -170,13 +185,18 @@ class County:
     def township_at(self, point: Point) -> Township | None:
         """The township whose area holds the point. Areas do not overlap: a management area is a
         hole in the town around it, so there the management area is the unit (004 C8). Only the
-        townships whose box covers the point's cell of a coarse grid are tested (in their order)."""
+        townships whose box covers the point's cell of a coarse grid are tested (in their order),
+        unless the placement grid holds the answer."""
+        code = self._placement_grid.code(point)
+        index = self._township_index_at(point) if code == BOUNDARY else decode(code)[1]
+        return self.townships[index] if index is not None else None
+
+    def _township_index_at(self, point: Point) -> int | None:
         cells, west, south, size = self._township_grid
         key = (int((point.lng - west) // size), int((point.lat - south) // size))
         for index in cells.get(key, ()):
-            township = self.townships[index]
-            if township.contains(point):
-                return township
+            if self.townships[index].contains(point):
+                return index
         return None
 
     #: cells across the county's box in the township grid (``township_at``)

@@ -19,12 +19,14 @@ import threading
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-
-from PIL import Image, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from portal.domain.errors import DomainError
 from portal.i18n import N_
 from portal.timeutil import SHANGHAI
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +56,15 @@ _TAG_DATETIME_ORIGINAL = 0x9003
 _TAG_OFFSET_TIME_ORIGINAL = 0x9011
 _TAG_DATETIME = 0x0132
 #: EXIF orientation -> the transposition that shows the photo upright
+#: (names of ``PIL.Image.Transpose``; Pillow is imported at the first photo, not at start-up)
 _UPRIGHT = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
+    2: "FLIP_LEFT_RIGHT",
+    3: "ROTATE_180",
+    4: "FLIP_TOP_BOTTOM",
+    5: "TRANSPOSE",
+    6: "ROTATE_270",
+    7: "TRANSVERSE",
+    8: "ROTATE_90",
 }
 
 _NOT_AN_IMAGE = N_("文件不是有效的图片，请上传手机拍摄的照片。")
@@ -90,6 +93,8 @@ def sanitize(raw: bytes, max_bytes: int) -> CleanImage:
     Only pixels that cannot be decoded (or too many of them) refuse the photo. Whatever goes
     wrong while reading the capture facts or the orientation (phones and editing apps write
     damaged EXIF) only means there are none: the photo is kept, its facts are not offered."""
+    from PIL import Image
+
     if len(raw) > max_bytes:
         raise ImageRejected(N_("照片太大：每张不能超过 %(mb)s MB。"), field="photos", mb=max_bytes // (1024 * 1024))
     if not raw:
@@ -121,6 +126,8 @@ def _stored_size(width: int, height: int) -> tuple[int, int]:
 
 def _decode(raw: bytes) -> Image.Image:
     """The photo's pixels, loaded; ImageRejected for a format or a size the portal does not take."""
+    from PIL import Image
+
     try:
         image = Image.open(io.BytesIO(raw))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -152,6 +159,8 @@ def _orientation(image: Image.Image) -> int:
 def _reencode(image: Image.Image, orientation: int = 1) -> tuple[io.BytesIO, tuple[int, int]]:
     """Scale down first, then rotate and flatten transparency onto white: every full-size copy
     is avoided but the one the resampling needs."""
+    from PIL import Image
+
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     elif image.mode == "PA":
@@ -160,7 +169,7 @@ def _reencode(image: Image.Image, orientation: int = 1) -> tuple[io.BytesIO, tup
         image = image.convert("RGB")  # CMYK, 1-bit, 16-bit and float pixels
     image.thumbnail((MAX_EDGE, MAX_EDGE))
     if orientation in _UPRIGHT:
-        image = image.transpose(_UPRIGHT[orientation])
+        image = image.transpose(getattr(Image.Transpose, _UPRIGHT[orientation]))
     if image.mode in ("RGBA", "LA"):
         rgba = image.convert("RGBA")
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)

@@ -19,9 +19,9 @@ class SesSender:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SesSender":
-        import boto3
+        from portal.aws_clients import LazyClient
 
-        return cls(boto3.client("ses", region_name=settings.aws_region))
+        return cls(LazyClient("ses", region_name=settings.aws_region))
 
     def send(self, message: OutgoingMail) -> MailReceipt:
         from botocore.exceptions import BotoCoreError, ClientError

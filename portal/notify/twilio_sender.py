@@ -12,12 +12,8 @@ failed on; neither the phone number nor the text ever reaches an exception or a 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit, urlunsplit
-
-import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
+import threading
+from urllib.parse import urlsplit
 
 from portal.config import Settings, SettingsError
 from portal.crypto.secrets import Secrets
@@ -33,24 +29,12 @@ DEFAULT_TIMEOUT = 10.0
 _TEMPORARY_4XX = frozenset({401, 408, 429})
 
 
-class ApiBaseHttpClient(TwilioHttpClient):
-    """The real Twilio HTTP client, sending every request to another origin (``api_base``,
-    e.g. the local fake Twilio API in tests); the path and query are kept."""
-
-    def __init__(self, api_base: str, *, timeout: float):
-        super().__init__(timeout=timeout)
-        parts = urlsplit(api_base)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SettingsError("PORTAL_TWILIO_API_BASE must be an http(s) URL")
-        self._scheme, self._netloc = parts.scheme, parts.netloc
-        self._prefix = parts.path.rstrip("/")
-
-    def rewrite(self, url: str) -> str:
-        parts = urlsplit(url)
-        return urlunsplit((self._scheme, self._netloc, self._prefix + parts.path, parts.query, parts.fragment))
-
-    def request(self, method, url, *args, **kwargs):
-        return super().request(method, self.rewrite(url), *args, **kwargs)
+def api_base_parts(api_base: str) -> tuple[str, str, str]:
+    """(scheme, host, path prefix) of ``PORTAL_TWILIO_API_BASE``; SettingsError unless an http(s) URL."""
+    parts = urlsplit(api_base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError("PORTAL_TWILIO_API_BASE must be an http(s) URL")
+    return parts.scheme, parts.netloc, parts.path.rstrip("/")
 
 
 class TwilioSender:
@@ -62,9 +46,11 @@ class TwilioSender:
                  timeout: float = DEFAULT_TIMEOUT):
         if not (messaging_service_sid or from_number):
             raise SettingsError("PORTAL_TWILIO_MESSAGING_SERVICE_SID or PORTAL_TWILIO_FROM is required")
-        http_client = (ApiBaseHttpClient(api_base, timeout=timeout) if api_base
-                       else TwilioHttpClient(timeout=timeout))
-        self._client = Client(account_sid, auth_token, http_client=http_client)
+        if api_base:
+            api_base_parts(api_base)
+        self._credentials = (account_sid, auth_token, api_base, timeout)
+        self._made = None
+        self._lock = threading.Lock()
         self._sender = ({"messaging_service_sid": messaging_service_sid} if messaging_service_sid
                         else {"from_": from_number})
 
@@ -80,11 +66,24 @@ class TwilioSender:
                    messaging_service_sid=settings.twilio_messaging_service_sid, from_number=settings.twilio_from,
                    api_base=settings.twilio_api_base, timeout=timeout)
 
+    def _client(self):
+        """Twilio's client, made at the first message: a cold start that sends none never
+        imports twilio's REST client or requests (``portal.notify.twilio_http``)."""
+        with self._lock:
+            if self._made is None:
+                from portal.notify.twilio_http import twilio_client
+
+                self._made = twilio_client(*self._credentials)
+            return self._made
+
     def send(self, to: str, body: str, *, callback_url: str | None = None) -> SmsReceipt:
         """Raises SmsTemporaryError (retry later) or SmsPermanentError (refused for good)."""
+        import requests
+        from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
+
         extra = {"status_callback": callback_url} if callback_url else {}
         try:
-            message = self._client.messages.create(to=to, body=body, **self._sender, **extra)
+            message = self._client().messages.create(to=to, body=body, **self._sender, **extra)
         except (TwilioRestException, TwilioServiceException) as exc:
             raise _classify(exc) from None
         except requests.Timeout:
@@ -98,8 +97,8 @@ class TwilioSender:
         return SmsReceipt(provider_id=message.sid, status="sent")
 
 
-def _classify(exc: TwilioRestException | TwilioServiceException) -> Exception:
-    """HTTP 5xx, 429, 408 and 401 -> temporary; any other 4xx refusal (21211 invalid number,
+def _classify(exc) -> Exception:
+    """A TwilioRestException or TwilioServiceException: HTTP 5xx, 429, 408 and 401 -> temporary; any other 4xx refusal (21211 invalid number,
     21610 unsubscribed, 21614 not a mobile ...) -> permanent. Only status and code are kept."""
     status = int(exc.status or 0)
     code = exc.code if isinstance(exc.code, int) else None

@@ -15,9 +15,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from portal.crypto.envelope import b64d, b64e
 from portal.domain.errors import DomainError
 from portal.domain.receipts import new_receipt
@@ -47,6 +44,9 @@ def _key(deps: Deps) -> bytes:
 
 def _open(deps: Deps, raw: bytes) -> bytes:
     """A form issued before the hash key was rotated still opens (under the retired key)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     for key in deps.hasher.derived_keys("filing-token"):
         try:
             return AESGCM(key).decrypt(raw[:12], raw[12:], b"filing-token")
@@ -56,12 +56,16 @@ def _open(deps: Deps, raw: bytes) -> bytes:
 
 
 def issue(deps: Deps, now: datetime) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # at the first form: the home page needs none
+
     payload = json.dumps({"n": secrets.token_hex(16), "r": new_receipt(), "t": int(now.timestamp())}).encode()
     nonce = os.urandom(12)
     return b64e(nonce + AESGCM(_key(deps)).encrypt(nonce, payload, b"filing-token"))
 
 
 def open_token(deps: Deps, token: str | None, now: datetime) -> FilingToken:
+    from cryptography.exceptions import InvalidTag
+
     expired = DomainError(N_("表单已过期或无效，请刷新页面后重新填写提交。"), field="token")
     if not token or len(token) > 400:
         raise expired

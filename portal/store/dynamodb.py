@@ -147,8 +147,9 @@ class DynamoStore:
     def from_settings(cls, settings) -> "DynamoStore":
         """A store on ``settings.dynamodb_table``, with standard retries (throttling, 5xx,
         connection errors) and timeouts short enough for a web request in Lambda."""
-        import boto3
         from botocore.config import Config
+
+        from portal.aws_clients import LazyClient
 
         config = Config(
             retries={"mode": "standard", "max_attempts": 4},
@@ -156,7 +157,7 @@ class DynamoStore:
             read_timeout=5,
             tcp_keepalive=True,
         )
-        client = boto3.client("dynamodb", region_name=settings.aws_region,
+        client = LazyClient("dynamodb", region_name=settings.aws_region,
                               endpoint_url=settings.dynamodb_endpoint or None, config=config)
         return cls(client, settings.dynamodb_table)
 

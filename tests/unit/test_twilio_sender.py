@@ -12,7 +12,8 @@ import pytest
 
 from portal.config import Settings, SettingsError
 from portal.crypto.secrets import Secrets
-from portal.notify.twilio_sender import ApiBaseHttpClient, TwilioSender
+from portal.notify.twilio_http import ApiBaseHttpClient
+from portal.notify.twilio_sender import TwilioSender
 from portal.ports import SmsPermanentError, SmsTemporaryError
 from portal.services.deps import build_deps
 from tests.fakes.twilio_api import FakeTwilioApi, LoopbackServer

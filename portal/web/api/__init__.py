@@ -9,7 +9,8 @@ from flask import Flask, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+import marshmallow
+from marshmallow import fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -62,6 +63,15 @@ bp = _Blueprint("api", __name__, url_prefix="/api/v1", description="Filing and f
 
 
 # --- schemas -----------------------------------------------------------------------------
+class Schema(marshmallow.Schema):
+    """A schema of this API. flask-smorest deep-copies a view's documentation, with the schema
+    instances in it, at each of its decorators (65 times at start-up, half of building the
+    API); a schema instance is never changed once made, so its copy is the instance itself."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class ProblemSchema(Schema):
     code = fields.Integer(required=True)
     message = fields.String(required=True, metadata={"description": "in the request's language (Chinese by default)"})

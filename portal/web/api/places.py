@@ -9,14 +9,14 @@ import json
 
 from flask import Response, request
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from portal.domain import datum as datums
 from portal.domain.complaint import STATUS_TITLES
 from portal.domain.geo import Point
 from portal.i18n import N_
 from portal.services.places import nearby, preview
-from portal.web.api import _errors, bp
+from portal.web.api import Schema, _errors, bp
 from portal.web.common import county, deps, now, translate
 
 DATUM = validate.OneOf(datums.DATUMS)

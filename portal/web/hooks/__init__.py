@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, abort, request
-from twilio.request_validator import RequestValidator
 
 from portal.services.notifications import record_provider_status
 from portal.web.common import deps, now
@@ -36,6 +35,8 @@ def _public_url() -> str:
 def twilio_status():
     """Record a message's delivery status (delivered, undelivered, failed); other statuses
     and unknown message SIDs are answered 204 and change nothing."""
+    from twilio.request_validator import RequestValidator  # twilio at the first callback, not at start-up
+
     d = deps()
     if d.settings.sms != "twilio":
         abort(404)
