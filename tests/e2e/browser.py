@@ -16,6 +16,9 @@ from portal.config import Settings
 from portal.services.deps import Deps, build_deps
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: a citizen's phone: the browser context the citizen tests open (360 x 740, touch, Chinese)
+PHONE_CONTEXT = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
+                 "has_touch": True, "locale": "zh-CN"}
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -11,26 +11,17 @@ import pyotp
 import pytest
 
 from portal.services import staff_accounts
-from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, PHONE_CONTEXT as PHONE, axe_violations, served_portal
 from tests.e2e.citizen_pages import MODES, citizen_pages, confirm_page_without_script, measure, phone_photo
 from tests.web.staff_support import file
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-         "locale": "zh-CN"}
 
 
 @pytest.fixture
 def served(tmp_path):
     with served_portal(tmp_path / "data", demo=True) as portal:
         yield portal
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def new_page(browser, javascript: bool = True):

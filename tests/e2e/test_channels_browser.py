@@ -13,19 +13,14 @@ from playwright.sync_api import expect
 from portal.domain.access import Actor, Role
 from portal.services import staff_accounts, workflow
 from portal.services.channels import inbox
-from tests.e2e.browser import ARTIFACTS, axe_violations, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, axe_violations, chromium
 from tests.fakes import mail
 
 pytestmark = pytest.mark.browser
 
+
 PASSWORD = "reception-password-2026"
 ADDRESS = "湖南省炎陵县霞阳镇示例路9号 王先生 收"
-
-
-@pytest.fixture
-def served(tmp_path):
-    with served_portal(tmp_path / "data") as portal:
-        yield portal
 
 
 def sign_in(page, base, deps, username: str, unit: str) -> None:

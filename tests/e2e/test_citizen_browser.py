@@ -14,17 +14,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, chromium
 from tests.e2e.citizen_pages import choose_category, scroll_to_the_map
 from tests.fakes import images
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def served(tmp_path):
-    with served_portal(tmp_path / "data") as portal:
-        yield portal
 
 
 @pytest.fixture

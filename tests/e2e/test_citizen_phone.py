@@ -15,25 +15,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, PHONE_CONTEXT as PHONE
 from tests.e2e.citizen_pages import file_through_the_page, measure, phone_photo, scroll_to_the_map
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-         "locale": "zh-CN"}
-
-
-@pytest.fixture
-def served(tmp_path):
-    with served_portal(tmp_path / "data") as portal:
-        yield portal
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -13,25 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.domain.geo import Point, distance_m
-from tests.e2e.browser import ARTIFACTS, chromium, map_label_overlaps, served_portal
+from tests.e2e.browser import ARTIFACTS, PHONE_CONTEXT as PHONE, map_label_overlaps
 from tests.e2e.citizen_pages import choose_category, scroll_to_the_map
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,
-         "locale": "zh-CN"}
-
-
-@pytest.fixture
-def served(tmp_path):
-    with served_portal(tmp_path / "data") as portal:
-        yield portal
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_that_township(served, browser):

@@ -10,18 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.services import staff_accounts
-from tests.e2e.browser import ARTIFACTS, chromium, served_portal
+from tests.e2e.browser import ARTIFACTS, chromium
 from tests.web.staff_support import file
 
 pytestmark = pytest.mark.browser
 
+
 PASSWORD = "officer-password-2026"
-
-
-@pytest.fixture
-def served(tmp_path):
-    with served_portal(tmp_path / "data") as portal:
-        yield portal
 
 
 @pytest.fixture
