@@ -18,6 +18,7 @@ from portal.domain.errors import Forbidden
 from portal.domain.oversight import ReviewFinding, earlier_counts, next_review_at, review, review_month
 from portal.i18n import N_
 from portal.ports import ConditionFailed
+from portal.services import county_schedules
 from portal.services.deps import Deps
 from portal.services.oversight.statistics import findings_seen
 
@@ -72,30 +73,15 @@ def review_now(deps: Deps, actor: Actor, now: datetime) -> ReviewOutcome:
 
 def ensure_schedules(deps: Deps, now: datetime) -> int:
     """Give every county a review schedule in the due index, waking on the next 1st (written
-    once). A process reads one record naming the counties already scheduled, then looks only
-    at the others (a new county), so an idle sweep costs the same with 122 counties as with
-    one. Returns how many schedules were created."""
+    once), through ``portal.services.county_schedules``. Returns how many were created."""
     records = deps.repos.oversight
-    codes = set(deps.counties.codes)  # the codes alone: no county is read whole for this
-    if codes <= records.scheduled:
-        return 0
-    known, version = records.scheduled_counties()
-    records.scheduled |= known & codes
-    created = 0
-    for code in sorted(codes - known):
-        if records.schedule(code) is None:
-            try:
-                deps.store.write([records.schedule_op(code, next_review_at(now), 0)])
-                created += 1
-            except ConditionFailed:
-                pass  # another sweep created it
-        records.scheduled.add(code)
-    if not codes <= known:
-        try:
-            deps.store.write([records.scheduled_counties_op(known | codes, version)])
-        except ConditionFailed:
-            pass  # another sweep recorded them: the next process reads its record
-    return created
+
+    def create(code: str) -> int:
+        if records.schedule(code) is not None:
+            return 0
+        return county_schedules.write_once(deps, records.schedule_op(code, next_review_at(now), 0))
+
+    return county_schedules.ensure(deps, records, create)
 
 
 def scheduled_review(deps: Deps, county_code: str, now: datetime) -> ReviewOutcome | None:

@@ -28,6 +28,7 @@ from portal.domain.patrols.records import MissingReport
 from portal.domain.patrols.weeks import Week, deadline
 from portal.domain.routing import built_up_township
 from portal.ports import ConditionFailed
+from portal.services import county_schedules
 from portal.services.deps import Deps
 from portal.services.patrols import violations
 
@@ -59,18 +60,14 @@ def _office(county: County) -> str:
 
 def ensure_schedules(deps: Deps, now: datetime) -> int:
     """Give every county its three schedules (``LEVELS``; a level the county does not use wakes
-    weekly and judges nothing, so no county is read whole to know its levels). A process reads
-    one record naming the counties already scheduled and looks only at the others (a new
-    county), so an idle sweep costs the same with 122 counties as with one. Returns how many
-    schedules were created."""
-    records, created = deps.repos.patrols, 0
-    codes = set(deps.counties.codes)  # the codes alone
-    if codes <= records.scheduled:
-        return 0
-    known, version = records.scheduled_counties()
-    records.scheduled |= known & codes
+    weekly and judges nothing, so no county is read whole to know its levels), through
+    ``portal.services.county_schedules``. Returns how many schedules were created."""
+    records = deps.repos.patrols
     calendar = None
-    for code in sorted(codes - known):
+
+    def create(code: str) -> int:
+        nonlocal calendar
+        created = 0
         for level in LEVELS:
             if records.schedule(code, level) is not None:
                 continue
@@ -78,18 +75,11 @@ def ensure_schedules(deps: Deps, now: datetime) -> int:
             week = Week.of(now)
             while deadline(level, week, calendar) <= now:
                 week = week.next()
-            try:
-                deps.store.write([records.schedule_op(code, level, week.key, deadline(level, week, calendar), 0)])
-                created += 1
-            except ConditionFailed:
-                pass  # another sweep created it
-        records.scheduled.add(code)
-    if not codes <= known:
-        try:
-            deps.store.write([records.scheduled_counties_op(known | codes, version)])
-        except ConditionFailed:
-            pass  # another sweep recorded them: the next process reads its record
-    return created
+            created += county_schedules.write_once(
+                deps, records.schedule_op(code, level, week.key, deadline(level, week, calendar), 0))
+        return created
+
+    return county_schedules.ensure(deps, records, create)
 
 
 def judge(deps: Deps, county: County, level: str, week: Week, due: datetime, now: datetime) -> Judged:
