@@ -1,6 +1,6 @@
 """The reward ledger (奖励台账, 004 C20 / L17) for finance and the reviewers, as CSV (UTF-8 with a
 byte-order mark) and XLSX: case, category, amount, who proposed and approved it, state, dates
-and the payment reference of every reward the actor may see (``rewards.in_view``).
+and the payment reference of every reward the actor may see (``reward_views.in_view``).
 
 No reporter identity: no payee name, bank or account, no phone, no receipt, no ticket id (the
 case id is what finance and the reviewers share). Finance's rows of discipline-only rewards
@@ -19,7 +19,7 @@ from portal.documents.cells import spreadsheet_text
 from portal.domain.access import Actor
 from portal.domain.rewards import METHOD_TITLES, STATE_TITLES, FLAG_TITLES, Reward
 from portal.i18n import N_
-from portal.services import audit, rewards
+from portal.services import audit, reward_views, rewards
 from portal.services.deps import Deps
 from portal.timeutil import format_local
 
@@ -52,10 +52,10 @@ def _row(n: int, r: Reward, category: str, tr: Callable[[str], str], masked: boo
 def rows(deps: Deps, actor: Actor, tr: Callable[[str], str]) -> list[list]:
     """The header and one row per reward in view, oldest first."""
     out = [[tr(h) for h in COLUMNS]]
-    in_view = sorted(rewards.in_view(deps, actor), key=lambda r: (r.created_at, r.case_id))
+    in_view = sorted(reward_views.in_view(deps, actor), key=lambda r: (r.created_at, r.case_id))
     for n, reward in enumerate(in_view, start=1):
-        masked = rewards.masked_for(actor, reward)
-        title = rewards.category_title(deps, actor, reward)  # the county's own title, or a msgid when masked
+        masked = reward_views.masked_for(actor, reward)
+        title = reward_views.category_title(deps, actor, reward)  # the county's own title, or a msgid when masked
         out.append(_row(n, reward, tr(title) if masked else title, tr, masked))
     return out
 

@@ -13,7 +13,7 @@ import pytest
 from portal.domain.access import Actor, Role
 from portal.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.domain.rewards import RewardState
-from portal.services import cases, reward_claims, reward_ledger, rewards, staff_accounts, sweeper, workflow
+from portal.services import cases, reward_claims, reward_ledger, reward_views, rewards, staff_accounts, sweeper, workflow
 from tests.services.helpers import file
 from tests.web.staff_support import fast_argon2  # noqa: F401
 
@@ -216,7 +216,7 @@ def test_000_s2_3_a_first_report_moved_to_the_discipline_commission_keeps_its_re
     assert [(e.kind, e.actor, e.note) for e in reward.history[-1:]] == [("moved_to_commission", "system", "")]
     assert deps.repos.rewards.case_of(first.id) == case_id and case_of(deps, first) != case_id
     assert [a for a in deps.repos.alerts.for_unit(COUNTY, "leading_group_office") if a["clock"] == "reward"] == []
-    assert rewards.in_view(deps, SUP1) == [] and [r.case_id for r in rewards.in_view(deps, DIS1)] == [case_id]
+    assert reward_views.in_view(deps, SUP1) == [] and [r.case_id for r in reward_views.in_view(deps, DIS1)] == [case_id]
     assert rewards.reviewer_unit(deps, reward) == "discipline"
     split = deps.repos.cases.get(case_id).history[-1]
     assert (split.kind, split.actor, split.note) == ("split_out", "system", "")
@@ -275,30 +275,30 @@ def test_000_s2_3_rewards_for_reports_about_officials_stay_with_the_discipline_c
     assert reward.discipline_only
     with pytest.raises(NotFound):
         rewards.propose(deps, SUP1, case_id, "1000", "属实", now(deps))
-    assert rewards.in_view(deps, SUP1) == []
+    assert reward_views.in_view(deps, SUP1) == []
     rewards.propose(deps, DIS1, case_id, "3000", "属实", now(deps))  # o1 band: 500-5000
     with pytest.raises(Forbidden):
         rewards.approve(deps, DIS1, case_id, "", now(deps))
     rewards.approve(deps, DIS2, case_id, "", now(deps))
-    assert [r.case_id for r in rewards.in_view(deps, FINANCE)] == [case_id]  # finance pays it
+    assert [r.case_id for r in reward_views.in_view(deps, FINANCE)] == [case_id]  # finance pays it
     assert rewards.reviewer_unit(deps, reward) == "discipline"
 
 
 def test_officers_and_others_have_no_reward_list(deps):
     for role in (Role.OFFICER, Role.HEAD, Role.TOWNSHIP, Role.CUSTODIAN, Role.ADMIN):
         with pytest.raises(Forbidden):
-            rewards.in_view(deps, Actor("x", role, "natural_resources", COUNTY))
+            reward_views.in_view(deps, Actor("x", role, "natural_resources", COUNTY))
 
 
 def test_finance_sees_rewards_from_the_approval_on(deps, two_reports):
     first, later = two_reports
     conclude(deps, later.id)
     case_id = case_of(deps, first)
-    assert rewards.in_view(deps, FINANCE) == []
+    assert reward_views.in_view(deps, FINANCE) == []
     with pytest.raises(NotFound):
-        rewards.view(deps, FINANCE, case_id)
+        reward_views.view(deps, FINANCE, case_id)
     approve(deps, case_id)
-    view = rewards.view(deps, FINANCE, case_id)
+    view = reward_views.view(deps, FINANCE, case_id)
     assert view.ticket_id is None and view.allowed == set()  # no ticket, nothing to do before the claim
 
 
@@ -342,8 +342,8 @@ def test_a_claim_verified_from_a_staff_phone_is_held_for_review(deps, two_report
     for decided in (SUP1, SUP2):  # the proposer and the approver: a third person reviews
         with pytest.raises(Forbidden, match="第三人复核"):
             rewards.release(deps, decided, case_id, "已核实", now(deps))
-        assert "release" not in rewards.view(deps, decided, case_id).allowed
-    assert "release" in rewards.view(deps, SUP3, case_id).allowed
+        assert "release" not in reward_views.view(deps, decided, case_id).allowed
+    assert "release" in reward_views.view(deps, SUP3, case_id).allowed
     rewards.release(deps, SUP3, case_id, "已核实：系工作人员亲属代为接收短信", now(deps))
     assert deps.repos.rewards.get(case_id).state == RewardState.CLAIMED
     pay(deps, case_id)
@@ -360,7 +360,7 @@ def test_004_c20_the_staff_member_whose_phone_matched_is_recused_from_every_deci
     first, later = two_reports
     conclude(deps, later.id)
     case_id = case_of(deps, first)
-    assert rewards.view(deps, sup9, case_id).allowed == set() and rewards.view(deps, sup9, case_id).recused
+    assert reward_views.view(deps, sup9, case_id).allowed == set() and reward_views.view(deps, sup9, case_id).recused
     with pytest.raises(Forbidden, match="回避"):
         rewards.propose(deps, sup9, case_id, "1000", "属实", now(deps))
     rewards.propose(deps, SUP1, case_id, "1000", "属实", now(deps))
@@ -402,7 +402,7 @@ def test_one_phone_claiming_more_than_the_county_allows_is_flagged(deps, clock):
     assert flagged.state == RewardState.CLAIMED  # a flag does not stop payment, it asks for a look
     alerts = [a for a in deps.repos.alerts.for_unit(COUNTY, "leading_group_office") if a["kind"] == "reward_flag"]
     assert [a["complaint"] for a in alerts] == [reports[-1].id]
-    assert [a.kind for a in rewards.alerts_for(deps, SUP1, rewards.in_view(deps, SUP1))] == ["reward_flag"]
+    assert [a.kind for a in reward_views.alerts_for(deps, SUP1, reward_views.in_view(deps, SUP1))] == ["reward_flag"]
     rewards.clear_flags(deps, SUP2, flagged.case_id, "已核实为热心群众，分别举报不同地点", now(deps))
     assert deps.repos.rewards.get(flagged.case_id).open_flags == []
 

@@ -13,7 +13,7 @@ from portal.domain.errors import DomainError, NotFound, ValidationFailed
 from portal.domain.rewards import (ENTRY_TITLES, FLAG_TITLES, HOLD_CODE_CHECKS, HOLD_STAFF_PHONE, METHOD_TITLES,
                                    STATE_TITLES, RewardState)
 from portal.i18n import N_
-from portal.services import reward_ledger, rewards
+from portal.services import reward_ledger, reward_views, rewards
 from portal.timeutil import local_date
 from portal.web.common import deps, error_text, now
 
@@ -43,14 +43,14 @@ TITLES = dict(state_titles=STATE_TITLES, method_titles=METHOD_TITLES, entry_titl
 
 @bp.get("")
 def rewards_list():
-    in_view = rewards.in_view(deps(), g.actor)
-    return render_template("staff/rewards.html", rewards=in_view, alerts=rewards.alerts_for(deps(), g.actor, in_view),
-                           category_titles={r.case_id: rewards.category_title(deps(), g.actor, r) for r in in_view},
+    in_view = reward_views.in_view(deps(), g.actor)
+    return render_template("staff/rewards.html", rewards=in_view, alerts=reward_views.alerts_for(deps(), g.actor, in_view),
+                           category_titles={r.case_id: reward_views.category_title(deps(), g.actor, r) for r in in_view},
                            finance=pays_rewards(g.actor), states=RewardState, **TITLES)
 
 
 def _page(case_id: str, errors: dict | None = None, form=None, payee=None, status: int = 200):
-    view = rewards.view(deps(), g.actor, case_id, payee=payee)
+    view = reward_views.view(deps(), g.actor, case_id, payee=payee)
     return render_template("staff/reward.html", v=view, r=view.reward, errors=errors or {}, form=form or {},
                            today=local_date(now()).isoformat(), finance=pays_rewards(g.actor), **TITLES), status
 

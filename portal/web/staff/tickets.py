@@ -12,7 +12,7 @@ from portal.domain.errors import DomainError, Forbidden, NotFound
 from portal.domain.measures import ACCEPTANCE_LEVELS
 from portal.domain.referral import LAND_TYPES
 from portal.i18n import N_
-from portal.services import cases, disclosure, rewards, scope, tickets, uploads, workflow
+from portal.services import cases, disclosure, reward_views, scope, tickets, uploads, workflow
 from portal.services.channels import notices
 from portal.services.places import maps as place_maps
 from portal.timeutil import local
@@ -84,7 +84,7 @@ def _page(complaint_id: str, errors: dict | None = None, form=None, status: int 
                            onsite_owed=ONSITE_OWED,
                            place=place_maps.ticket_place(deps().counties.get(view.complaint.county)
                                                          or deps().counties.default, view.complaint),
-                           reward=rewards.for_ticket(deps(), g.actor, view.complaint)), status
+                           reward=reward_views.for_ticket(deps(), g.actor, view.complaint)), status
 
 
 @bp.get("/tickets/<complaint_id>")
