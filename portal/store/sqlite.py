@@ -23,6 +23,17 @@ from portal.store.validation import check_increment, check_ops, check_query, op_
 
 _INDEX_COLUMNS = [c for ix in TABLE.indexes for c in (ix.pk, ix.sk)]
 _COLUMNS = ["pk", "sk", "version", "body", "expires_at", *_INDEX_COLUMNS]
+_REPLACE = f"INSERT OR REPLACE INTO items ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+#: a counter: created at ``by``, restarted at ``by`` when expired, else raised by ``by``; the
+#: row loses any index key, as a replaced row would
+_INCREMENT = f"""INSERT INTO items (pk, sk, version, body, expires_at) VALUES (:pk, :sk, 1, json_object('n', :by), :expires_at)
+ON CONFLICT (pk, sk) DO UPDATE SET
+  version = CASE WHEN items.expires_at IS NOT NULL AND items.expires_at <= :now THEN 1 ELSE items.version + 1 END,
+  body = json_object('n', CASE WHEN items.expires_at IS NOT NULL AND items.expires_at <= :now THEN :by
+                          ELSE coalesce(json_extract(items.body, '$.n'), 0) + :by END),
+  expires_at = excluded.expires_at,
+  {', '.join(f'{c} = NULL' for c in _INDEX_COLUMNS)}
+RETURNING json_extract(body, '$.n')"""
 
 
 def _schema_sql() -> list[str]:
@@ -48,23 +59,37 @@ def _schema_sql() -> list[str]:
 
 
 @contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+def _immediate(conn: sqlite3.Connection, writer: threading.Lock) -> Iterator[None]:
     """A ``BEGIN IMMEDIATE`` transaction, committed at the end of the block or rolled back.
 
     SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error):
     then there is nothing left to roll back, and a ``ROLLBACK`` would raise "cannot rollback
     - no transaction is active" in place of the real error. The error that ended the
-    transaction is always the one raised; a full disk becomes ``StoreFull``."""
+    transaction is always the one raised; a full disk becomes ``StoreFull``.
+
+    ``writer`` is the store's lock: the threads of one process queue at it instead of in
+    SQLite's busy handler, which sleeps (1, 2, 5, 10 ms ...) while another connection holds
+    the write lock. Other processes still wait through ``busy_timeout``."""
+    with _failures(), writer:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the connection is unusable; the original error says why
+            raise
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """A full disk becomes ``StoreFull``; every other error is raised as it is."""
     try:
-        conn.execute("BEGIN IMMEDIATE")
         yield
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        if conn.in_transaction:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # the connection is unusable; the original error says why
+    except sqlite3.OperationalError as exc:
         if _is_full(exc):
             raise StoreFull(str(exc)) from exc
         raise
@@ -86,6 +111,7 @@ class SqliteStore:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
         conn = self._conn()
         with conn:
             for statement in _schema_sql():
@@ -231,56 +257,57 @@ class SqliteStore:
 
     # --- writes ------------------------------------------------------------------------
     def write(self, ops: Sequence[Op]) -> None:
+        """All of ``ops`` or none. Everything but the version check is prepared before the
+        transaction starts, and the transaction is three statements whatever the number of
+        operations (read the versions, write the rows, delete): SQLite's write lock is held
+        for as short a time as it can be."""
         check_ops(ops)
         if not ops:
             return
         conn = self._conn()
         now = self._now()
-        with _immediate(conn):
-            for index, op in enumerate(ops):
-                pk, sk = op_key(op)
-                row = conn.execute(
-                    "SELECT version FROM items WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
-                    (pk, sk, now),
-                ).fetchone()
-                current = row[0] if row else None
-                if op.expect is not ANY:
-                    if op.expect == ABSENT and current is not None:
-                        raise ConditionFailed(index)
-                    if op.expect != ABSENT and current != op.expect:
-                        raise ConditionFailed(index)
-                if isinstance(op, Put):
-                    item = op.item
-                    values = {
-                        "pk": item.pk, "sk": item.sk, "version": (current or 0) + 1,
-                        "body": json.dumps(item.body, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
-                        "expires_at": item.expires_at,
-                        **{c: item.keys.get(c) for c in _INDEX_COLUMNS},
-                    }
-                    conn.execute(
-                        f"INSERT OR REPLACE INTO items ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                        [values[c] for c in _COLUMNS],
-                    )
-                elif isinstance(op, Delete):
-                    conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (pk, sk))
+        keys = [op_key(op) for op in ops]
+        rows = [(op_key(op), [
+                    op.item.pk, op.item.sk, 0,
+                    json.dumps(op.item.body, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                    op.item.expires_at, *(op.item.keys.get(c) for c in _INDEX_COLUMNS)])
+                for op in ops if isinstance(op, Put)]
+        deletes = [op_key(op) for op in ops if isinstance(op, Delete)]
+        with _immediate(conn, self._writer):
+            current = self._versions(conn, keys, now)
+            for index, (op, key) in enumerate(zip(ops, keys)):
+                if op.expect is ANY:
+                    continue
+                if op.expect == ABSENT and key in current:
+                    raise ConditionFailed(index)
+                if op.expect != ABSENT and current.get(key) != op.expect:
+                    raise ConditionFailed(index)
+            for key, values in rows:
+                values[2] = current.get(key, 0) + 1
+            if rows:
+                conn.executemany(_REPLACE, [values for _, values in rows])
+            if deletes:
+                conn.executemany("DELETE FROM items WHERE pk = ? AND sk = ?", deletes)
+
+    @staticmethod
+    def _versions(conn: sqlite3.Connection, keys: list[tuple[str, str]], now: int) -> dict[tuple[str, str], int]:
+        """The version of each of ``keys`` that is stored and not expired, in one statement."""
+        found = conn.execute(
+            f"SELECT pk, sk, version FROM items WHERE ({' OR '.join('(pk = ? AND sk = ?)' for _ in keys)}) "
+            "AND (expires_at IS NULL OR expires_at > ?)",
+            [v for key in keys for v in key] + [now],
+        ).fetchall()
+        return {(pk, sk): version for pk, sk, version in found}
 
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:
+        """One statement, so one implicit transaction: the write lock is held only while
+        SQLite runs it, never while this thread waits for Python's."""
         check_increment(pk, sk, by, expires_at)
-        now = self._now()
         conn = self._conn()
-        with _immediate(conn):
-            row = conn.execute(
-                "SELECT version, body, expires_at FROM items WHERE pk = ? AND sk = ?", (pk, sk)
-            ).fetchone()
-            if row is None or (row[2] is not None and row[2] <= now):
-                value, version = by, 1
-            else:
-                value, version = int(json.loads(row[1]).get("n", 0)) + by, row[0] + 1
-            conn.execute(
-                "INSERT OR REPLACE INTO items (pk, sk, version, body, expires_at) VALUES (?, ?, ?, ?, ?)",
-                (pk, sk, version, json.dumps({"n": value}), expires_at),
-            )
-        return value
+        with _failures(), self._writer:
+            row = conn.execute(_INCREMENT, {"pk": pk, "sk": sk, "by": by, "expires_at": expires_at,
+                                            "now": self._now()}).fetchone()
+        return int(row[0])
 
     # --- housekeeping (not part of the port) -------------------------------------------
     def purge_expired(self) -> int:
