@@ -26,6 +26,7 @@ LAZY_MODULES = (
     "portal.web.staff.auth", "portal.web.staff.tickets", "portal.web.staff.campaigns", "portal.web.staff.patrols",
     "portal.services.staff_auth", "portal.services.open311", "flask_smorest", "apispec", "webargs",
     "flask_wtf", "wtforms", "argon2",
+    "portal.store.repositories",  # built at the first use of deps.repos or deps.store (portal/services/deps.py)
 )
 
 COLD_START = """
@@ -34,7 +35,11 @@ import zappa.handler  # Zappa's handler, imported first on Lambda
 import portal.wsgi
 before = sorted(sys.modules)
 page = portal.wsgi.app.test_client().get("/")
-print(json.dumps({"import": before, "first_page": sorted(sys.modules), "status": page.status_code}))
+first_page = sorted(sys.modules)
+store = portal.wsgi.app.extensions["portal"].store  # the first use: the repositories, every record format declared
+print(json.dumps({"import": before, "first_page": first_page, "status": page.status_code,
+                  "kind": store.kinds.kind_of("CMP#01ARZ3NDEKTSV4RRFFQ69G5FAV", "#META").name,
+                  "repositories": "portal.store.repositories" in sys.modules}))
 """
 
 
@@ -56,11 +61,14 @@ def test_a_cold_start_and_a_citizens_first_page_import_no_lazy_part(tmp_path):
     assert "portal.wsgi" in seen["import"] and "portal.web.citizen" in seen["import"]
     assert [m for m in seen["import"] if _is_lazy(m)] == []
     assert [m for m in seen["first_page"] if _is_lazy(m)] == []
+    # the store is never handed out before the record formats are declared (portal.store.formats)
+    assert seen["repositories"] and seen["kind"] == "complaint"
 
 
-def test_the_lazy_module_list_names_modules_a_loaded_part_imports(app):
+def test_the_lazy_module_list_names_modules_a_loaded_part_imports(app, deps):
     """The list above is not stale: every name in it is imported once the parts are loaded."""
     app.load_parts()
+    assert deps.repos is deps.repos and deps.store is deps.repos.store
     assert [name for name in LAZY_MODULES if name not in sys.modules] == []
 
 
