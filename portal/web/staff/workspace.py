@@ -1,12 +1,6 @@
-"""The department workspace at ``/staff``: its blueprint tree, registered when the app first
-needs it (``portal.web.staff.init_app``).
-
-- Every page but the two login steps needs a signed-in account; every ticket a page or an
-  action touches is checked against ``portal.domain.access`` by the services (out of view:
-  404, the same answer as an id that does not exist; in view but not permitted: 403).
-- Every form posted here carries a CSRF token (Flask-WTF), checked for this blueprint tree
-  only: the citizen app, the JSON API, Open311 and provider hooks have their own defences
-  and never get a staff cookie.
+"""The department workspace at ``/staff``: its blueprint tree, the sign-in and CSRF checks of
+every page and the pages' context (the rules: ``portal.web.staff``). Registered when the app
+first needs it (a lazy part, ``portal.web.staff.init_app``).
 """
 
 from __future__ import annotations
