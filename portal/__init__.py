@@ -2,7 +2,9 @@
 
 ``create_app`` builds the WSGI application: the citizen app (``/``), the basemap
 (``/tiles``), the JSON API (``/api/v1``), Open311 (``/open311/v2``), provider hooks (``/hooks``) and the staff app
-(``/staff``), which has its own blueprints and templates.
+(``/staff``), which has its own blueprints and templates. The last four are registered at
+their first use (lazy parts, ``portal.web.routing``), so a cold start serving a citizen's
+first page imports none of them; ``app.load_parts()`` registers them all.
 """
 
 from __future__ import annotations
@@ -80,15 +82,13 @@ def create_app(settings: Settings | None = None, deps=None) -> Flask:
     from portal.web.tiles import bp as tiles_bp
 
     app.register_blueprint(tiles_bp)
-    from portal.web.api import init_api
+    from portal.web import machine_rate_limit
 
-    init_api(app)
-    from portal.web.hooks import init_app as init_hooks
-
-    init_hooks(app)
-    from portal.web.open311 import init_app as init_open311
-
-    init_open311(app)
+    machine_rate_limit.init(app)
+    # registered at their first use (portal.web.routing): a citizen's first GET / needs none of them
+    app.add_lazy_part("/api", "portal.web.api:init_api")
+    app.add_lazy_part("/hooks", "portal.web.hooks:init_app")
+    app.add_lazy_part("/open311", "portal.web.open311:init_app")
     from portal.web.staff import init_app as init_staff
 
     init_staff(app)

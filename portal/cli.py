@@ -65,6 +65,7 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, 
     settings = _settings(data_dir, **overrides)
     deps = _deps(settings)
     app = create_app(settings, deps)
+    app.load_parts()  # every part now: many threads serve, and a long-running server has no cold start to spare
     if demo:
         from portal.services import demo as demo_service
 

@@ -2,6 +2,13 @@
 
 ``build_deps`` picks an adapter per port from the settings (embedded default: SQLite,
 files, a local key file, the SMS and mail outboxes). Tests pass their own adapters as overrides.
+
+The typed repositories (``portal.store.repositories``: every record kind's module, with the
+domain's dataclasses they read and write) are built at the first use of ``deps.repos`` or
+``deps.store``, not with the rest: a cold start serving a citizen's first page reads no
+record, and importing them is a sixth of a Lambda cold start. ``deps.store`` waits with them:
+the record formats it applies are declared by the repository modules as they are imported
+(``portal.store.formats``), so the store is never handed out before they are.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 from portal.config import Settings
 from portal.county_registry import CountyRegistry, load_registry
@@ -19,7 +27,9 @@ from portal.crypto.secrets import Secrets, hasher, load_secrets
 from portal.domain.calendar import WorkingCalendar
 from portal.ports import BlobStore, Clock, Keyring, MailSender, SmsSender, Store, TileCache
 from portal.services.tiles.serve import TileService
-from portal.store.repositories import Repositories
+
+if TYPE_CHECKING:
+    from portal.store.repositories import Repositories
 
 
 class SystemClock:
@@ -57,8 +67,8 @@ class OverridesByYear(Mapping):
 @dataclass
 class Deps:
     settings: Settings
-    store: Store
-    repos: Repositories
+    #: the engine's store (``build_store``), without record formats: ``store`` and ``repos`` wrap it
+    engine: Store
     blobs: BlobStore
     keyring: Keyring
     hasher: KeyedHasher
@@ -71,9 +81,30 @@ class Deps:
     mail: MailSender | None = None  #: replies to email reports (``build_mail``)
     _calendar: tuple[float, WorkingCalendar] | None = field(default=None, repr=False)
     _calendar_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _repos: Repositories | None = field(default=None, repr=False)
+    _repos_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     #: seconds a process keeps the calendar overrides before reading them again
     CALENDAR_TTL = 60.0
+
+    @property
+    def repos(self) -> Repositories:
+        """The typed repositories, built (and their modules imported) at the first use."""
+        repos = self._repos
+        if repos is None:
+            with self._repos_lock:
+                if self._repos is None:
+                    from portal.store.repositories import Repositories
+
+                    self._repos = Repositories(self.engine, shards=int(self.settings.sweep_shards),
+                                               retention_days=int(self.settings.retention_days))
+                repos = self._repos
+        return repos
+
+    @property
+    def store(self) -> Store:
+        """The store with record formats (``portal.store.formats``), every kind declared."""
+        return self.repos.store
 
     def calendar(self) -> WorkingCalendar:
         """Working days with the override table applied (cached briefly per process; each
@@ -98,7 +129,7 @@ class Deps:
         self.repos.oversight.scheduled.clear()
 
     def close(self) -> None:
-        self.store.close()
+        self.engine.close()
         self.tiles.close()
 
 
@@ -180,11 +211,9 @@ def build_deps(settings: Settings, **overrides) -> Deps:
     given = overrides.pop("secrets", None)
     secrets = given or load_secrets(settings, tile_key_names={k for e in counties.entries for k in e.key_secrets})
     store = overrides.pop("store", None) or build_store(settings)
-    repos = Repositories(store, shards=int(settings.sweep_shards), retention_days=int(settings.retention_days))
     deps = Deps(
         settings=settings,
-        store=repos.store,  # with record formats (portal.store.formats)
-        repos=repos,
+        engine=store,
         blobs=overrides.pop("blobs", None) or build_blobs(settings),
         keyring=overrides.pop("keyring", None) or build_keyring(settings),
         hasher=hasher(settings, secrets, from_files=given is None),

@@ -66,5 +66,6 @@ def test_a_builder_is_compiled_at_its_first_use_only(monkeypatch):
 
 @pytest.mark.usefixtures("app")
 def test_the_app_adds_its_routes_as_lazy_rules(app):
+    app.load_parts()  # the API, Open311, hooks and staff rules too (portal.web.routing)
     rules = list(app.url_map.iter_rules())
     assert len(rules) > 50 and all(isinstance(rule, LazyBuildRule) for rule in rules)

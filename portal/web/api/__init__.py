@@ -383,16 +383,8 @@ from portal.web.api import places  # noqa: E402,F401  (registers the place endpo
 
 
 def init_api(app: Flask) -> None:
+    """Register the API and its OpenAPI document (a lazy part of the app, ``portal.web.routing``;
+    its rate limit is ``portal.web.machine_rate_limit``, registered with the app)."""
     api = _Api(app, spec_kwargs={"info": {"description": "Public complaint portal for illegal construction and "
                                                          "illegal land use. Texts are Chinese by default."}})
     api.register_blueprint(bp)
-
-    #: read-only county data (outline, catalog, what a pin says, the gazetteer) costs nothing to
-    #: serve and reads no record: not counted, so an office of staff behind one address never
-    #: exhausts the limit by opening maps, nor a citizen by typing in the search box
-    uncounted = {"api.MapView", "api.CatalogView", "api.PlaceView", "api.PlaceSearchView"}
-
-    @app.before_request
-    def api_rate_limit():
-        if request.path.startswith(("/api/", "/open311/")) and request.endpoint not in uncounted:
-            ratelimit.check(deps(), "api", client_key(), now())

@@ -9,11 +9,14 @@ set this cookie.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, Request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-from portal.services import staff_auth
+if TYPE_CHECKING:
+    from portal.services.staff_auth import SessionRecord
 
 PREFIX = "/staff"
 
@@ -23,7 +26,7 @@ def in_staff_app(path: str) -> bool:
 
 
 class StaffSession(CallbackDict, SessionMixin):
-    def __init__(self, record: staff_auth.SessionRecord | None = None):
+    def __init__(self, record: SessionRecord | None = None):
         def on_update(_):
             self.modified = True
 
@@ -47,9 +50,14 @@ class StaffSession(CallbackDict, SessionMixin):
 
 
 class StaffSessionInterface(SessionInterface):
+    """Set with the app, for every request; ``portal.services.staff_auth`` (password hashing,
+    accounts) is imported by the first request under ``/staff``, never by a citizen's."""
+
     def open_session(self, app: Flask, request: Request):
         if not in_staff_app(request.path):
             return self.make_null_session(app)
+        from portal.services import staff_auth
+
         deps = app.extensions["portal"]
         sid = request.cookies.get(self.get_cookie_name(app))
         return StaffSession(staff_auth.load_session(deps, sid, deps.clock.now()))
@@ -57,6 +65,8 @@ class StaffSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session, response) -> None:
         if not isinstance(session, StaffSession):
             return
+        from portal.services import staff_auth
+
         deps = app.extensions["portal"]
         now = deps.clock.now()
         name, path = self.get_cookie_name(app), self.get_cookie_path(app)
