@@ -210,6 +210,7 @@ def lambda_environment(task: Path, runtime: Path, data: Path) -> dict:
     env.update(PORTAL_SECRETS="file", PORTAL_DATA_DIR=str(data), PORTAL_TWILIO_AUTH_TOKEN="placeholder",
                PORTAL_TWILIO_ACCOUNT_SID="AC" + "0" * 32, PORTAL_TWILIO_MESSAGING_SERVICE_SID="MG" + "0" * 32,
                AWS_ACCESS_KEY_ID="placeholder", AWS_SECRET_ACCESS_KEY="placeholder", AWS_EC2_METADATA_DISABLED="true",
+               AWS_LAMBDA_FUNCTION_NAME="portal-bench",  # as Lambda sets it: portal.wsgi keeps its parts lazy
                PYTHONPATH=f"{task}{os.pathsep}{runtime}", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0",
                PATH=os.environ.get("PATH", ""), HOME=str(data), LANG="C.UTF-8")
     return env

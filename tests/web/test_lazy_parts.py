@@ -52,7 +52,8 @@ def test_a_cold_start_and_a_citizens_first_page_import_no_lazy_part(tmp_path):
     none of the lazy parts' modules is imported (the regression this guards: a module-level
     import of one of them from the app, the citizen app or a service they share)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
-    env.update(PORTAL_DATA_DIR=str(tmp_path / "data"), PORTAL_PUBLIC_URL=PUBLIC_URL, PYTHONPATH=str(ROOT))
+    env.update(PORTAL_DATA_DIR=str(tmp_path / "data"), PORTAL_PUBLIC_URL=PUBLIC_URL, PYTHONPATH=str(ROOT),
+               AWS_LAMBDA_FUNCTION_NAME="portal-test")  # as Lambda sets it
     result = subprocess.run([sys.executable, "-c", COLD_START], cwd=tmp_path, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -63,6 +64,20 @@ def test_a_cold_start_and_a_citizens_first_page_import_no_lazy_part(tmp_path):
     assert [m for m in seen["first_page"] if _is_lazy(m)] == []
     # the store is never handed out before the record formats are declared (portal.store.formats)
     assert seen["repositories"] and seen["kind"] == "complaint"
+
+
+def test_portal_wsgi_outside_lambda_registers_every_part_before_the_first_request(tmp_path):
+    """A threaded server importing ``portal.wsgi`` (not on Lambda) gets the whole URL map at
+    import: no part is registered while other threads match requests."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
+    env.update(PORTAL_DATA_DIR=str(tmp_path / "data"), PORTAL_PUBLIC_URL=PUBLIC_URL, PYTHONPATH=str(ROOT))
+    code = ("import json, portal.wsgi as w; "
+            "print(json.dumps([p.loaded for p in w.app.lazy_parts]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(loaded) == 4 and all(loaded)
 
 
 def test_the_lazy_module_list_names_modules_a_loaded_part_imports(app, deps):
