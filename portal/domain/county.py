@@ -169,7 +169,7 @@ class County:
             return encode(self._banded_boundary.contains(point), township)
 
         bounds = area_bounds(self.boundary) if self.boundary else (0.0, 0.0, 0.0, 0.0)
-        return PlacementGrid(bounds, [self.boundary] + [t.polygons for t in self.townships], answer)
+        return PlacementGrid(bounds, [self.boundary] + [t.polygons for t in self.townships], answer, self.townships)
 
     def in_built_up_area(self, point: Point) -> bool:
         return area_contains(self.built_up_area, point)
@@ -187,12 +187,13 @@ class County:
         hole in the town around it, so there the management area is the unit (004 C8). Only the
         townships whose box covers the point's cell of a coarse grid are tested (in their order),
         unless the placement grid holds the answer."""
-        code = self._placement_grid.code(point)
+        grid = self._placement_grid
+        code = grid.code(point)
         if code == BOUNDARY:
             index = self._township_index_at(point)
             return self.townships[index] if index is not None else None
         index = (code >> 1) - 1  # decode(code)[1], without a call on the hot path
-        return self.townships[index] if index >= 0 else None
+        return grid.named[index] if index >= 0 else None
 
     def _township_index_at(self, point: Point) -> int | None:
         cells, west, south, size = self._township_grid

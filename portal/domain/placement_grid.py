@@ -108,7 +108,8 @@ def fill_answers(touched: bytearray, cells: int, answer_at: Callable[[int, int],
 
 
 class PlacementGrid:
-    __slots__ = ("west", "south", "east", "north", "x_scale", "y_scale", "cells", "blocks", "share_answered")
+    # what a lookup reads first (one object's first slots, not entries of the county's dict)
+    __slots__ = ("west", "x_scale", "south", "y_scale", "cells", "blocks", "named", "east", "north", "share_answered")
     CELLS = 64
     #: sub-cells across a cell an edge passes through
     SUB = 8
@@ -116,10 +117,12 @@ class PlacementGrid:
     MARGIN = 1e-9
 
     def __init__(self, bounds: tuple[float, float, float, float], areas: Iterable[Area],
-                 answer: Callable[[Point], int]):
+                 answer: Callable[[Point], int], named: Sequence = ()):
         """``bounds``: the county's box; ``areas``: every area whose edges divide the answers
         (the county's outline, the townships' areas); ``answer``: a point's encoded answer,
-        from the outlines."""
+        from the outlines; ``named``: what an answer's township index names (the county's
+        townships), kept here so that a lookup reads it from the grid it already holds."""
+        self.named = tuple(named)
         n, sub = self.CELLS, self.SUB
         assert (n, sub) == (64, 8), "code() reads the cells with these sizes' shifts"
         fine_n = n * sub
