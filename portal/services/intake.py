@@ -233,6 +233,8 @@ class _Opened:
     submission: str
     county: County
     validated: tuple
+    #: items read with the submission's pointer (``_submitted``), by key
+    read_ahead: dict
 
 
 def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, now: datetime,
@@ -240,25 +242,18 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     """File a citizen's report. ``by_point``: a point in another county of the deployment
     files it there (``county_of_filing``); False keeps it to ``county`` (Open311, whose caller
     names its jurisdiction)."""
-    if opened is None:
-        token = filing_tokens.open_token(deps, data.token, now)
-        submission = token.submission_hash(deps)
-        existing = lookups.id_for_submission(deps, token.nonce)
-        if existing:
-            return _duplicate(deps, existing, token, now)
-    else:
-        token, submission = opened.token, opened.submission
     if data.honeypot:
         # a field people never see was filled: a bot. Refuse without saying why.
         raise DomainError(N_("提交失败，请刷新页面后重试。"), field="form")
     if opened is None:
+        token = filing_tokens.open_token(deps, data.token, now)
         if by_point:
             county = county_of_filing(deps, county, data)
-        description, address, category, point, routing, phone, village = validate(
-            county, data, len(deps.counties) if by_point else 1)
-    else:
-        county = opened.county
-        description, address, category, point, routing, phone, village = opened.validated
+        opened, existing = _submitted(deps, token, county, data, len(deps.counties) if by_point else 1, now)
+        if existing:
+            return _duplicate(deps, existing, token, now)
+    token, submission, county = opened.token, opened.submission, opened.county
+    description, address, category, point, routing, phone, village = opened.validated
     ratelimit.check(deps, "file", client, now)
     evidence, upload_ops = uploads.take(deps, token.submission_hashes(deps), data.upload_ids, data.confirmed_exif)
 
@@ -271,7 +266,8 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
     complaint, ops = new_filing(deps, county, category=category, description=description, address=address,
                                 point=point, routing=routing, receipt=token.receipt, received_at=now,
                                 evidence=evidence, contact=phone_contact, submission=submission, now=now,
-                                place={"village": village, "approximate": True} if village else None)
+                                place={"village": village, "approximate": True} if village else None,
+                                read_ahead=opened.read_ahead)
     complaint_id, contact = complaint.id, complaint.contact
     ops += upload_ops
     code_message = None
@@ -296,13 +292,15 @@ def file_complaint(deps: Deps, county: County, data: FilingInput, client: str, n
 
 def new_filing(deps: Deps, county: County, *, category: str, description: str, address: str, point, routing,
                receipt: str, received_at: datetime, evidence: list, contact, submission: str | None,
-               now: datetime, intake=None, place: dict | None = None) -> tuple[Complaint, list]:
+               now: datetime, intake=None, place: dict | None = None, read_ahead: dict | None = None
+               ) -> tuple[Complaint, list]:
     """A new complaint and its case, whatever the channel: the complaint, its first events, its
     receipt, public-id and submission pointers and its case, as operations for one transaction.
     ``received_at`` starts the clocks and orders the case's first reporter (004 C20, L17);
     ``contact(complaint_id)`` makes the contact bound to the new id; ``intake``: a report
     registered by staff (``portal.domain.channels``), routed at ``now``. With them, the
-    concealment check's operations (004 C33, L29)."""
+    concealment check's operations (004 C33, L29); ``read_ahead``: items already read, by key
+    (the village's weekly report the check reads, ``_submitted``)."""
     complaint_id = new_id(now)
     seq = deps.repos.counters.next_sequence("complaint")
     case_id = new_id(now)
@@ -321,8 +319,27 @@ def new_filing(deps: Deps, county: County, *, category: str, description: str, a
     ops.append(deps.repos.cases.save_op(case))
     # 004 C33, L29: a new violation is noted in its village's week, and flagged if the village
     # reported zero that week (``portal.services.patrols.violations``), whatever the channel
-    ops += violations.new_violation_ops(deps, county, complaint, now)
+    ops += violations.new_violation_ops(deps, county, complaint, now, read_ahead)
     return complaint, ops
+
+
+def _submitted(deps: Deps, token: filing_tokens.FilingToken, county: County, data: FilingInput,
+               deployment_counties: int, now: datetime) -> tuple[_Opened | None, str | None]:
+    """(the form opened and validated, the complaint its submission already filed): the
+    submission's pointer and the village report the concealment check will read (004 C33,
+    L29) in one batched read. A form that already filed gets its duplicate answer even if its
+    fields are now wrong (then the form is None); else a wrong field raises ``ValidationFailed``."""
+    try:
+        validated, refused = validate(county, data, deployment_counties), None
+    except ValidationFailed as exc:
+        validated, refused = None, exc
+    report = violations.report_key(deps, county, validated[3], validated[4], now) if validated else None
+    existing, read_ahead = lookups.id_for_submission_with(deps, token.nonce, [report] if report else [])
+    if existing:
+        return None, existing
+    if refused is not None:
+        raise refused
+    return _Opened(token, token.submission_hash(deps), county, validated, read_ahead), None
 
 
 def public_id_for(deps: Deps, complaint_id: str) -> str:
@@ -358,12 +375,11 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     anything is stored; photos whose capture facts the reporter has not yet reviewed send
     the reporter to a confirmation step first."""
     token = filing_tokens.open_token(deps, data.token, now)
-    submission = token.submission_hash(deps)
-    existing = lookups.id_for_submission(deps, token.nonce)
+    county = county_of_filing(deps, county, data)
+    opened, existing = _submitted(deps, token, county, data, len(deps.counties), now)
     if existing:
         return _duplicate(deps, existing, token, now)
-    county = county_of_filing(deps, county, data)
-    validated = validate(county, data, len(deps.counties))
+    submission = opened.submission
     if len(photos) + len(data.upload_ids) > uploads.MAX_PHOTOS:
         raise ValidationFailed({"photos": [DomainError(N_("最多只能上传 %(n)s 张照片。"), field="photos",
                                                         n=uploads.MAX_PHOTOS)]})
@@ -377,4 +393,4 @@ def submit_form(deps: Deps, county: County, data: FilingInput, photos: list[byte
     data.upload_ids = list(data.upload_ids) + [s.upload_id for s in staged]
     if not reviewed and any(s.taken_at or s.taken_lat is not None for s in staged):
         return NeedsConfirmation(staged=staged, upload_ids=data.upload_ids)
-    return file_complaint(deps, county, data, client, now, opened=_Opened(token, submission, county, validated))
+    return file_complaint(deps, county, data, client, now, opened=opened)

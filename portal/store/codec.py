@@ -24,8 +24,9 @@ def _skipped(name: str) -> bool:
 
 
 def dump(value):
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value) if not _skipped(f.name)}
+    names = _stored_fields(type(value))
+    if names is not None:
+        return {name: dump(getattr(value, name)) for name in names}
     if isinstance(value, datetime):
         return to_store(value)
     if isinstance(value, date):
@@ -37,6 +38,15 @@ def dump(value):
     if isinstance(value, (list, tuple)):
         return [dump(v) for v in value]
     return value
+
+
+@lru_cache(maxsize=None)
+def _stored_fields(cls: type) -> tuple[str, ...] | None:
+    """The names of the fields a dataclass stores, in order; None for any other type. Cached
+    per class: a complaint's body is ~150 values, dumped at every change."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if not _skipped(f.name))
 
 
 @lru_cache(maxsize=None)

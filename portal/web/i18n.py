@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal.timeutil import format_local
 
@@ -32,6 +34,7 @@ def init(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["localdate"] = lambda v: format_local(v, with_time=False)
     app.jinja_env.globals["current_locale"] = select_locale
+    app.context_processor(bound_translations)
 
     @app.after_request
     def remember_language(response):
@@ -40,3 +43,33 @@ def init(app: Flask) -> None:
             response.set_cookie("lang", choice, max_age=365 * 86400, samesite="Lax", httponly=True,
                                 secure=app.config["SESSION_COOKIE_SECURE"])
         return response
+
+
+def bound_translations() -> dict:
+    """The templates' ``gettext`` (``_``), ``ngettext`` and ``pgettext``, bound to this request's
+    catalog once per page: Flask-Babel's own look the catalog up again at each of a page's
+    dozens of messages (a tenth of a filing's time went there). Same behaviour as Jinja's
+    "newstyle" gettext: the result is escaped like any value and always ``%``-formatted with
+    the keyword arguments. A macro imported without context falls back to Flask-Babel's."""
+    catalog = get_translations()
+
+    @pass_context
+    def gettext(context, message, **variables):
+        return _formatted(context, catalog.ugettext(message), variables)
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return _formatted(context, catalog.ungettext(singular, plural, num), variables)
+
+    @pass_context
+    def pgettext(context, msgctxt, message, **variables):
+        return _formatted(context, catalog.upgettext(msgctxt, message), variables)
+
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext}
+
+
+def _formatted(context, text: str, variables: dict):
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables

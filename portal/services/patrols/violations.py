@@ -17,6 +17,7 @@ can call it without importing the staff side.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Mapping
 
 from portal.domain.complaint import Complaint, Status
 from portal.domain.county import County
@@ -25,15 +26,27 @@ from portal.domain.patrols.concealment import Flag
 from portal.domain.patrols.grids import village_at
 from portal.domain.patrols.records import WeeklyReport
 from portal.domain.patrols.weeks import Week
-from portal.ports import Op
+from portal.ports import Item, Op
 from portal.services.deps import Deps
 
 
 def village_of(county: County, complaint: Complaint) -> Place | None:
     """The village whose grids hold the ticket's point (``portal.domain.patrols.grids``)."""
-    if complaint.point is None:
+    return _village(county, complaint.point, complaint.co_handler or complaint.township)
+
+
+def _village(county: County, point, township: str | None) -> Place | None:
+    return village_at(county.villages, point, township) if point is not None else None
+
+
+def report_key(deps: Deps, county: County, point, routing, received_at: datetime) -> tuple[str, str] | None:
+    """The key of the village report a new ticket at ``point`` (routed by ``routing``) would be
+    checked against, for a batched read ahead of the filing (``portal.services.intake``); None
+    when there is none to read. Only a hint: ``new_violation_ops`` reads what it was not given."""
+    village = _village(county, point, routing.co_handler or routing.township)
+    if village is None or not county.grids.of_village(village.code or ""):
         return None
-    return village_at(county.villages, complaint.point, complaint.co_handler or complaint.township)
+    return deps.repos.patrols.report_key(county.code, Week.of(received_at).key, "village", village.code)
 
 
 def found_by(complaint: Complaint) -> str:
@@ -54,8 +67,10 @@ def counts(complaint: Complaint | None) -> bool:
             and complaint.status != Status.DECLINED)
 
 
-def new_violation_ops(deps: Deps, county: County, complaint: Complaint, now: datetime) -> list[Op]:
-    """The new ticket's note in its village's week, and its flag if the week was reported zero."""
+def new_violation_ops(deps: Deps, county: County, complaint: Complaint, now: datetime,
+                      read_ahead: Mapping[tuple[str, str], Item | None] | None = None) -> list[Op]:
+    """The new ticket's note in its village's week, and its flag if the week was reported zero.
+    ``read_ahead``: items already read, by key (the village's report, ``report_key``)."""
     if not counts(complaint):
         return []
     village = village_of(county, complaint)
@@ -67,7 +82,7 @@ def new_violation_ops(deps: Deps, county: County, complaint: Complaint, now: dat
     week = Week.of(complaint.received_at).key
     records = deps.repos.patrols
     ops = [records.violation_op(county.code, week, village.code, complaint.id, found_by(complaint), now)]
-    report = records.report(county.code, week, "village", village.code)
+    report = records.report(county.code, week, "village", village.code, read_ahead)
     if report is not None and report.zero:
         ops.append(records.flag_op(Flag(county=county.code, week=week, village=village.code,
                                         township=village.township, ticket=complaint.id, source=found_by(complaint),

@@ -124,8 +124,12 @@ class Complaints:
         return item.body["complaint"] if item else None
 
     def id_for_submission(self, submission_hash: str) -> str | None:
-        item = self.store.get(K.submission_pk(submission_hash), K.POINTER)
+        item = self.store.get(*self.submission_key(submission_hash))
         return item.body["complaint"] if item else None
+
+    @staticmethod
+    def submission_key(submission_hash: str) -> tuple[str, str]:
+        return K.submission_pk(submission_hash), K.POINTER
 
     def history(self, complaint_id: str) -> list[Event]:
         events, cursor = [], None

@@ -27,7 +27,7 @@ raise the concealment flags. Nothing here is ever deleted. Each kind is declared
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from portal.domain.patrols.concealment import Decision, Flag
 from portal.domain.patrols.records import MissingReport, Patrol, WeeklyReport
@@ -126,8 +126,16 @@ class PatrolRecords:
         return Put(Item(pk=weekly_pk(r.county, r.week), sk=sk, body=dump(r),
                         keys={"county_pk": f"WEEKLYS#{r.county}", "county_sk": f"{r.week}#{sk}"}), expect=ABSENT)
 
-    def report(self, county: str, week: str, level: str, unit: str) -> WeeklyReport | None:
-        item = self.store.get(weekly_pk(county, week), report_sk(level, unit))
+    @staticmethod
+    def report_key(county: str, week: str, level: str, unit: str) -> tuple[str, str]:
+        return weekly_pk(county, week), report_sk(level, unit)
+
+    def report(self, county: str, week: str, level: str, unit: str,
+               read_ahead: Mapping[tuple[str, str], Item | None] | None = None) -> WeeklyReport | None:
+        """The unit's report of the week; taken from ``read_ahead`` (items already read in a
+        batch, by key) when it holds the key, else read."""
+        key = self.report_key(county, week, level, unit)
+        item = read_ahead[key] if read_ahead is not None and key in read_ahead else self.store.get(*key)
         return load(WeeklyReport, dict(item.body)) if item else None
 
     def week(self, county: str, week: str) -> tuple[list[WeeklyReport], list[MissingReport]]:

@@ -146,8 +146,9 @@ def _receipt(receipt: str, lead_name: str, phone_pending: bool):
     import segno  # the QR code: imported by the first page that draws one
 
     # a fixed mask: scoring all eight (segno's default) costs three times the encoding itself,
-    # and any mask decodes; the receipt page is on the filing's hot path
-    qr = segno.make(f"{status_url}#r={receipt}", error="m", mask=4)
+    # and any mask decodes; the receipt page is on the filing's hot path, so segno is also told
+    # what it would otherwise find out: byte mode, never a Micro QR code
+    qr = segno.make(f"{status_url}#r={receipt}", error="m", mask=4, mode="byte", micro=False)
     svg = Markup(qr.svg_inline(scale=4, dark="#111", light="#fff", omitsize=False))
     return render_template("citizen/receipt.html", receipt=receipt, receipt_display=display(receipt),
                            qr_svg=svg, lead_name=lead_name, phone_pending=phone_pending, status_url=status_url,
