@@ -4,12 +4,13 @@
   (``hosts``), or the one whose 6-digit division code starts its path (``/430225/report``:
   ``portal.web.county_paths`` moves the code out of the path); otherwise the first county.
 - **By place.** A point is placed in the county whose outline contains it, found through a
-  grid of the counties' bounding boxes (``CELL_DEGREES``, small enough that a cell lies in one
-  county's box mostly): a lookup reads the county whose box covers the point's cell, whose
-  placement grid (``portal.domain.placement_grid``) answers most points by one array lookup
-  and tests the others against the edges of their latitude band only
+  flat grid of the counties' boxes (``portal.domain.box_index``, built from the boxes alone at
+  start-up), which names the county whose box covers the point (one, mostly), whose placement
+  grid (``portal.domain.placement_grid``, two levels) answers all but about one point in fifty
+  by array lookups and tests the others against the edges of their latitude band only
   (``portal.domain.geo.BandedArea``), so placing a point costs about the same with 122
-  counties as with one. A point no county contains is placed nowhere (the caller says so clearly).
+  counties as with one (``bench/province.py``). A point no county contains is placed nowhere
+  (the caller says so clearly).
 - **Each county read once, when first needed.** With a snapshot beside its file (made when
   the Lambda package is built, ``portal.snapshots``; the YAML and place file stay the
   source), a county costs a few hundred bytes at start-up (code, name, hosts, box) and is
@@ -30,14 +31,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from portal.domain.county import County
+from portal.domain.box_index import BoxIndex
 from portal.domain.geo import Point, area_bounds
 
 #: the snapshot format this code reads and writes (``portal.snapshots``)
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_SUFFIX = ".snapshot"
-#: the side of the bounding-box grid's cells, in degrees (a county is about half a degree: most
-#: cells lie in one county's box only)
-CELL_DEGREES = 0.1
+#: the box of a county without an outline
+NO_OUTLINE = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -55,23 +56,12 @@ class CountyEntry:
     @classmethod
     def of(cls, county: County) -> "CountyEntry":
         return cls(code=county.code, name=county.name, hosts=tuple(h.lower() for h in county.hosts),
-                   bounds=tuple(area_bounds(county.boundary)) if county.boundary else (0.0, 0.0, 0.0, 0.0),
+                   bounds=tuple(area_bounds(county.boundary)) if county.boundary else NO_OUTLINE,
                    key_secrets=tuple(sorted({s.key_secret for s in county.basemap if s.key_secret})))
 
     def covers(self, point: Point) -> bool:
         west, south, east, north = self.bounds
         return west <= point.lng <= east and south <= point.lat <= north
-
-
-def _cells(bounds: tuple[float, float, float, float]) -> Iterator[tuple[int, int]]:
-    west, south, east, north = bounds
-    for x in range(int(west // CELL_DEGREES), int(east // CELL_DEGREES) + 1):
-        for y in range(int(south // CELL_DEGREES), int(north // CELL_DEGREES) + 1):
-            yield x, y
-
-
-def _cell(point: Point) -> tuple[int, int]:
-    return int(point.lng // CELL_DEGREES), int(point.lat // CELL_DEGREES)
 
 
 class CountyRegistry:
@@ -94,11 +84,10 @@ class CountyRegistry:
             raise ValueError("at least one county is required")
         self._first = next(iter(self._entries))
         self._by_host = {host: entry.code for entry in reversed(list(self._entries.values())) for host in entry.hosts}
-        #: cell -> (west, south, east, north, code) of each county whose box covers it
-        self._grid: dict[tuple[int, int], list[tuple[float, float, float, float, str]]] = {}
-        for entry in self._entries.values():
-            for cell in _cells(entry.bounds):
-                self._grid.setdefault(cell, []).append((*entry.bounds, entry.code))
+        self._index = BoxIndex([entry.bounds if entry.bounds != NO_OUTLINE else None for entry in self._entries.values()])
+        #: the counties by their place in the box index (None until read)
+        self._by_ordinal: list[County | None] = [self._loaded.get(code) for code in self._entries]
+        self._ordinal_codes = tuple(self._entries)
 
     def _add(self, entry: CountyEntry) -> None:
         if entry.code in self._entries:
@@ -126,6 +115,7 @@ class CountyRegistry:
             county = self._loaded.get(code)
             if county is None:
                 county = self._loaded[code] = self._loaders[code]()
+                self._by_ordinal[self._ordinal_codes.index(code)] = county
         return county
 
     def __iter__(self) -> Iterator[County]:
@@ -147,14 +137,13 @@ class CountyRegistry:
         return self.for_host(host)
 
     def county_at(self, point: Point) -> County | None:
-        """The county whose outline contains ``point``, or None: through the bounding-box grid,
-        only the counties whose box covers the point are read and tested."""
-        x, y = point.lng, point.lat
-        for west, south, east, north, code in self._grid.get((int(x // CELL_DEGREES), int(y // CELL_DEGREES)), ()):
-            if west <= x <= east and south <= y <= north:
-                county = self._loaded.get(code) or self.get(code)
-                if county.contains(point):
-                    return county
+        """The county whose outline contains ``point``, or None: the box index names the few
+        counties whose box may cover the point (one, mostly), and each is asked in turn; the
+        same path whether the deployment holds one county or a province's."""
+        for ordinal in self._index.candidates(point):
+            county = self._by_ordinal[ordinal] or self.get(self._ordinal_codes[ordinal])
+            if county.contains(point):
+                return county
         return None
 
 

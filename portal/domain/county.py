@@ -15,7 +15,7 @@ from portal.domain.basemap import TileSource
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
 from portal.domain.geo import Area, BandedArea, Point, area_bounds, area_contains
 from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
-from portal.domain.placement_grid import BOUNDARY, PlacementGrid, decode, encode
+from portal.domain.placement_grid import BOUNDARY, PlacementGrid, encode
 from portal.i18n import N_
 
 #: the value of ``Category.lead_*`` meaning "the territorial township of the point"
@@ -158,7 +158,7 @@ class County:
         code = self._placement_grid.code(point)
         if code == BOUNDARY:
             return self._banded_boundary.contains(point)
-        return decode(code)[0]
+        return (code & 1) == 1  # decode(code)[0], without a call on the hot path
 
     @cached_property
     def _placement_grid(self) -> PlacementGrid:
@@ -169,7 +169,7 @@ class County:
             return encode(self._banded_boundary.contains(point), township)
 
         bounds = area_bounds(self.boundary) if self.boundary else (0.0, 0.0, 0.0, 0.0)
-        return PlacementGrid(bounds, [self.boundary] + [t.polygons for t in self.townships], answer)
+        return PlacementGrid(bounds, [self.boundary] + [t.polygons for t in self.townships], answer, self.townships)
 
     def in_built_up_area(self, point: Point) -> bool:
         return area_contains(self.built_up_area, point)
@@ -187,9 +187,13 @@ class County:
         hole in the town around it, so there the management area is the unit (004 C8). Only the
         townships whose box covers the point's cell of a coarse grid are tested (in their order),
         unless the placement grid holds the answer."""
-        code = self._placement_grid.code(point)
-        index = self._township_index_at(point) if code == BOUNDARY else decode(code)[1]
-        return self.townships[index] if index is not None else None
+        grid = self._placement_grid
+        code = grid.code(point)
+        if code == BOUNDARY:
+            index = self._township_index_at(point)
+            return self.townships[index] if index is not None else None
+        index = (code >> 1) - 1  # decode(code)[1], without a call on the hot path
+        return grid.named[index] if index >= 0 else None
 
     def _township_index_at(self, point: Point) -> int | None:
         cells, west, south, size = self._township_grid
