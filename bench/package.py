@@ -257,7 +257,7 @@ def largest_imports(cwd: Path, env: dict, count: int = 10) -> list[tuple[str, in
         found = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
         if not found:
             continue
-        self_us, total_us, indent, name = int(found.group(1)), int(found.group(2)), found.group(3), found.group(4)
+        self_us, total_us, name = int(found.group(1)), int(found.group(2)), found.group(4)
         top = name.split(".")[0]
         own[top] = own.get(top, 0) + self_us
         if name == top:  # the package's own line (printed after its submodules) holds its whole time

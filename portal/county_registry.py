@@ -59,10 +59,6 @@ class CountyEntry:
                    bounds=tuple(area_bounds(county.boundary)) if county.boundary else NO_OUTLINE,
                    key_secrets=tuple(sorted({s.key_secret for s in county.basemap if s.key_secret})))
 
-    def covers(self, point: Point) -> bool:
-        west, south, east, north = self.bounds
-        return west <= point.lng <= east and south <= point.lat <= north
-
 
 class CountyRegistry:
     """The counties one deployment serves; the first is the default. Built from County values
@@ -88,6 +84,7 @@ class CountyRegistry:
         #: the counties by their place in the box index (None until read)
         self._by_ordinal: list[County | None] = [self._loaded.get(code) for code in self._entries]
         self._ordinal_codes = tuple(self._entries)
+        self._ordinal_of = {code: ordinal for ordinal, code in enumerate(self._ordinal_codes)}
 
     def _add(self, entry: CountyEntry) -> None:
         if entry.code in self._entries:
@@ -115,7 +112,7 @@ class CountyRegistry:
             county = self._loaded.get(code)
             if county is None:
                 county = self._loaded[code] = self._loaders[code]()
-                self._by_ordinal[self._ordinal_codes.index(code)] = county
+                self._by_ordinal[self._ordinal_of[code]] = county
         return county
 
     def __iter__(self) -> Iterator[County]:

@@ -15,7 +15,6 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from portal.domain.errors import DomainError, NotFound
-from portal.domain.geo import Point
 from portal.domain.receipts import display
 from portal.i18n import N_
 from portal.services import filing_tokens, intake, ratelimit, reporter, uploads, verification
