@@ -42,6 +42,7 @@ def served_portal(data_dir: Path, clock=None, demo: bool = False, **overrides) -
         overrides.update(clock=clock, store=SqliteStore(settings.sqlite_file, epoch=clock.epoch))
     deps = build_deps(settings, **overrides)
     holder["app"] = create_app(settings, deps)
+    holder["app"].load_parts()  # as `portal serve` does: threads serve, the URL map stays as it is
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
