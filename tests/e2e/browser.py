@@ -75,6 +75,7 @@ def axe_violations(page, tags: list[str] = WCAG_21_AA, large_text_contrast: floa
     each as {id, impact, help, targets}. A test asserts the list is empty and prints it if not.
     ``large_text_contrast``: the ratio large text must reach too (WCAG AA asks 3:1 of text from
     24 px, or 18.7 px bold; the elder-friendly mode asks 4.5:1 of all its text)."""
+    page.wait_for_load_state()  # a page a click just opened is parsed whole before it is checked
     # evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
     # govern: the policy under test stays as it is served
     page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))

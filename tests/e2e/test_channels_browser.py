@@ -99,6 +99,8 @@ def test_004_c20_the_inbox_shows_a_hostile_email_as_text(served):
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         sign_in(page, base, deps, "mailroom", "natural_resources")
         page.click("a[href='/staff/inbox']")
+        page.wait_for_url(f"{base}/staff/inbox")
+        page.wait_for_load_state()
         assert axe_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "channels-6-inbox.png"), full_page=True)
         page.click(f"a[href='/staff/inbox/{stored.message_id}']")

@@ -35,16 +35,19 @@ def test_the_elder_mode_follows_every_link_and_form_without_javascript_or_cookie
     try:
         page.goto(base + "/")
         page.click("#mode-switch")  # "大字模式"
-        assert parse_qs(urlsplit(page.url).query)["elder"] == ["1"] and page.locator("body.elder").count() == 1
+        expect(page.locator("body.elder")).to_have_count(1)
+        assert parse_qs(urlsplit(page.url).query)["elder"] == ["1"]
         page.click("header nav >> text=我要举报")
-        assert "elder=1" in page.url and page.locator("body.elder").count() == 1
+        page.wait_for_url(re.compile(r"/report\?.*elder=1"))
+        expect(page.locator("body.elder")).to_have_count(1)
         assert "elder=1" in page.get_attribute("#report-form", "action")
         page.fill("#description", "短")  # refused: the answer is still in the elder mode
         page.locator("#report-form button[type=submit]").click()
         expect(page.locator("#error-summary")).to_be_visible()
         assert page.locator("body.elder").count() == 1
         page.click("#mode-switch")  # back to standard, by posting the form again: the input stays
-        assert page.locator("body.standard").count() == 1 and page.input_value("#description") == "短"
+        expect(page.locator("body.standard")).to_have_count(1)
+        assert page.input_value("#description") == "短"
         assert page.locator("#error-summary").count() == 0
         assert ctx.cookies() == []  # no cookie carried the mode
     finally:
