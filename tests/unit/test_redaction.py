@@ -105,3 +105,13 @@ def test_request_ids_never_look_like_numbers_to_mask():
     for _ in range(200):
         request_id = new_request_id()
         assert redact(request_id) == request_id and len(request_id) == 16
+
+
+def test_request_ids_use_every_letter_at_every_position_and_do_not_repeat():
+    from portal.web.logs import new_request_id
+
+    ids = [new_request_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    assert all(request_id.isascii() and request_id.islower() and request_id.isalpha() for request_id in ids)
+    for position in (0, 7, 15):  # the last letters come from the number's top bits: not stuck
+        assert {request_id[position] for request_id in ids} == set("abcdefghijklmnopqrstuvwxyz")
