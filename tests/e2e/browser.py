@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 import waitress
+from waitress import wasyncore
 from playwright.sync_api import Browser, sync_playwright
 
 from portal import create_app
@@ -48,8 +49,11 @@ def served_portal(data_dir: Path, clock=None, demo: bool = False, **overrides) -
     try:
         yield base, deps
     finally:
-        server.close()
+        # closed from the server's own loop (its trigger runs the thunk there), so that no socket
+        # closes under the loop's select; the loop ends when nothing is left to watch
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
         deps.close()
 
 
