@@ -69,8 +69,7 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, 
         from portal.services import demo as demo_service
 
         click.echo(demo_service.welcome(deps, settings))
-    if sweep_every:
-        start_sweeper(deps, sweep_every)
+    sweeping = start_sweeper(deps, sweep_every) if sweep_every else None
     # waitress's own "Serving on http://127.0.0.1:8000" goes through the log filter, which masks
     # every IP address (portal.web.logs), and read "http://[ip]:8000"; waitress's info lines are
     # held back there (QUIET) and the server's own address, not a client's, is printed here
@@ -79,7 +78,12 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, 
     url = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
     click.echo(f"Serving on {url}{' (all interfaces)' if everywhere else ''} "
                f"(data in {settings.data_path.resolve()}); Ctrl+C stops.")
-    waitress.serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
+    finally:  # Ctrl+C: the sweep under way ends before the store closes
+        if sweeping is not None:
+            sweeping.stop()
+        deps.close()
 
 
 def waitress_options(settings: Settings) -> dict:

@@ -13,16 +13,33 @@ from portal.services.deps import Deps
 log = logging.getLogger(__name__)
 
 
-def start_sweeper(deps: Deps, every_seconds: float) -> threading.Event:
-    """Start sweeping; set the returned event to stop."""
-    stop = threading.Event()
+class BackgroundSweeper:
+    """The sweeping thread; ``stop`` ends it after the sweep under way and waits for that."""
 
-    def loop():
-        while not stop.wait(every_seconds):
+    def __init__(self, deps: Deps, every_seconds: float):
+        self._deps, self._every = deps, every_seconds
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="sweeper", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stopping.wait(self._every):
             try:
-                sweeper.sweep(deps, deps.clock.now())
+                sweeper.sweep(self._deps, self._deps.clock.now())
             except Exception:  # the next round tries again; the error is logged with its token
                 log.exception("%s: background sweep failed", sweeper.ERROR_TOKEN)
 
-    threading.Thread(target=loop, name="sweeper", daemon=True).start()
-    return stop
+    def start(self) -> "BackgroundSweeper":
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Ask the thread to end and wait for it (a sweep under way finishes first, so that
+        the store is not closed under it); whether it ended within ``timeout`` seconds."""
+        self._stopping.set()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+
+def start_sweeper(deps: Deps, every_seconds: float) -> BackgroundSweeper:
+    """Start sweeping every ``every_seconds``; ``stop()`` the result before closing ``deps``."""
+    return BackgroundSweeper(deps, every_seconds).start()

@@ -3,7 +3,9 @@
 The table mirrors the DynamoDB table column for column (``portal.store.schema``); each
 secondary index is a partial index over the rows that carry its key attributes, so both
 adapters have the same sparse-index semantics. Writes run in ``BEGIN IMMEDIATE``
-transactions; every connection belongs to one thread.
+transactions; every connection belongs to one thread, and ``close`` waits until no thread
+is using its connection (closing a connection under a running statement frees SQLite's handle
+under it: a crash, not an error).
 """
 
 from __future__ import annotations
@@ -112,8 +114,11 @@ class SqliteStore:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._writer = threading.Lock()
-        conn = self._conn()
-        with conn:
+        #: operations running (``_Using``) and whether ``close`` is waiting for them to end
+        self._usage = threading.Condition(threading.Lock())
+        self._active = 0
+        self._closing = False
+        with self._using() as conn, conn:
             for statement in _schema_sql():
                 conn.execute(statement)
 
@@ -134,15 +139,31 @@ class SqliteStore:
                 self._all.append(conn)
         return conn
 
+    def _using(self) -> "_Using":
+        """``with self._using() as conn``: this thread's connection, which ``close`` leaves
+        open until the block ends."""
+        return _Using(self)
+
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                try:
-                    conn.close()
-                except sqlite3.ProgrammingError:
-                    pass
-            self._all.clear()
-        self._local = threading.local()
+        """Close every thread's connection once no operation runs on any (one that starts
+        meanwhile waits for the close); the next operation of a thread opens a new one."""
+        with self._usage:
+            while self._closing:  # another thread is closing: its close is this one's
+                self._usage.wait()
+            self._closing = True
+            try:
+                self._usage.wait_for(lambda: self._active == 0)
+                with self._lock:
+                    for conn in self._all:
+                        try:
+                            conn.close()
+                        except sqlite3.ProgrammingError:
+                            pass
+                    self._all.clear()
+                self._local = threading.local()
+            finally:
+                self._closing = False
+                self._usage.notify_all()
 
     # --- reads -------------------------------------------------------------------------
     def _now(self) -> int:
@@ -158,24 +179,27 @@ class SqliteStore:
         )
 
     def get(self, pk: str, sk: str) -> Item | None:
-        row = self._conn().execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE pk = ? AND sk = ? "
-            "AND (expires_at IS NULL OR expires_at > ?)",
-            (pk, sk, self._now()),
-        ).fetchone()
+        with self._using() as conn:
+            row = conn.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM items WHERE pk = ? AND sk = ? "
+                "AND (expires_at IS NULL OR expires_at > ?)",
+                (pk, sk, self._now()),
+            ).fetchone()
         return self._row_to_item(row) if row else None
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
         found: dict[tuple[str, str], Item] = {}
         wanted = list(dict.fromkeys(k for k in keys if k[0] and k[1]))
-        conn, now = self._conn(), self._now()
+        now = self._now()
         for start in range(0, len(wanted), 100):
             chunk = wanted[start:start + 100]
-            rows = conn.execute(
-                f"SELECT {', '.join(_COLUMNS)} FROM items WHERE ({' OR '.join('(pk = ? AND sk = ?)' for _ in chunk)}) "
-                "AND (expires_at IS NULL OR expires_at > ?)",
-                [v for key in chunk for v in key] + [now],
-            ).fetchall()
+            with self._using() as conn:
+                rows = conn.execute(
+                    f"SELECT {', '.join(_COLUMNS)} FROM items "
+                    f"WHERE ({' OR '.join('(pk = ? AND sk = ?)' for _ in chunk)}) "
+                    "AND (expires_at IS NULL OR expires_at > ?)",
+                    [v for key in chunk for v in key] + [now],
+                ).fetchall()
             for row in rows:
                 item = self._row_to_item(row)
                 found[(item.pk, item.sk)] = item
@@ -208,10 +232,11 @@ class SqliteStore:
             params += last
         direction = "DESC" if descending else "ASC"
         order = ", ".join(f"{c} {direction}" for c in order_cols)
-        rows = self._conn().execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
+        with self._using() as conn:
+            rows = conn.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+                (*params, limit + 1),
+            ).fetchall()
         items = [self._row_to_item(r) for r in rows[:limit]]
         next_cursor = None
         if len(rows) > limit:
@@ -232,10 +257,11 @@ class SqliteStore:
         if cursor:
             where.append("(pk, sk) > (?, ?)")
             params += self._decode_cursor(cursor, "", 2)
-        rows = self._conn().execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY pk, sk LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
+        with self._using() as conn:
+            rows = conn.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM items WHERE {' AND '.join(where)} ORDER BY pk, sk LIMIT ?",
+                (*params, limit + 1),
+            ).fetchall()
         items = [self._row_to_item(r) for r in rows[:limit]]
         next_cursor = None
         if len(rows) > limit:
@@ -264,7 +290,6 @@ class SqliteStore:
         check_ops(ops)
         if not ops:
             return
-        conn = self._conn()
         now = self._now()
         keys = [op_key(op) for op in ops]
         rows = [(op_key(op), [
@@ -273,7 +298,7 @@ class SqliteStore:
                     op.item.expires_at, *(op.item.keys.get(c) for c in _INDEX_COLUMNS)])
                 for op in ops if isinstance(op, Put)]
         deletes = [op_key(op) for op in ops if isinstance(op, Delete)]
-        with _immediate(conn, self._writer):
+        with self._using() as conn, _immediate(conn, self._writer):
             current = self._versions(conn, keys, now)
             for index, (op, key) in enumerate(zip(ops, keys)):
                 if op.expect is ANY:
@@ -303,8 +328,7 @@ class SqliteStore:
         """One statement, so one implicit transaction: the write lock is held only while
         SQLite runs it, never while this thread waits for Python's."""
         check_increment(pk, sk, by, expires_at)
-        conn = self._conn()
-        with _failures(), self._writer:
+        with self._using() as conn, _failures(), self._writer:
             row = conn.execute(_INCREMENT, {"pk": pk, "sk": sk, "by": by, "expires_at": expires_at,
                                             "now": self._now()}).fetchone()
         return int(row[0])
@@ -312,6 +336,34 @@ class SqliteStore:
     # --- housekeeping (not part of the port) -------------------------------------------
     def purge_expired(self) -> int:
         """Remove expired rows (DynamoDB does this itself through TTL)."""
-        conn = self._conn()
-        cur = conn.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?", (self._now(),))
-        return cur.rowcount
+        with self._using() as conn:
+            return conn.execute("DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= ?",
+                                (self._now(),)).rowcount
+
+
+class _Using:
+    """One operation's hold on its thread's connection (``SqliteStore._using``): a plain class,
+    not a generator context manager, as it wraps every statement."""
+    __slots__ = ("store",)
+
+    def __init__(self, store: SqliteStore):
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        store = self.store
+        with store._usage:
+            while store._closing:
+                store._usage.wait()
+            store._active += 1
+        try:
+            return store._conn()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, *exc) -> None:
+        store = self.store
+        with store._usage:
+            store._active -= 1
+            if store._closing and not store._active:
+                store._usage.notify_all()
