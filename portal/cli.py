@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -78,12 +80,29 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, threads: int, 
     url = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
     click.echo(f"Serving on {url}{' (all interfaces)' if everywhere else ''} "
                f"(data in {settings.data_path.resolve()}); Ctrl+C stops.")
+    previous = _stop_on_sigterm()
     try:
         waitress.serve(app, host=host, port=port, threads=threads, **waitress_options(settings))
-    finally:  # Ctrl+C: the sweep under way ends before the store closes
+    finally:  # Ctrl+C or SIGTERM: the sweep under way ends before the store closes
         if sweeping is not None:
             sweeping.stop()
         deps.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        click.echo("Stopped: the requests under way were answered and the store is closed.")
+
+
+def _stop_on_sigterm():
+    """SIGTERM (systemd, ``docker stop``) ends the server as Ctrl+C does: waitress finishes
+    the requests under way and returns. The handler it replaces, or None off the main thread
+    (where no handler can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def waitress_options(settings: Settings) -> dict:

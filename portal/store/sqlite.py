@@ -148,7 +148,7 @@ class SqliteStore:
         """Close every thread's connection once no operation runs on any (one that starts
         meanwhile waits for the close); the next operation of a thread opens a new one."""
         with self._usage:
-            while self._closing:  # another thread is closing: its close is this one's
+            while self._closing:  # another thread is closing: wait for it, then close what has opened since
                 self._usage.wait()
             self._closing = True
             try:

@@ -224,3 +224,34 @@ def test_the_trusted_proxy_must_be_an_address(monkeypatch):
 
     with pytest.raises(SettingsError, match="PORTAL_TRUSTED_PROXY"):
         Settings.from_env({"PORTAL_TRUSTED_PROXY": "proxy.example"})
+
+
+def test_serve_stops_the_background_sweeper_before_it_closes_the_store(run, monkeypatch):
+    """A sweep under way must end before the store closes under it (a connection closed under
+    a statement crashed the process)."""
+    import waitress
+
+    import portal.cli as cli
+    from portal.services import background
+
+    events = []
+
+    class Sweeping:
+        def stop(self):
+            events.append("sweeper stopped")
+            return True
+
+    real_deps = cli._deps
+
+    def recording_deps(settings):
+        deps = real_deps(settings)
+        close = deps.close
+        deps.close = lambda: (events.append("store closed"), close())
+        return deps
+
+    monkeypatch.setattr(cli, "_deps", recording_deps)
+    monkeypatch.setattr(background, "start_sweeper", lambda deps, every: events.append(f"sweeping every {every}") or Sweeping())
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: events.append("served"))
+    result = run("serve", "--sweep-every", "5")
+    assert events == ["sweeping every 5", "served", "sweeper stopped", "store closed"]
+    assert "Stopped" in result.output

@@ -49,11 +49,13 @@ def served_portal(data_dir: Path, clock=None, demo: bool = False, **overrides) -
     try:
         yield base, deps
     finally:
-        # closed from the server's own loop (its trigger runs the thunk there), so that no socket
-        # closes under the loop's select; the loop ends when nothing is left to watch
+        # waitress's own order: the worker threads end (answering what they hold), then every
+        # socket is closed from the server's own loop (its trigger runs the thunk there), so
+        # that none closes under the loop's select; the loop ends when nothing is left to watch
+        server.task_dispatcher.shutdown()
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
-        server.task_dispatcher.shutdown()
+        assert not thread.is_alive(), "the test server's loop did not end"
         deps.close()
 
 

@@ -69,6 +69,7 @@ def test_003_the_office_runs_a_campaign_to_a_write_off_and_downloads_the_notice(
 
         # the campaign, like 003's: four phases with their dates, land and mining, the units of 003 §2(2)
         page.click("header nav >> text=专项行动")
+        page.wait_for_url(f"{base}/staff/campaigns")
         checked(page, "list")
         page.click("#new-campaign")
         page.fill("#name", "严厉打击非法违法用地用矿专项行动")
@@ -133,6 +134,7 @@ def test_003_the_office_runs_a_campaign_to_a_write_off_and_downloads_the_notice(
                                                                                      "0"]
         checked(page, "campaign")
         page.click("#notices a")
+        page.locator("#issue-form").wait_for()
         checked(page, "notice")
         page.click("#issue-form button[type=submit]")
         page.wait_for_selector("#notice-state strong")

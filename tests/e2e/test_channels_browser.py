@@ -47,6 +47,7 @@ def test_004_c20_a_letter_is_registered_its_slip_printed_and_its_written_notice_
         page.set_default_timeout(15_000)
         sign_in(page, base, deps, "reception", "housing")
         page.click("a[href='/staff/register']")
+        page.wait_for_url(f"{base}/staff/register")
         accessible = (lambda: axe_violations(page) == []) if javascript else (lambda: True)  # axe runs as a script
         assert accessible()
         page.screenshot(path=str(ARTIFACTS / f"channels-1-register-{suffix}.png"), full_page=True)

@@ -78,3 +78,13 @@ def test_file_and_follow_over_plain_http(server):
     output = process.communicate(timeout=10)[0]
     assert "Demo county" in output and "/demo/outbox" in output
     assert receipt not in output  # nothing about the reporter reaches the console
+
+
+def test_sigterm_stops_the_server_as_ctrl_c_does(server):
+    """systemd and ``docker stop`` send SIGTERM: the server answers what it holds, stops the
+    background sweeper and closes the store, and exits 0 (not killed by the signal)."""
+    base, process = server
+    assert urllib.request.urlopen(base + "/healthz", timeout=5).status == 200
+    process.terminate()
+    assert process.wait(timeout=30) == 0
+    assert "Stopped: the requests under way were answered and the store is closed." in process.stdout.read()
