@@ -59,12 +59,8 @@ def citizen_pages(page, base: str, deps, mode: str) -> Iterator[tuple[str, Calla
         page.wait_for_selector("#map .township-label")
     yield "report", report
 
-    def errors():
-        page.goto(f"{base}/report{_q(mode)}")
-        page.fill("#phone", "+1 202 555 0143")
-        page.locator("#report-form button[type=submit]").click()
-        page.wait_for_selector("#error-summary")
-    yield "report-errors", errors
+    yield "report-errors", lambda: _submitted(page, f"{base}/report{_q(mode)}", {"#phone": "+1 202 555 0143"},
+                                              "#report-form", "#error-summary")
     state = {}
 
     def receipt():
@@ -72,12 +68,8 @@ def citizen_pages(page, base: str, deps, mode: str) -> Iterator[tuple[str, Calla
     yield "receipt", receipt
     yield "status-lookup", lambda: page.goto(f"{base}/status{_q(mode)}")
 
-    def wrong():
-        page.goto(f"{base}/status{_q(mode)}")
-        page.fill("#receipt", "1234 5678 9012 3456")
-        page.locator("#lookup-form button[type=submit]").click()
-        page.wait_for_selector("#lookup-error")
-    yield "status-wrong-receipt", wrong
+    yield "status-wrong-receipt", lambda: _submitted(page, f"{base}/status{_q(mode)}", {"#receipt": "1234 5678 9012 3456"},
+                                                     "#lookup-form", "#lookup-error")
 
     def status():
         complaint = deps.repos.complaints.get_by_receipt(deps.hasher.digest("receipt", state["receipt"]))
@@ -91,16 +83,21 @@ def citizen_pages(page, base: str, deps, mode: str) -> Iterator[tuple[str, Calla
     yield "status", status
     yield "grids", lambda: page.goto(f"{base}/grids{_q(mode)}")
 
-    def grids_found():
-        page.goto(f"{base}/grids{_q(mode)}")
-        page.fill("#q", "szb")
-        page.locator(".grid-search button[type=submit]").click()
-        page.wait_for_selector("table.grids")
-    yield "grids-found", grids_found
+    yield "grids-found", lambda: _submitted(page, f"{base}/grids{_q(mode)}", {"#q": "szb"}, ".grid-search", "table.grids")
     yield "grids-none", lambda: page.goto(f"{base}/grids{_q(mode, 'q=zzzzzz')}")
     yield "not-found", lambda: page.goto(f"{base}/no-such-page{_q(mode)}")
     if deps.settings.is_demo:
         yield "demo-outbox", lambda: page.goto(f"{base}/demo/outbox{_q(mode)}")
+
+
+def _submitted(page, url: str, fields: dict[str, str], form: str, shown: str) -> None:
+    """Open ``url``, fill ``fields`` (selector: text), submit ``form`` with its button and wait
+    until the answer shows ``shown``."""
+    page.goto(url)
+    for selector, text in fields.items():
+        page.fill(selector, text)
+    page.locator(f"{form} button[type=submit]").click()
+    page.wait_for_selector(shown)
 
 
 def confirm_page_without_script(page, base: str, mode: str, photo_path: str) -> None:

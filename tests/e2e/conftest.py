@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser import chromium, served_portal
+from tests.e2e.browser import PHONE_CONTEXT, chromium, served_portal
 
 
 @pytest.fixture
@@ -20,3 +20,14 @@ def browser():
     """Debian's Chromium, one per test module (each test opens its own context)."""
     with chromium() as b:
         yield b
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page in a fresh phone context (360x740, touch, zh-CN), 15 s per action; the context is
+    closed after the test, passed or failed."""
+    context = browser.new_context(**PHONE_CONTEXT)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -19,13 +19,11 @@ from tests.e2e.citizen_pages import choose_category, scroll_to_the_map
 pytestmark = pytest.mark.browser
 
 
-def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_that_township(served, browser):
+def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_that_township(served, phone_page):
     base, deps = served
     county = deps.counties.default
     village = next(v for v in county.villages if v.name == "石子坝村")
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = phone_page
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
 
@@ -71,14 +69,11 @@ def test_a_villager_finds_home_by_name_places_the_pin_and_the_ticket_goes_to_tha
     assert not any(page_lat in url for url in requests for page_lat in (f"{pinned.lat:.5f}", f"{pinned.lng:.5f}"))
     paths = {urlsplit(url).path for url in web}
     assert {"/api/v1/places/search", "/api/v1/places", "/api/v1/map", "/api/v1/places/nearby"} <= paths
-    context.close()
 
 
-def test_typed_coordinates_drop_the_pin_and_a_point_outside_the_county_is_flagged_before_sending(served, browser):
+def test_typed_coordinates_drop_the_pin_and_a_point_outside_the_county_is_flagged_before_sending(served, phone_page):
     base, deps = served
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = phone_page
     page.goto(f"{base}/report")
     choose_category(page, "l1-occupy-land")
     page.fill("#description", "山脚下有人推平了一片林地，正在建厂房。")
@@ -97,7 +92,6 @@ def test_typed_coordinates_drop_the_pin_and_a_point_outside_the_county_is_flagge
     page.fill("#lng", "113.82")
     page.locator("#lng").press("Tab")
     expect(page.locator("#place-feedback")).to_contain_text("垄溪乡")
-    context.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
@@ -124,14 +118,12 @@ def test_the_place_hint_matches_what_the_page_offers(served, browser, javascript
     context.close()
 
 
-def test_leaflet_is_fetched_only_when_the_place_fieldset_comes_onto_the_screen(served, browser):
+def test_leaflet_is_fetched_only_when_the_place_fieldset_comes_onto_the_screen(served, phone_page):
     """Issue 18, item 6 (only the map code a page uses): the form's first screen (category,
     description) loads no map code, so Lighthouse's total blocking time has no Leaflet in it;
     the map is built when the citizen scrolls to "在哪里"."""
     base, _ = served
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = phone_page
     requests: list[str] = []
     page.on("request", lambda request: requests.append(urlsplit(request.url).path))
     page.goto(f"{base}/report")
@@ -148,14 +140,11 @@ def test_leaflet_is_fetched_only_when_the_place_fieldset_comes_onto_the_screen(s
     # map.css comes after Leaflet's sheet, so its rules win over Leaflet's
     sheets = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
     assert [i for i, h in enumerate(sheets) if "/leaflet." in h] < [i for i, h in enumerate(sheets) if "/map." in h]
-    context.close()
 
 
-def test_when_leaflet_cannot_be_fetched_the_fieldset_stays_as_it_is_without_javascript(served, browser):
+def test_when_leaflet_cannot_be_fetched_the_fieldset_stays_as_it_is_without_javascript(served, phone_page):
     base, _ = served
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = phone_page
     page.route("**/vendor/leaflet/**", lambda route: route.abort())
     page.goto(f"{base}/report")
     page.locator("#place legend").scroll_into_view_if_needed()
@@ -164,17 +153,14 @@ def test_when_leaflet_cannot_be_fetched_the_fieldset_stays_as_it_is_without_java
     expect(page.locator("#map")).to_be_hidden()
     expect(page.locator("#place-search")).to_be_hidden()
     expect(page.locator("#village")).to_be_visible()
-    context.close()
 
 
 @pytest.mark.parametrize("query", ["", "?elder=1"], ids=["standard", "elder"])
-def test_no_place_name_on_the_map_covers_another(served, browser, query):
+def test_no_place_name_on_the_map_covers_another(served, phone_page, query):
     """Place names are 14 px or more (18 px in the elder mode): where two would overlap, the
     later one is hidden until a closer zoom, at the county's view and at a village's alike."""
     base, _ = served
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = phone_page
     page.goto(f"{base}/report{query}")
     scroll_to_the_map(page)
     page.wait_for_selector("#map .township-label")
@@ -185,4 +171,3 @@ def test_no_place_name_on_the_map_covers_another(served, browser, query):
     page.locator(".village-label", has_text="石子坝村").wait_for()
     village = map_label_overlaps(page, "#map")
     assert village["shown"] >= 3 and village["pairs"] == [], village
-    context.close()
