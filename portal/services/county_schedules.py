@@ -9,36 +9,28 @@ file whole (``tests/serverless/test_dynamodb_calls.py``)."""
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import Callable
 
 from portal.ports import ConditionFailed, Op
 from portal.services.deps import Deps
+from portal.store.repositories.base import ScheduledCounties
 
 
-class ScheduledCounties(Protocol):
-    #: counties whose schedules this process has seen (not read again)
-    scheduled: set[str]
-
-    def scheduled_counties(self) -> tuple[set[str], int]: ...
-
-    def scheduled_counties_op(self, counties: set[str], version: int) -> Op: ...
-
-
-def ensure(deps: Deps, records: ScheduledCounties, create: Callable[[str], int]) -> int:
+def ensure(deps: Deps, scheduled: ScheduledCounties, create: Callable[[str], int]) -> int:
     """Call ``create(code)`` (it returns how many schedules it wrote) for each county not named
-    in ``records``' record yet, then name them there. Returns how many schedules were created."""
+    in ``scheduled``'s record yet, then name them there. Returns how many schedules were created."""
     codes = set(deps.counties.codes)  # the codes alone: no county is read whole for this
-    if codes <= records.scheduled:
+    if codes <= scheduled.seen:
         return 0
-    known, version = records.scheduled_counties()
-    records.scheduled |= known & codes
+    known, version = scheduled.read()
+    scheduled.seen |= known & codes
     created = 0
     for code in sorted(codes - known):
         created += create(code)
-        records.scheduled.add(code)
+        scheduled.seen.add(code)
     if not codes <= known:
         try:
-            deps.store.write([records.scheduled_counties_op(known | codes, version)])
+            deps.store.write([scheduled.op(known | codes, version)])
         except ConditionFailed:
             pass  # another sweep recorded them: the next process reads its record
     return created

@@ -126,7 +126,8 @@ class Deps:
         review schedules seen): what a fresh container starts without."""
         self.forget_calendar()
         self.repos.salts.forget()
-        self.repos.oversight.scheduled.clear()
+        self.repos.oversight.scheduled.seen.clear()
+        self.repos.patrols.scheduled.seen.clear()
 
     def close(self) -> None:
         self.engine.close()

@@ -10,15 +10,15 @@ derived from the hash key). It holds a nonce and the receipt drawn for this subm
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from portal.crypto.envelope import b64d, b64e
+from portal.crypto.envelope import open_sealed, seal
 from portal.domain.errors import DomainError
 from portal.domain.receipts import new_receipt
 from portal.i18n import N_
+from portal.ports import DecryptionError
 from portal.services.deps import Deps
 
 TOKEN_TTL = timedelta(hours=24)
@@ -42,39 +42,30 @@ def _key(deps: Deps) -> bytes:
     return deps.hasher.derive("filing-token")
 
 
-def _open(deps: Deps, raw: bytes) -> bytes:
+def _open(deps: Deps, token: str) -> bytes:
     """A form issued before the hash key was rotated still opens (under the retired key)."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     for key in deps.hasher.derived_keys("filing-token"):
         try:
-            return AESGCM(key).decrypt(raw[:12], raw[12:], b"filing-token")
-        except InvalidTag:
+            return open_sealed(key, token, b"filing-token")
+        except DecryptionError:
             continue
-    raise InvalidTag()
+    raise DecryptionError("the filing token opens under no key")
 
 
 def issue(deps: Deps, now: datetime) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # at the first form: the home page needs none
-
     payload = json.dumps({"n": secrets.token_hex(16), "r": new_receipt(), "t": int(now.timestamp())}).encode()
-    nonce = os.urandom(12)
-    return b64e(nonce + AESGCM(_key(deps)).encrypt(nonce, payload, b"filing-token"))
+    return seal(_key(deps), payload, b"filing-token")
 
 
 def open_token(deps: Deps, token: str | None, now: datetime) -> FilingToken:
-    from cryptography.exceptions import InvalidTag
-
     expired = DomainError(N_("表单已过期或无效，请刷新页面后重新填写提交。"), field="token")
     if not token or len(token) > 400:
         raise expired
     try:
-        raw = b64d(token)
-        payload = json.loads(_open(deps, raw))
+        payload = json.loads(_open(deps, token))
         issued = datetime.fromtimestamp(int(payload["t"]), tz=now.tzinfo)
         receipt, nonce = str(payload["r"]), str(payload["n"])
-    except (InvalidTag, ValueError, KeyError, TypeError):
+    except (DecryptionError, ValueError, KeyError, TypeError):
         raise expired from None
     if not (issued - timedelta(minutes=5) <= now <= issued + TOKEN_TTL):
         raise expired

@@ -15,7 +15,7 @@ from portal.domain.errors import Forbidden
 from portal.domain.rewards import ClaimMethod, Reward, RewardState
 from portal.services.deps import Deps
 from portal.services.rewards import (
-    ALERT_CLOCK, ALERT_TITLES, APPROVE, DISCIPLINE_LABEL, FINANCE_STATES, NO_REWARDS, PAY, PAYEE_STATES, PROPOSE, Payee, county_of, load_in_scope, recused, require_role,
+    ALERT_CLOCK, ALERT_TITLES, APPROVE, DISCIPLINE_LABEL, FINANCE_STATES, NO_REWARDS, PAY, PAYEE_STATES, PROPOSE, Payee, band_for, county_of, load_in_scope, recused, require_role,
 )
 from portal.timeutil import from_store
 
@@ -140,11 +140,10 @@ def view(deps: Deps, actor: Actor, case_id: str, payee: Payee | None = None) -> 
     is_recused = not pays_rewards(actor) and recused(deps, actor, reward, ticket)
     if is_recused:
         allowed = {a for a in allowed if _NEEDS[a] == PAY}
-    county = county_of(deps, reward)
     masked = masked_for(actor, reward)
     return RewardView(reward=reward, ticket_id=ticket.id if ticket is not None else None,
                       category_title=category_title(deps, actor, reward),
-                      band=county.rewards.band(reward.category), allowed=allowed, payee=payee, masked=masked,
+                      band=band_for(deps, reward), allowed=allowed, payee=payee, masked=masked,
                       history=history_lines(reward, masked), recused=is_recused)
 
 

@@ -30,6 +30,7 @@ changes (docs/development.md, "Record formats").
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -109,8 +110,8 @@ class FormatRegistry:
         self._kinds: dict[str, RecordKind] = {}
         #: (pk, pk is a prefix, sk, sk is a prefix, kind), most specific first: read on every item
         self._order: list[tuple] = []
-        #: (pk, sk) -> kind, of the keys seen lately (every read and write asks: a filing, 8 times)
-        self._seen: dict[tuple[str, str], RecordKind] = {}
+        #: ``_match`` remembered for the keys seen lately (every read and write asks: a filing, 8 times)
+        self._remembered = functools.lru_cache(maxsize=4096)(self._match)
 
     def declare(self, name: str, *, pk: str | None, sk: str | None = None, version: int = 1,
                 migrations: Mapping[int, Migration] | None = None,
@@ -134,20 +135,12 @@ class FormatRegistry:
         ranked = sorted(self._kinds.values(), key=lambda k: k.specificity, reverse=True)
         self._order = [(k.pk, bool(k.pk and k.pk.endswith("#")), k.sk, bool(k.sk and k.sk.endswith("#")), k)
                        for k in ranked]
-        self._seen = {}
+        self._remembered.cache_clear()
         return kind
-
-    SEEN = 4096
 
     def kind_of(self, pk: str, sk: str) -> RecordKind:
         """The most specific kind whose patterns match (the first in ``_order``)."""
-        found = self._seen.get((pk, sk))
-        if found is None:
-            found = self._match(pk, sk)
-            if len(self._seen) >= self.SEEN:
-                self._seen = {}
-            self._seen[(pk, sk)] = found
-        return found
+        return self._remembered(pk, sk)
 
     def _match(self, pk: str, sk: str) -> RecordKind:
         for kpk, pk_prefix, ksk, sk_prefix, kind in self._order:

@@ -60,6 +60,13 @@ def _schema_sql() -> list[str]:
     return statements
 
 
+def _live_rows(columns: str, keys: Sequence[tuple[str, str]], now: int) -> tuple[str, list]:
+    """A statement and its parameters: ``columns`` of the rows at ``keys`` that have not expired."""
+    where = " OR ".join("(pk = ? AND sk = ?)" for _ in keys)
+    return (f"SELECT {columns} FROM items WHERE ({where}) AND (expires_at IS NULL OR expires_at > ?)",
+            [v for key in keys for v in key] + [now])
+
+
 @contextmanager
 def _immediate(conn: sqlite3.Connection, writer: threading.Lock) -> Iterator[None]:
     """A ``BEGIN IMMEDIATE`` transaction, committed at the end of the block or rolled back.
@@ -194,12 +201,7 @@ class SqliteStore:
         for start in range(0, len(wanted), 100):
             chunk = wanted[start:start + 100]
             with self._using() as conn:
-                rows = conn.execute(
-                    f"SELECT {', '.join(_COLUMNS)} FROM items "
-                    f"WHERE ({' OR '.join('(pk = ? AND sk = ?)' for _ in chunk)}) "
-                    "AND (expires_at IS NULL OR expires_at > ?)",
-                    [v for key in chunk for v in key] + [now],
-                ).fetchall()
+                rows = conn.execute(*_live_rows(", ".join(_COLUMNS), chunk, now)).fetchall()
             for row in rows:
                 item = self._row_to_item(row)
                 found[(item.pk, item.sk)] = item
@@ -292,12 +294,12 @@ class SqliteStore:
             return
         now = self._now()
         keys = [op_key(op) for op in ops]
-        rows = [(op_key(op), [
+        rows = [(key, [
                     op.item.pk, op.item.sk, 0,
                     json.dumps(op.item.body, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
                     op.item.expires_at, *(op.item.keys.get(c) for c in _INDEX_COLUMNS)])
-                for op in ops if isinstance(op, Put)]
-        deletes = [op_key(op) for op in ops if isinstance(op, Delete)]
+                for op, key in zip(ops, keys) if isinstance(op, Put)]
+        deletes = [key for op, key in zip(ops, keys) if isinstance(op, Delete)]
         with self._using() as conn, _immediate(conn, self._writer):
             current = self._versions(conn, keys, now)
             for index, (op, key) in enumerate(zip(ops, keys)):
@@ -317,11 +319,7 @@ class SqliteStore:
     @staticmethod
     def _versions(conn: sqlite3.Connection, keys: list[tuple[str, str]], now: int) -> dict[tuple[str, str], int]:
         """The version of each of ``keys`` that is stored and not expired, in one statement."""
-        found = conn.execute(
-            f"SELECT pk, sk, version FROM items WHERE ({' OR '.join('(pk = ? AND sk = ?)' for _ in keys)}) "
-            "AND (expires_at IS NULL OR expires_at > ?)",
-            [v for key in keys for v in key] + [now],
-        ).fetchall()
+        found = conn.execute(*_live_rows("pk, sk, version", keys, now)).fetchall()
         return {(pk, sk): version for pk, sk, version in found}
 
     def increment(self, pk: str, sk: str, by: int = 1, expires_at: int | None = None) -> int:

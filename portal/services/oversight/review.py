@@ -76,12 +76,10 @@ def ensure_schedules(deps: Deps, now: datetime) -> int:
     once), through ``portal.services.county_schedules``. Returns how many were created."""
     records = deps.repos.oversight
 
-    def create(code: str) -> int:
-        if records.schedule(code) is not None:
-            return 0
+    def create(code: str) -> int:  # written only where none exists yet (its condition)
         return county_schedules.write_once(deps, records.schedule_op(code, next_review_at(now), 0))
 
-    return county_schedules.ensure(deps, records, create)
+    return county_schedules.ensure(deps, records.scheduled, create)
 
 
 def scheduled_review(deps: Deps, county_code: str, now: datetime) -> ReviewOutcome | None:

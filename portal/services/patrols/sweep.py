@@ -79,7 +79,7 @@ def ensure_schedules(deps: Deps, now: datetime) -> int:
                 deps, records.schedule_op(code, level, week.key, deadline(level, week, calendar), 0))
         return created
 
-    return county_schedules.ensure(deps, records, create)
+    return county_schedules.ensure(deps, records.scheduled, create)
 
 
 def judge(deps: Deps, county: County, level: str, week: Week, due: datetime, now: datetime) -> Judged:

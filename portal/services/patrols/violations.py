@@ -30,21 +30,22 @@ from portal.ports import Item, Op
 from portal.services.deps import Deps
 
 
-def village_of(county: County, complaint: Complaint) -> Place | None:
-    """The village whose grids hold the ticket's point (``portal.domain.patrols.grids``)."""
-    return _village(county, complaint.point, complaint.co_handler or complaint.township)
-
-
 def _village(county: County, point, township: str | None) -> Place | None:
     return village_at(county.villages, point, township) if point is not None else None
+
+
+def _gridded_village(county: County, point, township: str | None) -> Place | None:
+    """The village at the point if it has grids (a village report to check against), else None."""
+    village = _village(county, point, township)
+    return village if village is not None and county.grids.of_village(village.code or "") else None
 
 
 def report_key(deps: Deps, county: County, point, routing, received_at: datetime) -> tuple[str, str] | None:
     """The key of the village report a new ticket at ``point`` (routed by ``routing``) would be
     checked against, for a batched read ahead of the filing (``portal.services.intake``); None
     when there is none to read. Only a hint: ``new_violation_ops`` reads what it was not given."""
-    village = _village(county, point, routing.co_handler or routing.township)
-    if village is None or not county.grids.of_village(village.code or ""):
+    village = _gridded_village(county, point, routing.co_handler or routing.township)
+    if village is None:
         return None
     return deps.repos.patrols.report_key(county.code, Week.of(received_at).key, "village", village.code)
 
@@ -73,8 +74,8 @@ def new_violation_ops(deps: Deps, county: County, complaint: Complaint, now: dat
     ``read_ahead``: items already read, by key (the village's report, ``report_key``)."""
     if not counts(complaint):
         return []
-    village = village_of(county, complaint)
-    if village is None or not county.grids.of_village(village.code or ""):
+    village = _gridded_village(county, complaint.point, complaint.co_handler or complaint.township)
+    if village is None:
         return []
     origin = complaint.patrol
     if origin is not None and origin.kind == "village" and origin.unit == village.code:

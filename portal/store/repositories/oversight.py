@@ -26,7 +26,7 @@ from portal.ports import ABSENT, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
 from portal.store.formats import declare
-from portal.store.repositories.base import every_item
+from portal.store.repositories.base import ScheduledCounties, every_item
 from portal.timeutil import to_store
 
 SCHEDULE = "SCHEDULE"
@@ -44,9 +44,8 @@ def review_pk(county: str) -> str:
 class OversightRecords:
     def __init__(self, store: Store, shards: int):
         self.store, self.shards = store, shards
-        #: counties whose review schedule this process has seen: schedules are never deleted,
-        #: so a sweep need not read them again (one Lambda container sweeps many times)
-        self.scheduled: set[str] = set()
+        #: the counties with a review schedule
+        self.scheduled = ScheduledCounties(store, SCHEDULED_COUNTIES.pk)
 
     # --- the complaints a period's figures read ------------------------------------------
     def window(self, index: str, active_partition: str, done_partition: str, since: datetime,
@@ -98,15 +97,6 @@ class OversightRecords:
         return counts
 
     # --- the sweeper's schedule --------------------------------------------------------------
-    def scheduled_counties(self) -> tuple[set[str], int]:
-        """(the counties whose schedule exists, the record's version: 0 when there is none)."""
-        item = self.store.get("REVIEWS", K.POINTER)
-        return (set(item.body["counties"]), item.version) if item else (set(), 0)
-
-    def scheduled_counties_op(self, counties: set[str], version: int) -> Op:
-        return Put(Item(pk="REVIEWS", sk=K.POINTER, body={"counties": sorted(counties)}, version=version),
-                   expect=ABSENT if version == 0 else version)
-
     def schedule(self, county: str) -> Item | None:
         return self.store.get(review_pk(county), SCHEDULE)
 

@@ -35,7 +35,7 @@ from portal.ports import ABSENT, ConditionFailed, Item, Op, Put, Store
 from portal.store import keys as K
 from portal.store.codec import dump, load
 from portal.store.formats import declare
-from portal.store.repositories.base import every_item
+from portal.store.repositories.base import ScheduledCounties, every_item, expect_version
 from portal.timeutil import to_store
 
 SCHEDULE = "SCHEDULE#"
@@ -50,10 +50,6 @@ CONCEALMENT_FLAG = declare("concealment flag", pk="CONCEAL#", sk="F#")
 CONCEALMENT_DECISION = declare("concealment decision", pk="CONCEAL#", sk="D#")
 PATROL_SCHEDULE = declare("weekly deadline schedule", pk="PATROLS#", sk=SCHEDULE)
 SCHEDULED_COUNTIES = declare("counties with weekly deadline schedules", pk="PATROLS", sk=K.POINTER)
-
-
-def _expect(version: int):
-    return ABSENT if version == 0 else version
 
 
 def patrol_pk(patrol_id: str) -> str:
@@ -83,8 +79,8 @@ def schedule_pk(county: str) -> str:
 class PatrolRecords:
     def __init__(self, store: Store, shards: int):
         self.store, self.shards = store, shards
-        #: counties whose schedules this process has seen (never deleted: not read again)
-        self.scheduled: set[str] = set()
+        #: the counties with their weekly deadline schedules
+        self.scheduled = ScheduledCounties(store, SCHEDULED_COUNTIES.pk)
 
     def _items(self, partition: str, index: str | None = None, **bounds) -> Iterable[Item]:
         return every_item(self.store, partition, index=index, **bounds)
@@ -94,7 +90,7 @@ class PatrolRecords:
         keys = {"area_pk": f"PATW#{p.county}#{p.week}", "area_sk": f"{p.township}#{p.village or '-'}#{p.id}",
                 "county_pk": f"PATROLS#{p.county}", "county_sk": f"{p.patrolled_on.isoformat()}#{p.id}"}
         return Put(Item(pk=patrol_pk(p.id), sk=K.META, body=dump(p), version=p.version, keys=keys),
-                   expect=_expect(p.version))
+                   expect=expect_version(p.version))
 
     @staticmethod
     def _patrol(item: Item) -> Patrol:
@@ -197,7 +193,7 @@ class PatrolRecords:
 
     def decision_op(self, d: Decision) -> Op:
         return Put(Item(pk=conceal_pk(d.county), sk=f"D#{d.week}#{d.village}", body=dump(d), version=d.version),
-                   expect=_expect(d.version))
+                   expect=expect_version(d.version))
 
     def decisions(self, county: str, year: str | None = None) -> list[Decision]:
         prefix = f"D#{year}-W" if year else "D#"
@@ -217,19 +213,10 @@ class PatrolRecords:
         return d
 
     # --- the sweeper's schedules ------------------------------------------------------------
-    def scheduled_counties(self) -> tuple[set[str], int]:
-        """(the counties whose every schedule exists, the record's version: 0 when there is none)."""
-        item = self.store.get("PATROLS", K.POINTER)
-        return (set(item.body["counties"]), item.version) if item else (set(), 0)
-
-    def scheduled_counties_op(self, counties: set[str], version: int) -> Op:
-        return Put(Item(pk="PATROLS", sk=K.POINTER, body={"counties": sorted(counties)}, version=version),
-                   expect=_expect(version))
-
     def schedule(self, county: str, level: str) -> Item | None:
         return self.store.get(schedule_pk(county), f"{SCHEDULE}{level}")
 
     def schedule_op(self, county: str, level: str, week: str, wake: datetime, version: int) -> Op:
         pk, sk = schedule_pk(county), f"{SCHEDULE}{level}"
         return Put(Item(pk=pk, sk=sk, body={"county": county, "level": level, "week": week},
-                        version=version, keys=K.due_keys(pk, sk, wake, self.shards)), expect=_expect(version))
+                        version=version, keys=K.due_keys(pk, sk, wake, self.shards)), expect=expect_version(version))
