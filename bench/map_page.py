@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.browser import chromium, served_portal  # noqa: E402  (the tests' server and browser helpers)
+from tests.e2e.citizen_pages import scroll_to_the_map  # noqa: E402
 
 KINDS = ("html", "css", "js", "data", "image")
 
@@ -76,8 +77,7 @@ def two_visits(browser, url: str, settle) -> tuple[Counter, Counter]:
 
 
 def map_drawn(page) -> None:
-    # place.js fetches Leaflet when the place fieldset comes onto the screen: scroll there, as a citizen does
-    page.locator("#place legend").scroll_into_view_if_needed()
+    scroll_to_the_map(page)  # place.js fetches Leaflet when the place fieldset comes onto the screen
     page.locator("#map .leaflet-interactive").first.wait_for()
 
 

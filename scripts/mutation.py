@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import os
 import shutil
@@ -181,24 +182,21 @@ def run_mutmut(workers: int) -> float:
 def function_sources(mutant: str, path: str) -> tuple[str, str]:
     """The original function and the mutant, as source (run inside ``RUN``)."""
     import libcst as cst
-    from mutmut.mutation.diff_apply import read_functions_from_index, read_mutant_function, \
-        read_mutants_module, read_original_function
+    from mutmut.mutation.diff_apply import read_functions_from_index, read_mutant_function, read_original_function
 
     functions = read_functions_from_index(mutant, path)
     if functions is None:
-        module = _parsed(path, read_mutants_module)
+        module = _parsed_mutants_module(path)
         functions = (read_original_function(module, mutant), read_mutant_function(module, mutant))
     return tuple(cst.Module([f]).code.strip() for f in functions)
 
 
-_PARSED: dict[str, object] = {}
-
-
-def _parsed(path: str, read):
+@functools.cache
+def _parsed_mutants_module(path: str):
     """The mutated module parsed once per run (a big file: parsing it per survivor took minutes)."""
-    if path not in _PARSED:
-        _PARSED[path] = read(path)
-    return _PARSED[path]
+    from mutmut.mutation.diff_apply import read_mutants_module
+
+    return read_mutants_module(path)
 
 
 class _MaskMessages(ast.NodeTransformer):

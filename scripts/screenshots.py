@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from portal.domain.access import Actor, Role  # noqa: E402
 from portal.services import workflow  # noqa: E402
 from portal.timeutil import local  # noqa: E402
-from tests.e2e.browser import chromium, served_portal  # noqa: E402
+from tests.e2e.browser import chromium, map_settled, served_portal  # noqa: E402
 from tests.e2e.citizen_pages import MODES, choose_category, file_through_the_page, scroll_to_the_map  # noqa: E402
 
 
@@ -46,8 +46,7 @@ def main() -> None:
             shot("2-form")
             scroll_to_the_map(page)  # Leaflet is fetched there
             page.wait_for_selector("#map .township-label")
-            page.wait_for_timeout(300)  # the map zooms to the county's outline: let it settle
-            page.locator("#map.leaflet-zoom-anim").wait_for(state="detached")
+            map_settled(page, "#map")  # the map zooms to the county's outline: let it settle
             page.evaluate("document.querySelector('#place').scrollIntoView()")
             shot("2b-form-place")
             receipt = file_through_the_page(page, base, mode)

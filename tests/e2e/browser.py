@@ -115,10 +115,15 @@ def sign_in(page, base: str, deps: Deps, username: str, role: str, unit: str, la
     page.wait_for_url(f"{base}{lands_on}")
 
 
-def map_label_overlaps(page, selector: str) -> dict:
-    """The place names a Leaflet map in ``selector`` shows: how many, and each pair whose boxes overlap."""
+def map_settled(page, selector: str) -> None:
+    """Wait for the Leaflet map in ``selector`` to end its zoom (to the county's outline, say)."""
     page.wait_for_timeout(300)  # let a zoom that is starting begin, then end
     page.locator(f"{selector}.leaflet-zoom-anim").wait_for(state="detached")
+
+
+def map_label_overlaps(page, selector: str) -> dict:
+    """The place names a Leaflet map in ``selector`` shows: how many, and each pair whose boxes overlap."""
+    map_settled(page, selector)
     return page.evaluate("""selector => {
       const shown = [...document.querySelectorAll(selector + ' .map-label')]
         .filter(el => getComputedStyle(el).visibility !== 'hidden').map(el => [el.textContent, el.getBoundingClientRect()]);

@@ -6,46 +6,42 @@ at WCAG 2.1 AA; screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
-import pyotp
+from contextlib import contextmanager
+
 import pytest
 from playwright.sync_api import expect
 
 from portal.domain.access import Actor, Role
-from portal.services import staff_accounts, workflow
+from portal.services import workflow
 from portal.services.channels import inbox
-from tests.e2e.browser import ARTIFACTS, axe_violations, chromium
+from tests.e2e.browser import ARTIFACTS, axe_violations, sign_in
 from tests.fakes import mail
 
 pytestmark = pytest.mark.browser
 
 
-PASSWORD = "reception-password-2026"
 ADDRESS = "湖南省炎陵县霞阳镇示例路9号 王先生 收"
 
 
-def sign_in(page, base, deps, username: str, unit: str) -> None:
-    provisioned = staff_accounts.create(deps, county=deps.counties.default, username=username, unit=unit,
-                                        role="officer", display_name=username, password=PASSWORD, now=deps.clock.now())
-    page.goto(f"{base}/staff/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{base}/staff/login/totp")
-    page.fill("#code", pyotp.TOTP(pyotp.parse_uri(provisioned.otpauth_uri).secret).now())
-    page.click("#totp-form button[type=submit]")
-    page.wait_for_url(f"{base}/staff/queue")
+@contextmanager
+def staff_page(browser, **options):
+    """A page in a fresh context at the staff screen size (1366x768, zh-CN), 15 s per action;
+    the context is closed after the test, passed or failed."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", **options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_004_c20_a_letter_is_registered_its_slip_printed_and_its_written_notice_posted(served, javascript):
+def test_004_c20_a_letter_is_registered_its_slip_printed_and_its_written_notice_posted(served, browser, javascript):
     base, deps = served
     suffix = "js" if javascript else "nojs"
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
-                                      java_script_enabled=javascript)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        sign_in(page, base, deps, "reception", "housing")
+    with staff_page(browser, java_script_enabled=javascript) as page:
+        sign_in(page, base, deps, "reception", "officer", "housing", "/staff/queue")
         page.click("a[href='/staff/register']")
         page.wait_for_url(f"{base}/staff/register")
         accessible = (lambda: axe_violations(page) == []) if javascript else (lambda: True)  # axe runs as a script
@@ -85,23 +81,18 @@ def test_004_c20_a_letter_is_registered_its_slip_printed_and_its_written_notice_
         page.click("#form-posted button[type=submit]")
         page.wait_for_url(f"{base}/staff/registered")
         expect(page.locator(f"#reg-{complaint_id}")).to_contain_text("已办结，结果已告知")
-        context.close()
 
 
-def test_004_c20_the_inbox_shows_a_hostile_email_as_text(served):
+def test_004_c20_the_inbox_shows_a_hostile_email_as_text(served, browser):
     base, deps = served
     stored = inbox.store_raw(deps, "natural_resources", mail.report_eml(big_mb=11), via="import", arrived_at=None,
                              now=deps.clock.now())
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+    with staff_page(browser) as page:
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        sign_in(page, base, deps, "mailroom", "natural_resources")
+        sign_in(page, base, deps, "mailroom", "officer", "natural_resources", "/staff/queue")
         page.click("a[href='/staff/inbox']")
         page.wait_for_url(f"{base}/staff/inbox")
-        page.wait_for_load_state()
         assert axe_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "channels-6-inbox.png"), full_page=True)
         page.click(f"a[href='/staff/inbox/{stored.message_id}']")
@@ -110,4 +101,3 @@ def test_004_c20_the_inbox_shows_a_hostile_email_as_text(served):
         assert page.locator("#mail-text b").count() == 0 and dialogs == []
         assert axe_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "channels-7-message.png"), full_page=True)
-        context.close()

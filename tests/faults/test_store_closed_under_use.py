@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_closing_the_store_under_four_busy_threads_neither_crashes_nor_fails_an_operation(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "tests.faults.store_close_child", str(tmp_path / "store.sqlite3"), "2"],
+    done = subprocess.run([sys.executable, "-m", "tests.faults.store_close_child", str(tmp_path / "store.sqlite3"),
+                           "200", "100", "60"],  # at least 200 closes and 100 rounds a thread; 60 s a safety stop
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
     closes = int(done.stdout.split("closes=")[1].split()[0])

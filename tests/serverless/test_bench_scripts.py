@@ -9,16 +9,29 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+import pytest
+
+from bench.results import ELSEWHERE
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def toy_run_env() -> dict:
+@pytest.fixture
+def toy_results(tmp_path) -> Path:
     """These runs are toy-sized: their figures go to a temporary folder (bench/results.py),
     never over the committed ones in bench/results/ (which the README is checked against)."""
-    return dict(os.environ, PORTAL_BENCH_RESULTS=tempfile.mkdtemp(prefix="bench-results-"))
+    folder = tmp_path / "bench-results"
+    folder.mkdir()
+    return folder
+
+
+def run_bench(results: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``bench/<script>`` with ``args`` from the project root, its figures kept in ``results``."""
+    return subprocess.run([sys.executable, f"bench/{script}", *args], cwd=ROOT,
+                          env=dict(os.environ, **{ELSEWHERE: str(results)}), capture_output=True, text=True,
+                          timeout=300)
 
 
 def free_port() -> int:
@@ -27,11 +40,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end_on_the_port_asked():
+def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end_on_the_port_asked(toy_results):
     port = free_port()  # issue #18: --port was refused
-    done = subprocess.run([sys.executable, "bench/aws_calls.py", "--port", str(port)],
-                          cwd=ROOT, env=toy_run_env(), capture_output=True,
-                          text=True, timeout=300)
+    done = run_bench(toy_results, "aws_calls.py", "--port", str(port))
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0] == f"DynamoDB Local on http://127.0.0.1:{port}"
@@ -42,21 +53,17 @@ def test_the_aws_calls_bench_runs_one_complaint_life_to_the_end_on_the_port_aske
         assert any(line.startswith(step) for line in lines), step
 
 
-def test_the_tile_bench_runs_and_prints_the_cache_ratio():
-    done = subprocess.run([sys.executable, "bench/tiles.py", "--tiles", "8"],
-                          cwd=ROOT, env=toy_run_env(), capture_output=True,
-                          text=True, timeout=300)
+def test_the_tile_bench_runs_and_prints_the_cache_ratio(toy_results):
+    done = run_bench(toy_results, "tiles.py", "--tiles", "8")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "upstream / cache" in done.stdout
     assert "16 for 8 tiles on the first pass, 0 on the second" in done.stdout
 
 
-def test_the_map_page_bench_measures_both_visits_against_its_floor():
+def test_the_map_page_bench_measures_both_visits_against_its_floor(toy_results):
     """``bench/map_page.py`` (Chromium, the portal on a loopback port) prints the map page's
     bytes on a first and a second visit; it runs whole so a page change cannot break it."""
-    done = subprocess.run([sys.executable, "bench/map_page.py"],
-                          cwd=ROOT, env=toy_run_env(), capture_output=True, text=True,
-                          timeout=300)
+    done = run_bench(toy_results, "map_page.py")
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     for label in ("status page, first", "map page, first", "map page, second"):
@@ -65,26 +72,22 @@ def test_the_map_page_bench_measures_both_visits_against_its_floor():
     assert any(line.startswith("second visit / first visit of the map page") for line in lines)
 
 
-def test_the_operations_bench_runs_backup_restore_and_the_re_wrap_to_the_end():
-    done = subprocess.run([sys.executable, "bench/operations.py", "--complaints", "5"],
-                          cwd=ROOT, env=toy_run_env(), capture_output=True,
-                          text=True, timeout=300)
+def test_the_operations_bench_runs_backup_restore_and_the_re_wrap_to_the_end(toy_results):
+    done = run_bench(toy_results, "operations.py", "--complaints", "5")
     assert done.returncode == 0, done.stderr[-2000:]
     for start in ("5 complaints,", "backup ", "verify ", "restore (keys) ", "read every record:", "re-wrap after"):
         assert any(line.startswith(start) for line in done.stdout.splitlines()), start
 
 
-def test_the_intake_bench_serves_the_portal_on_the_port_asked_and_prints_its_ratio():
+def test_the_intake_bench_serves_the_portal_on_the_port_asked_and_prints_its_ratio(toy_results):
     port = free_port()  # issue #18: --port was refused
     committed = (ROOT / "bench" / "results" / "intake.json").read_bytes()
-    env = toy_run_env()
-    done = subprocess.run([sys.executable, "bench/intake.py", "--port", str(port), "--requests", "10", "--rounds", "1",
-                           "--clients", "2"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    done = run_bench(toy_results, "intake.py", "--port", str(port), "--requests", "10", "--rounds", "1",
+                     "--clients", "2")
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0] == f"portal serve on http://127.0.0.1:{port}"  # and the figures below came from there
     assert any(line.startswith("ratio filing/floor:") for line in lines)
     # the toy run's figures are kept aside: the committed ones, which the README shows, stay
-    assert (Path(env["PORTAL_BENCH_RESULTS"]) / "intake.json").exists()
+    assert (toy_results / "intake.json").exists()
     assert (ROOT / "bench" / "results" / "intake.json").read_bytes() == committed

@@ -14,6 +14,7 @@ from portal.domain.patrols.figures import PatrolFigures, period_weeks, tally
 from portal.domain.patrols.records import MissingReport, Patrol, WeeklyReport
 from portal.domain.patrols.weeks import Week
 from portal.timeutil import SHANGHAI
+from tests.unit.patrols import recorded_patrol
 
 S = timedelta(seconds=1)
 W12, W13 = Week(2026, 12), Week(2026, 13)
@@ -25,9 +26,8 @@ VILLAGES = {"xiayang": [A, B], "longxi": [C]}
 
 
 def patrol(kind="village", township="xiayang", week=W12) -> Patrol:
-    return Patrol(id="P", county="430225", kind=kind, unit="u", township=township, village=None, grid=None,
-                  patrolled_on=week.monday, week=week.key, route="r", nothing_found=True, recorded_by="x",
-                  recorded_at=datetime.combine(week.monday, datetime.min.time(), tzinfo=SHANGHAI))
+    return recorded_patrol(kind=kind, township=township, patrolled_on=week.monday, week=week.key,
+                           recorded_at=datetime.combine(week.monday, datetime.min.time(), tzinfo=SHANGHAI))
 
 
 def report(level, unit, week, filed_at) -> WeeklyReport:

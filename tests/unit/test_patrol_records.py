@@ -14,6 +14,7 @@ from portal.domain.patrols.records import (
     village_report,
 )
 from portal.timeutil import SHANGHAI
+from tests.unit.patrols import recorded_patrol
 
 WEEK = "2026-W12"
 VILLAGE, NEIGHBOUR, THIRD = "430225100202", "430225100203", "430225100204"
@@ -23,9 +24,8 @@ S = timedelta(seconds=1)
 
 
 def patrol(pid="P1", kind="village", unit=VILLAGE, week=WEEK, findings=0) -> Patrol:
-    p = Patrol(id=pid, county="430225", kind=kind, unit=unit, township="xiayang", village=None, grid=None,
-               patrolled_on=date(2026, 3, 17), week=week, route="r", nothing_found=True, recorded_by="x",
-               recorded_at=DUE - timedelta(days=2))
+    p = recorded_patrol(id=pid, kind=kind, unit=unit, patrolled_on=date(2026, 3, 17), week=week,
+                        recorded_at=DUE - timedelta(days=2))
     for n in range(findings):
         p.add_finding(FindingRef(ticket=f"{pid}-T{n}", category="c", found_at=DUE - timedelta(days=1)), "x")
     return p

@@ -13,6 +13,7 @@ from portal.domain.patrols.records import Patrol
 from portal.domain.patrols.scope import (
     can_decide_concealment, can_file, can_record_in, can_see_township, can_view_patrol, status_scope,
 )
+from tests.unit.patrols import recorded_patrol
 
 COUNTY = load_county("portal/counties/yanling.yaml")
 C = COUNTY.code
@@ -47,9 +48,9 @@ RECORDS = {
 
 
 def patrol(kind: str, unit: str, township: str = "xiayang") -> Patrol:
-    return Patrol(id="01J0000000000000000000000A", county=C, kind=kind, unit=unit, township=township, village=None,
-                  grid=None, patrolled_on=date(2026, 11, 23), week="2026-W48", route="r", nothing_found=True,
-                  recorded_by="x", recorded_at=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    return recorded_patrol(id="01J0000000000000000000000A", county=C, kind=kind, unit=unit, township=township,
+                           patrolled_on=date(2026, 11, 23), week="2026-W48",
+                           recorded_at=datetime(2026, 11, 23, tzinfo=timezone.utc))
 
 
 PATROLS = {

@@ -3,7 +3,6 @@ builds, its builders are compiled at their first use and not when the app is bui
 
 from __future__ import annotations
 
-import pytest
 from werkzeug.routing import Map, Rule
 
 from portal.web.routing import LazyBuildRule
@@ -64,7 +63,6 @@ def test_a_builder_is_compiled_at_its_first_use_only(monkeypatch):
     assert compiled == [("/report", True)]  # once, for the builder used
 
 
-@pytest.mark.usefixtures("app")
 def test_the_app_adds_its_routes_as_lazy_rules(app):
     app.load_parts()  # the API, Open311, hooks and staff rules too (portal.web.routing)
     rules = list(app.url_map.iter_rules())

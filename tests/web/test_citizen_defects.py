@@ -11,17 +11,10 @@ from html.parser import HTMLParser
 import pytest
 
 from portal.services import apikeys
-from tests.conftest import PUBLIC_URL, form_token, receipt_from
+from tests.conftest import PUBLIC_URL, file_form, receipt_from
 
 FOREIGN_PHONES = ["+1 202 555 0143", "+12025550143", "+44 7911 123456", "+852 6123 4567"]
 MAINLAND_REFUSAL = "请填写11位中国大陆手机号码"
-
-
-def file_form(client, **fields):
-    page = client.get("/report", base_url=PUBLIC_URL).get_data(as_text=True)
-    data = {"token": form_token(page), "category": "c1-no-planning-permit",
-            "description": "村口农田里有人违法建房，已经砌到二层。", "lat": "26.46", "lng": "113.85", **fields}
-    return client.post("/report", base_url=PUBLIC_URL, data=data)
 
 
 def history_items(html: str) -> list[str]:

@@ -47,13 +47,19 @@ def _is_lazy(module: str) -> bool:
     return any(module == name or module.startswith(name + ".") for name in LAZY_MODULES)
 
 
+def _fresh_env(tmp_path, **extra) -> dict:
+    """The environment of a fresh interpreter running the portal: none of the caller's
+    ``PORTAL_`` and ``AWS_`` settings, a data dir under ``tmp_path``, and ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
+    env.update(PORTAL_DATA_DIR=str(tmp_path / "data"), PORTAL_PUBLIC_URL=PUBLIC_URL, PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
 def test_a_cold_start_and_a_citizens_first_page_import_no_lazy_part(tmp_path):
     """Zappa's handler and ``portal.wsgi`` imported in a fresh interpreter, then ``GET /``:
     none of the lazy parts' modules is imported (the regression this guards: a module-level
     import of one of them from the app, the citizen app or a service they share)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
-    env.update(PORTAL_DATA_DIR=str(tmp_path / "data"), PORTAL_PUBLIC_URL=PUBLIC_URL, PYTHONPATH=str(ROOT),
-               AWS_LAMBDA_FUNCTION_NAME="portal-test")  # as Lambda sets it
+    env = _fresh_env(tmp_path, AWS_LAMBDA_FUNCTION_NAME="portal-test")  # as Lambda sets it
     result = subprocess.run([sys.executable, "-c", COLD_START], cwd=tmp_path, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -69,8 +75,7 @@ def test_a_cold_start_and_a_citizens_first_page_import_no_lazy_part(tmp_path):
 def test_portal_wsgi_outside_lambda_registers_every_part_before_the_first_request(tmp_path):
     """A threaded server importing ``portal.wsgi`` (not on Lambda) gets the whole URL map at
     import: no part is registered while other threads match requests."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "AWS_"))}
-    env.update(PORTAL_DATA_DIR=str(tmp_path / "data"), PORTAL_PUBLIC_URL=PUBLIC_URL, PYTHONPATH=str(ROOT))
+    env = _fresh_env(tmp_path)
     code = ("import json, portal.wsgi as w; "
             "print(json.dumps([p.loaded for p in w.app.lazy_parts]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
@@ -107,14 +112,18 @@ def _open(client, method, path, form):
     return client.open(path, method=method, data=form)
 
 
+def _answer(response) -> tuple[int, str | None, bytes]:
+    """What a test compares of an answer: status, redirect and body."""
+    return response.status_code, response.headers.get("Location"), response.get_data()
+
+
 def _first_answers(settings, deps, requests) -> list[tuple[int, str | None, bytes]]:
     """Each request as the first of a freshly built app (its part registered by that request)."""
     answers = []
     for method, path, form in requests:
         app = create_app(settings, deps)
         app.config["TESTING"] = False
-        response = _open(app.test_client(), method, path, form)
-        answers.append((response.status_code, response.headers.get("Location"), response.get_data()))
+        answers.append(_answer(_open(app.test_client(), method, path, form)))
     return answers
 
 
@@ -146,8 +155,7 @@ def test_the_first_request_of_a_part_answers_as_when_every_part_is_registered(se
     client = eager.test_client()
     expected = []
     for method, path, form in REQUESTS:
-        response = _open(client, method, path, form)
-        expected.append((response.status_code, response.headers.get("Location"), response.get_data()))
+        expected.append(_answer(_open(client, method, path, form)))
     assert [(code, location) for code, location, _ in lazy] == [(code, location) for code, location, _ in expected]
     assert lazy[0][0] == 200 and json.loads(lazy[0][2])["paths"]  # the OpenAPI document, whole
     for (method, path, _), (_, _, body), (_, _, eager_body) in zip(REQUESTS, lazy, expected):
