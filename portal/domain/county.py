@@ -12,6 +12,7 @@ from datetime import date
 from typing import Mapping, Sequence
 
 from portal.domain.basemap import TileSource
+from portal.domain.box_index import BoxIndex
 from portal.domain.gazetteer import TOWNSHIP_KIND, Place
 from portal.domain.geo import Area, BandedArea, Point, area_bounds, area_contains
 from portal.domain.patrols.grids import GridTable, ProfessionalPatrol
@@ -185,8 +186,8 @@ class County:
     def township_at(self, point: Point) -> Township | None:
         """The township whose area holds the point. Areas do not overlap: a management area is a
         hole in the town around it, so there the management area is the unit (004 C8). Only the
-        townships whose box covers the point's cell of a coarse grid are tested (in their order),
-        unless the placement grid holds the answer."""
+        townships whose box covers the point are tested (in their order), unless the placement
+        grid holds the answer."""
         grid = self._placement_grid
         code = grid.code(point)
         if code == BOUNDARY:
@@ -196,34 +197,15 @@ class County:
         return grid.named[index] if index >= 0 else None
 
     def _township_index_at(self, point: Point) -> int | None:
-        cells, west, south, size = self._township_grid
-        key = (int((point.lng - west) // size), int((point.lat - south) // size))
-        for index in cells.get(key, ()):
+        for index in self._township_boxes.candidates(point):
             if self.townships[index].contains(point):
                 return index
         return None
 
-    #: cells across the county's box in the township grid (``township_at``)
-    TOWNSHIP_GRID = 16
-
     @cached_property
-    def _township_grid(self) -> tuple[dict[tuple[int, int], list[int]], float, float, float]:
-        """(cell -> indexes of the townships whose box covers it, west, south, cell size)."""
-        areas = [t.polygons for t in self.townships if t.polygons]
-        if not areas:
-            return {}, 0.0, 0.0, 1.0
-        boxes = [area_bounds(a) for a in areas]
-        west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        size = max(max(b[2] for b in boxes) - west, max(b[3] for b in boxes) - south) / self.TOWNSHIP_GRID or 1.0
-        cells: dict[tuple[int, int], list[int]] = {}
-        for index, township in enumerate(self.townships):
-            if not township.polygons:
-                continue
-            w, s, e, n = area_bounds(township.polygons)
-            for x in range(int((w - west) // size), int((e - west) // size) + 1):
-                for y in range(int((s - south) // size), int((n - south) // size) + 1):
-                    cells.setdefault((x, y), []).append(index)
-        return cells, west, south, size
+    def _township_boxes(self) -> BoxIndex:
+        """Which townships' boxes cover a point, in the townships' order (``township_at``)."""
+        return BoxIndex([area_bounds(t.polygons) if t.polygons else None for t in self.townships])
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)

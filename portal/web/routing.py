@@ -12,8 +12,9 @@ Both are paid by every cold start (a Lambda container's first request) and neede
   Open311, the provider hooks and the staff workspace are a third of a cold import, and a
   citizen's first ``GET /`` needs none of them. Each is a *lazy part*: a URL prefix and the
   function registering its blueprints, imported and called, once, when a request falls under
-  the prefix, when ``url_for`` names an endpoint no registered rule has, or when something
-  needs the whole URL map (``load_parts()``). A part's rules all lie under its prefix
+  the prefix, when ``url_for`` names an endpoint no registered rule has (the part whose
+  blueprint the endpoint names, every part if none does), or when something needs the whole
+  URL map (``load_parts()``). A part's rules all lie under its prefix
   (``tests/web/test_lazy_parts.py`` checks it), so a request outside it is matched exactly as
   if the part were registered; inside it, the part is registered before the URL is matched.
   Flask refuses setup after the first request (a URL map changed under a running server);
@@ -52,6 +53,8 @@ class LazyPart:
     prefix: str
     #: ``"module:function"``, called with the app to register the part's blueprints
     register: str
+    #: the name of the part's blueprint, which its endpoints start with (``staff.tickets.view``)
+    blueprint: str
     loaded: bool = False
 
     def covers(self, path: str) -> bool:
@@ -70,18 +73,22 @@ class PortalFlask(Flask):
         super().__init__(*args, **kwargs)  # adds the static files' rule
         self.url_build_error_handlers.append(self._build_in_a_lazy_part)
 
-    def add_lazy_part(self, prefix: str, register: str) -> None:
-        """Register the part when it is first needed (``register``: ``"module:function"``)."""
-        self.lazy_parts.append(LazyPart(prefix.rstrip("/"), register))
+    def add_lazy_part(self, prefix: str, register: str, blueprint: str | None = None) -> None:
+        """Register the part when it is first needed (``register``: ``"module:function"``;
+        ``blueprint``: its blueprint's name, by default the prefix without its slash)."""
+        prefix = prefix.rstrip("/")
+        self.lazy_parts.append(LazyPart(prefix, register, blueprint or prefix.strip("/")))
 
-    def load_parts(self, path: str | None = None) -> None:
-        """Register each part not registered yet that ``path`` falls under (every part when no
-        path is given), in the order they were added."""
+    def load_parts(self, path: str | None = None, *, blueprint: str | None = None) -> None:
+        """Register each part not registered yet that ``path`` falls under, or whose blueprint
+        is ``blueprint`` (every part when neither is given), in the order they were added."""
         if all(part.loaded for part in self.lazy_parts):
             return
         with self._parts_lock:
             for part in self.lazy_parts:
                 if part.loaded or (path is not None and not part.covers(path)):
+                    continue
+                if blueprint is not None and part.blueprint != blueprint:
                     continue
                 module, function = part.register.split(":")
                 self._registering_part = True
@@ -101,10 +108,14 @@ class PortalFlask(Flask):
             super()._check_setup_finished(f_name)
 
     def _build_in_a_lazy_part(self, error: BuildError, endpoint: str, values: dict) -> str | None:
-        """``url_for`` of an endpoint no registered rule has: register every part and build
-        again (a part's endpoint, say a citizen page linking to the staff workspace), or let
-        the error stand."""
+        """``url_for`` of an endpoint no registered rule has (a part's endpoint, say the filing
+        form naming the API's): register the part whose blueprint the endpoint names, or every
+        part if none does, and build again; or let the error stand."""
         if all(part.loaded for part in self.lazy_parts):
             return None
-        self.load_parts()
+        named = endpoint.split(".", 1)[0]
+        if any(not part.loaded and part.blueprint == named for part in self.lazy_parts):
+            self.load_parts(blueprint=named)  # if the endpoint is not there either, the next try loads all
+        else:
+            self.load_parts()
         return self.url_for(endpoint, **values)

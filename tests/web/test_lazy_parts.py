@@ -177,6 +177,17 @@ def test_url_for_a_lazy_parts_endpoint_registers_it(app):
     assert all(part.loaded for part in app.lazy_parts)
 
 
+def test_url_for_registers_only_the_part_whose_blueprint_the_endpoint_names(app):
+    """The filing form names the API's endpoints: a cold ``GET /report`` registers the API,
+    not the staff workspace (argon2, Flask-WTF), the hooks or Open311."""
+    with app.test_request_context("/report"):
+        assert url_for("api.CatalogView") == "/api/v1/catalog"
+    assert [part.prefix for part in app.lazy_parts if part.loaded] == ["/api"]
+    with app.test_request_context("/"):
+        assert url_for("staff.tickets.ticket", complaint_id="X").startswith("/staff/tickets/")
+    assert sorted(part.prefix for part in app.lazy_parts if part.loaded) == ["/api", "/staff"]
+
+
 def test_a_part_registers_once_even_when_asked_again(app):
     """The staff part registered by its first request; asking for every part registers the
     others only (a blueprint registered twice would fail), and asking again adds nothing."""
