@@ -137,14 +137,18 @@
     // place names are at least 14 px (18 px in the elder mode): a name that would cover one
     // already shown waits for a closer zoom, rather than both becoming unreadable
     function declutter() {
+      // every box read first, then every class set: a hidden name (visibility) keeps its box,
+      // and reading after each write would lay the page out again for each of ~150 names
+      var labels = Array.prototype.slice.call(mapEl.querySelectorAll(".map-label"));
+      var boxes = labels.map(function (el) { return el.getBoundingClientRect(); });
       var shown = [];
-      Array.prototype.forEach.call(mapEl.querySelectorAll(".map-label"), function (el) {
-        el.classList.remove("map-label-covered");
-        var r = el.getBoundingClientRect();
+      labels.forEach(function (el, i) {
+        var r = boxes[i];
         var covers = shown.some(function (o) {
           return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
         });
-        if (covers) el.classList.add("map-label-covered"); else shown.push(r);
+        el.classList.toggle("map-label-covered", covers);
+        if (!covers) shown.push(r);
       });
     }
     map.on("zoomend", showLabels);

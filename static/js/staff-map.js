@@ -35,13 +35,15 @@
   var villageLabels = L.layerGroup();
 
   // a place name that would cover one already shown waits for a closer zoom (as on the citizen form)
-  function declutter() {
+  function declutter() {  // as place.js's: every box read first, then every class set
+    var names = Array.prototype.slice.call(el.querySelectorAll(".map-label"));
+    var boxes = names.map(function (name) { return name.getBoundingClientRect(); });
     var shown = [];
-    Array.prototype.forEach.call(el.querySelectorAll(".map-label"), function (name) {
-      name.classList.remove("map-label-covered");
-      var r = name.getBoundingClientRect();
+    names.forEach(function (name, i) {
+      var r = boxes[i];
       var covers = shown.some(function (o) { return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom; });
-      if (covers) name.classList.add("map-label-covered"); else shown.push(r);
+      name.classList.toggle("map-label-covered", covers);
+      if (!covers) shown.push(r);
     });
   }
 
